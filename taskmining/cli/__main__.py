@@ -1,0 +1,5 @@
+import sys
+
+from taskmining.cli import main
+
+sys.exit(main())

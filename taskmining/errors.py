@@ -1,0 +1,110 @@
+"""Exceptions raised by taskmining.
+
+Every error the library raises on purpose is a :class:`TaskminingError`, so a
+pipeline can catch one class. Messages name the file, line, column or
+parameter at fault.
+
+Examples
+--------
+>>> from taskmining.errors import IngestError, TaskminingError
+>>> err = IngestError("bad JSON", path="rec/seg-0001.jsonl", line=12)
+>>> str(err)
+'rec/seg-0001.jsonl, line 12: bad JSON'
+>>> isinstance(err, TaskminingError)
+True
+"""
+
+from __future__ import annotations
+
+from os import PathLike
+
+__all__ = [
+    "TaskminingError",
+    "SchemaError",
+    "IngestError",
+    "FormatDetectionError",
+    "ParameterError",
+    "SegmentationError",
+    "MiningError",
+    "ExportError",
+    "PrivacyError",
+    "DecryptionError",
+    "RecorderError",
+]
+
+
+class TaskminingError(Exception):
+    """Base class of every error taskmining raises on purpose."""
+
+
+class ParameterError(TaskminingError, ValueError):
+    """A function or CLI argument has an unusable value (names the parameter)."""
+
+
+class SchemaError(TaskminingError, ValueError):
+    """A frame does not meet the events-frame contract (names the column and rows)."""
+
+
+class IngestError(TaskminingError):
+    """A file could not be read; names the file and, where known, the line.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong.
+    path : str or PathLike, optional
+        The file at fault.
+    line : int, optional
+        1-based line number in that file.
+    column : str, optional
+        The column or field at fault.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | PathLike[str] | None = None,
+        line: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.path = None if path is None else str(path)
+        self.line = line
+        self.column = column
+        self.reason = message
+        where = []
+        if self.path is not None:
+            where.append(self.path)
+        if line is not None:
+            where.append(f"line {line}")
+        if column is not None:
+            where.append(f"column {column!r}")
+        super().__init__(f"{', '.join(where)}: {message}" if where else message)
+
+
+class FormatDetectionError(IngestError):
+    """``format="auto"`` could not tell which format a file is in."""
+
+
+class DecryptionError(IngestError):
+    """An encrypted recording could not be decrypted: wrong key or tampered file."""
+
+
+class SegmentationError(TaskminingError):
+    """A segmenter could not run on the given steps."""
+
+
+class MiningError(TaskminingError):
+    """A mining function got a frame it cannot work on (names what is missing)."""
+
+
+class ExportError(TaskminingError):
+    """An export could not be written."""
+
+
+class PrivacyError(TaskminingError):
+    """A privacy setting is missing or inconsistent (e.g. an empty allowlist)."""
+
+
+class RecorderError(TaskminingError):
+    """The recorder could not start or a backend failed in a way it cannot absorb."""

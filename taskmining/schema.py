@@ -1,0 +1,365 @@
+"""The events frame: column names, dtypes, the action vocabulary and validation.
+
+One row per UI action, sorted by (``session``, ``timestamp``, ``event_id``).
+Every reader returns this frame; every later stage adds columns to it and
+never renames these. See ``docs/schema.md``.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from taskmining.schema import validate_events
+>>> raw = pd.DataFrame({
+...     "timestamp": ["2026-01-05T09:00:01Z", "2026-01-05T09:00:00Z"],
+...     "user": ["u1", "u1"], "session": ["s1", "s1"],
+...     "app": ["excel", "excel"], "action": ["click", "type"],
+... })
+>>> ev = validate_events(raw)
+>>> list(ev["action"])
+['type', 'click']
+>>> str(ev["timestamp"].dt.tz)
+'UTC'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from taskmining.errors import SchemaError
+
+__all__ = [
+    "EVENT_ID", "TIMESTAMP", "USER", "SESSION", "APP", "WINDOW", "ACTION",
+    "ELEMENT_ROLE", "ELEMENT_NAME", "ELEMENT_ID", "VALUE", "URL", "SOURCE",
+    "RAW_ACTION", "DURATION", "ATTRS",
+    "STEP_ID", "STEP", "CASE_ID", "TASK",
+    "COLUMNS", "STRING_DTYPE", "TIMESTAMP_DTYPE", "DTYPES", "ACTIONS", "ROLES",
+    "SOURCES", "SORT_KEYS", "empty_events", "validate_events", "as_utc",
+]
+
+# --- column names -----------------------------------------------------------
+EVENT_ID = "event_id"
+TIMESTAMP = "timestamp"
+USER = "user"
+SESSION = "session"
+APP = "app"
+WINDOW = "window"
+ACTION = "action"
+ELEMENT_ROLE = "element_role"
+ELEMENT_NAME = "element_name"
+ELEMENT_ID = "element_id"
+VALUE = "value"
+URL = "url"
+SOURCE = "source"
+RAW_ACTION = "raw_action"
+DURATION = "duration"
+ATTRS = "attrs"
+
+# Columns that later stages add (never renamed, never required by readers).
+STEP_ID = "step_id"
+STEP = "step"
+CASE_ID = "case_id"
+TASK = "task"
+
+COLUMNS: tuple[str, ...] = (
+    EVENT_ID, TIMESTAMP, USER, SESSION, APP, WINDOW, ACTION, ELEMENT_ROLE,
+    ELEMENT_NAME, ELEMENT_ID, VALUE, URL, SOURCE, RAW_ACTION, DURATION, ATTRS,
+)
+
+#: pandas' string dtype with NaN as missing value: pandas 3's default ``str``,
+#: backed by pyarrow (compact in memory, zero-copy to and from Arrow).
+STRING_DTYPE = pd.StringDtype(storage="pyarrow", na_value=np.nan)
+TIMESTAMP_DTYPE = pd.DatetimeTZDtype(unit="ns", tz="UTC")
+
+#: The action vocabulary every reader maps its event types onto.
+ACTIONS: tuple[str, ...] = (
+    "click", "double_click", "right_click", "scroll", "key", "type", "copy",
+    "cut", "paste", "focus", "app_switch", "open", "close", "navigate",
+    "select", "edit", "submit", "idle", "other",
+)
+
+#: Common element roles (the column is open: readers may add others).
+ROLES: tuple[str, ...] = (
+    "button", "edit", "password", "cell", "link", "menu_item", "list_item",
+    "tab", "checkbox", "radio", "combobox", "document", "window", "text",
+    "table", "tree_item", "menu", "toolbar", "dialog", "unknown",
+)
+
+#: Known sources (the column is open: readers may add others).
+SOURCES: tuple[str, ...] = (
+    "uia", "atspi", "x11", "ocr", "actionlogger", "smartrpa", "activitywatch",
+    "leno", "generic", "simulator",
+)
+
+STRING_COLUMNS: tuple[str, ...] = (
+    USER, SESSION, WINDOW, ELEMENT_NAME, ELEMENT_ID, VALUE, URL, RAW_ACTION, ATTRS,
+)
+CATEGORY_COLUMNS: tuple[str, ...] = (APP, ACTION, ELEMENT_ROLE, SOURCE)
+
+DTYPES: dict[str, object] = {
+    EVENT_ID: np.dtype("int64"),
+    TIMESTAMP: TIMESTAMP_DTYPE,
+    DURATION: np.dtype("float64"),
+    **{c: STRING_DTYPE for c in STRING_COLUMNS},
+    **{c: "category" for c in CATEGORY_COLUMNS},
+}
+
+SORT_KEYS: tuple[str, str, str] = (SESSION, TIMESTAMP, EVENT_ID)
+
+_ACTION_DTYPE = pd.CategoricalDtype(list(ACTIONS))
+_MAX_ROWS_SHOWN = 5
+
+
+def empty_events() -> pd.DataFrame:
+    """Return an events frame with no rows and every contract column.
+
+    Examples
+    --------
+    >>> from taskmining.schema import empty_events, COLUMNS
+    >>> ev = empty_events()
+    >>> len(ev), tuple(ev.columns) == COLUMNS
+    (0, True)
+    """
+    data: dict[str, pd.Series] = {}
+    for col in COLUMNS:
+        dtype = _ACTION_DTYPE if col == ACTION else DTYPES[col]
+        data[col] = pd.Series([], dtype=dtype)  # type: ignore[call-overload]
+    return pd.DataFrame(data)
+
+
+def _rows(mask: np.ndarray | pd.Series, index: pd.Index) -> str:
+    bad = index[np.asarray(mask, dtype=bool)]
+    shown = ", ".join(str(i) for i in bad[:_MAX_ROWS_SHOWN])
+    more = f" and {len(bad) - _MAX_ROWS_SHOWN} more" if len(bad) > _MAX_ROWS_SHOWN else ""
+    return f"rows {shown}{more}"
+
+
+def as_utc(values: pd.Series, *, tz: str | None = None, column: str = TIMESTAMP) -> pd.Series:
+    """Parse a column of times into UTC ``datetime64[ns, UTC]``.
+
+    Naive times (no offset) are an error unless ``tz`` names the zone they
+    were recorded in; aware times are converted to UTC.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Strings, datetimes or epoch numbers are not accepted: strings and
+        datetimes only.
+    tz : str, optional
+        IANA zone of naive times, e.g. ``"Europe/Berlin"``.
+    column : str
+        Column name used in error messages.
+
+    Returns
+    -------
+    pandas.Series
+        ``datetime64[ns, UTC]``, same index.
+
+    Raises
+    ------
+    SchemaError
+        On unparsable or naive times (without ``tz``), naming the rows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> as_utc(pd.Series(["2026-01-05 10:00"]), tz="Europe/Berlin").iloc[0]
+    Timestamp('2026-01-05 09:00:00+0000', tz='UTC')
+    """
+    s = values
+    if isinstance(s.dtype, pd.DatetimeTZDtype):
+        out = s.dt.tz_convert("UTC")
+    elif pd.api.types.is_datetime64_dtype(s.dtype):
+        if tz is None:
+            raise SchemaError(
+                f"column {column!r}: timestamps have no timezone; pass tz= (e.g. tz='UTC' "
+                "or tz='Europe/Berlin') to say where they were recorded"
+            )
+        out = s.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
+    else:
+        if pd.api.types.is_numeric_dtype(s.dtype) and len(s):
+            raise SchemaError(
+                f"column {column!r}: numeric timestamps are ambiguous; convert them with "
+                "pandas.to_datetime(..., unit=...) first"
+            )
+        text = s.astype("string")
+        try:
+            parsed = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
+        except (ValueError, TypeError):
+            parsed = pd.to_datetime(text, utc=True, format="mixed", errors="coerce")
+        bad = parsed.isna() & text.notna()
+        if bad.any():
+            raise SchemaError(f"column {column!r}: unparsable timestamps in {_rows(bad, s.index)} "
+                              f"(first: {text[bad].iloc[0]!r})")
+        has_offset = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)\s*$", regex=True, na=False)
+        naive = text.notna() & ~has_offset
+        if naive.any():
+            if tz is None:
+                raise SchemaError(
+                    f"column {column!r}: naive timestamps (no UTC offset) in {_rows(naive, s.index)}; "
+                    "pass tz= to say where they were recorded"
+                )
+            local = pd.to_datetime(text[naive], format="ISO8601", errors="coerce")
+            parsed = parsed.copy()
+            parsed[naive] = local.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
+        out = parsed
+    return out.astype(TIMESTAMP_DTYPE)
+
+
+def validate_events(
+    df: pd.DataFrame,
+    *,
+    tz: str | None = None,
+    sort: bool = True,
+    defaults: Mapping[str, object] | None = None,
+) -> pd.DataFrame:
+    """Check a frame against the events-frame contract and return a normalised copy.
+
+    Missing optional columns are added (missing values; ``event_id`` numbers
+    the rows; ``session`` defaults to the user, then to ``"session-0"``),
+    dtypes are set, timestamps are made UTC and rows are sorted by
+    (``session``, ``timestamp``, ``event_id``). Extra columns are kept after
+    the contract columns. The input is never modified.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        At least a ``timestamp`` and an ``action`` column.
+    tz : str, optional
+        Zone of naive timestamps; without it naive timestamps are an error.
+    sort : bool, default True
+        Sort rows by the contract order. With ``False`` the frame must already
+        be sorted, otherwise :class:`SchemaError`.
+    defaults : mapping, optional
+        Values for missing contract columns, e.g. ``{"source": "generic"}``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame meeting the contract.
+
+    Raises
+    ------
+    SchemaError
+        Naming the column and the first offending rows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ev = validate_events(pd.DataFrame({"timestamp": ["2026-01-05T09:00:00Z"],
+    ...                                    "action": ["click"]}))
+    >>> ev.loc[0, "session"], ev.loc[0, "event_id"]
+    ('session-0', np.int64(0))
+    >>> validate_events(pd.DataFrame({"timestamp": ["2026-01-05T09:00:00Z"],
+    ...                               "action": ["jump"]}))
+    Traceback (most recent call last):
+    ...
+    taskmining.errors.SchemaError: column 'action': values outside the action vocabulary in rows 0 (first: 'jump'); map them to one of click, double_click, ... or 'other'
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise SchemaError(f"expected a pandas DataFrame, got {type(df).__name__}")
+    for required in (TIMESTAMP, ACTION):
+        if required not in df.columns:
+            raise SchemaError(f"column {required!r} is missing (columns: {list(df.columns)[:20]})")
+    dup_cols = df.columns[df.columns.duplicated()]
+    if len(dup_cols):
+        raise SchemaError(f"column {dup_cols[0]!r} appears more than once")
+    defaults = dict(defaults or {})
+    n = len(df)
+    out: dict[str, pd.Series] = {}
+    index = pd.RangeIndex(n)
+    src = df.reset_index(drop=True)
+
+    # event_id
+    if EVENT_ID in src.columns:
+        ids = src[EVENT_ID]
+        if ids.isna().any():
+            raise SchemaError(f"column {EVENT_ID!r}: missing ids in {_rows(ids.isna(), index)}")
+        try:
+            ids = ids.astype("int64")
+        except (TypeError, ValueError) as exc:
+            raise SchemaError(f"column {EVENT_ID!r}: not integers ({exc})") from None
+        dup = ids.duplicated(keep=False)
+        if dup.any():
+            raise SchemaError(f"column {EVENT_ID!r}: duplicate ids in {_rows(dup, index)}")
+        out[EVENT_ID] = ids
+    else:
+        out[EVENT_ID] = pd.Series(np.arange(n, dtype="int64"))
+
+    out[TIMESTAMP] = as_utc(src[TIMESTAMP], tz=tz)
+    nat = out[TIMESTAMP].isna()
+    if nat.any():
+        raise SchemaError(f"column {TIMESTAMP!r}: missing or nonexistent times in {_rows(nat, index)}")
+
+    for col in STRING_COLUMNS:
+        if col in src.columns:
+            s = src[col]
+            if s.dtype != STRING_DTYPE:
+                s = s.astype(object).where(s.notna(), None)
+                s = s.map(lambda v: v if v is None or isinstance(v, str) else str(v))
+                s = s.astype(STRING_DTYPE)
+            out[col] = s
+        else:
+            fill = defaults.get(col)
+            out[col] = pd.Series([fill] * n if fill is not None else np.full(n, np.nan), dtype=STRING_DTYPE)
+    if SESSION not in src.columns and SESSION not in defaults:
+        user = out[USER]
+        out[SESSION] = user.where(user.notna(), "session-0").astype(STRING_DTYPE)
+
+    act = src[ACTION]
+    act_str = act.astype(object)
+    if act.isna().any():
+        raise SchemaError(f"column {ACTION!r}: missing actions in {_rows(act.isna(), index)}")
+    known = act_str.isin(ACTIONS)
+    if not known.all():
+        first = act_str[~known].iloc[0]
+        raise SchemaError(
+            f"column {ACTION!r}: values outside the action vocabulary in {_rows(~known, index)} "
+            f"(first: {first!r}); map them to one of click, double_click, ... or 'other'"
+        )
+    out[ACTION] = pd.Series(pd.Categorical(act_str, categories=list(ACTIONS)))
+
+    for col in (APP, ELEMENT_ROLE, SOURCE):
+        if col in src.columns:
+            s = src[col]
+            if not isinstance(s.dtype, pd.CategoricalDtype):
+                s = s.astype(object).where(s.notna(), None).map(
+                    lambda v: v if v is None or isinstance(v, str) else str(v)).astype("category")
+            elif s.cat.categories.dtype != object and not pd.api.types.is_string_dtype(s.cat.categories.dtype):
+                s = s.astype(str).astype("category")
+            out[col] = s
+        else:
+            fill = defaults.get(col, "unknown" if col == ELEMENT_ROLE else None)
+            out[col] = pd.Series(pd.Categorical([fill] * n if fill is not None else [None] * n))
+
+    if DURATION in src.columns:
+        try:
+            out[DURATION] = pd.to_numeric(src[DURATION], errors="raise").astype("float64")
+        except (TypeError, ValueError):
+            bad = pd.to_numeric(src[DURATION], errors="coerce").isna() & src[DURATION].notna()
+            raise SchemaError(f"column {DURATION!r}: not numbers in {_rows(bad, index)}") from None
+        neg = out[DURATION] < 0
+        if neg.any():
+            raise SchemaError(f"column {DURATION!r}: negative durations in {_rows(neg, index)}")
+    else:
+        out[DURATION] = pd.Series(np.full(n, np.nan))
+
+    frame = pd.DataFrame({c: out[c].reset_index(drop=True) for c in COLUMNS})
+    extras = [c for c in src.columns if c not in COLUMNS]
+    if extras:
+        frame = pd.concat([frame, src[extras].reset_index(drop=True)], axis=1)
+
+    if n:
+        session_codes, _ = pd.factorize(frame[SESSION], sort=True)
+        order = np.lexsort((frame[EVENT_ID].to_numpy(), frame[TIMESTAMP].to_numpy(dtype="datetime64[ns]").view("int64"),
+                            session_codes))
+        if not np.array_equal(order, np.arange(n)):
+            if not sort:
+                first = int(np.nonzero(order != np.arange(n))[0][0])
+                raise SchemaError(
+                    f"rows are not sorted by (session, timestamp, event_id): first out of place at row {first}; "
+                    "pass sort=True"
+                )
+            frame = frame.take(order).reset_index(drop=True)
+    return frame
