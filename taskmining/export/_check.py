@@ -1,0 +1,186 @@
+"""Checks shared by every export: required columns, empty logs, times, unassigned rows.
+
+Exports read the *tasks frame* of ``docs/schema.md`` (events with ``step``
+and ``case_id``) or any frame with a case column, an activity column and a
+``timestamp`` column. These helpers turn a bad frame into a
+:class:`~taskmining.errors.SchemaError` or :class:`~taskmining.errors.ExportError`
+that names what is missing, and they never modify the caller's frame.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from taskmining.export._check import require_columns
+>>> require_columns(pd.DataFrame({"step": ["a"]}), ["case_id", "step"], what="to_pm4py")
+Traceback (most recent call last):
+...
+taskmining.errors.SchemaError: to_pm4py: column 'case_id' is missing (columns: ['step']); segment the events first (taskmining.segment) or pass case_col= to name the case column
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from taskmining.errors import ExportError, ParameterError, SchemaError
+from taskmining.schema import STRING_DTYPE, TIMESTAMP_DTYPE, as_utc
+
+__all__ = ["UnassignedRowsWarning", "require_columns", "require_rows", "utc_times",
+           "drop_unassigned", "as_str", "check_choice"]
+
+_HINTS = {
+    "case_id": "segment the events first (taskmining.segment) or pass case_col= to name the case column",
+    "step": "build steps first (taskmining.build_steps) or pass activity_col= to name the activity column",
+    "timestamp": "every event needs a time",
+}
+_SHOWN = 5
+
+
+class UnassignedRowsWarning(UserWarning):
+    """Rows without a case were left out of an export (the message gives the count)."""
+
+
+def check_choice(value: object, name: str, choices: Iterable[object]) -> None:
+    """Raise :class:`ParameterError` unless ``value`` is one of ``choices``.
+
+    Examples
+    --------
+    >>> check_choice("step", "level", ("step", "event"))
+    >>> check_choice("x", "level", ("step", "event"))
+    Traceback (most recent call last):
+    ...
+    taskmining.errors.ParameterError: level='x' is not one of 'step', 'event'
+    """
+    options = tuple(choices)
+    if value not in options:
+        raise ParameterError(f"{name}={value!r} is not one of {', '.join(repr(c) for c in options)}")
+
+
+def require_columns(frame: object, columns: Iterable[str], *, what: str) -> None:
+    """Raise :class:`SchemaError` naming the first column of ``columns`` not in ``frame``.
+
+    Examples
+    --------
+    >>> require_columns(pd.DataFrame({"a": [1]}), ["a"], what="x")
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise SchemaError(f"{what}: expected a pandas DataFrame, got {type(frame).__name__}")
+    for col in columns:
+        if col not in frame.columns:
+            hint = _HINTS.get(col)
+            listed = list(map(str, frame.columns))[:20]
+            raise SchemaError(f"{what}: column {col!r} is missing (columns: {listed})"
+                              + (f"; {hint}" if hint else ""))
+
+
+def require_rows(frame: pd.DataFrame, *, what: str, after: str = "") -> None:
+    """Raise :class:`ExportError` when ``frame`` has no rows (an empty log).
+
+    Examples
+    --------
+    >>> require_rows(pd.DataFrame({"a": []}), what="write_xes")
+    Traceback (most recent call last):
+    ...
+    taskmining.errors.ExportError: write_xes: the log is empty (0 rows): nothing to export
+    """
+    if len(frame) == 0:
+        raise ExportError(f"{what}: the log is empty (0 rows{after}): nothing to export")
+
+
+def _rows(mask: np.ndarray, index: pd.Index) -> str:
+    bad = index[mask]
+    shown = ", ".join(str(i) for i in bad[:_SHOWN])
+    more = f" and {len(bad) - _SHOWN} more" if len(bad) > _SHOWN else ""
+    return f"rows {shown}{more}"
+
+
+def utc_times(frame: pd.DataFrame, column: str, *, what: str, tz: str | None = None) -> pd.Series:
+    """Column ``column`` as ``datetime64[ns, UTC]``; NaT or unparsable times are a SchemaError.
+
+    Naive times need ``tz`` (the zone they were recorded in).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"timestamp": ["2026-01-05T09:00:00Z", None]})
+    >>> utc_times(df, "timestamp", what="to_pm4py")
+    Traceback (most recent call last):
+    ...
+    taskmining.errors.SchemaError: to_pm4py: column 'timestamp': missing times (NaT) in rows 1
+    """
+    s = frame[column]
+    if s.dtype != TIMESTAMP_DTYPE:
+        try:
+            s = as_utc(s, tz=tz, column=column)
+        except SchemaError as exc:
+            raise SchemaError(f"{what}: {exc}") from None
+    nat = s.isna().to_numpy()
+    if nat.any():
+        raise SchemaError(f"{what}: column {column!r}: missing times (NaT) in {_rows(nat, frame.index)}")
+    return s
+
+
+def as_str(values: pd.Series) -> pd.Series:
+    """``values`` as the pyarrow ``str`` dtype (non-strings converted with ``str``).
+
+    Examples
+    --------
+    >>> list(as_str(pd.Series([1, None, "a"], dtype=object)))
+    ['1', nan, 'a']
+    """
+    if values.dtype == STRING_DTYPE:
+        return values
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cats = pd.Index(values.cat.categories.map(str), dtype=STRING_DTYPE)
+        codes = values.cat.codes.to_numpy()
+        out = cats.take(np.where(codes < 0, 0, codes)).to_numpy(dtype=object) if len(cats) else \
+            np.full(len(values), None, dtype=object)
+        out[codes < 0] = None
+        return pd.Series(out, index=values.index, dtype=STRING_DTYPE)
+    if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
+        return values.astype(STRING_DTYPE)
+    obj = values.astype(object)
+    mask = obj.notna().to_numpy()
+    out = np.full(len(obj), None, dtype=object)
+    out[mask] = [v if isinstance(v, str) else str(v) for v in obj.to_numpy()[mask]]
+    return pd.Series(out, index=values.index, dtype=STRING_DTYPE)
+
+
+def drop_unassigned(
+    frame: pd.DataFrame,
+    case_col: str,
+    *,
+    unassigned: Literal["drop", "raise"],
+    what: str,
+) -> pd.DataFrame:
+    """Rows of ``frame`` that belong to a case.
+
+    Events outside any task instance (``case_id`` missing) cannot be part of
+    a case-based log. With ``unassigned="drop"`` they are left out and an
+    :class:`UnassignedRowsWarning` gives their count; with ``"raise"`` they
+    are an :class:`ExportError`. Nothing is dropped silently.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"case_id": ["c1", None, "c1"]})
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     kept = drop_unassigned(df, "case_id", unassigned="drop", what="to_pm4py")
+    >>> len(kept), str(w[0].message)
+    (2, 'to_pm4py: 1 of 3 rows have no case_id (events outside any task instance) and were left out; pass unassigned="raise" to make this an error')
+    """
+    check_choice(unassigned, "unassigned", ("drop", "raise"))
+    missing = frame[case_col].isna().to_numpy()
+    n_missing = int(missing.sum())
+    if not n_missing:
+        return frame
+    message = (f"{what}: {n_missing} of {len(frame)} rows have no {case_col} "
+               "(events outside any task instance)")
+    if unassigned == "raise":
+        raise ExportError(f"{message}; in {_rows(missing, frame.index)}")
+    warnings.warn(f'{message} and were left out; pass unassigned="raise" to make this an error',
+                  UnassignedRowsWarning, stacklevel=3)
+    return frame.loc[~missing]

@@ -1,0 +1,196 @@
+"""The tasks frame as a pm4py event-log DataFrame (``to_pm4py``).
+
+pm4py reads a DataFrame with ``case:concept:name`` (case), ``concept:name``
+(activity) and ``time:timestamp`` directly, without ``format_dataframe``.
+This module produces that frame from the tasks frame of ``docs/schema.md``
+without importing pm4py.
+
+Column mapping (``level="step"``, one row per step)
+
+================== =================================== =====================
+pm4py column       from                                dtype
+================== =================================== =====================
+case:concept:name  ``case_id`` (``case_col``)          str
+concept:name       ``step`` (``activity_col``)         str
+time:timestamp     last event of the step (end)        datetime64[ns, UTC]
+start_timestamp    first event of the step (start)     datetime64[ns, UTC]
+org:resource       ``user``                            str
+case:task          ``task`` of the case's first step   str
+step_id            ``step_id``                         int64
+n_events           events merged into the step         int64
+duration           seconds, end - start                float64
+app, window, ...   the step's first event              as in the events
+================== =================================== =====================
+
+``level="event"`` gives one row per event (``time:timestamp`` and
+``start_timestamp`` both the event's time, plus ``event_id``). Rows without
+a case (events outside any task instance) are left out with an
+:class:`~taskmining.export._check.UnassignedRowsWarning` giving the count,
+or raise with ``unassigned="raise"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from taskmining.errors import SchemaError
+from taskmining.export._check import (
+    as_str, check_choice, drop_unassigned, require_columns, require_rows, utc_times,
+)
+from taskmining.schema import (
+    ACTION, APP, ELEMENT_ID, ELEMENT_NAME, ELEMENT_ROLE, EVENT_ID, SESSION, SOURCE, STEP_ID,
+    TIMESTAMP, URL, USER, WINDOW,
+)
+
+__all__ = ["to_pm4py", "DEFAULT_ATTRIBUTES", "CASE", "ACTIVITY", "TIME", "START", "RESOURCE"]
+
+CASE = "case:concept:name"
+ACTIVITY = "concept:name"
+TIME = "time:timestamp"
+START = "start_timestamp"
+RESOURCE = "org:resource"
+
+#: Event columns copied to the pm4py frame when present (``value`` and
+#: ``attrs`` are left out by default: they may hold personal data).
+DEFAULT_ATTRIBUTES: tuple[str, ...] = (
+    SESSION, APP, WINDOW, ACTION, ELEMENT_ROLE, ELEMENT_NAME, ELEMENT_ID, URL, SOURCE,
+)
+
+
+def _group_bounds(gid: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows ordered by (group, time): the order and each group's first and last position in it."""
+    order = np.lexsort((times, gid))
+    g = gid[order]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    ends = np.r_[starts[1:], len(g)] - 1
+    return order, starts, ends
+
+
+def to_pm4py(
+    tasks: pd.DataFrame,
+    *,
+    level: Literal["step", "event"] = "step",
+    case_col: str = "case_id",
+    activity_col: str = "step",
+    task_col: str | None = "task",
+    attributes: Sequence[str] | None = None,
+    unassigned: Literal["drop", "raise"] = "drop",
+    tz: str | None = None,
+) -> pd.DataFrame:
+    """Return the tasks frame as a pm4py-format event log.
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        The tasks frame (events with ``step`` and ``case_id``), or any frame
+        with a case column, an activity column and ``timestamp``.
+    level : {"step", "event"}, default "step"
+        One row per step (``start_timestamp`` = first event, ``time:timestamp``
+        = last event of the step) or one row per event. Steps are the rows
+        sharing a ``step_id`` within a case; without a ``step_id`` column
+        every row is its own step.
+    case_col, activity_col : str
+        Columns mapped to ``case:concept:name`` and ``concept:name``, e.g.
+        ``case_col="true_case", activity_col="true_step"`` for the ground
+        truth of simulated data.
+    task_col : str or None, default "task"
+        Column mapped to the case attribute ``case:task`` (when present).
+    attributes : sequence of str, optional
+        Columns copied as event attributes; default :data:`DEFAULT_ATTRIBUTES`
+        (those present). A named column that does not exist is an error.
+    unassigned : {"drop", "raise"}, default "drop"
+        Rows without a case: left out with a warning giving the count, or an error.
+    tz : str, optional
+        Zone of naive timestamps.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Sorted by case, ``time:timestamp``, ``start_timestamp``; a new frame.
+
+    Raises
+    ------
+    SchemaError
+        A required column is missing, or times or activities are missing.
+    ExportError
+        The log is empty (also after leaving out unassigned rows).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from taskmining.export import to_pm4py
+    >>> tasks = pd.DataFrame({
+    ...     "timestamp": pd.to_datetime(["2026-01-05 09:00:00", "2026-01-05 09:00:02",
+    ...                                  "2026-01-05 09:00:05"], utc=True),
+    ...     "user": "u1", "case_id": "c1", "task": "invoice",
+    ...     "step_id": [0, 0, 1], "step": ["Open invoice", "Open invoice", "Save"]})
+    >>> log = to_pm4py(tasks)
+    >>> log[["case:concept:name", "concept:name", "n_events"]].values.tolist()
+    [['c1', 'Open invoice', 2], ['c1', 'Save', 1]]
+    >>> str(log.loc[0, "start_timestamp"]), str(log.loc[0, "time:timestamp"])
+    ('2026-01-05 09:00:00+00:00', '2026-01-05 09:00:02+00:00')
+    """
+    what = "to_pm4py"
+    check_choice(level, "level", ("step", "event"))
+    require_columns(tasks, [case_col, activity_col, TIMESTAMP], what=what)
+    if attributes is None:
+        attributes = [c for c in DEFAULT_ATTRIBUTES if c in tasks.columns]
+    else:
+        attributes = list(attributes)
+        require_columns(tasks, attributes, what=what)
+    require_rows(tasks, what=what)
+    frame = drop_unassigned(tasks, case_col, unassigned=unassigned, what=what)
+    require_rows(frame, what=what, after=f" with a {case_col}")
+    no_activity = frame[activity_col].isna().to_numpy()
+    if no_activity.any():
+        rows = ", ".join(map(str, frame.index[no_activity][:5]))
+        raise SchemaError(f"{what}: column {activity_col!r}: missing activity labels in rows {rows} "
+                          f"({int(no_activity.sum())} rows)")
+    times = utc_times(frame, TIMESTAMP, what=what, tz=tz).to_numpy(dtype="datetime64[ns]")
+    case_codes, case_names = pd.factorize(as_str(frame[case_col]), sort=True)
+    tint = times.view("int64")
+
+    if level == "step" and STEP_ID in frame.columns:
+        step_codes = pd.factorize(frame[STEP_ID])[0]
+        gid = case_codes.astype("int64") * (int(step_codes.max()) + 2) + step_codes
+    else:
+        gid = np.arange(len(frame), dtype="int64")
+    order, first_pos, last_pos = _group_bounds(gid, tint)
+    first = order[first_pos]
+    last = order[last_pos]
+    start = times[first]
+    end = times[last]
+    cases = case_codes[first]
+    # cases in name order, steps by end then start time, then input position
+    final = np.lexsort((first, start.view("int64"), end.view("int64"), cases))
+    first, last, start, end, cases = first[final], last[final], start[final], end[final], cases[final]
+
+    out: dict[str, object] = {
+        CASE: pd.Series(case_names.take(cases), dtype="str"),
+        ACTIVITY: as_str(frame[activity_col].iloc[first].reset_index(drop=True)),
+        TIME: pd.Series(end).dt.tz_localize("UTC"),
+        START: pd.Series(start).dt.tz_localize("UTC"),
+    }
+    if USER in frame.columns:
+        out[RESOURCE] = as_str(frame[USER].iloc[first].reset_index(drop=True))
+    if task_col is not None and task_col in frame.columns:
+        # the case's task type: its value at the case's first step
+        task = as_str(frame[task_col].iloc[first].reset_index(drop=True))
+        case_first = np.r_[True, cases[1:] != cases[:-1]]
+        out["case:task"] = pd.Series(task.to_numpy()[np.flatnonzero(case_first)]
+                                     [np.cumsum(case_first) - 1], dtype="str")
+    if level == "step":
+        if STEP_ID in frame.columns:
+            out[STEP_ID] = frame[STEP_ID].iloc[first].reset_index(drop=True)
+        out["n_events"] = pd.Series(last_pos - first_pos + 1, dtype="int64").take(final).reset_index(drop=True)
+        out["duration"] = pd.Series((end - start) / np.timedelta64(1, "s"), dtype="float64")
+    elif EVENT_ID in frame.columns:
+        out[EVENT_ID] = frame[EVENT_ID].iloc[first].reset_index(drop=True)
+    for col in attributes:
+        if col not in out:
+            out[col] = frame[col].iloc[first].reset_index(drop=True)
+    return pd.DataFrame(out)
