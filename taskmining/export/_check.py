@@ -29,7 +29,7 @@ from taskmining.errors import ExportError, ParameterError, SchemaError
 from taskmining.schema import STRING_DTYPE, TIMESTAMP_DTYPE, as_utc
 
 __all__ = ["UnassignedRowsWarning", "require_columns", "require_rows", "utc_times",
-           "drop_unassigned", "as_str", "check_choice"]
+           "drop_unassigned", "unassigned_mask", "as_str", "check_choice"]
 
 _HINTS = {
     "case_id": "segment the events first (taskmining.segment) or pass case_col= to name the case column",
@@ -148,6 +148,40 @@ def as_str(values: pd.Series) -> pd.Series:
     return pd.Series(out, index=values.index, dtype=STRING_DTYPE)
 
 
+def unassigned_mask(
+    frame: pd.DataFrame,
+    case_col: str,
+    *,
+    unassigned: Literal["drop", "raise"],
+    what: str,
+) -> np.ndarray:
+    """Boolean mask of the rows of ``frame`` that have no case, after warning or raising.
+
+    Events outside any task instance (``case_id`` missing) cannot be part of
+    a case-based log. With ``unassigned="drop"`` an :class:`UnassignedRowsWarning`
+    gives their count (the caller leaves them out); with ``"raise"`` they are
+    an :class:`ExportError`. Nothing is dropped silently.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"case_id": ["c1", "c2"]})
+    >>> unassigned_mask(df, "case_id", unassigned="raise", what="write_xes").tolist()
+    [False, False]
+    """
+    check_choice(unassigned, "unassigned", ("drop", "raise"))
+    missing = frame[case_col].isna().to_numpy()
+    n_missing = int(missing.sum())
+    if not n_missing:
+        return missing
+    message = (f"{what}: {n_missing} of {len(frame)} rows have no {case_col} "
+               "(events outside any task instance)")
+    if unassigned == "raise":
+        raise ExportError(f"{message}; in {_rows(missing, frame.index)}")
+    warnings.warn(f'{message} and were left out; pass unassigned="raise" to make this an error',
+                  UnassignedRowsWarning, stacklevel=4)
+    return missing
+
+
 def drop_unassigned(
     frame: pd.DataFrame,
     case_col: str,
@@ -155,12 +189,7 @@ def drop_unassigned(
     unassigned: Literal["drop", "raise"],
     what: str,
 ) -> pd.DataFrame:
-    """Rows of ``frame`` that belong to a case.
-
-    Events outside any task instance (``case_id`` missing) cannot be part of
-    a case-based log. With ``unassigned="drop"`` they are left out and an
-    :class:`UnassignedRowsWarning` gives their count; with ``"raise"`` they
-    are an :class:`ExportError`. Nothing is dropped silently.
+    """Rows of ``frame`` that belong to a case (see :func:`unassigned_mask`).
 
     Examples
     --------
@@ -172,15 +201,5 @@ def drop_unassigned(
     >>> len(kept), str(w[0].message)
     (2, 'to_pm4py: 1 of 3 rows have no case_id (events outside any task instance) and were left out; pass unassigned="raise" to make this an error')
     """
-    check_choice(unassigned, "unassigned", ("drop", "raise"))
-    missing = frame[case_col].isna().to_numpy()
-    n_missing = int(missing.sum())
-    if not n_missing:
-        return frame
-    message = (f"{what}: {n_missing} of {len(frame)} rows have no {case_col} "
-               "(events outside any task instance)")
-    if unassigned == "raise":
-        raise ExportError(f"{message}; in {_rows(missing, frame.index)}")
-    warnings.warn(f'{message} and were left out; pass unassigned="raise" to make this an error',
-                  UnassignedRowsWarning, stacklevel=3)
-    return frame.loc[~missing]
+    missing = unassigned_mask(frame, case_col, unassigned=unassigned, what=what)
+    return frame.loc[~missing] if missing.any() else frame
