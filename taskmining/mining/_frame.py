@@ -1,0 +1,305 @@
+"""Checks and the shared case/step encoding every mining function starts from.
+
+A tasks frame is encoded once into integer codes: cases and activities are
+factorised (pyarrow dictionary encoding, or the codes of a categorical), rows
+are ordered by case, then time, then their position in the frame, and
+consecutive rows of the same ``step_id`` within a case are collapsed into
+one step. Everything after that is numpy over int arrays.
+
+**The step rule.** A case's step sequence is the sequence of its steps in
+time order. With a ``step_id`` column, consecutive rows (in case and time
+order) that share a ``step_id`` form one step: its activity is the label of
+its first row, its start the first row's time, its end the last row's time.
+Without ``step_id`` every row is one step (the pm4py view: one row = one
+event). Rows with a missing ``case_id`` (events outside any task instance)
+are left out and counted in :attr:`Sequences.n_unassigned`.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from taskmining.mining._frame import encode
+>>> tasks = pd.DataFrame({
+...     "case_id": ["b", "a", "a", "b"],
+...     "step": ["x", "y", "z", "w"],
+...     "timestamp": pd.to_datetime(["2026-01-05 09:00:03", "2026-01-05 09:00:00",
+...                                  "2026-01-05 09:00:01", "2026-01-05 09:00:04"], utc=True),
+... })
+>>> seq = encode(tasks)
+>>> [seq.case_label(c) for c in seq.case], [seq.act_labels[a] for a in seq.act]
+(['b', 'b', 'a', 'a'], ['x', 'w', 'y', 'z'])
+>>> seq.ptr.tolist()
+[0, 2, 4]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from taskmining.errors import MiningError, ParameterError
+from taskmining.schema import CASE_ID, STEP, STEP_ID, TIMESTAMP
+
+__all__ = ["Sequences", "encode", "check_tasks", "factorize", "times_ns", "group_stats",
+           "require_columns", "NS"]
+
+NS = 1_000_000_000
+_SHOWN = 5
+
+
+def _rows(mask: np.ndarray, index: pd.Index) -> str:
+    bad = index[mask]
+    more = f" and {len(bad) - _SHOWN} more" if len(bad) > _SHOWN else ""
+    return "rows " + ", ".join(str(i) for i in bad[:_SHOWN]) + more
+
+
+def require_columns(tasks: pd.DataFrame, *columns: str, what: str = "mining") -> None:
+    """Raise :class:`MiningError` unless ``tasks`` is a DataFrame with ``columns``."""
+    if not isinstance(tasks, pd.DataFrame):
+        raise MiningError(f"{what} needs a pandas DataFrame (the tasks frame), got {type(tasks).__name__}")
+    for col in columns:
+        if col not in tasks.columns:
+            hint = ""
+            if col == CASE_ID:
+                hint = "; segment the events first (taskmining.segment(events)) or pass case_col="
+            elif col == STEP:
+                hint = "; build steps first (taskmining.build_steps(events)) or pass activity_col="
+            raise MiningError(f"{what}: column {col!r} is missing (columns: {list(tasks.columns)[:20]}){hint}")
+
+
+def factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes (``-1`` for missing) and the labels, in order of first appearance.
+
+    Categoricals reuse their codes; strings go through pyarrow's dictionary
+    encoding (several times faster than :func:`pandas.factorize` on strings).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> codes, labels = factorize(pd.Series(["b", None, "a", "b"], dtype="str"))
+    >>> codes.tolist(), labels.tolist()
+    ([0, -1, 1, 0], ['b', 'a'])
+    """
+    dtype = values.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy().astype(np.int64), np.asarray(values.cat.categories, dtype=object)
+    arr = getattr(values.array, "_pa_array", None)
+    if arr is None and (pd.api.types.is_string_dtype(dtype) or dtype == object):
+        try:
+            arr = pa.array(values.to_numpy(dtype=object), from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            arr = None
+    if arr is not None:
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        enc = pc.dictionary_encode(arr)
+        codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        return codes, np.asarray(enc.dictionary.to_pylist(), dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+
+
+def times_ns(values: pd.Series, column: str = TIMESTAMP) -> np.ndarray:
+    """Timestamps as int64 nanoseconds since the epoch (UTC); NaT stays ``iNaT``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> times_ns(pd.Series(pd.to_datetime(["1970-01-01 00:00:01"], utc=True))).tolist()
+    [1000000000]
+    """
+    dtype = values.dtype
+    if isinstance(dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(dtype):
+        return np.asarray(values.dt.as_unit("ns").array.asi8, dtype=np.int64)
+    raise MiningError(f"column {column!r} holds {dtype}, not datetimes; read or validate the events first "
+                      "(taskmining.validate_events) so timestamps are datetime64[ns, UTC]")
+
+
+def check_tasks(tasks: pd.DataFrame, case_col: str, activity_col: str, timestamp_col: str,
+                what: str = "mining") -> None:
+    """Raise :class:`MiningError` naming the missing column, empty log or NaT rows."""
+    require_columns(tasks, case_col, activity_col, timestamp_col, what=what)
+    if len(tasks) == 0:
+        raise MiningError(f"{what}: the log is empty (no rows)")
+
+
+@dataclass
+class Sequences:
+    """A tasks frame encoded as per-case step sequences (one entry per step).
+
+    Attributes
+    ----------
+    case : int64 array, non-decreasing case code of each step
+    act : int64 array, activity code of each step
+    start, end : int64 arrays, first/last event time of each step (ns)
+    row : int64 array, position (``iloc``) in the frame of each step's first row
+    ptr : int64 array of ``n_cases + 1`` offsets: case ``c`` is ``ptr[c]:ptr[c+1]``
+    rows : int64 array, every event row of a case in case/time order
+    row_step : int64 array, the step (index into the step arrays) of each of ``rows``
+    n_unassigned : rows without a case, left out
+    """
+
+    case: np.ndarray
+    act: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    row: np.ndarray
+    ptr: np.ndarray
+    act_labels: np.ndarray
+    case_labels: np.ndarray
+    rows: np.ndarray
+    row_step: np.ndarray
+    n_unassigned: int = 0
+    _extra: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def n_cases(self) -> int:
+        return len(self.ptr) - 1
+
+    @property
+    def n_steps(self) -> int:
+        return len(self.act)
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return np.diff(self.ptr)
+
+    def case_label(self, code: int) -> object:
+        return self.case_labels[code]
+
+    def first(self) -> np.ndarray:
+        """Index of each case's first step."""
+        return self.ptr[:-1]
+
+    def last(self) -> np.ndarray:
+        """Index of each case's last step."""
+        return self.ptr[1:] - 1
+
+    def same_case_pairs(self) -> np.ndarray:
+        """Indices ``i`` such that steps ``i`` and ``i + 1`` belong to the same case."""
+        return np.flatnonzero(self.case[1:] == self.case[:-1])
+
+    def collapse(self, keys: np.ndarray, labels: np.ndarray) -> Sequences:
+        """Merge consecutive steps of a case that share ``keys`` (e.g. app runs)."""
+        new = np.ones(self.n_steps, dtype=bool)
+        new[1:] = (self.case[1:] != self.case[:-1]) | (keys[1:] != keys[:-1])
+        first = np.flatnonzero(new)
+        last = np.r_[first[1:] - 1, self.n_steps - 1] if len(first) else first
+        step_of_old = np.cumsum(new) - 1
+        case = self.case[first]
+        return Sequences(case=case, act=keys[first], start=self.start[first], end=self.end[last],
+                         row=self.row[first], ptr=_ptr(case, self.n_cases), act_labels=labels,
+                         case_labels=self.case_labels, rows=self.rows,
+                         row_step=step_of_old[self.row_step], n_unassigned=self.n_unassigned)
+
+
+def _ptr(case: np.ndarray, n_cases: int) -> np.ndarray:
+    return np.r_[0, np.cumsum(np.bincount(case, minlength=n_cases))].astype(np.int64)
+
+
+def encode(tasks: pd.DataFrame, *, case_col: str = CASE_ID, activity_col: str = STEP,
+           timestamp_col: str = TIMESTAMP, step_id_col: str | None = STEP_ID,
+           what: str = "mining") -> Sequences:
+    """Encode a tasks frame into :class:`Sequences` (see the module docstring for the rule).
+
+    Raises
+    ------
+    MiningError
+        Missing columns, an empty log, no row with a case, NaT timestamps or
+        missing activities in rows that have a case (naming the rows).
+    """
+    check_tasks(tasks, case_col, activity_col, timestamp_col, what=what)
+    case_codes, case_labels = factorize(tasks[case_col])
+    keep = case_codes >= 0
+    n_unassigned = int(len(keep) - keep.sum())
+    if not keep.any():
+        raise MiningError(f"{what}: no row has a {case_col!r}: the log has no cases")
+    pos = np.flatnonzero(keep) if n_unassigned else np.arange(len(keep), dtype=np.int64)
+    ts_all = times_ns(tasks[timestamp_col], timestamp_col)
+    ts = ts_all[pos]
+    nat = ts == np.iinfo(np.int64).min
+    if nat.any():
+        raise MiningError(f"{what}: column {timestamp_col!r} has missing times (NaT) in "
+                          f"{_rows(pos[nat], tasks.index)}")
+    act_codes, act_labels = factorize(tasks[activity_col])
+    acts = act_codes[pos]
+    if (acts < 0).any():
+        raise MiningError(f"{what}: column {activity_col!r} is missing in {_rows(pos[acts < 0], tasks.index)} "
+                          "(rows that belong to a case need a step label)")
+    c = case_codes[pos]
+    order: np.ndarray | None = None
+    if len(c) > 1 and (c[1:] < c[:-1]).any():
+        order = np.argsort(c, kind="stable")
+        c, ts = c[order], ts[order]
+    if len(c) > 1 and ((c[1:] == c[:-1]) & (ts[1:] < ts[:-1])).any():
+        c0, t0 = case_codes[pos], ts_all[pos]
+        order = np.lexsort((np.arange(len(pos)), t0, c0))
+        c, ts = c0[order], t0[order]
+    rows = pos if order is None else pos[order]
+    acts = act_codes[rows]
+    n = len(rows)
+    new = np.ones(n, dtype=bool)
+    if step_id_col is not None and step_id_col in tasks.columns:
+        sid = tasks[step_id_col].to_numpy()[rows]
+        new[1:] = (c[1:] != c[:-1]) | (sid[1:] != sid[:-1])
+    if new.all():
+        first = np.arange(n, dtype=np.int64)
+        last = first
+        row_step = first
+    else:
+        first = np.flatnonzero(new)
+        last = np.r_[first[1:] - 1, n - 1]
+        row_step = np.cumsum(new) - 1
+    case = c[first]
+    return Sequences(case=case, act=acts[first], start=ts[first], end=ts[last], row=rows[first],
+                     ptr=_ptr(case, len(case_labels)), act_labels=act_labels, case_labels=case_labels,
+                     rows=rows, row_step=row_step, n_unassigned=n_unassigned)
+
+
+def group_stats(keys: np.ndarray, values: np.ndarray, n_groups: int,
+                quantiles: tuple[float, ...] = (0.5, 0.9)) -> dict[str, np.ndarray]:
+    """Per-group count, sum, mean, min, max, stdev (ddof 1) and quantiles, vectorised.
+
+    Quantiles interpolate linearly (numpy's and pandas' default). Empty
+    groups give NaN.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> s = group_stats(np.array([0, 0, 1, 0]), np.array([1.0, 3.0, 5.0, 2.0]), 3)
+    >>> s["count"].tolist(), s["mean"].tolist()[:2], s["q0.5"].tolist()[:2]
+    ([3, 1, 0], [2.0, 5.0], [2.0, 5.0])
+    """
+    if n_groups < 0:
+        raise ParameterError(f"n_groups must be >= 0, got {n_groups}")
+    keys = np.asarray(keys, dtype=np.int64)
+    values = np.asarray(values, dtype=np.float64)
+    count = np.bincount(keys, minlength=n_groups)
+    total = np.bincount(keys, weights=values, minlength=n_groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = total / count
+        dev = values - mean[keys]
+        var = np.bincount(keys, weights=dev * dev, minlength=n_groups) / (count - 1)
+    var[count < 2] = np.nan
+    out: dict[str, np.ndarray] = {"count": count, "sum": total, "mean": mean, "stdev": np.sqrt(var)}
+    order = np.lexsort((values, keys))
+    sv = values[order]
+    starts = np.r_[0, np.cumsum(count)[:-1]]
+    has = count > 0
+    mn = np.full(n_groups, np.nan)
+    mx = np.full(n_groups, np.nan)
+    mn[has] = sv[starts[has]]
+    mx[has] = sv[starts[has] + count[has] - 1]
+    out["min"], out["max"] = mn, mx
+    for q in quantiles:
+        qv = np.full(n_groups, np.nan)
+        h = starts[has] + q * (count[has] - 1)
+        lo = np.floor(h).astype(np.int64)
+        hi = np.minimum(lo + 1, starts[has] + count[has] - 1)
+        frac = h - lo
+        qv[has] = sv[lo] + (sv[hi] - sv[lo]) * frac
+        out[f"q{q}"] = qv
+    return out

@@ -1,0 +1,363 @@
+"""Transition graphs (directly-follows graphs) of steps or applications.
+
+``transition_graph`` returns a :class:`networkx.DiGraph`. Its nodes are the
+activities (``kind="activity"``) plus two artificial nodes, :data:`START`
+(``"▶ start"``, ``kind="start"``) and :data:`END` (``"■ end"``,
+``kind="end"``). An edge ``a → b`` counts how often step ``b`` directly
+follows step ``a`` within a case; ``START → a`` counts the cases starting
+with ``a`` and ``a → END`` those ending with it.
+
+Waiting time of an edge: seconds from the **end** of the source step (its
+last event) to the **start** of the target step (its first event). With one
+row per step this is the timestamp difference, which is what pm4py's
+performance DFG measures (and with a ``start_timestamp`` column pm4py
+measures the same end-to-start gap).
+
+At ``level="app"`` consecutive steps of a case in the same application are
+merged into one visit, so an edge is an application switch, counted once
+per switch.
+
+Examples
+--------
+>>> import pandas as pd
+>>> import taskmining as tm
+>>> tasks = pd.DataFrame({
+...     "case_id": ["c1", "c1", "c1", "c2", "c2"],
+...     "step": ["open", "edit", "save", "open", "save"],
+...     "timestamp": pd.to_datetime(["2026-01-05 09:00:00", "2026-01-05 09:00:10",
+...                                  "2026-01-05 09:00:40", "2026-01-05 10:00:00",
+...                                  "2026-01-05 10:00:05"], utc=True),
+... })
+>>> g = tm.transition_graph(tasks)
+>>> g.edges["open", "edit"]["count"], g.edges["edit", "save"]["mean"]
+(1, 30.0)
+>>> dfg, start, end = tm.to_pm4py_dfg(g)
+>>> sorted(dfg.items()), start, end
+([(('edit', 'save'), 1), (('open', 'edit'), 1), (('open', 'save'), 1)], {'open': 2}, {'save': 2})
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from taskmining.errors import MiningError, ParameterError
+from taskmining.mining._frame import NS, Sequences, encode, factorize, group_stats
+from taskmining.schema import APP, CASE_ID, STEP, TIMESTAMP
+
+__all__ = ["transition_graph", "to_pm4py_dfg", "performance_dfg", "filter_graph", "graph_to_dot",
+           "graph_to_json", "START", "END", "PERF_STATS"]
+
+START = "▶ start"
+END = "■ end"
+#: Waiting-time statistics on activity edges (seconds), as pm4py names them.
+PERF_STATS = ("mean", "median", "max", "min", "sum", "stdev")
+
+
+def _sequences(tasks: pd.DataFrame, level: str, case_col: str, activity_col: str, timestamp_col: str,
+               app_col: str, step_id_col: str | None, what: str) -> Sequences:
+    if level not in ("step", "app"):
+        raise ParameterError(f"level must be 'step' or 'app', got {level!r}")
+    seq = encode(tasks, case_col=case_col, activity_col=activity_col, timestamp_col=timestamp_col,
+                 step_id_col=step_id_col, what=what)
+    if level == "app":
+        if app_col not in tasks.columns:
+            raise MiningError(f"{what}: level='app' needs column {app_col!r}, which is missing")
+        codes, labels = factorize(tasks[app_col])
+        app = codes[seq.row]
+        if (app < 0).any():
+            app = np.where(app < 0, len(labels), app)
+            labels = np.append(labels, "(unknown)")
+        seq = seq.collapse(app, labels)
+    return seq
+
+
+def _edges(seq: Sequences) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Distinct directly-follows pairs (src, dst codes) and their stats."""
+    k = len(seq.act_labels)
+    i = seq.same_case_pairs()
+    key = seq.act[i] * k + seq.act[i + 1]
+    wait = (seq.start[i + 1] - seq.end[i]) / NS
+    if k * k <= 10_000_000:
+        present = np.flatnonzero(np.bincount(key, minlength=k * k))
+        remap = np.zeros(k * k, dtype=np.int64)
+        remap[present] = np.arange(len(present))
+        edge = remap[key]
+    else:
+        present, edge = np.unique(key, return_inverse=True)
+    stats = group_stats(edge, wait, len(present))
+    return present // k, present % k, stats
+
+
+def _endpoints(seq: Sequences) -> tuple[np.ndarray, np.ndarray]:
+    k = len(seq.act_labels)
+    return (np.bincount(seq.act[seq.first()], minlength=k), np.bincount(seq.act[seq.last()], minlength=k))
+
+
+def transition_graph(
+    tasks: pd.DataFrame,
+    level: Literal["step", "app"] = "step",
+    *,
+    min_count: int | None = None,
+    min_share: float | None = None,
+    case_col: str = CASE_ID,
+    activity_col: str = STEP,
+    timestamp_col: str = TIMESTAMP,
+    app_col: str = APP,
+    step_id_col: str | None = "step_id",
+) -> nx.DiGraph:
+    """The transition graph of steps (or applications) with counts and waiting times.
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        The tasks frame.
+    level : {"step", "app"}
+        Steps, or application visits (an edge per application switch).
+    min_count, min_share : optional
+        Frequency filter, see :func:`filter_graph`.
+    case_col, activity_col, timestamp_col, app_col : str
+        Column names.
+    step_id_col : str or None
+        Collapse consecutive rows of one step; ``None``: one row = one step.
+
+    Returns
+    -------
+    networkx.DiGraph
+        Nodes: ``kind`` (start/end/activity), ``count`` (occurrences),
+        ``cases`` (cases containing it). Edges: ``count``, ``share`` (of all
+        edge counts) and, between activities, waiting-time ``mean``,
+        ``median``, ``p90``, ``min``, ``max``, ``sum``, ``stdev`` in seconds.
+        ``graph.graph`` holds ``level``, ``n_cases``, ``n_unassigned``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"case_id": ["c", "c", "c"], "step": ["a", "b", "c"],
+    ...                   "app": ["excel", "excel", "sap"],
+    ...                   "timestamp": pd.to_datetime(["2026-01-05 09:00:00", "2026-01-05 09:00:01",
+    ...                                                "2026-01-05 09:00:05"], utc=True)})
+    >>> g = transition_graph(t, level="app")
+    >>> sorted(g.edges)
+    [('excel', 'sap'), ('sap', '■ end'), ('▶ start', 'excel')]
+    >>> g.edges["excel", "sap"]["mean"]
+    4.0
+    """
+    seq = _sequences(tasks, level, case_col, activity_col, timestamp_col, app_col, step_id_col,
+                     "transition_graph")
+    labels = seq.act_labels
+    k = len(labels)
+    src, dst, stats = _edges(seq)
+    starts, ends = _endpoints(seq)
+    occ = np.bincount(seq.act, minlength=k)
+    cases = np.bincount(np.unique(seq.case * k + seq.act) % k, minlength=k)
+    total = float(stats["count"].sum() + starts.sum() + ends.sum())
+    g = nx.DiGraph(level=level, n_cases=seq.n_cases, n_unassigned=seq.n_unassigned)
+    g.add_node(START, kind="start", count=seq.n_cases, cases=seq.n_cases)
+    for a in np.flatnonzero(occ):
+        g.add_node(str(labels[a]), kind="activity", count=int(occ[a]), cases=int(cases[a]))
+    g.add_node(END, kind="end", count=seq.n_cases, cases=seq.n_cases)
+    for a in np.flatnonzero(starts):
+        g.add_edge(START, str(labels[a]), count=int(starts[a]), share=starts[a] / total)
+    cols = {"mean": stats["mean"], "median": stats["q0.5"], "p90": stats["q0.9"], "min": stats["min"],
+            "max": stats["max"], "sum": stats["sum"], "stdev": stats["stdev"]}
+    for e in range(len(src)):
+        attrs = {name: float(v[e]) for name, v in cols.items()}
+        g.add_edge(str(labels[src[e]]), str(labels[dst[e]]), count=int(stats["count"][e]),
+                   share=stats["count"][e] / total, **attrs)
+    for a in np.flatnonzero(ends):
+        g.add_edge(str(labels[a]), END, count=int(ends[a]), share=ends[a] / total)
+    if min_count is not None or min_share is not None:
+        g = filter_graph(g, min_count=min_count, min_share=min_share)
+    return g
+
+
+def filter_graph(graph: nx.DiGraph, *, min_count: int | None = None,
+                 min_share: float | None = None) -> nx.DiGraph:
+    """A copy of ``graph`` without edges below ``min_count`` or ``min_share``.
+
+    Activity nodes left without any edge are dropped too; the start and end
+    nodes stay. Node and edge attributes are unchanged (counts still refer
+    to the whole log).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.DiGraph()
+    >>> g.add_node("a", kind="activity"); g.add_node("b", kind="activity")
+    >>> g.add_edge("a", "b", count=1, share=0.1)
+    >>> len(filter_graph(g, min_count=2).nodes)
+    0
+    """
+    if min_count is not None and min_count < 0:
+        raise ParameterError(f"min_count must be >= 0, got {min_count}")
+    if min_share is not None and not 0 <= min_share <= 1:
+        raise ParameterError(f"min_share must be in [0, 1], got {min_share}")
+    out = graph.copy()
+    drop = [(u, v) for u, v, d in out.edges(data=True)
+            if (min_count is not None and d.get("count", 0) < min_count)
+            or (min_share is not None and d.get("share", 0.0) < min_share)]
+    out.remove_edges_from(drop)
+    out.remove_nodes_from([n for n, d in list(out.nodes(data=True))
+                           if d.get("kind") == "activity" and out.degree(n) == 0])
+    return out
+
+
+def performance_dfg(
+    tasks: pd.DataFrame,
+    *,
+    case_col: str = CASE_ID,
+    activity_col: str = STEP,
+    timestamp_col: str = TIMESTAMP,
+    step_id_col: str | None = "step_id",
+) -> dict[tuple[str, str], dict[str, float]]:
+    """Waiting-time statistics per directly-follows pair, shaped like pm4py's performance DFG.
+
+    Equal to the first element of ``pm4py.discover_performance_dfg`` on the
+    same log (one row per step): ``{(a, b): {"mean", "median", "max", "min",
+    "sum", "stdev"}}`` in seconds (``stdev`` with ``ddof=1``, NaN for a
+    single observation).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"case_id": ["c", "c"], "step": ["a", "b"],
+    ...                   "timestamp": pd.to_datetime(["2026-01-05 09:00:00", "2026-01-05 09:00:03"], utc=True)})
+    >>> performance_dfg(t)[("a", "b")]["mean"]
+    3.0
+    """
+    seq = encode(tasks, case_col=case_col, activity_col=activity_col, timestamp_col=timestamp_col,
+                 step_id_col=step_id_col, what="performance_dfg")
+    src, dst, stats = _edges(seq)
+    labels = seq.act_labels
+    cols = {"mean": stats["mean"], "median": stats["q0.5"], "max": stats["max"], "min": stats["min"],
+            "sum": stats["sum"], "stdev": stats["stdev"]}
+    return {(labels[src[e]], labels[dst[e]]): {name: float(v[e]) for name, v in cols.items()}
+            for e in range(len(src))}
+
+
+def to_pm4py_dfg(
+    graph_or_tasks: nx.DiGraph | pd.DataFrame,
+    *,
+    measure: Literal["frequency", "performance"] = "frequency",
+    **columns: Any,
+) -> tuple[dict[tuple[str, str], Any], dict[str, int], dict[str, int]]:
+    """pm4py's ``(dfg, start_activities, end_activities)`` triple, without importing pm4py.
+
+    Parameters
+    ----------
+    graph_or_tasks : networkx.DiGraph or pandas.DataFrame
+        A graph from :func:`transition_graph`, or a tasks frame (then the
+        graph is built first with ``**columns`` passed on).
+    measure : {"frequency", "performance"}
+        ``dfg`` values: edge counts (like ``pm4py.discover_dfg``) or the
+        waiting-time dicts of ``pm4py.discover_performance_dfg``.
+
+    Returns
+    -------
+    tuple of dict
+        ``dfg`` keyed by ``(source, target)``, start and end activity counts.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"case_id": ["c", "c"], "step": ["a", "b"],
+    ...                   "timestamp": pd.to_datetime(["2026-01-05 09:00:00", "2026-01-05 09:00:03"], utc=True)})
+    >>> to_pm4py_dfg(t)
+    ({('a', 'b'): 1}, {'a': 1}, {'b': 1})
+    """
+    if measure not in ("frequency", "performance"):
+        raise ParameterError(f"measure must be 'frequency' or 'performance', got {measure!r}")
+    if isinstance(graph_or_tasks, pd.DataFrame):
+        graph = transition_graph(graph_or_tasks, **columns)
+    elif isinstance(graph_or_tasks, nx.DiGraph):
+        graph = graph_or_tasks
+    else:
+        raise ParameterError(f"graph_or_tasks must be a networkx.DiGraph or a DataFrame, "
+                             f"got {type(graph_or_tasks).__name__}")
+    kind = nx.get_node_attributes(graph, "kind")
+    dfg: dict[tuple[str, str], Any] = {}
+    start: dict[str, int] = {}
+    end: dict[str, int] = {}
+    for u, v, d in graph.edges(data=True):
+        if kind.get(u) == "start":
+            start[v] = d["count"]
+        elif kind.get(v) == "end":
+            end[u] = d["count"]
+        elif measure == "frequency":
+            dfg[(u, v)] = d["count"]
+        else:
+            dfg[(u, v)] = {name: d[name] for name in PERF_STATS}
+    return dfg, start, end
+
+
+def _dot_id(text: object) -> str:
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def graph_to_dot(graph: nx.DiGraph, *, edge_label: str = "count") -> str:
+    """The graph as a Graphviz DOT string (no Graphviz needed to produce it).
+
+    Activity nodes show their count; edges show ``edge_label`` (``"count"``
+    or a waiting statistic such as ``"mean"``, printed in seconds).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.DiGraph()
+    >>> g.add_node("a", kind="activity", count=2); g.add_node("b", kind="activity", count=1)
+    >>> g.add_edge("a", "b", count=1)
+    >>> print(graph_to_dot(g))  # doctest: +NORMALIZE_WHITESPACE
+    digraph transitions {
+      rankdir=LR; node [shape=box, style=rounded, fontname="Helvetica"];
+      "a" [label="a\\n2"];
+      "b" [label="b\\n1"];
+      "a" -> "b" [label="1", penwidth=3.0];
+    }
+    """
+    lines = ["digraph transitions {", '  rankdir=LR; node [shape=box, style=rounded, fontname="Helvetica"];']
+    for n, d in graph.nodes(data=True):
+        if d.get("kind") in ("start", "end"):
+            lines.append(f"  {_dot_id(n)} [shape=circle, label={_dot_id(n[0])}];")
+        else:
+            label = _dot_id(n)[:-1] + "\\n" + str(d.get("count", "")) + '"'
+            lines.append(f"  {_dot_id(n)} [label={label}];")
+    counts = [d.get("count", 1) for *_, d in graph.edges(data=True)] or [1]
+    top = max(counts)
+    for u, v, d in graph.edges(data=True):
+        value = d.get(edge_label, "")
+        text = f"{value:.1f}s" if isinstance(value, float) and edge_label != "count" else str(value)
+        width = 1.0 + 2.0 * d.get("count", 1) / top
+        lines.append(f"  {_dot_id(u)} -> {_dot_id(v)} [label={_dot_id(text)}, penwidth={width:.1f}];")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def graph_to_json(graph: nx.DiGraph) -> str:
+    """The graph in networkx's node-link JSON form (NaN written as ``null``).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.DiGraph(); g.add_edge("a", "b", count=1, mean=float("nan"))
+    >>> '"mean": null' in graph_to_json(g)
+    True
+    """
+    data = nx.node_link_data(graph, edges="edges")
+
+    def clean(obj: Any) -> Any:
+        if isinstance(obj, dict):
+            return {k: clean(v) for k, v in obj.items()}
+        if isinstance(obj, list):
+            return [clean(v) for v in obj]
+        if isinstance(obj, (float, np.floating)):
+            return None if np.isnan(obj) else float(obj)
+        if isinstance(obj, np.integer):
+            return int(obj)
+        return obj
+
+    return json.dumps(clean(data), ensure_ascii=False, indent=1)

@@ -1,0 +1,250 @@
+"""Variants: the distinct step sequences of the cases, with counts and durations.
+
+A case's variant is its step sequence (see :mod:`taskmining.mining._frame`
+for the step rule). Cases are grouped without building a Python tuple per
+case: each case's activity codes get a 64-bit polynomial hash (numpy,
+wrapping arithmetic), cases are grouped by hash and length, and every case
+is then compared element by element with its group's first case, so a hash
+collision can never merge two different variants (colliding groups are split
+exactly).
+
+Examples
+--------
+>>> import pandas as pd
+>>> import taskmining as tm
+>>> tasks = pd.DataFrame({
+...     "case_id": ["c1", "c1", "c2", "c2", "c3"],
+...     "step": ["open", "save", "open", "save", "open"],
+...     "timestamp": pd.to_datetime(["2026-01-05 09:00:00", "2026-01-05 09:01:00", "2026-01-05 10:00:00",
+...                                  "2026-01-05 10:03:00", "2026-01-05 11:00:00"], utc=True),
+... })
+>>> v = tm.variants(tasks)
+>>> v[["variant", "count", "share", "duration_mean"]]
+       variant  count     share  duration_mean
+0  open → save      2  0.666667          120.0
+1         open      1  0.333333            0.0
+>>> list(tm.variant_cases(tasks, ("open", "save")))
+['c1', 'c2']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from taskmining.errors import ParameterError
+from taskmining.mining._frame import NS, Sequences, encode, factorize, group_stats
+from taskmining.schema import CASE_ID, STEP, TIMESTAMP, USER
+
+__all__ = ["variants", "variant_cases", "case_variants", "SEPARATOR"]
+
+#: Separator of the readable variant string.
+SEPARATOR = " → "
+
+_P = np.uint64(0x9E3779B97F4A7C15)
+_Q = np.uint64(0xC2B2AE3D27D4EB4F)
+
+
+def _hash(seq: Sequences) -> np.ndarray:
+    """A 64-bit polynomial hash of each case's activity sequence (mixed with its length)."""
+    lengths = seq.lengths
+    pos = np.arange(seq.n_steps, dtype=np.int64) - np.repeat(seq.ptr[:-1], lengths)
+    powers = np.cumprod(np.full(int(lengths.max()), _P, dtype=np.uint64))
+    with np.errstate(over="ignore"):
+        terms = (seq.act.astype(np.uint64) + np.uint64(1)) * powers[pos]
+        h = np.add.reduceat(terms, seq.ptr[:-1])
+        return h + lengths.astype(np.uint64) * _Q
+
+
+def case_variants(seq: Sequences) -> tuple[np.ndarray, np.ndarray]:
+    """Variant code of each case and the representative (first) case of each variant.
+
+    Exact: cases sharing a hash are verified step by step; collisions are split.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from taskmining.mining._frame import encode
+    >>> t = pd.DataFrame({"case_id": ["a", "b", "c"], "step": ["x", "y", "x"],
+    ...                   "timestamp": pd.to_datetime(["2026-01-05 09:00:00"] * 3, utc=True)})
+    >>> var, rep = case_variants(encode(t))
+    >>> var.tolist(), rep.tolist()
+    ([0, 1, 0], [0, 1])
+    """
+    codes, _ = pd.factorize(_hash(seq))
+    codes = codes.astype(np.int64)
+    rep = np.full(codes.max() + 1, -1, dtype=np.int64)
+    rep[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # first case of each code
+    lengths = seq.lengths
+    rep_case = rep[codes]
+    bad_case = lengths != lengths[rep_case]
+    step_case = seq.case
+    pos = np.arange(seq.n_steps, dtype=np.int64) - seq.ptr[step_case]
+    ok_len = ~bad_case[step_case]
+    ref = np.where(ok_len, seq.ptr[rep_case[step_case]] + pos, 0)
+    mismatch = ok_len & (seq.act != seq.act[ref])
+    bad_case[step_case[mismatch]] = True
+    if bad_case.any():  # hash collision: regroup the affected cases exactly
+        bad = np.flatnonzero(bad_case)
+        keys = [tuple(seq.act[seq.ptr[c]:seq.ptr[c + 1]]) for c in bad]
+        sub, _ = pd.factorize(pd.Series(keys, dtype=object))
+        codes = codes.copy()
+        codes[bad] = codes.max() + 1 + sub
+        codes, _ = pd.factorize(codes)
+        codes = codes.astype(np.int64)
+        rep = np.full(codes.max() + 1, -1, dtype=np.int64)
+        rep[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    return codes, rep
+
+
+def _steps_of(seq: Sequences, case: int) -> tuple[str, ...]:
+    return tuple(seq.act_labels[seq.act[seq.ptr[case]:seq.ptr[case + 1]]].tolist())
+
+
+def variants(
+    tasks: pd.DataFrame,
+    *,
+    top_k: int | None = None,
+    coverage: float | None = None,
+    case_col: str = CASE_ID,
+    activity_col: str = STEP,
+    timestamp_col: str = TIMESTAMP,
+    user_col: str = USER,
+    step_id_col: str | None = "step_id",
+) -> pd.DataFrame:
+    """One row per variant: its steps, count, share, coverage, durations and users.
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        The tasks frame (any frame with case, step and timestamp columns).
+    top_k : int, optional
+        Keep the ``top_k`` most frequent variants.
+    coverage : float, optional
+        Keep the most frequent variants until they cover this share of the
+        cases (0 < coverage <= 1).
+    case_col, activity_col, timestamp_col, user_col : str
+        Column names. ``user_col`` is optional in the frame.
+    step_id_col : str or None
+        Collapse consecutive rows of the same step (see the step rule in
+        ``docs/mining.md``); ``None`` treats every row as one step.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``variant`` (steps joined by ``" → "``), ``steps`` (tuple),
+        ``length``, ``count``, ``share``, ``coverage`` (cumulative share),
+        ``duration_mean``, ``duration_median``, ``duration_p90`` (case
+        duration in seconds: last event minus first event) and ``users``
+        (distinct users; when ``user_col`` exists). Sorted by count
+        (descending), then the variant string. ``attrs`` holds ``n_cases``
+        and ``n_unassigned`` (rows without a case, left out).
+
+    Raises
+    ------
+    MiningError
+        Missing columns, an empty log, NaT timestamps.
+    ParameterError
+        Bad ``top_k`` or ``coverage``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"case_id": ["a", "a", "b"], "step": ["x", "y", "x"],
+    ...                   "timestamp": pd.to_datetime(["2026-01-05 09:00:00", "2026-01-05 09:00:30",
+    ...                                                "2026-01-05 09:05:00"], utc=True)})
+    >>> variants(t)[["variant", "count", "duration_median"]]
+      variant  count  duration_median
+    0       x      1              0.0
+    1   x → y      1             30.0
+    """
+    if top_k is not None and (not isinstance(top_k, (int, np.integer)) or top_k < 1):
+        raise ParameterError(f"top_k must be a positive integer, got {top_k!r}")
+    if coverage is not None and not 0 < coverage <= 1:
+        raise ParameterError(f"coverage must be in (0, 1], got {coverage!r}")
+    seq = encode(tasks, case_col=case_col, activity_col=activity_col, timestamp_col=timestamp_col,
+                 step_id_col=step_id_col, what="variants")
+    var, rep = case_variants(seq)
+    n_var = len(rep)
+    duration = (seq.end[seq.last()] - seq.start[seq.first()]) / NS
+    stats = group_stats(var, duration, n_var)
+    count = stats["count"]
+    steps = [_steps_of(seq, int(c)) for c in rep]
+    names = [SEPARATOR.join(s) for s in steps]
+    data: dict[str, object] = {
+        "variant": pd.array(names, dtype="str"), "steps": steps,
+        "length": seq.lengths[rep], "count": count, "share": count / seq.n_cases,
+        "duration_mean": stats["mean"], "duration_median": stats["q0.5"], "duration_p90": stats["q0.9"],
+    }
+    if user_col in tasks.columns:
+        ucodes, _ = factorize(tasks[user_col])
+        case_user = ucodes[seq.row[seq.first()]]
+        pairs = np.unique(var * (int(ucodes.max()) + 2) + (case_user + 1))
+        data["users"] = np.bincount(pairs // (int(ucodes.max()) + 2), minlength=n_var)
+    out = pd.DataFrame(data)
+    out = out.iloc[np.lexsort((np.asarray(names, dtype=object).astype(str), -count))].reset_index(drop=True)
+    out.insert(out.columns.get_loc("share") + 1, "coverage", out["share"].cumsum())
+    if coverage is not None:
+        out = out.iloc[: int(np.searchsorted(out["coverage"].to_numpy() - 1e-12, coverage) + 1)]
+    if top_k is not None:
+        out = out.iloc[:top_k]
+    out.attrs.update(n_cases=seq.n_cases, n_unassigned=seq.n_unassigned)
+    return out
+
+
+def variant_cases(
+    tasks: pd.DataFrame,
+    variant: Sequence[str] | str,
+    *,
+    case_col: str = CASE_ID,
+    activity_col: str = STEP,
+    timestamp_col: str = TIMESTAMP,
+    step_id_col: str | None = "step_id",
+) -> pd.Index:
+    """The case ids whose step sequence is ``variant``.
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        The tasks frame.
+    variant : sequence of str, or str
+        The steps (a tuple, as in the ``steps`` column of :func:`variants`)
+        or the readable string joined by ``" → "``.
+
+    Returns
+    -------
+    pandas.Index
+        Case ids in case order (first appearance in the frame); empty when
+        no case follows the variant.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"case_id": ["a", "b", "b"], "step": ["x", "x", "y"],
+    ...                   "timestamp": pd.to_datetime(["2026-01-05 09:00:00"] * 3, utc=True)})
+    >>> list(variant_cases(t, "x → y")), list(variant_cases(t, ["x"]))
+    (['b'], ['a'])
+    """
+    if isinstance(variant, str):
+        wanted = tuple(variant.split(SEPARATOR))
+    elif isinstance(variant, Sequence):
+        wanted = tuple(variant)
+    else:
+        raise ParameterError(f"variant must be a tuple of steps or a ' → ' string, got {type(variant).__name__}")
+    if not wanted:
+        raise ParameterError("variant must have at least one step")
+    seq = encode(tasks, case_col=case_col, activity_col=activity_col, timestamp_col=timestamp_col,
+                 step_id_col=step_id_col, what="variant_cases")
+    lookup = {label: i for i, label in enumerate(seq.act_labels.tolist())}
+    if any(s not in lookup for s in wanted):
+        return pd.Index([], dtype=object, name=case_col)
+    codes = np.array([lookup[s] for s in wanted], dtype=np.int64)
+    lengths = seq.lengths
+    cand = np.flatnonzero(lengths == len(codes))
+    if len(cand):
+        starts = seq.ptr[cand]
+        block = seq.act[starts[:, None] + np.arange(len(codes))[None, :]]
+        cand = cand[(block == codes[None, :]).all(axis=1)]
+    return pd.Index(seq.case_labels[cand], name=case_col)
