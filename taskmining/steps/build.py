@@ -120,19 +120,22 @@ def _session_order(events: pd.DataFrame) -> np.ndarray:
     return np.lexsort((pos, eid, ts, sess))
 
 
-def _first_valid(values: np.ndarray, codes: np.ndarray, firsts: np.ndarray) -> np.ndarray:
-    """Per step (``codes`` non-decreasing), the first non-missing value."""
-    out = values[firsts].copy()
-    missing = pd.isna(out)
-    if missing.any():
-        ok = ~pd.isna(values)
-        step_of = codes[ok]
-        uniq, idx = np.unique(step_of, return_index=True)
+def _first_valid(values: pd.Series, codes: np.ndarray, firsts: np.ndarray) -> pd.Series:
+    """Per step (``codes`` non-decreasing), the first non-missing value (dtype kept)."""
+    take = firsts.copy()
+    missing = values.isna().to_numpy()
+    if missing[firsts].any():
+        ok = ~missing
+        uniq, idx = np.unique(codes[ok], return_index=True)
         fill = np.full(len(firsts), -1, dtype=np.int64)
         fill[uniq] = np.flatnonzero(ok)[idx]
-        use = missing & (fill >= 0)
-        out[use] = values[fill[use]]
-    return out
+        use = missing[firsts] & (fill >= 0)
+        take[use] = fill[use]
+    return values.take(take).reset_index(drop=True)
+
+
+def _utc(ns: np.ndarray) -> pd.Series:
+    return pd.Series(pd.DatetimeIndex(ns.view("datetime64[ns]")).tz_localize("UTC")).astype(TIMESTAMP_DTYPE)
 
 
 def _aggregate(ev: pd.DataFrame, info: pd.DataFrame, codes: np.ndarray, extra: list[str]) -> pd.DataFrame:
@@ -143,21 +146,20 @@ def _aggregate(ev: pd.DataFrame, info: pd.DataFrame, codes: np.ndarray, extra: l
     verbs, chars = step_verbs(info, codes, k)
     ts = info["ts"].to_numpy()
     end = np.full(k, np.iinfo(np.int64).min)
-    np.maximum.at(end, codes, ts) if n else None
+    np.maximum.at(end, codes, ts)
     start = np.full(k, np.iinfo(np.int64).max)
-    np.minimum.at(start, codes, ts) if n else None
+    np.minimum.at(start, codes, ts)
     data: dict[str, object] = {
-        "start": pd.to_datetime(start, utc=True).astype(TIMESTAMP_DTYPE) if k else pd.Series([], dtype=TIMESTAMP_DTYPE),
-        "end": pd.to_datetime(end, utc=True).astype(TIMESTAMP_DTYPE) if k else pd.Series([], dtype=TIMESTAMP_DTYPE),
-        "duration": (end - start) / 1e9 if k else np.zeros(0),
+        "start": _utc(start), "end": _utc(end),
+        "duration": (end - start) / 1e9,
         "n_events": np.bincount(codes, minlength=k).astype(np.int64),
         "verb": pd.Categorical.from_codes(verbs, dtype=_VERB_DTYPE),
         "n_chars": chars,
     }
     for col in (*_CONTEXT, *extra):
         if col in ev.columns:
-            data[col] = _first_valid(ev[col].astype(object).to_numpy(), codes, firsts)
-    return pd.DataFrame({c: (v.to_numpy() if isinstance(v, pd.Series) else v) for c, v in data.items()})
+            data[col] = _first_valid(ev[col].reset_index(drop=True), codes, firsts)
+    return pd.DataFrame(data)
 
 
 def build_steps(events: pd.DataFrame, level: str = "element", *, idle_gap: object = DEFAULT_IDLE_GAP) -> pd.DataFrame:
@@ -228,16 +230,16 @@ def build_steps(events: pd.DataFrame, level: str = "element", *, idle_gap: objec
     return out
 
 
-def _value_hash(values: np.ndarray, verbs: np.ndarray) -> pd.Series:
+def _value_hash(values: pd.Series, verbs: np.ndarray) -> pd.Series:
     """``h:`` hashes as they are; other values hashed (unsalted); none for key runs."""
-    s = pd.Series(values, dtype=object)
-    s[np.isin(verbs, ["type", "press"])] = None
-    present = s.notna()
-    plain = present & ~s.astype(str).str.startswith("h:")
+    s = values.astype(STRING_DTYPE).reset_index(drop=True)
+    s = s.where(~np.isin(verbs, ["type", "press"]))
+    plain = (s.notna() & ~s.str.startswith("h:").fillna(False)).to_numpy()
     if plain.any():
-        hashed = pd.util.hash_pandas_object(s[plain].astype(str), index=False).to_numpy(dtype=np.uint64)
-        s[plain] = ["h:%016x" % int(h) for h in hashed]
-    return s.astype(STRING_DTYPE)
+        hashed = pd.util.hash_pandas_object(s[plain], index=False).to_numpy(dtype=np.uint64)
+        uniq, inv = np.unique(hashed, return_inverse=True)
+        s[plain] = np.array(["h:%016x" % int(h) for h in uniq], dtype=object)[inv]
+    return s
 
 
 def steps_table(events_with_steps: pd.DataFrame) -> pd.DataFrame:
@@ -290,7 +292,8 @@ def steps_table(events_with_steps: pd.DataFrame) -> pd.DataFrame:
 
     def col(name: str, dtype: object = STRING_DTYPE) -> pd.Series:
         if name in agg.columns:
-            return pd.Series(agg[name].to_numpy(), dtype=object).astype(dtype)
+            values = agg[name]
+            return values if values.dtype == dtype else values.astype(object).astype(dtype)
         return pd.Series(np.full(k, np.nan), dtype=dtype)
 
     table = pd.DataFrame({
@@ -299,20 +302,17 @@ def steps_table(events_with_steps: pd.DataFrame) -> pd.DataFrame:
         USER: col(USER),
         "start": agg["start"], "end": agg["end"], "duration": agg["duration"].astype("float64"),
         "n_events": agg["n_events"], STEP: col(STEP),
-        APP: col(APP, "category"), ACTION: pd.Categorical(agg["verb"]),
+        APP: col(APP, "category"), ACTION: agg["verb"],
         ELEMENT_ROLE: col(ELEMENT_ROLE, "category"),
         ELEMENT_NAME: col(ELEMENT_NAME), ELEMENT_ID: col(ELEMENT_ID), WINDOW: col(WINDOW), URL: col(URL),
-        "value_hash": _value_hash(agg[VALUE].to_numpy() if VALUE in agg.columns else np.full(k, None), verbs),
+        "value_hash": _value_hash(agg[VALUE] if VALUE in agg.columns else pd.Series(np.full(k, None)), verbs),
         "n_chars": agg["n_chars"].astype(np.int64),
     })
     session_codes = pd.factorize(table[SESSION], sort=True)[0]
-    table = table.take(np.lexsort((table[STEP_ID].to_numpy(), table["start"].to_numpy(dtype="datetime64[ns]").view(np.int64),
-                                   session_codes))).reset_index(drop=True)
-    agg_sorted = agg.set_index(pd.Index(ids[firsts])).loc[table[STEP_ID].to_numpy()].reset_index(drop=True)
-    transfers = pair_transfers(table)
-    table = pd.concat([table, transfers], axis=1)
+    perm = np.lexsort((table[STEP_ID].to_numpy(), table["start"].to_numpy(dtype="datetime64[ns]").view(np.int64),
+                       session_codes))
+    table = table.take(perm).reset_index(drop=True)
+    table = pd.concat([table, pair_transfers(table)], axis=1)
     for name in extra:
-        table[name] = pd.Series(agg_sorted[name].to_numpy(), dtype=object).astype(events[name].dtype
-                                                                                  if events[name].dtype != object
-                                                                                  else object)
+        table[name] = agg[name].take(perm).reset_index(drop=True)
     return table
