@@ -60,9 +60,16 @@ def coalesce(frame: pd.DataFrame, names: Iterable[str]) -> pd.Series:
     return out
 
 
+def per_value(values: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
+    """Apply ``fn`` once per distinct non-missing value (missing stays missing)."""
+    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+    table = np.array([fn(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(table[codes], index=values.index, dtype=STRING_DTYPE)  # code -1 picks None
+
+
 def map_values(values: pd.Series, mapping: Mapping[str, str], default: str | None,
                *, lower: bool = True) -> pd.Series:
-    """Map values through ``mapping`` once per distinct value (categorical codes).
+    """Map values through ``mapping`` once per distinct value.
 
     Keys are matched case-insensitively when ``lower``; unmapped values get
     ``default`` (``None`` keeps them as they are), missing ones stay missing.
@@ -72,13 +79,13 @@ def map_values(values: pd.Series, mapping: Mapping[str, str], default: str | Non
     >>> map_values(pd.Series(["ClickButton", "zoom", None]), {"clickbutton": "click"}, "other").tolist()
     ['click', 'other', nan]
     """
-    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
-    keys = [str(u).lower() if lower else str(u) for u in uniques]
     table = {k.lower() if lower else k: v for k, v in mapping.items()}
-    mapped = np.array([table.get(k, default if default is not None else u) for k, u in zip(keys, uniques)]
-                      + [None], dtype=object)
-    out = mapped[codes]  # the -1 code picks the trailing None
-    return pd.Series(out, index=values.index, dtype=STRING_DTYPE)
+
+    def one(u: Any) -> Any:
+        hit = table.get(str(u).lower() if lower else str(u))
+        return hit if hit is not None else (default if default is not None else u)
+
+    return per_value(values, one)
 
 
 def normalise_app(values: pd.Series, known: Mapping[str, str] | None = None) -> pd.Series:
@@ -89,16 +96,41 @@ def normalise_app(values: pd.Series, known: Mapping[str, str] | None = None) -> 
     >>> normalise_app(pd.Series(["Chrome", "Microsoft Excel", "EXCEL.EXE", "My App"])).tolist()
     ['chrome', 'excel', 'excel', 'my app']
     """
-    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
     table = {**APP_NAMES, **(known or {})}
-    out = []
-    for u in uniques:
+
+    def one(u: Any) -> str:
         key = str(u).strip().lower()
-        if key.endswith(".exe"):
-            key = key[:-4]
-        out.append(table.get(key, key))
-    arr = np.array(out + [None], dtype=object)[codes]
-    return pd.Series(arr, index=values.index, dtype=STRING_DTYPE)
+        key = key[:-4] if key.endswith(".exe") else key
+        return table.get(key, key)
+
+    return per_value(values, one)
+
+
+def dom_roles(tag: pd.Series, typ: pd.Series, event: pd.Series) -> np.ndarray:
+    """Element roles from an HTML tag name, input type and event type (``""`` when undecided).
+
+    Examples
+    --------
+    >>> s = lambda *v: pd.Series(v, dtype="str")
+    >>> dom_roles(s("INPUT", "A", None), s("checkbox", None, None), s("click", "click", "clickButton")).tolist()
+    ['checkbox', 'link', 'button']
+    """
+    tag_ = tag.str.lower().fillna("").to_numpy(dtype=object)
+    typ_ = typ.str.lower().fillna("").to_numpy(dtype=object)
+    ev = event.str.lower().fillna("").to_numpy(dtype=object)
+    conditions = [
+        typ_ == "password",
+        (typ_ == "checkbox") | np.isin(ev, ["clickcheckbox", "clickcheckboxbutton"]),
+        (typ_ == "radio") | (ev == "clickradiobutton"),
+        (tag_ == "button") | np.isin(typ_, ["button", "submit", "reset"]) | (ev == "clickbutton"),
+        (tag_ == "select") | (ev == "selectoptions"),
+        tag_ == "option",
+        (tag_ == "a") | (ev == "clicklink"),
+        np.isin(tag_, ["input", "textarea"]) | np.isin(ev, ["clicktextfield", "editfield", "fieldinput",
+                                                             "changefield", "typed"]),
+    ]
+    choices = ["password", "checkbox", "radio", "button", "combobox", "list_item", "link", "edit"]
+    return np.select(conditions, choices, default="")
 
 
 #: Application names as UI logs spell them -> our short names.

@@ -1,0 +1,162 @@
+"""Action Logger CSV (``format="actionlogger"``): the research UI-log format of Leno et al.
+
+One row per UI action, recorded by a Chrome extension and an Excel add-in,
+with the columns ``timeStamp, userID, targetApp, eventType, url, content,
+target.workbookName, target.sheetName, target.id, target.className,
+target.tagName, target.type, target.name, target.value, target.innerText,
+target.checked, target.href, target.option, target.title, target.innerHTML``
+(any subset; ``target.class`` is accepted for ``target.className``; an
+optional ``caseID`` ground-truth column and extra columns such as ``x``, ``y``
+or ``target.css``; an unnamed leading index column). Mapping rules are in
+``docs/formats-readers.md``.
+
+Examples
+--------
+>>> import os, tempfile
+>>> p = os.path.join(tempfile.mkdtemp(), "log.csv")
+>>> _ = open(p, "w").write(
+...     "timeStamp,userID,targetApp,eventType,target.name,target.tagName,target.type\\n"
+...     "2019-03-03T19:02:18.239Z,u1,Chrome,clickButton,save,BUTTON,submit\\n")
+>>> ev = read([p]).events
+>>> ev.loc[0, ["app", "action", "element_role", "element_name", "source"]].tolist()
+['chrome', 'click', 'button', 'save', 'actionlogger']
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from taskmining.io._csv import check_tz, header_fields, parse_times, read_table
+from taskmining.io.generic import (
+    COMMON_EVENT_ACTIONS, check_options, coalesce, column, dom_roles, finish_frame, map_values, normalise_app,
+    run_reader,
+)
+from taskmining.io.quarantine import QuarantineLog, ReadResult
+from taskmining.io.registry import ReaderSpec
+from taskmining.schema import STRING_DTYPE
+
+FORMAT = "actionlogger"
+
+#: eventType (lowercase) -> action; anything else is ``other``.
+EVENT_ACTIONS: dict[str, str] = {
+    **COMMON_EVENT_ACTIONS,
+    "sortcolumn": "other", "applyfilter": "other",
+}
+
+_CELL_EVENTS = {"getcell", "editcell", "copycell", "pasteintocell", "getrange", "editrange", "copyrange",
+                "pasteintorange", "cutcell", "sortcolumn", "applyfilter"}
+_TAB_EVENTS = {"selecttab", "createnewtab", "closetab", "selectworksheet", "addworksheet"}
+_ALIASES = {"target.class": "target.className"}
+# columns copied 1:1 into the contract (everything else is kept in attrs)
+_CONSUMED = ("timeStamp", "userID", "eventType", "url", "caseID")
+
+
+def _roles(t: pd.DataFrame, ev: pd.Series, app: pd.Series) -> np.ndarray:
+    e = ev.str.lower().fillna("").to_numpy(dtype=object)
+    excel_cell = ((app == "excel").to_numpy() & column(t, "target.sheetName").notna().to_numpy()
+                  & column(t, "target.id").notna().to_numpy())
+    dom = dom_roles(column(t, "target.tagName"), column(t, "target.type"), ev)
+    roles = np.select([np.isin(e, list(_CELL_EVENTS)) | excel_cell, np.isin(e, list(_TAB_EVENTS))],
+                      ["cell", "tab"], default=dom)
+    return np.where(roles == "", "unknown", roles)
+
+
+def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFrame:
+    table = read_table(path, qlog, required=("timeStamp", "eventType"), aliases=_ALIASES)
+    if table.frame.shape[1] == 0 or len(table.frame) == 0:
+        return pd.DataFrame()
+    times, why = parse_times(table.frame["timeStamp"], tz=tz, path=str(path), column="timeStamp")
+    keep = table.quarantine(why.notna().to_numpy(), why, qlog)
+    table, times = table.take(keep), times[keep].reset_index(drop=True)
+    t = table.frame
+    n = len(t)
+    raw_app = column(t, "targetApp")
+    clip = raw_app.str.lower().eq("os-clipboard").fillna(False).to_numpy()
+    app = normalise_app(raw_app)
+    # a clipboard event happened in the application used just before it
+    app = app.where(~clip).ffill().fillna(app)
+    ev = column(t, "eventType")
+    roles = _roles(t, ev, app)
+    password = roles == "password"
+    t = t.copy()
+    for col in ("target.value", "content", "target.innerHTML"):
+        if col in t.columns and password.any():
+            t.loc[password, col] = np.nan  # password values are never kept
+    cell = column(t, "target.id")
+    sheet = column(t, "target.sheetName")
+    in_sheet = (roles == "cell") & sheet.notna().to_numpy() & cell.notna().to_numpy()
+    element_id = cell.where(~in_sheet, sheet + "!" + cell)
+    cols: dict[str, pd.Series] = {
+        "timestamp": times,
+        "user": column(t, "userID"),
+        "session": pd.Series([path.name.split(".")[0]] * n, dtype=STRING_DTYPE),
+        "app": app,
+        "window": column(t, "target.workbookName"),
+        "action": map_values(ev, EVENT_ACTIONS, "other").fillna("other"),
+        "element_role": pd.Series(roles, dtype=STRING_DTYPE),
+        "element_name": coalesce(t, ["target.name", "target.innerText", "target.title", "target.id"]),
+        "element_id": element_id,
+        "value": coalesce(t, ["target.value", "content"]),
+        "url": column(t, "url"),
+        "source": pd.Series([FORMAT] * n, dtype=STRING_DTYPE),
+        "raw_action": ev,
+    }
+    frame = finish_frame(cols, t.drop(columns=[c for c in _CONSUMED if c in t.columns]))
+    if "caseID" in t.columns:
+        frame["caseID"] = t["caseID"].to_numpy()
+    return frame
+
+
+def read(paths: Any, *, errors: str = "quarantine", tz: str | None = None, progress: bool = False,
+         **options: Any) -> ReadResult:
+    """Read Action Logger CSV files into one events frame.
+
+    Parameters
+    ----------
+    paths : path or list of paths
+        CSV files (or folders of them); one file is one session (its file name).
+    errors : {"quarantine", "raise"}
+        Bad rows (wrong field count, bad or naive timestamps, bytes that are not
+        UTF-8) are quarantined with file and line, or raise :class:`IngestError`.
+    tz : str, optional
+        Zone for timestamps without an offset (the format writes UTC with ``Z``).
+    progress : bool
+        Progress bar over the files.
+
+    Returns
+    -------
+    ReadResult
+
+    Examples
+    --------
+    >>> read([], errors="raise").events.shape[0]
+    0
+    """
+    check_options(options, (), FORMAT)
+    check_tz(tz)
+    return run_reader(paths, lambda p, q: _read_one(p, q, tz=tz), errors=errors, progress=progress, fmt=FORMAT)
+
+
+def sniff(path: Path, head: bytes) -> bool:
+    """True for a CSV whose header has ``eventType`` and ``targetApp`` (and a time column).
+
+    Examples
+    --------
+    >>> sniff(Path("x.csv"), b"timeStamp,userID,targetApp,eventType\\n")
+    True
+    """
+    fields = set(header_fields(head))
+    return {"eventType", "targetApp"} <= fields and "timeStamp" in fields
+
+
+SPEC = ReaderSpec(
+    name=FORMAT,
+    description="Action Logger CSV (timeStamp, userID, targetApp, eventType, target.*)",
+    extensions=(".csv", ".csv.gz"),
+    sniff=sniff,
+    read=read,
+)

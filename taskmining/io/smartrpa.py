@@ -1,0 +1,190 @@
+"""SmartRPA CSV (``format="smartrpa"``): the UI logs of Agostinelli et al.'s SmartRPA logger.
+
+The logger writes 47 columns (``timestamp, user, category, application,
+event_type, event_src_path, ..., xpath, xpath_full``); its log processing
+renames the first ones the pm4py way (``time:timestamp``, ``org:resource``,
+``concept:name``) and adds ``case:concept:name``, ``case:creator``,
+``lifecycle:transition`` and a leading index column (51 columns). Both forms
+are read. SmartRPA writes local times without a zone: ``tz=`` is required and
+never guessed. Mapping rules are in ``docs/formats-readers.md``.
+
+Examples
+--------
+>>> import os, tempfile
+>>> p = os.path.join(tempfile.mkdtemp(), "2020-04-15_13-09-35.csv")
+>>> _ = open(p, "w").write(
+...     "timestamp,user,category,application,event_type,browser_url\\n"
+...     "2020-04-15T13:09:35.000,anna,Browser,Chrome,clickLink,https://example.com\\n")
+>>> ev = read([p], tz="Europe/Rome").events
+>>> ev.loc[0, ["app", "action", "user", "url"]].tolist(), str(ev.loc[0, "timestamp"])
+(['chrome', 'click', 'anna', 'https://example.com'], '2020-04-15 11:09:35+00:00')
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from taskmining.errors import IngestError
+from taskmining.io._csv import check_tz, header_fields, parse_times, read_table
+from taskmining.io.generic import (
+    COMMON_EVENT_ACTIONS, check_options, coalesce, column, dom_roles, finish_frame, normalise_app, per_value,
+    run_reader,
+)
+from taskmining.io.quarantine import QuarantineLog, ReadResult
+from taskmining.io.registry import ReaderSpec
+from taskmining.schema import STRING_DTYPE
+
+FORMAT = "smartrpa"
+
+#: SmartRPA event types (lowercase) -> action, beyond the shared table.
+EVENT_ACTIONS: dict[str, str] = {
+    **COMMON_EVENT_ACTIONS,
+    "canceldialog": "click", "clickednotification": "click", "closednotification": "close",
+    "clicknextslideshow": "click", "slideselectionchanged": "select",
+    "doubleclickcellwithvalue": "double_click", "doubleclickemptycell": "double_click",
+    "doubleclickpresentation": "double_click", "doubleclickwindow": "double_click",
+    "rightclickcellwithvalue": "right_click", "rightclickemptycell": "right_click",
+    "rightclickpresentation": "right_click", "rightclickwindow": "right_click",
+    "changedocument": "edit", "saveworkbook": "submit", "savedocument": "submit",
+    "savepresentation": "submit", "newtab": "open", "selecttab": "focus",
+}
+# prefixes for event types not in the table (checked in this order)
+_PREFIXES = (("doubleclick", "double_click"), ("rightclick", "right_click"), ("click", "click"),
+             ("open", "open"), ("close", "close"), ("save", "submit"), ("select", "select"))
+
+_TS = ("time:timestamp", "timestamp")
+_EVENT = ("concept:name", "event_type")
+_USER = ("org:resource", "user")
+_TAB_EVENTS = {"newtab", "closetab", "selecttab", "movetab", "attachtab", "detachtab", "pinnedtab",
+               "unpinnedtab", "audibletab", "mutedtab", "unmutedtab", "zoomtab", "selectworksheet",
+               "addworksheet", "deleteworksheet", "deselectworksheet"}
+
+
+def _action(raw: Any) -> str:
+    key = str(raw).strip().lower()
+    hit = EVENT_ACTIONS.get(key)
+    if hit is not None:
+        return hit
+    return next((action for prefix, action in _PREFIXES if key.startswith(prefix)), "other")
+
+
+def _pick(names: list[str], options: tuple[str, ...], path: Path) -> str:
+    for name in options:
+        if name in names:
+            return name
+    raise IngestError(f"missing required column {options[0]!r} (or {options[1]!r}; columns: {', '.join(names)})",
+                      path=path, column=options[0])
+
+
+def _roles(t: pd.DataFrame, ev: pd.Series, app: pd.Series) -> np.ndarray:
+    e = ev.str.lower().fillna("").to_numpy(dtype=object)
+    dom = dom_roles(column(t, "tag_category"), column(t, "tag_type"), ev)
+    cell = column(t, "cell_range").notna().to_numpy() & (app == "excel").to_numpy()
+    document = np.isin(app.fillna("").to_numpy(dtype=object), ["word", "powerpoint"])
+    roles = np.select([np.isin(e, list(_TAB_EVENTS)), cell, (dom == "") & document],
+                      ["tab", "cell", "document"], default=dom)
+    return np.where(roles == "", "unknown", roles)
+
+
+def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFrame:
+    table = read_table(path, qlog)
+    if table.frame.shape[1] == 0:
+        return pd.DataFrame()
+    names = list(table.frame.columns)
+    ts_col, ev_col, user_col = _pick(names, _TS, path), _pick(names, _EVENT, path), None
+    user_col = next((c for c in _USER if c in names), None)
+    if len(table.frame) == 0:
+        return pd.DataFrame()
+    times, why = parse_times(table.frame[ts_col], tz=tz, path=str(path), column=ts_col)
+    keep = table.quarantine(why.notna().to_numpy(), why, qlog)
+    table, times = table.take(keep), times[keep].reset_index(drop=True)
+    t = table.frame
+    n = len(t)
+    raw_app = column(t, "application")
+    app = normalise_app(raw_app)
+    clip = (app == "clipboard").fillna(False).to_numpy()
+    app = app.where(~clip).ffill().fillna(app)  # clipboard events belong to the app used before
+    ev = t[ev_col]
+    roles = _roles(t, ev, app)
+    cell = column(t, "cell_range")
+    sheet = column(t, "current_worksheet")
+    in_sheet = sheet.notna().to_numpy() & cell.notna().to_numpy()
+    cols: dict[str, pd.Series] = {
+        "timestamp": times,
+        "user": column(t, user_col) if user_col else column(t, "\0"),
+        "session": pd.Series([path.name.split(".")[0]] * n, dtype=STRING_DTYPE),
+        "app": app,
+        "window": coalesce(t, ["title", "workbook"]),
+        "action": per_value(ev, _action).fillna("other"),
+        "element_role": pd.Series(roles, dtype=STRING_DTYPE),
+        "element_name": coalesce(t, ["tag_name", "tag_innerText", "tag_title", "cell_range", "event_src_path"]),
+        "element_id": column(t, "xpath").fillna(cell.where(~in_sheet, sheet + "!" + cell)),
+        "value": coalesce(t, ["tag_value", "cell_content", "clipboard_content"]),
+        "url": column(t, "browser_url"),
+        "source": pd.Series([FORMAT] * n, dtype=STRING_DTYPE),
+        "raw_action": ev,
+    }
+    consumed = {ts_col, ev_col, user_col, "browser_url"}
+    return finish_frame(cols, t.drop(columns=[c for c in t.columns if c in consumed]))
+
+
+def read(paths: Any, *, errors: str = "quarantine", tz: str | None = None, progress: bool = False,
+         **options: Any) -> ReadResult:
+    """Read SmartRPA CSV files (raw or pm4py-renamed columns) into one events frame.
+
+    Parameters
+    ----------
+    paths : path or list of paths
+        CSV files (or folders of them); one file is one session (its file name).
+    errors : {"quarantine", "raise"}
+        Bad rows (wrong field count, unparsable timestamps, bytes that are not
+        UTF-8) are quarantined with file and line, or raise :class:`IngestError`.
+    tz : str
+        The zone the log was recorded in (SmartRPA writes local times without
+        one). Without it an :class:`IngestError` asks for it.
+    progress : bool
+        Progress bar over the files.
+
+    Returns
+    -------
+    ReadResult
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> p = os.path.join(tempfile.mkdtemp(), "log.csv")
+    >>> _ = open(p, "w").write("timestamp,event_type\\n2020-04-15T13:09:35.000,copy\\n")
+    >>> read([p])
+    Traceback (most recent call last):
+    ...
+    taskmining.errors.IngestError: ...log.csv, column 'timestamp': timestamps have no time zone ...; pass tz= ...
+    """
+    check_options(options, (), FORMAT)
+    check_tz(tz)
+    return run_reader(paths, lambda p, q: _read_one(p, q, tz=tz), errors=errors, progress=progress, fmt=FORMAT)
+
+
+def sniff(path: Path, head: bytes) -> bool:
+    """True for a CSV header with SmartRPA's ``category`` and ``application`` and an event-type column.
+
+    Examples
+    --------
+    >>> sniff(Path("x.csv"), b",case:concept:name,time:timestamp,category,application,concept:name\\n")
+    True
+    """
+    fields = set(header_fields(head))
+    return ({"category", "application"} <= fields and any(c in fields for c in _EVENT)
+            and any(c in fields for c in _TS))
+
+
+SPEC = ReaderSpec(
+    name=FORMAT,
+    description="SmartRPA CSV, raw or pm4py-renamed (needs tz=: its times have no zone)",
+    extensions=(".csv", ".csv.gz"),
+    sniff=sniff,
+    read=read,
+)
