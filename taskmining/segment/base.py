@@ -33,10 +33,60 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from taskmining.errors import SegmentationError
-from taskmining.schema import CASE_ID, SESSION, STEP, STRING_DTYPE, TASK
+from taskmining.schema import CASE_ID, SESSION, STEP, STEP_ID, STRING_DTYPE, TASK
 
 START = "start"
 REQUIRED_STEP_COLUMNS: tuple[str, ...] = (SESSION, START, STEP)
+
+
+def cases_from_boundaries(session: pd.Series | np.ndarray, cut: np.ndarray,
+                          inside: np.ndarray | None = None) -> np.ndarray:
+    """Case ids for sorted steps from boundary flags, unique across sessions.
+
+    A case starts at every ``cut`` and at every session change. Case ids are
+    ``"<session>-<n>"`` with ``n`` counting the cases of the session from 1.
+    Steps where ``inside`` is False belong to no case (missing id).
+
+    Parameters
+    ----------
+    session : array-like of str
+        Session of each step, steps sorted by (session, start).
+    cut : numpy.ndarray of bool
+        True where a step starts a new case.
+    inside : numpy.ndarray of bool, optional
+        False for steps outside any case.
+
+    Returns
+    -------
+    numpy.ndarray
+        Object array of case ids (``None`` for steps outside cases).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> cases_from_boundaries(np.array(["a", "a", "a", "b"]), np.array([True, False, True, False])).tolist()
+    ['a-1', 'a-1', 'a-2', 'b-1']
+    >>> cases_from_boundaries(np.array(["a", "a"]), np.array([False, False]), np.array([False, True])).tolist()
+    [None, 'a-1']
+    """
+    sess = pd.Series(np.asarray(session, dtype=object)).astype(STRING_DTYPE)
+    n = len(sess)
+    if n == 0:
+        return np.array([], dtype=object)
+    codes = pd.factorize(sess)[0]
+    new_session = np.r_[True, codes[1:] != codes[:-1]]
+    inside_mask = np.ones(n, dtype=bool) if inside is None else np.asarray(inside, dtype=bool)
+    starts = (np.asarray(cut, dtype=bool) | new_session)
+    # a case's number counts the cases holding at least one step inside
+    seg = np.cumsum(starts) - 1
+    seg_inside = np.bincount(seg, weights=inside_mask) > 0
+    seg_number = np.cumsum(seg_inside)
+    first_seg_of_session = np.maximum.accumulate(np.where(new_session, seg, 0))
+    base_number = seg_number[first_seg_of_session] - seg_inside[first_seg_of_session]
+    local = (seg_number[seg] - base_number).astype(np.int64)
+    ids = (sess + "-" + pd.Series(local.astype(str), dtype=STRING_DTYPE)).to_numpy(dtype=object)
+    ids[~inside_mask] = None
+    return ids
 
 
 class BaseSegmenter(BaseEstimator):  # type: ignore[misc]
@@ -46,7 +96,8 @@ class BaseSegmenter(BaseEstimator):  # type: ignore[misc]
     optionally ``task``; index equal to that of ``steps``) and, when they learn
     something, ``_fit(steps, y)``. ``steps`` reaching them is a copy sorted by
     (``session``, ``start``), with a fresh ``RangeIndex``; the base class maps
-    results back to the caller's row order.
+    results back to the caller's row order. Ties in ``start`` are broken by
+    ``step_id`` (when present), so shuffled input gives the same result.
 
     Class attributes (tags)
     -----------------------
@@ -64,10 +115,12 @@ class BaseSegmenter(BaseEstimator):  # type: ignore[misc]
         """Learn from ``steps`` (and true case ids ``y`` for supervised methods); returns self."""
         ordered, order = self._check_steps(steps)
         if y is not None:
-            y = pd.Series(np.asarray(y), index=steps.index)
-            if len(y) != len(steps):
-                raise SegmentationError(f"y has {len(y)} labels for {len(steps)} steps")
-            y = y.iloc[order].reset_index(drop=True)
+            if isinstance(y, str):
+                raise SegmentationError("y must hold one true case id per step, not a column name")
+            labels = np.asarray(y, dtype=object)
+            if labels.ndim != 1 or len(labels) != len(steps):
+                raise SegmentationError(f"y has {labels.size} labels for {len(steps)} steps")
+            y = pd.Series(labels[order], dtype=object)
         elif self.requires_labels:
             raise SegmentationError(f"{type(self).__name__}.fit needs y: the true case id of each step")
         self._fit(ordered, y)
@@ -128,7 +181,11 @@ class BaseSegmenter(BaseEstimator):  # type: ignore[misc]
         if len(steps) == 0:
             return steps.reset_index(drop=True), np.arange(0)
         codes, _ = pd.factorize(steps[SESSION], sort=True)
-        order = np.lexsort((np.arange(len(steps)), start.to_numpy(dtype="datetime64[ns]").view("int64"), codes))
+        position = np.arange(len(steps))
+        tiebreak = position
+        if STEP_ID in steps.columns and pd.api.types.is_integer_dtype(steps[STEP_ID].dtype):
+            tiebreak = steps[STEP_ID].to_numpy(dtype=np.int64)
+        order = np.lexsort((position, tiebreak, start.to_numpy(dtype="datetime64[ns]").view("int64"), codes))
         ordered = steps.iloc[order].reset_index(drop=True)
         return ordered, order
 

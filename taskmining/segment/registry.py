@@ -73,6 +73,25 @@ def _load_entry_points() -> None:
             _REGISTERED.setdefault(ep.name, ep.value)
 
 
+def reload_plugins() -> list[str]:
+    """Read the ``taskmining.segmenters`` entry points again; returns the plug-in names.
+
+    Useful after installing a plug-in package into a running interpreter.
+    Names registered with :func:`register_segmenter` are kept.
+
+    Examples
+    --------
+    >>> isinstance(reload_plugins(), list)
+    True
+    """
+    global _entry_points_loaded
+    for name in [n for n, target in _REGISTERED.items() if isinstance(target, str)]:
+        del _REGISTERED[name]
+    _entry_points_loaded = False
+    _load_entry_points()
+    return sorted(n for n, target in _REGISTERED.items() if isinstance(target, str))
+
+
 def _resolve(target: type[BaseSegmenter] | str, name: str) -> type[BaseSegmenter]:
     if isinstance(target, type):
         return target

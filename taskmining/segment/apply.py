@@ -1,0 +1,172 @@
+"""``segment(events, method="auto", **params)``: events in, events with cases out.
+
+The one-call path from an events frame to the tasks frame of docs/schema.md:
+build steps when the frame has none, make the steps table, hide every
+ground-truth column from the method, run the segmenter, and map ``case_id``
+and ``task`` back to every event.
+
+Examples
+--------
+>>> import pandas as pd
+>>> ev = pd.DataFrame({"session": ["s"] * 4, "app": ["erp"] * 4, "action": ["click"] * 4,
+...                    "element_name": ["New", "Save", "New", "Save"],
+...                    "caseID": ["1", "1", "2", "2"],
+...                    "timestamp": pd.to_datetime(["2026-01-05 09:00", "2026-01-05 09:01",
+...                                                 "2026-01-05 09:02", "2026-01-05 09:03"], utc=True)})
+>>> out = segment(ev, method="delimiter", start="'New'")
+>>> out[["step", "case_id"]].values.tolist()
+[["Click 'New' in Erp", 's-1'], ["Click 'Save' in Erp", 's-1'], ["Click 'New' in Erp", 's-2'], ["Click 'Save' in Erp", 's-2']]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+
+from taskmining.errors import ParameterError, SegmentationError, TaskminingError
+from taskmining.schema import CASE_ID, STEP, STEP_ID, STRING_DTYPE, TASK
+from taskmining.segment.base import BaseSegmenter
+from taskmining.segment.registry import segmenter as make_segmenter
+from taskmining.steps.build import DEFAULT_IDLE_GAP, build_steps, ground_truth_columns, steps_table
+
+__all__ = ["segment", "method_input", "resolve_method"]
+
+
+def method_input(table: pd.DataFrame) -> pd.DataFrame:
+    """The steps table as a segmenter may see it: no ground truth, no earlier cases.
+
+    Drops ``case_id``, ``task`` and every column :func:`~taskmining.steps.ground_truth_columns`
+    names (``caseID``, ``true_*``, ``case:concept:name`` ...).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> method_input(pd.DataFrame(columns=["step", "caseID", "true_task", "case_id", "app"])).columns.tolist()
+    ['step', 'app']
+    """
+    hidden = [c for c in table.columns if c in (CASE_ID, TASK)] + ground_truth_columns(table.columns)
+    return table.drop(columns=hidden)
+
+
+def resolve_method(method: Any, params: dict[str, Any]) -> BaseSegmenter:
+    """A segmenter from a registered name, a class or an instance (with ``params``).
+
+    Instances are cloned when not fitted (the caller's object is never
+    fitted behind its back) and used as they are when fitted.
+
+    Examples
+    --------
+    >>> resolve_method("idle_gap", {"gap": "2min"}).gap
+    '2min'
+    """
+    if isinstance(method, str):
+        return make_segmenter(method, **params)
+    if isinstance(method, type) and issubclass(method, BaseSegmenter):
+        try:
+            return method(**params)
+        except TypeError as exc:
+            raise ParameterError(f"method={method.__name__}: {exc}") from None
+    if isinstance(method, BaseSegmenter):
+        fitted = getattr(method, "is_fitted_", False)
+        if fitted and params:
+            raise ParameterError(f"params {sorted(params)} cannot be changed on a fitted {type(method).__name__}; "
+                                 "set them before fitting")
+        est = method if fitted else clone(method)
+        if params:
+            try:
+                est.set_params(**params)
+            except ValueError as exc:
+                raise ParameterError(f"method={type(method).__name__}: {exc}") from None
+        return est
+    raise ParameterError(f"method must be a segmenter name, a BaseSegmenter subclass or instance; got {method!r}")
+
+
+def segment(events: pd.DataFrame, method: Any = "auto", *, level: str = "element",
+            idle_gap: object = DEFAULT_IDLE_GAP, **params: Any) -> pd.DataFrame:
+    """Cut ``events`` into task instances (``case_id``) and task types (``task``).
+
+    Also reachable as ``taskmining.segment(events, ...)`` (the package is
+    callable).
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        An events frame. Steps are built with :func:`~taskmining.build_steps`
+        (``level``, ``idle_gap``) unless the frame has ``step_id`` and ``step``.
+        Not modified.
+    method : str, BaseSegmenter subclass or instance, default "auto"
+        A name from :func:`~taskmining.list_segmenters`, a class, or an
+        instance (used as is when fitted, e.g. a trained
+        ``supervised_boundaries``; cloned and fitted otherwise).
+    level, idle_gap
+        Passed to :func:`~taskmining.build_steps`.
+    **params
+        Parameters of the segmenter (``gap="5min"`` for ``idle_gap`` ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``events`` (same index and row order) with ``step_id``,
+        ``step``, ``case_id`` (str, missing outside tasks) and ``task`` (str,
+        missing when the method does not type cases). Earlier ``case_id`` /
+        ``task`` columns are replaced. ``attrs["taskmining"]["segmenter"]``
+        names the method and its parameters.
+
+    Raises
+    ------
+    ParameterError
+        Unknown method name or parameter.
+    SegmentationError
+        The method failed on these steps.
+
+    Notes
+    -----
+    Ground truth never reaches the method: the steps table it sees has no
+    ``caseID``, ``true_*``, ``case:*`` ... columns (see :func:`method_input`).
+    Empty input gives an empty frame with the four columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ev = pd.DataFrame({"session": ["s", "s"], "action": ["click", "click"],
+    ...                    "timestamp": pd.to_datetime(["2026-01-05 09:00", "2026-01-05 11:00"], utc=True)})
+    >>> segment(ev, method="idle_gap", gap="1h")["case_id"].tolist()
+    ['s-1', 's-2']
+    >>> segment(ev, method="nope")
+    Traceback (most recent call last):
+    ...
+    taskmining.errors.ParameterError: unknown segmenter 'nope'; known: ...
+    """
+    est = resolve_method(method, params)
+    has_steps = STEP_ID in getattr(events, "columns", ()) and STEP in events.columns
+    base = events.drop(columns=[c for c in (CASE_ID, TASK) if c in events.columns]) \
+        if isinstance(events, pd.DataFrame) else events
+    with_steps = base.copy(deep=False) if has_steps else build_steps(base, level=level, idle_gap=idle_gap)
+    table = steps_table(with_steps)
+    seen = method_input(table)
+    name = method if isinstance(method, str) else type(est).__name__
+    if len(seen) == 0:
+        result = pd.DataFrame({CASE_ID: pd.Series([], dtype=STRING_DTYPE), TASK: pd.Series([], dtype=STRING_DTYPE)})
+    else:
+        try:
+            if getattr(est, "is_fitted_", False):
+                result = est.predict(seen)
+            else:
+                result = est.fit(seen).predict(seen)
+        except TaskminingError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a third-party algorithm's bug, reported with its name
+            raise SegmentationError(f"segmenter {name!r} failed on {len(seen)} steps: "
+                                    f"{type(exc).__name__}: {exc}") from exc
+    position = pd.Index(table[STEP_ID].to_numpy()).get_indexer(with_steps[STEP_ID].to_numpy())
+    out = with_steps
+    for col in (CASE_ID, TASK):
+        values = result[col].to_numpy(dtype=object) if len(result) else np.array([], dtype=object)
+        out[col] = pd.array(values[position] if len(position) else values[:0], dtype=STRING_DTYPE)
+    meta = dict(out.attrs.get("taskmining", {})) if isinstance(out.attrs.get("taskmining"), dict) else {}
+    meta["segmenter"] = {"method": name, "params": {k: repr(v) for k, v in est.get_params(deep=False).items()}}
+    out.attrs = {**out.attrs, "taskmining": meta}
+    return out
