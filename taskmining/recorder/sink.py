@@ -1,0 +1,257 @@
+"""The crash-safe segment writer: append-only JSONL, rotated, flushed every second.
+
+A writer thread takes records from the :class:`BoundedQueue`, numbers them
+(``seq``), and appends one self-contained JSON line per record to
+``<out>/<session>/segment-NNNNNN.jsonl`` (``.jsonl.enc`` when encrypted,
+see :mod:`taskmining.io.encrypted`).
+
+Durability policy:
+
+- every batch is written and flushed to the operating system at most
+  ``flush_interval`` (default 0.25 s) after it was captured, so a crash of
+  the recorder process (``kill -9``) loses nothing already captured more than
+  ``flush_interval`` ago;
+- ``os.fsync`` runs at most once per ``fsync_interval`` (default 1 s) while
+  data arrives, and at every rotation and close, so a power loss loses at
+  most about the last second;
+- a segment is rotated when it exceeds ``segment_bytes`` or is older than
+  ``segment_seconds``; a segment is never reopened.
+
+Faults (full disk, folder removed or made read-only): the fault is logged
+once with its cause, records are kept in memory (bounded by the queue size)
+and written to a fresh segment as soon as writing works again; records lost
+meanwhile are counted in an ``other``/``write_failed`` record. A line cut short by
+the failure is the last line of its segment, which the reader quarantines.
+
+Examples
+--------
+>>> import tempfile, json, os
+>>> out = tempfile.mkdtemp()
+>>> w = SegmentWriter(out, "s1"); w.start()
+>>> w.put({"timestamp": "2026-01-05T09:00:00Z", "session": "s1", "action": "click"})
+True
+>>> w.stop()
+>>> lines = open(os.path.join(out, "s1", "segment-000001.jsonl")).read().splitlines()
+>>> json.loads(lines[0])["seq"]
+1
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from taskmining.recorder.bounded_queue import BoundedQueue
+
+__all__ = ["SegmentWriter", "iso_utc"]
+
+log = logging.getLogger("taskmining.recorder")
+
+
+def iso_utc(t: float) -> str:
+    """Unix seconds as ISO 8601 UTC with microseconds and ``Z``.
+
+    Examples
+    --------
+    >>> iso_utc(0.5)
+    '1970-01-01T00:00:00.500000Z'
+    """
+    return datetime.fromtimestamp(t, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class SegmentWriter:
+    """Writer thread + segment files of one session.
+
+    Parameters
+    ----------
+    out : path
+        The recording folder; segments go to ``out/session/``.
+    session : str
+        Session id (folder name and ``session`` of overflow records).
+    encrypt_key : bytes, optional
+        32-byte AES key: segments are written encrypted.
+    segment_bytes, segment_seconds : int, float
+        Rotation thresholds.
+    queue_size : int
+        Records held between capture and disk at most.
+    flush_interval, fsync_interval : float
+        See the module docstring.
+    fault : callable, optional
+        ``fault(key, message)`` reports a fault once (the recorder's fault log).
+    """
+
+    def __init__(self, out: str | os.PathLike[str], session: str, *, encrypt_key: bytes | None = None,
+                 segment_bytes: int = 16 * 1024 * 1024, segment_seconds: float = 3600.0,
+                 queue_size: int = 10_000, flush_interval: float = 0.25, fsync_interval: float = 1.0,
+                 fault: Any = None) -> None:
+        self.folder = Path(out) / session
+        self.session = session
+        self.encrypt_key = encrypt_key
+        self.segment_bytes = segment_bytes
+        self.segment_seconds = segment_seconds
+        self.flush_interval = flush_interval
+        self.fsync_interval = fsync_interval
+        self.queue = BoundedQueue(queue_size)
+        self._fault = fault or (lambda key, msg: log.warning("%s", msg))
+        self._thread: threading.Thread | None = None
+        self._file: Any = None
+        self._index = 0
+        self._opened_at = 0.0
+        self._size = 0
+        self._last_fsync = 0.0
+        self._dirty = False
+        self._pending: list[dict[str, Any]] = []
+        self._failed_since: float | None = None
+        self._lost_on_failure = 0
+        self._last_retry = 0.0
+        self.seq = 0
+        self.records_written = 0
+        self.records_dropped = 0
+        self.segments: list[str] = []
+        self.last_write_time: float | None = None
+
+    # -- capture side -------------------------------------------------------
+    def put(self, record: dict[str, Any]) -> bool:
+        """Queue a record for writing; never blocks (False when dropped)."""
+        return self.queue.put(record)
+
+    # -- lifecycle ----------------------------------------------------------
+    def start(self) -> None:
+        """Create the session folder and start the writer thread."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._thread = threading.Thread(target=self._run, name="taskmining-writer", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Write everything queued, fsync and close the segment."""
+        self.queue.close()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        self._close_segment()
+
+    # -- writer thread ------------------------------------------------------
+    def _run(self) -> None:
+        while True:
+            items = self.queue.get_all(self.flush_interval)
+            dropped, first = self.queue.take_dropped()
+            if dropped:
+                self.records_dropped += dropped
+                self._fault("queue_overflow", f"recorder queue full: {dropped} records dropped "
+                            "(the disk is slower than capture)")
+                items.append(self._note("queue_overflow", first or time.time(), {"dropped": dropped}))
+            if items or self._pending:
+                self._write(items)
+            elif self._dirty and time.monotonic() - self._last_fsync >= self.fsync_interval:
+                self._fsync()
+            if self.queue.closed and not len(self.queue):
+                if self._pending:
+                    self._write([])
+                return
+
+    def _note(self, kind: str, t: float, attrs: dict[str, Any]) -> dict[str, Any]:
+        return {"timestamp": iso_utc(t), "session": self.session, "action": "other", "source": "recorder",
+                "raw_action": kind, "attrs": attrs}
+
+    def _write(self, items: list[dict[str, Any]]) -> None:
+        now = time.monotonic()
+        if self._failed_since is not None and now - self._last_retry < 1.0 and not self.queue.closed:
+            self._buffer(items)
+            return
+        batch = self._pending + items
+        self._pending = []
+        if self._failed_since is not None and self._lost_on_failure:
+            batch.insert(0, self._note("write_failed", self._failed_since, {"dropped": self._lost_on_failure}))
+        lines = []
+        for rec in batch:
+            self.seq += 1
+            if rec.get("attrs") == {}:  # an empty object says nothing: leave the key out
+                rec = {k: v for k, v in rec.items() if k != "attrs"}
+            lines.append(json.dumps({"v": 1, "seq": self.seq, **rec}, ensure_ascii=False,
+                                    separators=(", ", ": "), default=str) + "\n")
+        data = "".join(lines).encode("utf-8")
+        try:
+            self._ensure_segment(len(data))
+            assert self._file is not None
+            self._size += self._file.write(data)
+            if not self.encrypt_key:
+                self._file.flush()
+        except OSError as exc:
+            self.seq -= len(batch)
+            self._on_failure(exc, batch)
+            return
+        if self._failed_since is not None:
+            log.warning("recorder: writing works again (%s)", self.folder)
+        self._failed_since, self._lost_on_failure = None, 0
+        self.records_written += len(batch)
+        self.last_write_time = time.time()
+        self._dirty = True
+        if time.monotonic() - self._last_fsync >= self.fsync_interval:
+            self._fsync()
+
+    def _buffer(self, items: list[dict[str, Any]]) -> None:
+        room = self.queue.maxsize - len(self._pending)
+        self._pending.extend(items[:max(room, 0)])
+        self._lost_on_failure += max(len(items) - max(room, 0), 0)
+
+    def _on_failure(self, exc: OSError, batch: list[dict[str, Any]]) -> None:
+        batch = [r for r in batch if r.get("raw_action") != "write_failed" or r.get("source") != "recorder"]
+        if self._failed_since is None:
+            self._failed_since = time.time()
+        self._fault("write_failed", f"recorder cannot write to {self.folder}: {exc.strerror or exc}; "
+                    "keeping records in memory and retrying")
+        self._last_retry = time.monotonic()
+        self._close_segment()
+        self._buffer(batch)
+
+    def _ensure_segment(self, incoming: int) -> None:
+        too_big = self._size + incoming > self.segment_bytes and self._size > 0
+        too_old = time.monotonic() - self._opened_at > self.segment_seconds
+        if self._file is not None and not too_big and not too_old:
+            return
+        self._close_segment()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        while True:
+            self._index += 1
+            name = f"segment-{self._index:06d}.jsonl" + (".enc" if self.encrypt_key else "")
+            path = self.folder / name
+            if not path.exists():
+                break
+        if self.encrypt_key:
+            from taskmining.io.encrypted import EncryptedWriter
+            self._file = EncryptedWriter(path, self.encrypt_key)
+        else:
+            self._file = open(path, "xb")
+        self._opened_at = time.monotonic()
+        self._size = 0
+        self.segments.append(str(path.relative_to(self.folder.parent)))
+
+    def _fsync(self) -> None:
+        if self._file is not None:
+            try:
+                os.fsync(self._file.fileno())
+            except OSError as exc:
+                self._fault("fsync_failed", f"recorder cannot fsync in {self.folder}: {exc.strerror or exc}")
+        self._last_fsync = time.monotonic()
+        self._dirty = False
+
+    def _close_segment(self) -> None:
+        if self._file is None:
+            return
+        f, self._file = self._file, None
+        try:
+            if not self.encrypt_key:
+                f.flush()
+            os.fsync(f.fileno())
+        except (OSError, ValueError):
+            pass
+        finally:
+            try:
+                f.close()
+            except OSError:
+                pass
