@@ -1,0 +1,147 @@
+"""Leno et al.'s RPM UI logs (``format="leno"``): the segmented logs of the RPM_Segmentator tool.
+
+Columns ``caseID`` (ground truth, kept as an extra column ``caseID``),
+``eventType``, ``timeStamp`` (UTC with ``Z``), ``source`` (``Excel``,
+``Web``, ...), ``Label``, ``Value``, ``Sheet``, ``FileName``, ``Url``,
+``Column``, ``Row``, ``Found``, ``Key``, ``ref``, ``FilePath``,
+``FileExtension``, ``NameFile``, ``lifecycle:transition``, in any order and
+subset. One file is one session (its file name). Mapping rules are in
+``docs/formats-readers.md``.
+
+Examples
+--------
+>>> import os, tempfile
+>>> p = os.path.join(tempfile.mkdtemp(), "log1_segmented.csv")
+>>> _ = open(p, "w").write(
+...     '"caseID","eventType","timeStamp","source","Sheet","Column","Row","Value"\\n'
+...     '"0","copy","2019-02-19T03:38:31.823Z","Excel","Sheet1","A","5","ID1"\\n')
+>>> ev = read([p]).events
+>>> ev.loc[0, ["app", "action", "element_role", "element_id", "value", "caseID"]].tolist()
+['excel', 'copy', 'cell', 'Sheet1!A5', 'ID1', '0']
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from taskmining.io._csv import check_tz, header_fields, parse_times, read_table
+from taskmining.io.generic import (
+    COMMON_EVENT_ACTIONS, check_options, coalesce, column, finish_frame, map_values, normalise_app, run_reader,
+)
+from taskmining.io.quarantine import QuarantineLog, ReadResult
+from taskmining.io.registry import ReaderSpec
+from taskmining.schema import STRING_DTYPE
+
+FORMAT = "leno"
+
+#: eventType (lowercase) -> action. Every type in the nine published logs is listed.
+EVENT_ACTIONS: dict[str, str] = {
+    **COMMON_EVENT_ACTIONS,
+    "openfile": "open", "gotourl": "navigate", "insertvalue": "edit", "insertboolvalue": "edit",
+    "editfield": "edit", "copy": "copy", "copycell": "copy", "paste": "paste", "pasteintocell": "paste",
+    "clickbutton": "click", "clicklink": "click", "getcell": "select", "selectcell": "select",
+    "findvalue": "select", "presskey": "key", "savefile": "submit", "waitresponse": "other",
+}
+#: source -> app: the logs say only "Web" for the browser; the Action Logger that
+#: recorded them is a Chrome extension.
+SOURCE_APPS: dict[str, str] = {"web": "chrome", "excel": "excel"}
+
+_ROLE_BY_EVENT = {"clickbutton": "button", "clicklink": "link", "insertvalue": "edit", "editfield": "edit",
+                  "insertboolvalue": "checkbox", "openfile": "document", "savefile": "document"}
+_CONSUMED = ("eventType", "timeStamp", "Url", "caseID")
+
+
+def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFrame:
+    table = read_table(path, qlog, required=("eventType", "timeStamp"))
+    if table.frame.shape[1] == 0 or len(table.frame) == 0:
+        return pd.DataFrame()
+    times, why = parse_times(table.frame["timeStamp"], tz=tz, path=str(path), column="timeStamp")
+    keep = table.quarantine(why.notna().to_numpy(), why, qlog)
+    table, times = table.take(keep), times[keep].reset_index(drop=True)
+    t = table.frame
+    n = len(t)
+    ev = t["eventType"]
+    app = normalise_app(column(t, "source"), SOURCE_APPS)
+    has_cell = column(t, "Column").notna() & column(t, "Row").notna()
+    cell = (column(t, "Column") + column(t, "Row")).where(has_cell)
+    sheet = column(t, "Sheet")
+    element_id = cell.where(sheet.isna() | ~has_cell, sheet + "!" + cell)
+    by_event = map_values(ev, _ROLE_BY_EVENT, "unknown").fillna("unknown")
+    roles = np.where(has_cell.to_numpy(), "cell", by_event.to_numpy(dtype=object))
+    # a copy or paste on a labelled web field acts on that field
+    web_field = (app == "chrome").to_numpy() & column(t, "Label").notna().to_numpy() & (roles == "unknown")
+    roles = np.where(web_field & ev.str.lower().isin(["copy", "paste"]).to_numpy(), "edit", roles)
+    named_file = (column(t, "NameFile") + "." + column(t, "FileExtension")).fillna(column(t, "NameFile"))
+    cols: dict[str, pd.Series] = {
+        "timestamp": times,
+        "session": pd.Series([path.name.split(".")[0]] * n, dtype=STRING_DTYPE),
+        "app": app,
+        "window": column(t, "FileName").fillna(named_file),
+        "action": map_values(ev, EVENT_ACTIONS, "other").fillna("other"),
+        "element_role": pd.Series(roles, dtype=STRING_DTYPE),
+        "element_name": column(t, "Label").fillna(cell).fillna(named_file),
+        "element_id": element_id,
+        "value": coalesce(t, ["Value", "Key"]),
+        "url": column(t, "Url"),
+        "source": pd.Series([FORMAT] * n, dtype=STRING_DTYPE),
+        "raw_action": ev,
+    }
+    frame = finish_frame(cols, t.drop(columns=[c for c in _CONSUMED if c in t.columns]))
+    if "caseID" in t.columns:
+        frame["caseID"] = t["caseID"].to_numpy()
+    return frame
+
+
+def read(paths: Any, *, errors: str = "quarantine", tz: str | None = None, progress: bool = False,
+         **options: Any) -> ReadResult:
+    """Read Leno RPM logs into one events frame.
+
+    Parameters
+    ----------
+    paths : path or list of paths
+        CSV files (or folders of them); one file is one session (its file name).
+    errors : {"quarantine", "raise"}
+        Bad rows (wrong field count, bad timestamps, bytes that are not UTF-8)
+        are quarantined with file and line, or raise :class:`IngestError`.
+    tz : str, optional
+        Zone for timestamps without an offset (the logs write UTC with ``Z``).
+    progress : bool
+        Progress bar over the files.
+
+    Returns
+    -------
+    ReadResult
+
+    Examples
+    --------
+    >>> read([]).events.shape[0]
+    0
+    """
+    check_options(options, (), FORMAT)
+    check_tz(tz)
+    return run_reader(paths, lambda p, q: _read_one(p, q, tz=tz), errors=errors, progress=progress, fmt=FORMAT)
+
+
+def sniff(path: Path, head: bytes) -> bool:
+    """True for a CSV header with ``eventType``, ``timeStamp`` and ``source`` but no ``targetApp``.
+
+    Examples
+    --------
+    >>> sniff(Path("x.csv"), b'"caseID","eventType","timeStamp","source","Label"\\n')
+    True
+    """
+    fields = set(header_fields(head))
+    return {"eventType", "timeStamp", "source"} <= fields and "targetApp" not in fields
+
+
+SPEC = ReaderSpec(
+    name=FORMAT,
+    description="Leno et al. RPM UI logs (caseID, eventType, timeStamp, source, Label, Value, ...)",
+    extensions=(".csv", ".csv.gz"),
+    sniff=sniff,
+    read=read,
+)
