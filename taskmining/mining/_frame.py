@@ -33,6 +33,7 @@ Examples
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -70,11 +71,13 @@ def require_columns(tasks: pd.DataFrame, *columns: str, what: str = "mining") ->
             raise MiningError(f"{what}: column {col!r} is missing (columns: {list(tasks.columns)[:20]}){hint}")
 
 
-def factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes (``-1`` for missing) and the labels, in order of first appearance.
+def factorize(values: pd.Series, *, arrow_labels: bool = False) -> tuple[np.ndarray, np.ndarray | pa.Array]:
+    """Integer codes (``-1`` for missing; int8 to int64) and the labels, in order of first appearance.
 
     Categoricals reuse their codes; strings go through pyarrow's dictionary
     encoding (several times faster than :func:`pandas.factorize` on strings).
+    With ``arrow_labels=True`` string labels stay a :class:`pyarrow.Array`
+    (converting many labels to Python objects is slow; convert when needed).
 
     Examples
     --------
@@ -85,7 +88,7 @@ def factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """
     dtype = values.dtype
     if isinstance(dtype, pd.CategoricalDtype):
-        return values.cat.codes.to_numpy().astype(np.int64), np.asarray(values.cat.categories, dtype=object)
+        return values.cat.codes.to_numpy(), np.asarray(values.cat.categories, dtype=object)
     arr = getattr(values.array, "_pa_array", None)
     if arr is None and (pd.api.types.is_string_dtype(dtype) or dtype == object):
         try:
@@ -96,10 +99,11 @@ def factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         if isinstance(arr, pa.ChunkedArray):
             arr = arr.combine_chunks()
         enc = pc.dictionary_encode(arr)
-        codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-        return codes, np.asarray(enc.dictionary.to_pylist(), dtype=object)
+        idx = enc.indices if enc.indices.null_count == 0 else enc.indices.fill_null(-1)
+        labels = enc.dictionary if arrow_labels else np.asarray(enc.dictionary.to_pylist(), dtype=object)
+        return idx.to_numpy(zero_copy_only=False), labels
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+    return codes, np.asarray(uniques, dtype=object)
 
 
 def times_ns(values: pd.Series, column: str = TIMESTAMP) -> np.ndarray:
@@ -146,14 +150,35 @@ class Sequences:
     act: np.ndarray
     start: np.ndarray
     end: np.ndarray
-    row: np.ndarray
     ptr: np.ndarray
     act_labels: np.ndarray
-    case_labels: np.ndarray
-    rows: np.ndarray
-    row_step: np.ndarray
+    _case_labels: np.ndarray | pa.Array
     n_unassigned: int = 0
-    _extra: dict = field(default_factory=dict, repr=False)
+    n_rows: int = 0
+    # None means the identity (no copy made): the frame is already in case/time
+    # order, or every row is one step
+    _rows: np.ndarray | None = field(default=None, repr=False)
+    _row: np.ndarray | None = field(default=None, repr=False)
+    _row_step: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def case_labels(self) -> np.ndarray:
+        """Case ids by code (converted from Arrow on first use)."""
+        if isinstance(self._case_labels, (pa.Array, pa.ChunkedArray)):
+            self._case_labels = np.asarray(self._case_labels.to_pylist(), dtype=object)
+        return self._case_labels
+
+    @property
+    def rows(self) -> np.ndarray:
+        return np.arange(self.n_rows, dtype=np.int64) if self._rows is None else self._rows
+
+    @property
+    def row(self) -> np.ndarray:
+        return self.rows if self._row is None else self._row
+
+    @property
+    def row_step(self) -> np.ndarray:
+        return np.arange(self.n_rows, dtype=np.int64) if self._row_step is None else self._row_step
 
     @property
     def n_cases(self) -> int:
@@ -191,9 +216,9 @@ class Sequences:
         step_of_old = np.cumsum(new) - 1
         case = self.case[first]
         return Sequences(case=case, act=keys[first], start=self.start[first], end=self.end[last],
-                         row=self.row[first], ptr=_ptr(case, self.n_cases), act_labels=labels,
-                         case_labels=self.case_labels, rows=self.rows,
-                         row_step=step_of_old[self.row_step], n_unassigned=self.n_unassigned)
+                         ptr=_ptr(case, self.n_cases), act_labels=labels, _case_labels=self._case_labels,
+                         n_unassigned=self.n_unassigned, n_rows=self.n_rows, _rows=self._rows,
+                         _row=self.row[first], _row_step=step_of_old[self.row_step])
 
 
 def _ptr(case: np.ndarray, n_cases: int) -> np.ndarray:
@@ -212,7 +237,10 @@ def encode(tasks: pd.DataFrame, *, case_col: str = CASE_ID, activity_col: str = 
         missing activities in rows that have a case (naming the rows).
     """
     check_tasks(tasks, case_col, activity_col, timestamp_col, what=what)
-    case_codes, case_labels = factorize(tasks[case_col])
+    with ThreadPoolExecutor(2) as pool:  # pyarrow releases the GIL: encode both columns at once
+        act_job = pool.submit(factorize, tasks[activity_col])
+        case_codes, case_labels = factorize(tasks[case_col], arrow_labels=True)
+        act_codes, act_labels = act_job.result()
     keep = case_codes >= 0
     n_unassigned = int(len(keep) - keep.sum())
     if not keep.any():
@@ -224,7 +252,6 @@ def encode(tasks: pd.DataFrame, *, case_col: str = CASE_ID, activity_col: str = 
     if nat.any():
         raise MiningError(f"{what}: column {timestamp_col!r} has missing times (NaT) in "
                           f"{_rows(pos[nat], tasks.index)}")
-    act_codes, act_labels = factorize(tasks[activity_col])
     acts = act_codes[pos]
     if (acts < 0).any():
         raise MiningError(f"{what}: column {activity_col!r} is missing in {_rows(pos[acts < 0], tasks.index)} "
@@ -239,32 +266,53 @@ def encode(tasks: pd.DataFrame, *, case_col: str = CASE_ID, activity_col: str = 
         order = np.lexsort((np.arange(len(pos)), t0, c0))
         c, ts = c0[order], t0[order]
     rows = pos if order is None else pos[order]
-    acts = act_codes[rows]
+    identity = order is None and not n_unassigned
+    acts = (act_codes if identity else act_codes[rows]).astype(np.int64, copy=False)
+    c = c.astype(np.int64, copy=False)
     n = len(rows)
-    new = np.ones(n, dtype=bool)
+    new = None
     if step_id_col is not None and step_id_col in tasks.columns:
-        sid = tasks[step_id_col].to_numpy()[rows]
+        sid = tasks[step_id_col].to_numpy()
+        if not identity:
+            sid = sid[rows]
+        new = np.ones(n, dtype=bool)
         new[1:] = (c[1:] != c[:-1]) | (sid[1:] != sid[:-1])
-    if new.all():
-        first = np.arange(n, dtype=np.int64)
-        last = first
-        row_step = first
-    else:
-        first = np.flatnonzero(new)
-        last = np.r_[first[1:] - 1, n - 1]
-        row_step = np.cumsum(new) - 1
+        if new.all():
+            new = None
+    if new is None:  # every row is one step
+        case = c
+        return Sequences(case=case, act=acts, start=ts, end=ts, ptr=_ptr(case, len(case_labels)),
+                         act_labels=act_labels, _case_labels=case_labels, n_unassigned=n_unassigned,
+                         n_rows=n, _rows=None if identity else rows)
+    first = np.flatnonzero(new)
+    last = np.r_[first[1:] - 1, n - 1]
     case = c[first]
-    return Sequences(case=case, act=acts[first], start=ts[first], end=ts[last], row=rows[first],
-                     ptr=_ptr(case, len(case_labels)), act_labels=act_labels, case_labels=case_labels,
-                     rows=rows, row_step=row_step, n_unassigned=n_unassigned)
+    return Sequences(case=case, act=acts[first], start=ts[first], end=ts[last],
+                     ptr=_ptr(case, len(case_labels)), act_labels=act_labels, _case_labels=case_labels,
+                     n_unassigned=n_unassigned, n_rows=n, _rows=None if identity else rows,
+                     _row=rows[first], _row_step=np.cumsum(new) - 1)
+
+
+def _sorted_by_group(keys: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
+    """``values`` ordered by (key, value). Integer values that fit next to the key in
+    63 bits are sorted as one composite int64 (one vectorised sort, no lexsort)."""
+    if values.dtype.kind in "iu" and len(values):
+        lo, hi = int(values.min()), int(values.max())
+        vbits = max(1, (hi - lo).bit_length())
+        if vbits + max(1, int(n_groups).bit_length()) <= 63:
+            comp = np.sort((keys << vbits) | (values - lo))
+            return (comp & ((1 << vbits) - 1)) + lo
+    return values[np.lexsort((values, keys))]
 
 
 def group_stats(keys: np.ndarray, values: np.ndarray, n_groups: int,
-                quantiles: tuple[float, ...] = (0.5, 0.9)) -> dict[str, np.ndarray]:
+                quantiles: tuple[float, ...] = (0.5, 0.9), scale: float = 1.0) -> dict[str, np.ndarray]:
     """Per-group count, sum, mean, min, max, stdev (ddof 1) and quantiles, vectorised.
 
-    Quantiles interpolate linearly (numpy's and pandas' default). Empty
-    groups give NaN.
+    ``values / scale`` are summarised (pass int64 nanoseconds and
+    ``scale=1e9`` to get seconds: the integer values are then sorted as one
+    composite key, which is several times faster than a lexsort). Quantiles
+    interpolate linearly (numpy's and pandas' default). Empty groups give NaN.
 
     Examples
     --------
@@ -272,21 +320,24 @@ def group_stats(keys: np.ndarray, values: np.ndarray, n_groups: int,
     >>> s = group_stats(np.array([0, 0, 1, 0]), np.array([1.0, 3.0, 5.0, 2.0]), 3)
     >>> s["count"].tolist(), s["mean"].tolist()[:2], s["q0.5"].tolist()[:2]
     ([3, 1, 0], [2.0, 5.0], [2.0, 5.0])
+    >>> group_stats(np.array([0, 0]), np.array([1_000_000_000, 4_000_000_000]), 1, scale=1e9)["max"]
+    array([4.])
     """
     if n_groups < 0:
         raise ParameterError(f"n_groups must be >= 0, got {n_groups}")
     keys = np.asarray(keys, dtype=np.int64)
-    values = np.asarray(values, dtype=np.float64)
+    values = np.asarray(values)
+    fvalues = values / scale if scale != 1.0 else values.astype(np.float64, copy=False)
     count = np.bincount(keys, minlength=n_groups)
-    total = np.bincount(keys, weights=values, minlength=n_groups)
+    total = np.bincount(keys, weights=fvalues, minlength=n_groups)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = total / count
-        dev = values - mean[keys]
+        dev = fvalues - mean[keys]
         var = np.bincount(keys, weights=dev * dev, minlength=n_groups) / (count - 1)
     var[count < 2] = np.nan
     out: dict[str, np.ndarray] = {"count": count, "sum": total, "mean": mean, "stdev": np.sqrt(var)}
-    order = np.lexsort((values, keys))
-    sv = values[order]
+    sv = _sorted_by_group(keys, values, n_groups)
+    sv = sv / scale if scale != 1.0 else sv.astype(np.float64, copy=False)
     starts = np.r_[0, np.cumsum(count)[:-1]]
     has = count > 0
     mn = np.full(n_groups, np.nan)
@@ -299,7 +350,6 @@ def group_stats(keys: np.ndarray, values: np.ndarray, n_groups: int,
         h = starts[has] + q * (count[has] - 1)
         lo = np.floor(h).astype(np.int64)
         hi = np.minimum(lo + 1, starts[has] + count[has] - 1)
-        frac = h - lo
-        qv[has] = sv[lo] + (sv[hi] - sv[lo]) * frac
+        qv[has] = sv[lo] + (sv[hi] - sv[lo]) * (h - lo)
         out[f"q{q}"] = qv
     return out

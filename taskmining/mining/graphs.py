@@ -76,12 +76,31 @@ def _sequences(tasks: pd.DataFrame, level: str, case_col: str, activity_col: str
     return seq
 
 
-def _edges(seq: Sequences) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-    """Distinct directly-follows pairs (src, dst codes) and their stats."""
+def _pair_keys(seq: Sequences) -> tuple[np.ndarray, np.ndarray]:
+    """Step index ``i`` of each directly-follows pair (``i`` -> ``i + 1``) and its pair key."""
     k = len(seq.act_labels)
     i = seq.same_case_pairs()
-    key = seq.act[i] * k + seq.act[i + 1]
-    wait = (seq.start[i + 1] - seq.end[i]) / NS
+    return i, seq.act[i] * k + seq.act[i + 1]
+
+
+def _counts(seq: Sequences) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct pairs (src, dst codes) and their counts: bincount, no sorting."""
+    k = len(seq.act_labels)
+    _, key = _pair_keys(seq)
+    if k * k <= 10_000_000:
+        counts = np.bincount(key, minlength=k * k)
+        present = np.flatnonzero(counts)
+        counts = counts[present]
+    else:
+        present, counts = np.unique(key, return_counts=True)
+    return present // k, present % k, counts
+
+
+def _edges(seq: Sequences) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Distinct directly-follows pairs (src, dst codes) and their waiting-time stats."""
+    k = len(seq.act_labels)
+    i, key = _pair_keys(seq)
+    wait = seq.start[i + 1] - seq.end[i]
     if k * k <= 10_000_000:
         present = np.flatnonzero(np.bincount(key, minlength=k * k))
         remap = np.zeros(k * k, dtype=np.int64)
@@ -89,7 +108,7 @@ def _edges(seq: Sequences) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray
         edge = remap[key]
     else:
         present, edge = np.unique(key, return_inverse=True)
-    stats = group_stats(edge, wait, len(present))
+    stats = group_stats(edge, wait, len(present), scale=NS)
     return present // k, present % k, stats
 
 
@@ -230,14 +249,8 @@ def performance_dfg(
     >>> performance_dfg(t)[("a", "b")]["mean"]
     3.0
     """
-    seq = encode(tasks, case_col=case_col, activity_col=activity_col, timestamp_col=timestamp_col,
-                 step_id_col=step_id_col, what="performance_dfg")
-    src, dst, stats = _edges(seq)
-    labels = seq.act_labels
-    cols = {"mean": stats["mean"], "median": stats["q0.5"], "max": stats["max"], "min": stats["min"],
-            "sum": stats["sum"], "stdev": stats["stdev"]}
-    return {(labels[src[e]], labels[dst[e]]): {name: float(v[e]) for name, v in cols.items()}
-            for e in range(len(src))}
+    return _dfg_from_tasks(tasks, "performance", case_col=case_col, activity_col=activity_col,
+                           timestamp_col=timestamp_col, step_id_col=step_id_col)[0]
 
 
 def to_pm4py_dfg(
@@ -273,12 +286,11 @@ def to_pm4py_dfg(
     if measure not in ("frequency", "performance"):
         raise ParameterError(f"measure must be 'frequency' or 'performance', got {measure!r}")
     if isinstance(graph_or_tasks, pd.DataFrame):
-        graph = transition_graph(graph_or_tasks, **columns)
-    elif isinstance(graph_or_tasks, nx.DiGraph):
-        graph = graph_or_tasks
-    else:
+        return _dfg_from_tasks(graph_or_tasks, measure, **columns)
+    if not isinstance(graph_or_tasks, nx.DiGraph):
         raise ParameterError(f"graph_or_tasks must be a networkx.DiGraph or a DataFrame, "
                              f"got {type(graph_or_tasks).__name__}")
+    graph = graph_or_tasks
     kind = nx.get_node_attributes(graph, "kind")
     dfg: dict[tuple[str, str], Any] = {}
     start: dict[str, int] = {}
@@ -293,6 +305,27 @@ def to_pm4py_dfg(
         else:
             dfg[(u, v)] = {name: d[name] for name in PERF_STATS}
     return dfg, start, end
+
+
+def _dfg_from_tasks(tasks: pd.DataFrame, measure: str, level: str = "step", case_col: str = CASE_ID,
+                    activity_col: str = STEP, timestamp_col: str = TIMESTAMP, app_col: str = APP,
+                    step_id_col: str | None = "step_id") -> tuple[dict, dict[str, int], dict[str, int]]:
+    """The pm4py triple straight from the encoded log (no graph, no stats for frequency)."""
+    seq = _sequences(tasks, level, case_col, activity_col, timestamp_col, app_col, step_id_col, "to_pm4py_dfg")
+    labels = seq.act_labels.tolist()
+    dfg: dict[tuple[str, str], Any]
+    if measure == "frequency":
+        src, dst, counts = _counts(seq)
+        dfg = {(labels[a], labels[b]): int(c) for a, b, c in zip(src.tolist(), dst.tolist(), counts.tolist())}
+    else:
+        src, dst, stats = _edges(seq)
+        cols = {"mean": stats["mean"], "median": stats["q0.5"], "max": stats["max"], "min": stats["min"],
+                "sum": stats["sum"], "stdev": stats["stdev"]}
+        dfg = {(labels[src[e]], labels[dst[e]]): {name: float(v[e]) for name, v in cols.items()}
+               for e in range(len(src))}
+    starts, ends = _endpoints(seq)
+    return (dfg, {labels[a]: int(starts[a]) for a in np.flatnonzero(starts)},
+            {labels[a]: int(ends[a]) for a in np.flatnonzero(ends)})
 
 
 def _dot_id(text: object) -> str:

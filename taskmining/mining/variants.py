@@ -168,8 +168,8 @@ def variants(
                  step_id_col=step_id_col, what="variants")
     var, rep = case_variants(seq)
     n_var = len(rep)
-    duration = (seq.end[seq.last()] - seq.start[seq.first()]) / NS
-    stats = group_stats(var, duration, n_var)
+    duration = seq.end[seq.last()] - seq.start[seq.first()]
+    stats = group_stats(var, duration, n_var, scale=NS)
     count = stats["count"]
     steps = [_steps_of(seq, int(c)) for c in rep]
     names = [SEPARATOR.join(s) for s in steps]

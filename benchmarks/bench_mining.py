@@ -1,0 +1,142 @@
+"""Mining benchmark: DFG, performance DFG and variants, side by side with pm4py.
+
+Usage::
+
+    python benchmarks/bench_mining.py                 # 1M and 5M events
+    python benchmarks/bench_mining.py --sizes 200000  # quick run
+    python benchmarks/bench_mining.py --interleave    # cases interleaved within sessions
+
+The log is a synthetic tasks frame (one row per step) built here with numpy:
+``case_id`` and ``step`` as pandas ``str`` (pyarrow), ``timestamp`` as
+``datetime64[ns, UTC]``, ``user``. About 10 steps per case, 60 step labels,
+a few hundred variants with a long tail. pm4py gets the same frame with its
+column names (renaming is not timed) and ours gets the tasks frame.
+
+Each measurement runs once in a forked child process; peak memory is the
+growth of the child's peak resident set size over its size at the start
+(``/proc/self/status`` ``VmHWM``, reset through ``clear_refs``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import os
+import sys
+import time
+import warnings
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+STR = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+def synthetic_log(n_events: int, *, seed: int = 0, interleave: bool = False) -> pd.DataFrame:
+    """A tasks frame of about ``n_events`` rows (vectorised, a few seconds for 5M)."""
+    rng = np.random.default_rng(seed)
+    n_acts, n_templates = 60, 400
+    t_len = rng.integers(4, 17, n_templates)
+    t_ptr = np.r_[0, np.cumsum(t_len)]
+    t_acts = rng.zipf(1.6, t_ptr[-1]) % n_acts
+    n_cases = max(1, n_events // int(t_len.mean()))
+    weights = 1.0 / np.arange(1, n_templates + 1) ** 1.1
+    tpl = rng.choice(n_templates, n_cases, p=weights / weights.sum())
+    lengths = t_len[tpl]
+    case = np.repeat(np.arange(n_cases), lengths)
+    pos = np.arange(len(case)) - np.repeat(np.r_[0, np.cumsum(lengths)[:-1]], lengths)
+    acts = t_acts[t_ptr[tpl][case] + pos]
+    gaps = rng.integers(200, 60_000, len(case)).astype(np.int64) * 1_000_000  # ms -> ns
+    case_gap = np.zeros(len(case), dtype=np.int64)
+    case_gap[pos == 0] = rng.integers(1, 600, n_cases) * 1_000_000_000
+    ns = np.cumsum(gaps + case_gap) + np.int64(1_767_600_000) * 1_000_000_000
+    users = np.arange(n_cases) % 200
+    if interleave:  # swap neighbouring cases' time ranges partly: rows sorted by time, cases interleave
+        order = np.argsort(ns + (case % 2) * 30_000_000_000, kind="stable")
+        case, acts, ns = case[order], acts[order], np.sort(ns)
+    labels = pa.array([f"case-{i:08d}" for i in range(n_cases)])
+    steps = pa.array([f"Step {i:02d} in app{i % 7}" for i in range(n_acts)])
+    return pd.DataFrame({
+        "case_id": pd.array(labels.take(pa.array(case)), dtype=STR),
+        "step": pd.array(steps.take(pa.array(acts)), dtype=STR),
+        "timestamp": pd.to_datetime(ns, utc=True).as_unit("ns"),
+        "user": pd.array(pa.array([f"u{u:03d}" for u in range(200)]).take(pa.array(users[case])), dtype=STR),
+    })
+
+
+def _hwm_kb() -> int:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM"):
+                return int(line.split()[1])
+    return 0
+
+
+def _child(fn: Callable[[], object], queue: mp.Queue) -> None:
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+    except OSError:
+        pass
+    base = _hwm_kb()
+    t0 = time.perf_counter()
+    fn()
+    queue.put((time.perf_counter() - t0, (_hwm_kb() - base) / 1024))
+
+
+def measure(fn: Callable[[], object]) -> tuple[float, float]:
+    """Seconds and peak memory growth (MiB) of one call, in a forked child."""
+    queue: mp.Queue = mp.get_context("fork").Queue()
+    proc = mp.get_context("fork").Process(target=_child, args=(fn, queue))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 5_000_000])
+    parser.add_argument("--interleave", action="store_true")
+    parser.add_argument("--no-pm4py", action="store_true")
+    args = parser.parse_args(argv)
+
+    import taskmining as tm
+    from taskmining.mining.graphs import performance_dfg
+
+    pm4py = None
+    if not args.no_pm4py:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import pm4py  # type: ignore[no-redef]
+
+    print("| events | cases | operation | taskmining s | pm4py s | ratio | taskmining peak MiB | pm4py peak MiB |")
+    print("|---:|---:|---|---:|---:|---:|---:|---:|")
+    for n in args.sizes:
+        tasks = synthetic_log(n, interleave=args.interleave)
+        pm = tasks.rename(columns={"case_id": "case:concept:name", "step": "concept:name",
+                                   "timestamp": "time:timestamp", "user": "org:resource"})
+        ops = [
+            ("DFG", lambda: tm.to_pm4py_dfg(tasks), lambda: pm4py.discover_dfg(pm)),
+            ("performance DFG", lambda: performance_dfg(tasks),
+             lambda: pm4py.discover_performance_dfg(pm)),
+            ("variants", lambda: tm.variants(tasks), lambda: pm4py.get_variants(pm)),
+        ]
+        n_cases = tasks["case_id"].nunique()
+        for name, ours, theirs in ops:
+            t_ours, m_ours = measure(ours)
+            if pm4py is not None:
+                t_pm, m_pm = measure(theirs)
+                print(f"| {len(tasks):,} | {n_cases:,} | {name} | {t_ours:.3f} | {t_pm:.3f} | "
+                      f"{t_pm / t_ours:.1f}x | {m_ours:.0f} | {m_pm:.0f} |", flush=True)
+            else:
+                print(f"| {len(tasks):,} | {n_cases:,} | {name} | {t_ours:.3f} | - | - | {m_ours:.0f} | - |",
+                      flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    sys.exit(main())
