@@ -1,0 +1,510 @@
+"""The native recorder stream: JSON Lines segments (``.jsonl``, ``.jsonl.gz``, ``.jsonl.enc``).
+
+Fast path: the whole (decompressed) buffer goes through ``pyarrow.json``
+with an explicit schema; ``attrs`` and unknown top-level keys are turned
+back into JSON text by a vectorised encoder (:func:`json_text`). When Arrow
+rejects a buffer, it is bisected by lines until every bad line is isolated
+and quarantined; the good blocks are parsed as usual. Record-level checks
+(missing fields, naive or unparsable timestamps, unknown actions, duplicate
+``(session, seq)``) are vectorised over the parsed rows. See docs/formats.md.
+
+Examples
+--------
+>>> import os, tempfile
+>>> p = os.path.join(tempfile.mkdtemp(), "segment-000001.jsonl")
+>>> with open(p, "w") as f:
+...     _ = f.write('{"timestamp": "2026-11-25T09:00:00Z", "session": "s1", '
+...                 '"action": "click", "attrs": {"x": 4}}\\n{"broken\\n')
+>>> res = read_native([p], errors="quarantine", progress=False)
+>>> res.events[["action", "attrs"]].values.tolist()
+[['click', '{"x":4}']]
+>>> res.quarantine["line"].tolist()
+[2]
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pj
+
+from taskmining._progress import progress as _progress
+from taskmining.errors import IngestError, ParameterError
+from taskmining.io._files import read_bytes
+from taskmining.io.parquet import TRUE_COLUMNS, arrow_to_events, concat_tables
+from taskmining.io.quarantine import QuarantineLog, ReadResult
+from taskmining.io.registry import ReaderSpec
+from taskmining.schema import ACTIONS, STRING_COLUMNS
+
+__all__ = ["SPEC", "read_native", "json_text", "native_files", "sniff"]
+
+_S = pa.string()
+NATIVE_STRINGS = tuple(c for c in STRING_COLUMNS if c != "attrs") + ("app", "action", "element_role", "source")
+SCHEMA = pa.schema(
+    [("v", pa.int64()), ("seq", pa.int64()), ("event_id", pa.int64()), ("timestamp", _S),
+     *[(c, _S) for c in NATIVE_STRINGS], ("duration", pa.float64())]
+)
+_KNOWN = set(SCHEMA.names) | {"attrs"}
+_PARSE = pj.ParseOptions(explicit_schema=SCHEMA, unexpected_field_behavior="infer")
+_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.enc")
+_CONTROL = [chr(i) for i in range(32)]
+
+
+class _Unsupported(Exception):
+    """An Arrow type the vectorised encoder does not turn back into JSON text."""
+
+
+# --- Arrow values -> JSON text ------------------------------------------------
+
+def _escape(s: pa.Array) -> pa.Array:
+    s = pc.replace_substring(s, "\\", "\\\\")
+    s = pc.replace_substring(s, '"', '\\"')
+    if pc.any(pc.match_substring_regex(s, r"[\x00-\x1f]")).as_py():
+        for ch in _CONTROL:
+            s = pc.replace_substring(s, ch, json.dumps(ch)[1:-1])
+    return pc.binary_join_element_wise('"', s, '"', "")
+
+
+def _members(arr: pa.StructArray) -> list[pa.Array]:
+    """One ``"key":value`` piece per field, null where the value is null."""
+    pieces = []
+    for i, f in enumerate(arr.type):
+        key = json.dumps(f.name, ensure_ascii=False) + ":"
+        pieces.append(pc.binary_join_element_wise(key, json_text(arr.field(i)), ""))
+    return pieces
+
+
+def _object(pieces: list[pa.Array], n: int) -> pa.Array:
+    if not pieces:
+        return pa.array(["{}"] * n, _S) if n < 64 else pc.cast(pa.repeat("{}", n), _S)
+    body = pc.binary_join_element_wise(*pieces, ",", null_handling="skip")
+    return pc.binary_join_element_wise("{", body, "}", "")
+
+
+def json_text(arr: pa.Array) -> pa.Array:
+    """JSON text of each value of an Arrow array parsed from JSON (null stays null).
+
+    Objects drop null-valued members; ints, floats, bools, strings, lists and
+    nested objects are supported, anything else raises an internal error the
+    caller answers with the per-line path.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> a = pa.array([{"x": 1, "k": ["a", 'b"']}, None, {"x": None, "k": []}])
+    >>> json_text(a).to_pylist()
+    ['{"x":1,"k":["a","b\\\\""]}', None, '{"k":[]}']
+    """
+    t = arr.type
+    if pa.types.is_null(t):
+        return pa.nulls(len(arr), _S)
+    if pa.types.is_boolean(t):
+        return pc.if_else(arr, "true", "false")
+    if pa.types.is_integer(t) or pa.types.is_floating(t):
+        return pc.cast(arr, _S)
+    if pa.types.is_string(t) or pa.types.is_large_string(t):
+        return pc.cast(_escape(arr), _S)
+    if pa.types.is_struct(t):
+        text = _object(_members(arr), len(arr))
+        return pc.if_else(arr.is_valid(), text, pa.scalar(None, _S))
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        flat = arr.flatten() if arr.offset == 0 else arr.slice(0).flatten()
+        items = pc.fill_null(json_text(flat), "null")
+        offsets = pc.subtract(arr.offsets, arr.offsets[0])
+        joined = pc.binary_join(pa.ListArray.from_arrays(offsets, items), ",")
+        text = pc.binary_join_element_wise("[", joined, "]", "")
+        return pc.if_else(arr.is_valid(), text, pa.scalar(None, _S))
+    raise _Unsupported(str(t))
+
+
+# --- one buffer -> Arrow tables ------------------------------------------------
+
+def _check_utf8(block: bytes) -> None:
+    """Raise ArrowInvalid when ``block`` is not valid UTF-8 (zero-copy, vectorised)."""
+    offsets = pa.array([0, len(block)], pa.int64()).buffers()[1]
+    pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(block)]).cast(pa.large_string())
+
+
+def _arrow(block: bytes) -> pa.Table:
+    return pj.read_json(io.BytesIO(block), parse_options=_PARSE,
+                        read_options=pj.ReadOptions(block_size=max(1 << 16, min(len(block) + 1, 1 << 24))))
+
+
+def _line_bounds(buf: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start, end (without ``\\n``) and non-blank flag of every line."""
+    data = np.frombuffer(buf, dtype=np.uint8)
+    nl = np.flatnonzero(data == 10)
+    ends = nl if (len(buf) and buf[-1:] == b"\n") else np.append(nl, len(buf))
+    starts = np.concatenate(([0], nl[: len(ends) - 1] + 1)).astype(np.int64)
+    nonws = np.flatnonzero(~np.isin(data, (9, 10, 13, 32)))
+    line_of = np.searchsorted(ends, nonws, side="left")
+    filled = np.zeros(len(ends), dtype=bool)
+    filled[line_of] = True
+    return starts, ends.astype(np.int64), filled
+
+
+def _reason(line: bytes, exc: Exception) -> str:
+    try:
+        text = line.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return f"not valid UTF-8 (byte {err.start})"
+    try:
+        obj = json.loads(text)
+    except ValueError as err:
+        if not line.endswith(b"\n") and text.lstrip().startswith("{"):
+            return f"invalid JSON (truncated record?): {err.msg}"
+        return f"invalid JSON: {err.msg}"
+    if not isinstance(obj, dict):
+        return f"not a JSON object: {type(obj).__name__}"
+    msg = str(exc).replace("JSON parse error: ", "")
+    return f"wrong value type: {msg}" if "Column" in msg or "convert" in msg else msg
+
+
+class _Blocks:
+    """Parse a buffer, bisecting around bad lines; collects (table, line numbers)."""
+
+    def __init__(self, buf: bytes, file: str, qlog: QuarantineLog) -> None:
+        self.buf, self.file, self.qlog = buf, file, qlog
+        self.parts: list[tuple[pa.Table, np.ndarray]] = []
+
+    def run(self) -> None:
+        buf = self.buf
+        if not buf or buf.isspace():
+            return
+        n_lines = buf.count(b"\n") + (0 if buf.endswith(b"\n") else 1)
+        try:
+            _check_utf8(buf)
+            table = _arrow(buf)
+            if table.num_rows == n_lines:
+                self.parts.append((table, np.arange(1, n_lines + 1, dtype=np.int64)))
+                return
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            pass
+        self.starts, self.ends, filled = _line_bounds(buf)
+        self.good = np.flatnonzero(filled)
+        self._bisect(0, len(self.good))
+
+    def _bisect(self, lo: int, hi: int) -> None:
+        while lo < hi:
+            idx = self.good[lo:hi]
+            block = self.buf[self.starts[idx[0]]: self.ends[idx[-1]] + 1]
+            try:
+                _check_utf8(block)
+                table = _arrow(block)
+                if table.num_rows == len(idx):
+                    self.parts.append((table, idx + 1))
+                    return
+                err: Exception = IngestError("more than one JSON value on a line")
+            except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
+                err = exc
+            if hi - lo == 1:
+                line = self.buf[self.starts[idx[0]]: self.ends[idx[0]] + 1]
+                reason = _reason(line, err)
+                if reason.startswith("wrong value type") or isinstance(err, IngestError):
+                    reason = reason if not isinstance(err, IngestError) else str(err)
+                self.qlog.add(self.file, int(idx[0]) + 1, reason, line.decode("utf-8", "replace").rstrip("\r\n"))
+                return
+            mid = (lo + hi) // 2
+            self._bisect(lo, mid)
+            lo = mid
+
+    def raw(self, lines: np.ndarray) -> list[str]:
+        """Raw text of 1-based ``lines`` (for quarantine)."""
+        if not hasattr(self, "starts"):
+            self.starts, self.ends, _ = _line_bounds(self.buf)
+        return [self.buf[self.starts[i - 1]: self.ends[i - 1]].decode("utf-8", "replace") for i in lines]
+
+
+def _attrs(table: pa.Table, lines: np.ndarray, blocks: _Blocks) -> tuple[pa.Array, np.ndarray]:
+    """attrs text (attrs object + unknown keys) and a mask of rows whose attrs is not an object."""
+    n = table.num_rows
+    extra = [c for c in table.column_names if c not in _KNOWN and c not in TRUE_COLUMNS]
+    bad = np.zeros(n, dtype=bool)
+    pieces: list[pa.Array] = []
+    present = None
+    try:
+        if "attrs" in table.column_names:
+            a = table.column("attrs").combine_chunks()
+            if pa.types.is_struct(a.type):
+                pieces += _members(a)
+                present = a.is_valid()
+            elif not pa.types.is_null(a.type):
+                bad = np.asarray(a.is_valid())
+        for c in extra:
+            col = table.column(c).combine_chunks()
+            pieces.append(pc.binary_join_element_wise(json.dumps(c, ensure_ascii=False) + ":", json_text(col), ""))
+            valid = col.is_valid()
+            present = valid if present is None else pc.or_(present, valid)
+        if present is None:
+            return pa.nulls(n, _S), bad
+        text = pc.if_else(present, _object(pieces, n), pa.scalar(None, _S))
+        return text, bad
+    except _Unsupported:
+        return _attrs_slow(blocks.raw(lines), extra), bad
+
+
+def _drop_nulls(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: _drop_nulls(x) for k, x in v.items() if x is not None}
+    if isinstance(v, list):
+        return [_drop_nulls(x) for x in v]
+    return v
+
+
+def _attrs_slow(raw: list[str], extra: list[str]) -> pa.Array:
+    out: list[str | None] = []
+    for line in raw:
+        rec = json.loads(line)
+        obj = rec.get("attrs") if isinstance(rec.get("attrs"), dict) else None
+        merged = dict(obj or {})
+        merged.update({k: rec[k] for k in extra if rec.get(k) is not None})
+        out.append(None if obj is None and len(merged) == 0 else
+                   json.dumps(_drop_nulls(merged), ensure_ascii=False, separators=(",", ":")))
+    return pa.array(out, _S)
+
+
+def _normalise(table: pa.Table, lines: np.ndarray, blocks: _Blocks, file_no: int) -> pa.Table:
+    attrs, bad_attrs = _attrs(table, lines, blocks)
+    cols: dict[str, pa.Array] = {}
+    for name in SCHEMA.names:
+        cols[name] = table.column(name).combine_chunks() if name in table.column_names else \
+            pa.nulls(table.num_rows, SCHEMA.field(name).type)
+    cols["attrs"] = attrs
+    for c in TRUE_COLUMNS:
+        if c in table.column_names:
+            cols[c] = table.column(c).combine_chunks()
+    cols["_line"] = pa.array(lines, pa.int64())
+    cols["_file"] = pa.repeat(pa.scalar(file_no, pa.int32()), table.num_rows) if table.num_rows else \
+        pa.array([], pa.int32())
+    out = pa.table(cols)
+    if bad_attrs.any():
+        idx = np.flatnonzero(bad_attrs)
+        for line, raw in zip(lines[idx], blocks.raw(lines[idx]), strict=True):
+            blocks.qlog.add(blocks.file, int(line), "attrs is not a JSON object", raw)
+        out = out.filter(pa.array(~bad_attrs))
+    return out
+
+
+# --- record checks ----------------------------------------------------------
+
+_TS = pa.timestamp("ns", tz="UTC")
+_ACTION_SET = pa.array(list(ACTIONS), _S)
+
+
+def _timestamps(ts: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
+    """UTC times, and masks of unparsable and naive values (missing ones are neither)."""
+    try:
+        return pc.cast(ts, _TS), np.zeros(len(ts), bool), np.zeros(len(ts), bool)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
+    import pandas as pd
+
+    text = pd.Series(ts.to_pandas(), dtype="str")
+    offset = np.asarray(pc.fill_null(pc.match_substring_regex(ts, r"(?:Z|[+-]\d\d(?::?\d\d)?)\s*$"), False))
+    parsed = pd.to_datetime(text.where(offset), utc=True, format="ISO8601", errors="coerce")
+    missing = text.isna().to_numpy()
+    naive = ~offset & ~missing
+    if naive.any():
+        local = pd.to_datetime(text.where(naive), format="ISO8601", errors="coerce")
+        naive &= local.notna().to_numpy()
+    unparsable = parsed.isna().to_numpy() & ~missing & ~naive
+    return pa.array(parsed.astype("datetime64[ns, UTC]"), _TS), unparsable, naive
+
+
+def _quarantine_rows(table: pa.Table, mask: np.ndarray, reasons: np.ndarray, blocks: _Blocks) -> None:
+    idx = np.flatnonzero(mask)
+    lines = table.column("_line").to_numpy()[idx]
+    for line, reason, raw in zip(lines, reasons[idx], blocks.raw(lines), strict=True):
+        blocks.qlog.add(blocks.file, int(line), str(reason), raw)
+
+
+def check_records(parts: list[pa.Table], blocks: _Blocks, qlog: QuarantineLog) -> pa.Table | None:
+    """Quarantine records with missing required fields, bad timestamps or unknown actions."""
+    if not parts:
+        return None
+    table = concat_tables(parts)
+    n = table.num_rows
+    ts, unparsable, naive = _timestamps(table.column("timestamp").combine_chunks())
+    reasons = np.full(n, "", dtype=object)
+    action = table.column("action")
+    unknown = np.asarray(pc.fill_null(pc.invert(pc.is_in(action, value_set=_ACTION_SET)), False))
+    checks = [
+        (unknown, "action outside the vocabulary"),
+        (np.asarray(naive), "naive timestamp (no UTC offset)"),
+        (np.asarray(unparsable), "unparsable timestamp"),
+        (np.asarray(table.column("session").is_null()), "missing required field 'session'"),
+        (np.asarray(action.is_null()), "missing required field 'action'"),
+        (np.asarray(table.column("timestamp").is_null()), "missing required field 'timestamp'"),
+    ]
+    bad = np.zeros(n, dtype=bool)
+    for mask, reason in checks:  # the last listed reason wins
+        if mask.any():
+            reasons[mask] = reason
+            bad |= mask
+    table = table.set_column(table.schema.get_field_index("timestamp"), "timestamp", ts)
+    if bad.any():
+        if qlog.errors == "raise":
+            first = int(np.flatnonzero(bad)[np.argmin(table.column("_line").to_numpy()[bad])])
+            raise IngestError(str(reasons[first]), path=blocks.file, line=int(table.column("_line")[first].as_py()))
+        _quarantine_rows(table, bad, reasons, blocks)
+        table = table.filter(pa.array(~bad))
+    return table
+
+
+def _duplicates(table: pa.Table, files: list[Path], key: bytes | None, qlog: QuarantineLog) -> pa.Table:
+    """Quarantine repeated (session, seq) records, keeping the first read."""
+    seq = table.column("seq")
+    if seq.null_count == len(seq):
+        return table
+    import pandas as pd
+
+    frame = pd.DataFrame({"s": pd.factorize(table.column("session").to_pandas())[0],
+                          "q": seq.to_pandas()})
+    dup = (frame.duplicated(keep="first") & frame["q"].notna()).to_numpy()
+    if not dup.any():
+        return table
+    file_no = table.column("_file").to_numpy()
+    lines = table.column("_line").to_numpy()
+    for f in np.unique(file_no[dup]):
+        sel = dup & (file_no == f)
+        blocks = _Blocks(_load(files[f], key), str(files[f]), qlog)
+        for line, raw in zip(lines[sel], blocks.raw(lines[sel]), strict=True):
+            qlog.add(str(files[f]), int(line), "duplicate record: (session, seq) seen before", raw)
+    return table.filter(pa.array(~dup))
+
+
+def finish(tables: list[pa.Table], files: list[Path], key: bytes | None, qlog: QuarantineLog) -> Any:
+    """Concatenate per-file tables, drop duplicates, number events and build the frame."""
+    table = concat_tables(tables) if tables else pa.table({c: pa.array([], SCHEMA.field(c).type) for c in SCHEMA.names}
+                                                         | {"attrs": pa.array([], _S)})
+    if "timestamp" in table.column_names and table.schema.field("timestamp").type != _TS:
+        table = table.set_column(table.schema.get_field_index("timestamp"), "timestamp",
+                                 pc.cast(table.column("timestamp"), _TS))
+    if "_file" in table.column_names:
+        table = _duplicates(table, files, key, qlog)
+    ids = table.column("event_id")
+    keep_ids = ids.null_count == 0 and len(ids) and pc.count_distinct(ids).as_py() == len(ids)
+    if not keep_ids:
+        table = table.set_column(table.schema.get_field_index("event_id"), "event_id",
+                                 pa.array(np.arange(table.num_rows, dtype=np.int64)))
+    drop = [c for c in ("v", "seq", "_line", "_file") if c in table.column_names]
+    return arrow_to_events(table.drop_columns(drop))
+
+
+# --- files ----------------------------------------------------------------
+
+def native_files(path: str | PathLike[str]) -> list[Path]:
+    """The segment files of a folder (recursively, in path order), or ``[path]`` for a file.
+
+    Examples
+    --------
+    >>> native_files("no-such-dir/segment-000001.jsonl")
+    [PosixPath('no-such-dir/segment-000001.jsonl')]
+    """
+    p = Path(path)
+    if not p.is_dir():
+        return [p]
+    return sorted(f for f in p.rglob("*") if f.is_file() and f.name.endswith(_SUFFIXES))
+
+
+def _load(path: Path, key: bytes | None) -> bytes:
+    if path.name.endswith(".enc"):
+        if key is None:
+            raise IngestError("encrypted segment: pass key= (the recording key) to read it", path=path)
+        try:
+            from taskmining.io.encrypted import decrypt_file
+        except ImportError as exc:
+            raise IngestError(f"encrypted segment: decryption is not available ({exc}); "
+                              "pip install taskmining[recorder]", path=path) from None
+        return decrypt_file(path, key)
+    return read_bytes(path)
+
+
+def read_native(paths: list[str | PathLike[str]], *, errors: str = "quarantine", tz: str | None = None,
+                progress: bool = True, key: bytes | None = None, **options: Any) -> ReadResult:
+    """Read native JSONL segments (files or folders) into a validated events frame.
+
+    Parameters
+    ----------
+    paths : list of path
+        Segment files or folders of segments.
+    errors : {"quarantine", "raise"}
+        Bad records are quarantined (default) or raise :class:`IngestError`.
+    tz : str, optional
+        Accepted for symmetry with other readers; native timestamps carry
+        their offset and naive ones are bad records.
+    progress : bool
+        Show a progress bar over files.
+    key : bytes, optional
+        The recording key for ``.jsonl.enc`` segments.
+
+    Returns
+    -------
+    ReadResult
+        Events, quarantined records and ``format="native"``.
+
+    Examples
+    --------
+    >>> read_native([], progress=False)
+    Traceback (most recent call last):
+    ...
+    taskmining.errors.IngestError: no native segments to read
+    """
+    if options:
+        raise ParameterError(f"native reader: unknown option(s) {sorted(options)}")
+    files = [f for p in paths for f in native_files(p)]
+    if not files:
+        raise IngestError("no native segments to read")
+    qlog = QuarantineLog(errors=errors)
+    tables: list[pa.Table] = []
+    for no, path in enumerate(_progress(files, enabled=progress and len(files) > 1, desc="reading", unit="file")):
+        blocks = _Blocks(_load(path, key), str(path), qlog)
+        blocks.run()
+        parts = [_normalise(t, lines, blocks, no) for t, lines in blocks.parts]
+        table = check_records(parts, blocks, qlog)
+        if table is not None:
+            tables.append(table)
+        del blocks
+    events = finish(tables, files, key, qlog)
+    return ReadResult(events=events, quarantine=qlog.to_frame(), format="native")
+
+
+def sniff(path: Path, head: bytes) -> bool:
+    """True for a JSONL file whose first record has native keys, an encrypted segment, or a folder of segments.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> sniff(Path("a.jsonl"), b'{"timestamp": "2026-01-01T00:00:00Z", "action": "click"}\\n')
+    True
+    >>> sniff(Path("a.json"), b'{"buckets": {}}')
+    False
+    """
+    if path.is_dir():
+        return bool(native_files(path))
+    if path.name.endswith(".enc"):
+        return True
+    first = head.lstrip().split(b"\n", 1)[0]
+    if not first.startswith(b"{"):
+        return False
+    try:
+        obj = json.loads(first)
+    except ValueError:
+        return b'"timestamp"' in first and b'"action"' in first  # truncated head
+    return isinstance(obj, dict) and "timestamp" in obj and ("action" in obj or "session" in obj)
+
+
+SPEC = ReaderSpec(
+    name="native",
+    description="taskmining recorder stream: JSON Lines segments (.jsonl, .jsonl.gz, .jsonl.enc) or folders of them",
+    extensions=_SUFFIXES,
+    sniff=sniff,
+    read=read_native,
+)

@@ -1,0 +1,297 @@
+"""Parquet events: one file or a hive-partitioned dataset (``user=.../date=...``).
+
+Also home of :func:`arrow_to_events`, the Arrow table -> events frame step
+that the native reader shares: it builds the contract dtypes straight from
+Arrow (no Python objects), with the semantics of
+:func:`taskmining.schema.validate_events`.
+
+Examples
+--------
+>>> import os, tempfile
+>>> import pandas as pd
+>>> from taskmining.io.write import write_events
+>>> d = tempfile.mkdtemp()
+>>> ev = pd.DataFrame({"timestamp": ["2026-01-05T09:00:00Z"], "action": ["click"],
+...                    "user": ["u1"], "session": ["s1"]})
+>>> _ = write_events(ev, os.path.join(d, "ev.parquet"))
+>>> read_parquet([os.path.join(d, "ev.parquet")], progress=False).events["user"].tolist()
+['u1']
+"""
+
+from __future__ import annotations
+
+import json
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from taskmining.errors import IngestError, ParameterError, SchemaError
+from taskmining.io.quarantine import QuarantineLog, ReadResult
+from taskmining.io.registry import ReaderSpec
+from taskmining.schema import (
+    ACTIONS, CATEGORY_COLUMNS, COLUMNS, STRING_COLUMNS, STRING_DTYPE, TIMESTAMP_DTYPE, as_utc,
+)
+
+__all__ = ["SPEC", "TRUE_COLUMNS", "arrow_to_events", "concat_tables", "read_parquet", "sniff"]
+
+#: Ground-truth columns of simulated recordings, kept as columns by every reader.
+TRUE_COLUMNS: tuple[str, ...] = ("true_step", "true_case", "true_task")
+#: Schema-metadata key listing partition columns derived on write (dropped on read).
+META_KEY = b"taskmining"
+_PAR_MAGIC = b"PAR1"
+_TS = pa.timestamp("ns", tz="UTC")
+
+
+def concat_tables(tables: list[pa.Table]) -> pa.Table:
+    """Concatenate tables whose extra columns may differ (types promoted, else made strings).
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> t = concat_tables([pa.table({"a": [1]}), pa.table({"a": ["x"], "b": [2]})])
+    >>> t.column("a").to_pylist(), t.column("b").to_pylist()
+    (['1', 'x'], [None, 2])
+    """
+    if len(tables) == 1:
+        return tables[0]
+    try:
+        return pa.concat_tables(tables, promote_options="permissive")
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        types: dict[str, set[pa.DataType]] = {}
+        for t in tables:
+            for f in t.schema:
+                types.setdefault(f.name, set()).add(f.type)
+        clash = {n for n, ts in types.items() if len({x for x in ts if not pa.types.is_null(x)}) > 1}
+        fixed = []
+        for t in tables:
+            for name in clash & set(t.column_names):
+                i = t.schema.get_field_index(name)
+                t = t.set_column(i, name, pc.cast(t.column(name), pa.string()))
+            fixed.append(t)
+        return pa.concat_tables(fixed, promote_options="permissive")
+
+
+def _strings(col: pa.ChunkedArray | pa.Array) -> pd.Series:
+    if pa.types.is_dictionary(col.type):
+        col = pc.cast(col, pa.string())
+    if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+        col = pc.cast(col, pa.string())
+    return pd.Series(pd.array(col, dtype=STRING_DTYPE) if len(col) else [], dtype=STRING_DTYPE)
+
+
+def _category(col: pa.ChunkedArray | pa.Array, categories: list[str] | None = None) -> pd.Series:
+    if isinstance(col, pa.ChunkedArray):
+        col = col.combine_chunks()
+    if pa.types.is_dictionary(col.type):
+        col = pc.cast(col, pa.string())
+    elif not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+        col = pc.cast(col, pa.string())
+    if categories is None:
+        enc = pc.dictionary_encode(col)
+        dictionary = np.asarray(enc.dictionary.to_pylist(), dtype=object)
+        order = np.argsort(dictionary, kind="stable")
+        remap = np.empty(len(order), dtype=np.int64)
+        remap[order] = np.arange(len(order))
+        idx = pc.fill_null(enc.indices, -1).to_numpy().astype(np.int64)
+        codes = np.where(idx >= 0, remap[np.maximum(idx, 0)], -1) if len(order) else np.full(len(idx), -1)
+        cats = pd.Index(dictionary[order].tolist(), dtype="str")
+    else:
+        codes = pc.fill_null(pc.index_in(col, value_set=pa.array(categories)), -1).to_numpy()
+        cats = pd.Index(categories, dtype="str")
+    return pd.Series(pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=cats))
+
+
+def _timestamps(col: pa.ChunkedArray, tz: str | None) -> pd.Series:
+    t = col.type
+    if pa.types.is_timestamp(t) and t.tz is not None:
+        return pd.Series(pc.cast(col, _TS).to_pandas(), dtype=TIMESTAMP_DTYPE)
+    return as_utc(pd.Series(col.to_pandas()), tz=tz)
+
+
+def arrow_to_events(table: pa.Table, *, tz: str | None = None, sort: bool = True) -> pd.DataFrame:
+    """Build the events frame (contract dtypes and order) from an Arrow table.
+
+    Same result as ``validate_events(table.to_pandas(), tz=tz)`` for valid
+    input, without the round trip through Python objects.
+
+    Raises
+    ------
+    SchemaError
+        As :func:`~taskmining.schema.validate_events` would.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> t = pa.table({"timestamp": ["2026-01-05T09:00:01Z", "2026-01-05T09:00:00Z"],
+    ...               "action": ["click", "type"], "session": ["s", "s"]})
+    >>> arrow_to_events(t)["action"].tolist()
+    ['type', 'click']
+    """
+    names = set(table.column_names)
+    for required in ("timestamp", "action"):
+        if required not in names:
+            raise SchemaError(f"column {required!r} is missing (columns: {table.column_names[:20]})")
+    n = table.num_rows
+    out: dict[str, pd.Series] = {}
+    if "event_id" in names and table.column("event_id").null_count == 0:
+        out["event_id"] = pd.Series(table.column("event_id").to_numpy().astype(np.int64, copy=False))
+        if out["event_id"].duplicated().any():
+            raise SchemaError("column 'event_id': duplicate ids")
+    elif "event_id" in names:
+        raise SchemaError("column 'event_id': missing ids")
+    else:
+        out["event_id"] = pd.Series(np.arange(n, dtype=np.int64))
+    out["timestamp"] = _timestamps(table.column("timestamp"), tz)
+    if out["timestamp"].isna().any():
+        raise SchemaError("column 'timestamp': missing or nonexistent times")
+    for c in STRING_COLUMNS:
+        out[c] = _strings(table.column(c)) if c in names else pd.Series(np.full(n, np.nan), dtype=STRING_DTYPE)
+    if "session" not in names:
+        out["session"] = out["user"].where(out["user"].notna(), "session-0").astype(STRING_DTYPE)
+    action = table.column("action")
+    if action.null_count:
+        raise SchemaError("column 'action': missing actions")
+    out["action"] = _category(action, list(ACTIONS))
+    if (out["action"].cat.codes < 0).any():
+        first = action.to_pandas()[out["action"].cat.codes.to_numpy() < 0].iloc[0]
+        raise SchemaError(f"column 'action': values outside the action vocabulary (first: {first!r})")
+    for c in CATEGORY_COLUMNS:
+        if c == "action":
+            continue
+        if c in names:
+            out[c] = _category(table.column(c))
+        else:
+            fill = "unknown" if c == "element_role" else None
+            out[c] = pd.Series(pd.Categorical([fill] * n))
+    if "duration" in names:
+        out["duration"] = pd.Series(pc.cast(table.column("duration"), pa.float64()).to_numpy(zero_copy_only=False))
+        if (out["duration"] < 0).any():
+            raise SchemaError("column 'duration': negative durations")
+    else:
+        out["duration"] = pd.Series(np.full(n, np.nan))
+    frame = pd.DataFrame({c: out[c] for c in COLUMNS}, copy=False)
+    extras = [c for c in table.column_names if c not in COLUMNS]
+    if extras:
+        rest = table.select(extras).to_pandas(types_mapper={pa.string(): STRING_DTYPE,
+                                                            pa.large_string(): STRING_DTYPE}.get)
+        frame = pd.concat([frame, rest], axis=1)
+    if sort and n:
+        codes = pd.factorize(frame["session"], sort=True)[0]
+        tsv = frame["timestamp"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+        ids = frame["event_id"].to_numpy()
+        key_sorted = np.all((np.diff(codes) > 0) | ((np.diff(codes) == 0) & (
+            (np.diff(tsv) > 0) | ((np.diff(tsv) == 0) & (np.diff(ids) > 0)))))
+        if not key_sorted:
+            order = np.lexsort((ids, tsv, codes))
+            frame = frame.take(order).reset_index(drop=True)
+    return frame
+
+
+def _dataset(path: Path) -> tuple[pa.Table, list[str]]:
+    import pyarrow.dataset as ds
+
+    try:
+        dataset = ds.dataset(path, format="parquet", partitioning="hive")
+        table = dataset.to_table()
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise IngestError(f"cannot read Parquet: {exc}", path=path) from None
+    derived: list[str] = []
+    meta = dataset.schema.metadata or {}
+    if META_KEY in meta:
+        derived = list(json.loads(meta[META_KEY]).get("derived_partitions", []))
+    for f in table.schema:
+        if pa.types.is_dictionary(f.type):
+            table = table.set_column(table.schema.get_field_index(f.name), f.name, pc.cast(table.column(f.name), pa.string()))
+    return table.drop_columns([c for c in derived if c in table.column_names]), derived
+
+
+def read_parquet(paths: list[str | PathLike[str]], *, errors: str = "quarantine", tz: str | None = None,
+                 progress: bool = True, **options: Any) -> ReadResult:
+    """Read Parquet files or hive-partitioned dataset folders into an events frame.
+
+    Parameters
+    ----------
+    paths : list of path
+        Files or dataset folders.
+    errors : {"quarantine", "raise"}
+        Rows with a missing timestamp or action, or an action outside the
+        vocabulary, are quarantined (``line`` is the 1-based row) or raise.
+    tz : str, optional
+        Zone of naive timestamps.
+    progress : bool
+        Unused (Parquet reads are fast); accepted for the reader interface.
+
+    Returns
+    -------
+    ReadResult
+
+    Examples
+    --------
+    >>> read_parquet(["missing.parquet"], progress=False)
+    Traceback (most recent call last):
+    ...
+    taskmining.errors.IngestError: missing.parquet: no such file or folder
+    """
+    if options:
+        raise ParameterError(f"parquet reader: unknown option(s) {sorted(options)}")
+    qlog = QuarantineLog(errors=errors)
+    tables = []
+    for p in map(Path, paths):
+        if not p.exists():
+            raise IngestError("no such file or folder", path=p)
+        table, _ = _dataset(p)
+        tables.append(_check_rows(table, str(p), qlog))
+    table = concat_tables(tables)
+    try:
+        events = arrow_to_events(table, tz=tz)
+    except SchemaError as exc:
+        raise IngestError(str(exc), path=str(paths[0]) if len(paths) == 1 else None) from None
+    return ReadResult(events=events, quarantine=qlog.to_frame(), format="parquet")
+
+
+def _check_rows(table: pa.Table, file: str, qlog: QuarantineLog) -> pa.Table:
+    if "timestamp" not in table.column_names or "action" not in table.column_names:
+        missing = "timestamp" if "timestamp" not in table.column_names else "action"
+        raise IngestError(f"no {missing!r} column", path=file, column=missing)
+    action = table.column("action")
+    if pa.types.is_dictionary(action.type):
+        action = pc.cast(action, pa.string())
+    bad = pc.or_(pc.or_(table.column("timestamp").is_null(), action.is_null()),
+                 pc.invert(pc.is_in(action, value_set=pa.array(list(ACTIONS)))))
+    bad_np = np.asarray(pc.fill_null(bad, True))
+    if not bad_np.any():
+        return table
+    rows = table.filter(pa.array(bad_np)).to_pylist()
+    for i, row in zip(np.flatnonzero(bad_np), rows, strict=True):
+        reason = ("missing timestamp" if row["timestamp"] is None else "missing action" if row["action"] is None
+                  else "action outside the vocabulary")
+        qlog.add(file, int(i) + 1, reason, json.dumps(row, default=str, ensure_ascii=False))
+    return table.filter(pa.array(~bad_np))
+
+
+def sniff(path: Path, head: bytes) -> bool:
+    """True for a Parquet file (magic bytes) or a folder holding ``*.parquet`` files.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> sniff(Path("x.parquet"), b"PAR1...")
+    True
+    """
+    if path.is_dir():
+        return any(path.rglob("*.parquet"))
+    return head[:4] == _PAR_MAGIC
+
+
+SPEC = ReaderSpec(
+    name="parquet",
+    description="Parquet events frame: one file or a hive-partitioned dataset (user=/date=)",
+    extensions=(".parquet",),
+    sniff=sniff,
+    read=read_parquet,
+)
