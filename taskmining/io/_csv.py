@@ -338,3 +338,35 @@ def parse_times(text: pd.Series, *, tz: str | None, path: str, column: str) -> t
         gap = naive & parsed.isna().to_numpy()
         reason[gap] = [f"local time {v!r} does not exist or is ambiguous in {tz}" for v in s[gap]]
     return parsed, pd.Series(reason, index=s.index, dtype=STRING_DTYPE)
+
+
+def read_timed(path: str | PathLike[str], qlog: QuarantineLog, *, tz: str | None, time_columns: Sequence[str],
+               required: Sequence[str] = (), aliases: Mapping[str, str] | None = None,
+               ) -> tuple[CsvTable, pd.Series] | None:
+    """:func:`read_table`, then the times of the first of ``time_columns`` present; bad ones quarantined.
+
+    Returns ``None`` for a file without rows. A file with none of
+    ``time_columns`` is an :class:`IngestError` naming the first.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> p = os.path.join(tempfile.mkdtemp(), "x.csv")
+    >>> _ = open(p, "w").write("time,a\\n2020-01-01T00:00:00Z,1\\nnever,2\\n")
+    >>> table, times = read_timed(p, QuarantineLog(), tz=None, time_columns=["ts", "time"])
+    >>> table.frame["a"].tolist(), table.lines.tolist()
+    (['1'], [2])
+    """
+    table = read_table(path, qlog, required=required, aliases=aliases)
+    if table.frame.shape[1] == 0:
+        return None
+    names = list(table.frame.columns)
+    ts_col = next((c for c in time_columns if c in names), None)
+    if ts_col is None:
+        raise IngestError(f"missing required column {time_columns[0]!r} (columns: {', '.join(names)})",
+                          path=str(path), column=time_columns[0])
+    if len(table.frame) == 0:
+        return None
+    times, why = parse_times(table.frame[ts_col], tz=tz, path=str(path), column=ts_col)
+    keep = table.quarantine(why.notna().to_numpy(), why, qlog)
+    return table.take(keep), times[keep].reset_index(drop=True)

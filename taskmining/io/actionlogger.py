@@ -25,17 +25,16 @@ Examples
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from taskmining.io._csv import check_tz, header_fields, parse_times, read_table
+from taskmining.io._csv import header_fields, read_timed
 from taskmining.io.generic import (
-    COMMON_EVENT_ACTIONS, check_options, coalesce, column, dom_roles, finish_frame, map_values, normalise_app,
-    run_reader,
+    COMMON_EVENT_ACTIONS, coalesce, column, constant, dom_roles, file_reader, finish_frame, map_values,
+    normalise_app,
 )
-from taskmining.io.quarantine import QuarantineLog, ReadResult
+from taskmining.io.quarantine import QuarantineLog
 from taskmining.io.registry import ReaderSpec
 from taskmining.schema import STRING_DTYPE
 
@@ -66,13 +65,10 @@ def _roles(t: pd.DataFrame, ev: pd.Series, app: pd.Series) -> np.ndarray:
 
 
 def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFrame:
-    table = read_table(path, qlog, required=("timeStamp", "eventType"), aliases=_ALIASES)
-    if table.frame.shape[1] == 0 or len(table.frame) == 0:
+    got = read_timed(path, qlog, tz=tz, time_columns=("timeStamp",), required=("eventType",), aliases=_ALIASES)
+    if got is None:
         return pd.DataFrame()
-    times, why = parse_times(table.frame["timeStamp"], tz=tz, path=str(path), column="timeStamp")
-    keep = table.quarantine(why.notna().to_numpy(), why, qlog)
-    table, times = table.take(keep), times[keep].reset_index(drop=True)
-    t = table.frame
+    t, times = got[0].frame, got[1]
     n = len(t)
     raw_app = column(t, "targetApp")
     clip = raw_app.str.lower().eq("os-clipboard").fillna(False).to_numpy()
@@ -93,7 +89,7 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFram
     cols: dict[str, pd.Series] = {
         "timestamp": times,
         "user": column(t, "userID"),
-        "session": pd.Series([path.name.split(".")[0]] * n, dtype=STRING_DTYPE),
+        "session": constant(path.name.split(".")[0], n),
         "app": app,
         "window": column(t, "target.workbookName"),
         "action": map_values(ev, EVENT_ACTIONS, "other").fillna("other"),
@@ -102,7 +98,7 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFram
         "element_id": element_id,
         "value": coalesce(t, ["target.value", "content"]),
         "url": column(t, "url"),
-        "source": pd.Series([FORMAT] * n, dtype=STRING_DTYPE),
+        "source": constant(FORMAT, n),
         "raw_action": ev,
     }
     frame = finish_frame(cols, t.drop(columns=[c for c in _CONSUMED if c in t.columns]))
@@ -111,34 +107,11 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFram
     return frame
 
 
-def read(paths: Any, *, errors: str = "quarantine", tz: str | None = None, progress: bool = False,
-         **options: Any) -> ReadResult:
-    """Read Action Logger CSV files into one events frame.
-
-    Parameters
-    ----------
-    paths : path or list of paths
-        CSV files (or folders of them); one file is one session (its file name).
-    errors : {"quarantine", "raise"}
-        Bad rows (wrong field count, bad or naive timestamps, bytes that are not
-        UTF-8) are quarantined with file and line, or raise :class:`IngestError`.
-    tz : str, optional
-        Zone for timestamps without an offset (the format writes UTC with ``Z``).
-    progress : bool
-        Progress bar over the files.
-
-    Returns
-    -------
-    ReadResult
-
-    Examples
-    --------
-    >>> read([], errors="raise").events.shape[0]
-    0
-    """
-    check_options(options, (), FORMAT)
-    check_tz(tz)
-    return run_reader(paths, lambda p, q: _read_one(p, q, tz=tz), errors=errors, progress=progress, fmt=FORMAT)
+read = file_reader(
+    FORMAT, _read_one, module=__name__, what="Action Logger CSV files",
+    files="One file is one session (its file name).",
+    bad="wrong field count, bad or naive timestamps, bytes that are not UTF-8",
+    tz="Zone for timestamps without an offset (the format writes UTC with ``Z``).")
 
 
 def sniff(path: Path, head: bytes) -> bool:

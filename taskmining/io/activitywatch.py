@@ -43,10 +43,10 @@ import numpy as np
 import pandas as pd
 
 from taskmining.errors import IngestError
-from taskmining.io._csv import check_tz, parse_times
+from taskmining.io._csv import parse_times
 from taskmining.io._files import read_bytes
-from taskmining.io.generic import check_options, finish_frame, normalise_app, run_reader
-from taskmining.io.quarantine import QuarantineLog, ReadResult
+from taskmining.io.generic import file_reader, finish_frame, normalise_app
+from taskmining.io.quarantine import QuarantineLog
 from taskmining.io.registry import ReaderSpec
 from taskmining.schema import STRING_DTYPE
 
@@ -246,37 +246,13 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFram
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def read(paths: Any, *, errors: str = "quarantine", tz: str | None = None, progress: bool = False,
-         **options: Any) -> ReadResult:
-    """Read ActivityWatch exports into one events frame (one session per host).
-
-    Parameters
-    ----------
-    paths : path or list of paths
-        Export files (``aw-buckets-export.json``) or folders of them.
-    errors : {"quarantine", "raise"}
-        Bad events (unparsable timestamp, negative duration, ``data`` not an
-        object) are quarantined with file, bucket and event index (JSON has no
-        useful line per event), or raise :class:`IngestError`. A file that is
-        not JSON is one quarantined record.
-    tz : str, optional
-        Zone for timestamps without an offset (aw-server writes UTC offsets).
-    progress : bool
-        Progress bar over the files.
-
-    Returns
-    -------
-    ReadResult
-
-    Examples
-    --------
-    >>> read([]).events.shape[0]
-    0
-    """
-    check_options(options, (), FORMAT)
-    check_tz(tz)
-    return run_reader(paths, lambda p, q: _read_one(p, q, tz=tz), errors=errors, progress=progress, fmt=FORMAT,
-                      patterns=("*.json", "*.json.gz"))
+read = file_reader(
+    FORMAT, _read_one, module=__name__, what="ActivityWatch exports (one session per host)",
+    files="Export files (``aw-buckets-export.json``).",
+    bad="unparsable timestamp, negative duration, ``data`` not an object: named by bucket and event "
+        "index, as JSON has no useful line per event; a file that is not JSON is one record",
+    tz="Zone for timestamps without an offset (aw-server writes UTC offsets).",
+    patterns=("*.json", "*.json.gz"))
 
 
 def sniff(path: Path, head: bytes) -> bool:

@@ -231,6 +231,57 @@ def as_paths(paths: str | PathLike[str] | Iterable[str | PathLike[str]],
     return out
 
 
+def constant(value: str, n: int) -> pd.Series:
+    """A ``str`` column of ``n`` times ``value``."""
+    return pd.Series([value] * n, dtype=STRING_DTYPE)
+
+
+_READ_DOC = """Read {what} into one events frame.
+
+    Parameters
+    ----------
+    paths : path or list of paths
+        Files (or folders of them). {files}
+    errors : {{"quarantine", "raise"}}
+        Bad records ({bad}) are quarantined with file and line (or position),
+        or raise :class:`IngestError`.
+    tz : str{tz_opt}
+        {tz}
+    progress : bool
+        Progress bar over the files.
+
+    Returns
+    -------
+    ReadResult
+        The events and the quarantined records.
+
+    Examples
+    --------
+    >>> from taskmining.io.registry import get_format
+    >>> get_format("{fmt}").read([]).events.shape[0]
+    0
+    """
+
+
+def file_reader(fmt: str, read_one: Callable[..., pd.DataFrame], *, module: str, what: str, files: str,
+                bad: str, tz: str, tz_optional: bool = True,
+                patterns: Iterable[str] = ("*.csv", "*.csv.gz")) -> Callable[..., ReadResult]:
+    """Build a format's ``read(paths, *, errors, tz, progress)`` from its one-file reader."""
+    pats = tuple(patterns)
+
+    def read(paths: Any, *, errors: str = "quarantine", tz: str | None = None, progress: bool = False,
+             **options: Any) -> ReadResult:
+        check_options(options, (), fmt)
+        check_tz(tz)
+        return run_reader(paths, lambda p, q: read_one(p, q, tz=tz), errors=errors, progress=progress, fmt=fmt,
+                          patterns=pats)
+
+    read.__doc__ = _READ_DOC.format(what=what, files=files, bad=bad, tz=tz, fmt=fmt,
+                                    tz_opt=", optional" if tz_optional else "")
+    read.__module__ = module
+    return read
+
+
 def run_reader(paths: Any, read_one: Callable[[Path, QuarantineLog], pd.DataFrame], *, errors: str,
                progress: bool, fmt: str, patterns: Iterable[str] = ("*.csv", "*.csv.gz")) -> ReadResult:
     """Read every file with ``read_one`` and validate the concatenation into one events frame."""

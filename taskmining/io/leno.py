@@ -23,16 +23,15 @@ Examples
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from taskmining.io._csv import check_tz, header_fields, parse_times, read_table
+from taskmining.io._csv import header_fields, read_timed
 from taskmining.io.generic import (
-    COMMON_EVENT_ACTIONS, check_options, coalesce, column, finish_frame, map_values, normalise_app, run_reader,
+    COMMON_EVENT_ACTIONS, coalesce, column, constant, file_reader, finish_frame, map_values, normalise_app,
 )
-from taskmining.io.quarantine import QuarantineLog, ReadResult
+from taskmining.io.quarantine import QuarantineLog
 from taskmining.io.registry import ReaderSpec
 from taskmining.schema import STRING_DTYPE
 
@@ -56,13 +55,10 @@ _CONSUMED = ("eventType", "timeStamp", "Url", "caseID")
 
 
 def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFrame:
-    table = read_table(path, qlog, required=("eventType", "timeStamp"))
-    if table.frame.shape[1] == 0 or len(table.frame) == 0:
+    got = read_timed(path, qlog, tz=tz, time_columns=("timeStamp",), required=("eventType",))
+    if got is None:
         return pd.DataFrame()
-    times, why = parse_times(table.frame["timeStamp"], tz=tz, path=str(path), column="timeStamp")
-    keep = table.quarantine(why.notna().to_numpy(), why, qlog)
-    table, times = table.take(keep), times[keep].reset_index(drop=True)
-    t = table.frame
+    t, times = got[0].frame, got[1]
     n = len(t)
     ev = t["eventType"]
     app = normalise_app(column(t, "source"), SOURCE_APPS)
@@ -78,7 +74,7 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFram
     named_file = (column(t, "NameFile") + "." + column(t, "FileExtension")).fillna(column(t, "NameFile"))
     cols: dict[str, pd.Series] = {
         "timestamp": times,
-        "session": pd.Series([path.name.split(".")[0]] * n, dtype=STRING_DTYPE),
+        "session": constant(path.name.split(".")[0], n),
         "app": app,
         "window": column(t, "FileName").fillna(named_file),
         "action": map_values(ev, EVENT_ACTIONS, "other").fillna("other"),
@@ -87,7 +83,7 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFram
         "element_id": element_id,
         "value": coalesce(t, ["Value", "Key"]),
         "url": column(t, "Url"),
-        "source": pd.Series([FORMAT] * n, dtype=STRING_DTYPE),
+        "source": constant(FORMAT, n),
         "raw_action": ev,
     }
     frame = finish_frame(cols, t.drop(columns=[c for c in _CONSUMED if c in t.columns]))
@@ -96,34 +92,11 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFram
     return frame
 
 
-def read(paths: Any, *, errors: str = "quarantine", tz: str | None = None, progress: bool = False,
-         **options: Any) -> ReadResult:
-    """Read Leno RPM logs into one events frame.
-
-    Parameters
-    ----------
-    paths : path or list of paths
-        CSV files (or folders of them); one file is one session (its file name).
-    errors : {"quarantine", "raise"}
-        Bad rows (wrong field count, bad timestamps, bytes that are not UTF-8)
-        are quarantined with file and line, or raise :class:`IngestError`.
-    tz : str, optional
-        Zone for timestamps without an offset (the logs write UTC with ``Z``).
-    progress : bool
-        Progress bar over the files.
-
-    Returns
-    -------
-    ReadResult
-
-    Examples
-    --------
-    >>> read([]).events.shape[0]
-    0
-    """
-    check_options(options, (), FORMAT)
-    check_tz(tz)
-    return run_reader(paths, lambda p, q: _read_one(p, q, tz=tz), errors=errors, progress=progress, fmt=FORMAT)
+read = file_reader(
+    FORMAT, _read_one, module=__name__, what="Leno RPM logs",
+    files="One file is one session (its file name).",
+    bad="wrong field count, bad timestamps, bytes that are not UTF-8",
+    tz="Zone for timestamps without an offset (the logs write UTC with ``Z``).")
 
 
 def sniff(path: Path, head: bytes) -> bool:

@@ -29,12 +29,12 @@ import numpy as np
 import pandas as pd
 
 from taskmining.errors import IngestError
-from taskmining.io._csv import check_tz, header_fields, parse_times, read_table
+from taskmining.io._csv import header_fields, read_timed
 from taskmining.io.generic import (
-    COMMON_EVENT_ACTIONS, check_options, coalesce, column, dom_roles, finish_frame, normalise_app, per_value,
-    run_reader,
+    COMMON_EVENT_ACTIONS, coalesce, column, constant, dom_roles, file_reader, finish_frame, normalise_app,
+    per_value,
 )
-from taskmining.io.quarantine import QuarantineLog, ReadResult
+from taskmining.io.quarantine import QuarantineLog
 from taskmining.io.registry import ReaderSpec
 from taskmining.schema import STRING_DTYPE
 
@@ -91,18 +91,14 @@ def _roles(t: pd.DataFrame, ev: pd.Series, app: pd.Series) -> np.ndarray:
 
 
 def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFrame:
-    table = read_table(path, qlog)
-    if table.frame.shape[1] == 0:
+    got = read_timed(path, qlog, tz=tz, time_columns=_TS)
+    if got is None:
         return pd.DataFrame()
-    names = list(table.frame.columns)
-    ts_col, ev_col, user_col = _pick(names, _TS, path), _pick(names, _EVENT, path), None
+    t, times = got[0].frame, got[1]
+    names = list(t.columns)
+    ts_col = next(c for c in _TS if c in names)
+    ev_col = _pick(names, _EVENT, path)
     user_col = next((c for c in _USER if c in names), None)
-    if len(table.frame) == 0:
-        return pd.DataFrame()
-    times, why = parse_times(table.frame[ts_col], tz=tz, path=str(path), column=ts_col)
-    keep = table.quarantine(why.notna().to_numpy(), why, qlog)
-    table, times = table.take(keep), times[keep].reset_index(drop=True)
-    t = table.frame
     n = len(t)
     raw_app = column(t, "application")
     app = normalise_app(raw_app)
@@ -116,7 +112,7 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFram
     cols: dict[str, pd.Series] = {
         "timestamp": times,
         "user": column(t, user_col) if user_col else column(t, "\0"),
-        "session": pd.Series([path.name.split(".")[0]] * n, dtype=STRING_DTYPE),
+        "session": constant(path.name.split(".")[0], n),
         "app": app,
         "window": coalesce(t, ["title", "workbook"]),
         "action": per_value(ev, _action).fillna("other"),
@@ -125,47 +121,19 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFram
         "element_id": column(t, "xpath").fillna(cell.where(~in_sheet, sheet + "!" + cell)),
         "value": coalesce(t, ["tag_value", "cell_content", "clipboard_content"]),
         "url": column(t, "browser_url"),
-        "source": pd.Series([FORMAT] * n, dtype=STRING_DTYPE),
+        "source": constant(FORMAT, n),
         "raw_action": ev,
     }
     consumed = {ts_col, ev_col, user_col, "browser_url"}
     return finish_frame(cols, t.drop(columns=[c for c in t.columns if c in consumed]))
 
 
-def read(paths: Any, *, errors: str = "quarantine", tz: str | None = None, progress: bool = False,
-         **options: Any) -> ReadResult:
-    """Read SmartRPA CSV files (raw or pm4py-renamed columns) into one events frame.
-
-    Parameters
-    ----------
-    paths : path or list of paths
-        CSV files (or folders of them); one file is one session (its file name).
-    errors : {"quarantine", "raise"}
-        Bad rows (wrong field count, unparsable timestamps, bytes that are not
-        UTF-8) are quarantined with file and line, or raise :class:`IngestError`.
-    tz : str
-        The zone the log was recorded in (SmartRPA writes local times without
-        one). Without it an :class:`IngestError` asks for it.
-    progress : bool
-        Progress bar over the files.
-
-    Returns
-    -------
-    ReadResult
-
-    Examples
-    --------
-    >>> import os, tempfile
-    >>> p = os.path.join(tempfile.mkdtemp(), "log.csv")
-    >>> _ = open(p, "w").write("timestamp,event_type\\n2020-04-15T13:09:35.000,copy\\n")
-    >>> read([p])
-    Traceback (most recent call last):
-    ...
-    taskmining.errors.IngestError: ...log.csv, column 'timestamp': timestamps have no time zone ...; pass tz= ...
-    """
-    check_options(options, (), FORMAT)
-    check_tz(tz)
-    return run_reader(paths, lambda p, q: _read_one(p, q, tz=tz), errors=errors, progress=progress, fmt=FORMAT)
+read = file_reader(
+    FORMAT, _read_one, module=__name__, what="SmartRPA CSV files (raw or pm4py-renamed columns)",
+    files="One file is one session (its file name).",
+    bad="wrong field count, unparsable timestamps, bytes that are not UTF-8",
+    tz="The zone the log was recorded in (SmartRPA writes local times without one); without it an "
+       ":class:`IngestError` asks for it.", tz_optional=False)
 
 
 def sniff(path: Path, head: bytes) -> bool:
