@@ -21,6 +21,8 @@ Examples
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -30,8 +32,7 @@ __all__ = ["event_classes", "context_keys", "session_codes", "UNLABELLED"]
 
 UNLABELLED = "(unlabelled step)"
 
-# a token with at least three digits: INV-2026-004211, 10432, PO#88123, /orders/5531
-_KEY_PATTERN = r"((?:[A-Za-z]+[-_#/ ]?)?\d[\w\-/#.]*\d(?<=\d)|\d{3,})"
+_DIGITS = re.compile(r"\d{3,}")
 
 
 def event_classes(steps: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
@@ -63,19 +64,29 @@ def session_codes(steps: pd.DataFrame) -> np.ndarray:
     return np.asarray(codes, dtype=np.int64)
 
 
+def _key_of(text: str) -> str | None:
+    runs = _DIGITS.findall(text)
+    if not runs:
+        return None
+    return max(reversed(runs), key=len)
+
+
 def _key_tokens(values: pd.Series) -> pd.Series:
-    """First key-like token (>= 3 digits) of each string, missing when none."""
-    text = values.astype(object).where(values.notna(), "").astype(str)
-    tok = text.str.extract(_KEY_PATTERN, expand=False)
-    digits = tok.fillna("").str.count(r"\d")
-    return tok.where(digits >= 3)
+    """Business key of each string: its longest run of at least three digits (missing when none).
+
+    ``INV-12173 - Message - Outlook`` and ``invoice-12173.pdf - Acrobat`` share
+    the key ``12173``. Distinct strings are parsed once.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    keys = np.array([_key_of(str(u)) for u in uniques] + [None], dtype=object)
+    return pd.Series(keys[np.asarray(codes)], index=values.index, dtype=object)
 
 
 def context_keys(steps: pd.DataFrame) -> np.ndarray:
     """Integer context key per step (-1 when the step shows none).
 
-    The key is the first token with at least three digits in the window
-    title, else in the URL. Keys are coded per session (the same number in two
+    The key is the longest run of at least three digits in the window title,
+    else in the URL (``INV-12173`` and ``invoice-12173.pdf`` share ``12173``). Keys are coded per session (the same number in two
     sessions gives two keys). Keys seen on more than half of a session's keyed
     steps (of at least 20) are dropped: they identify the session's common document, not one
     task instance.

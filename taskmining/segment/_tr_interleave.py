@@ -5,7 +5,9 @@ later has its tail glued to whatever instance was running at the time. Each
 segment *owns* the key (invoice, customer, order number ...) of its first
 keyed step; a step showing another key that an earlier segment owns goes
 back to the latest such segment, and the keyless steps after it follow it
-until the next keyed step. One ``merge_asof`` and a forward fill: O(n log n).
+until the next keyed step; keyless steps just before such a step go with
+it (the switch back began before the key showed). One ``merge_asof`` and
+grouped fills: O(n log n).
 
 Examples
 --------
@@ -68,9 +70,16 @@ def reassign_interleaved(seg: np.ndarray, keys: np.ndarray) -> np.ndarray:
     target = np.full(len(seg), -1, dtype=np.int64)
     ok = hit["seg_owner"].notna().to_numpy()
     target[hit["pos"].to_numpy()[ok]] = hit["seg_owner"].to_numpy()[ok].astype(np.int64)
-    # keyed steps decide; keyless steps follow the last keyed step of their segment
-    decided = np.where(keyed, np.where(target >= 0, target, seg), -1)
-    frame = pd.DataFrame({"seg": seg, "d": np.where(decided >= 0, decided, np.nan)})
-    filled = frame.groupby("seg", sort=False)["d"].ffill().to_numpy()
-    out = np.where(np.isnan(filled), seg, filled).astype(np.int64)
-    return out
+    # keyed steps decide; a keyless step goes with the next keyed step of its
+    # segment when that one returns to an earlier instance (the switch back
+    # started before the key showed), else with the previous keyed step
+    decided = np.where(keyed, np.where(target >= 0, target, seg), -1).astype(np.float64)
+    decided[~keyed] = np.nan
+    moved = np.where(keyed, (target >= 0).astype(np.float64), np.nan)
+    frame = pd.DataFrame({"seg": seg, "d": decided, "m": moved})
+    groups = frame.groupby("seg", sort=False)
+    back = groups["d"].bfill().to_numpy()
+    back_moved = groups["m"].bfill().to_numpy() == 1.0
+    fwd = groups["d"].ffill().to_numpy()
+    choice = np.where(keyed, decided, np.where(back_moved, back, fwd))
+    return np.where(np.isnan(choice), seg, choice).astype(np.int64)

@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from taskmining.segment._tr_interleave import reassign_interleaved
+
 __all__ = ["description_length", "select_start_classes", "cut_positions"]
 
 _POSITIONS = 1024
@@ -57,7 +59,12 @@ def cut_positions(codes: np.ndarray, session_first: np.ndarray, start_mask: np.n
 
 
 def description_length(
-    codes: np.ndarray, session_first: np.ndarray, start_mask: np.ndarray, n_classes: int, keys: _Keys | None = None
+    codes: np.ndarray,
+    session_first: np.ndarray,
+    start_mask: np.ndarray,
+    n_classes: int,
+    keys: _Keys | None = None,
+    context: np.ndarray | None = None,
 ) -> float:
     """Code length in bits of the segmentation induced by ``start_mask`` (lower is better).
 
@@ -75,6 +82,13 @@ def description_length(
         return 0.0
     keys = keys or _Keys(n_classes, 0)
     is_start = cut_positions(codes, session_first, start_mask)
+    if context is not None and (context >= 0).any():
+        # segments after moving resumed steps of interleaved instances back (see _tr_interleave)
+        seg = reassign_interleaved(np.cumsum(is_start) - 1, context)
+        order = np.argsort(seg, kind="stable")
+        seg, codes = seg[order], codes[order]
+        is_start = np.ones(len(seg), dtype=bool)
+        is_start[1:] = seg[1:] != seg[:-1]
     prev = np.empty_like(codes)
     prev[0] = -1
     prev[1:] = codes[:-1]
@@ -102,6 +116,7 @@ def select_start_classes(
     max_candidates: int = 64,
     first_share: float = 0.2,
     random_state: int = 0,
+    context: np.ndarray | None = None,
 ) -> np.ndarray:
     """Boolean mask over classes: the start classes minimising :func:`description_length`.
 
@@ -121,6 +136,9 @@ def select_start_classes(
     random_state : int, default 0
         Seed of the hash keys (the result does not depend on it unless two
         segment variants collide in 64 bits).
+    context : numpy.ndarray, optional
+        Context key per step (-1 for none): segments are scored after
+        interleaved instances are separated by their keys.
 
     Examples
     --------
@@ -140,12 +158,12 @@ def select_start_classes(
     mask[(firsts > 0) & (firsts >= first_share * n_sessions)] = True
     order = np.argsort(-counts, kind="stable")[:max_candidates]
     candidates = [int(c) for c in order if counts[c] >= 2 and not mask[c]]
-    best = description_length(codes, session_first, mask, n_classes, keys)
+    best = description_length(codes, session_first, mask, n_classes, keys, context)
     while candidates:
         scores = []
         for c in candidates:
             mask[c] = True
-            scores.append(description_length(codes, session_first, mask, n_classes, keys))
+            scores.append(description_length(codes, session_first, mask, n_classes, keys, context))
             mask[c] = False
         i = int(np.argmin(scores))
         if scores[i] >= best - 1e-9:
