@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -73,19 +74,20 @@ def _escape(s: pa.Array) -> pa.Array:
 
 
 def _members(arr: pa.StructArray) -> list[pa.Array]:
-    """One ``"key":value`` piece per field, null where the value is null."""
+    """One ``,"key":value`` piece per field, null where the value is null."""
     pieces = []
     for i, f in enumerate(arr.type):
-        key = json.dumps(f.name, ensure_ascii=False) + ":"
+        key = "," + json.dumps(f.name, ensure_ascii=False) + ":"
         pieces.append(pc.binary_join_element_wise(key, json_text(arr.field(i)), ""))
     return pieces
 
 
 def _object(pieces: list[pa.Array], n: int) -> pa.Array:
     if not pieces:
-        return pa.array(["{}"] * n, _S) if n < 64 else pc.cast(pa.repeat("{}", n), _S)
-    body = pc.binary_join_element_wise(*pieces, ",", null_handling="skip")
-    return pc.binary_join_element_wise("{", body, "}", "")
+        return pc.cast(pa.repeat(pa.scalar("{}"), n), _S)
+    # ("skip" null handling drops rows in some Arrow versions: join with "" instead)
+    body = pc.binary_join_element_wise(*pieces, "", null_handling="replace", null_replacement="")
+    return pc.binary_join_element_wise("{", pc.utf8_slice_codeunits(body, 1), "}", "")
 
 
 def json_text(arr: pa.Array) -> pa.Array:
@@ -115,9 +117,10 @@ def json_text(arr: pa.Array) -> pa.Array:
         text = _object(_members(arr), len(arr))
         return pc.if_else(arr.is_valid(), text, pa.scalar(None, _S))
     if pa.types.is_list(t) or pa.types.is_large_list(t):
-        flat = arr.flatten() if arr.offset == 0 else arr.slice(0).flatten()
-        items = pc.fill_null(json_text(flat), "null")
-        offsets = pc.subtract(arr.offsets, arr.offsets[0])
+        offsets = arr.offsets
+        first, last = offsets[0].as_py(), offsets[-1].as_py()
+        items = pc.fill_null(json_text(arr.values.slice(first, last - first)), "null")
+        offsets = pc.subtract(offsets, pa.scalar(first, offsets.type))
         joined = pc.binary_join(pa.ListArray.from_arrays(offsets, items), ",")
         text = pc.binary_join_element_wise("[", joined, "]", "")
         return pc.if_else(arr.is_valid(), text, pa.scalar(None, _S))
@@ -164,7 +167,10 @@ def _reason(line: bytes, exc: Exception) -> str:
     if not isinstance(obj, dict):
         return f"not a JSON object: {type(obj).__name__}"
     msg = str(exc).replace("JSON parse error: ", "")
-    return f"wrong value type: {msg}" if "Column" in msg or "convert" in msg else msg
+    m = re.search(r"Column\(/([^)]*)\) changed from (\w+) to (\w+)", msg)
+    if m:
+        return f"wrong value type: field {m.group(1)!r} is {m.group(3)}, expected {m.group(2)}"
+    return f"wrong value type: {msg}"
 
 
 class _Blocks:
@@ -206,9 +212,11 @@ class _Blocks:
                 err = exc
             if hi - lo == 1:
                 line = self.buf[self.starts[idx[0]]: self.ends[idx[0]] + 1]
-                reason = _reason(line, err)
-                if reason.startswith("wrong value type") or isinstance(err, IngestError):
-                    reason = reason if not isinstance(err, IngestError) else str(err)
+                reason = str(err) if isinstance(err, IngestError) else _reason(line, err)
+                single = _one_line(line) if reason.startswith("wrong value type") else None
+                if single is not None:
+                    self.parts.append((single, idx + 1))
+                    return
                 self.qlog.add(self.file, int(idx[0]) + 1, reason, line.decode("utf-8", "replace").rstrip("\r\n"))
                 return
             mid = (lo + hi) // 2
@@ -222,9 +230,31 @@ class _Blocks:
         return [self.buf[self.starts[i - 1]: self.ends[i - 1]].decode("utf-8", "replace") for i in lines]
 
 
+def _one_line(line: bytes) -> pa.Table | None:
+    """A valid record Arrow cannot type (e.g. a list of mixed values), parsed in Python; None if invalid."""
+    rec = json.loads(line)
+    attrs = rec.get("attrs")
+    if attrs is not None and not isinstance(attrs, dict):
+        return None
+    cols: dict[str, pa.Array] = {}
+    try:
+        for f in SCHEMA:
+            cols[f.name] = pa.array([rec.get(f.name)], f.type)
+        for c in TRUE_COLUMNS:
+            if c in rec:
+                cols[c] = pa.array([rec[c]])
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None
+    extra = [k for k in rec if k not in _KNOWN and k not in TRUE_COLUMNS]
+    cols["_attrs_text"] = _attrs_slow([line.decode("utf-8")], extra)
+    return pa.table(cols)
+
+
 def _attrs(table: pa.Table, lines: np.ndarray, blocks: _Blocks) -> tuple[pa.Array, np.ndarray]:
     """attrs text (attrs object + unknown keys) and a mask of rows whose attrs is not an object."""
     n = table.num_rows
+    if "_attrs_text" in table.column_names:
+        return table.column("_attrs_text").combine_chunks(), np.zeros(n, dtype=bool)
     extra = [c for c in table.column_names if c not in _KNOWN and c not in TRUE_COLUMNS]
     bad = np.zeros(n, dtype=bool)
     pieces: list[pa.Array] = []
@@ -239,7 +269,7 @@ def _attrs(table: pa.Table, lines: np.ndarray, blocks: _Blocks) -> tuple[pa.Arra
                 bad = np.asarray(a.is_valid())
         for c in extra:
             col = table.column(c).combine_chunks()
-            pieces.append(pc.binary_join_element_wise(json.dumps(c, ensure_ascii=False) + ":", json_text(col), ""))
+            pieces.append(pc.binary_join_element_wise("," + json.dumps(c, ensure_ascii=False) + ":", json_text(col), ""))
             valid = col.is_valid()
             present = valid if present is None else pc.or_(present, valid)
         if present is None:
