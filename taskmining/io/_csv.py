@@ -302,7 +302,7 @@ def parse_times(text: pd.Series, *, tz: str | None, path: str, column: str) -> t
     >>> t, why = parse_times(pd.Series(["2020-01-01T10:00:00Z", "noon", None]), tz=None,
     ...                      path="f.csv", column="ts")
     >>> t.iloc[0], why.tolist()
-    (Timestamp('2020-01-01 10:00:00+0000', tz='UTC'), [nan, "unparsable timestamp 'noon'", 'missing timestamp'])
+    (Timestamp('2020-01-01 10:00:00+0000', tz='UTC'), [nan, "unparsable timestamp: 'noon'", 'missing timestamp'])
     """
     s = text.astype(STRING_DTYPE).str.strip()
     present = s.notna().to_numpy()
@@ -329,14 +329,14 @@ def parse_times(text: pd.Series, *, tz: str | None, path: str, column: str) -> t
     reason[~present] = "missing timestamp"
     unparsable = present & parsed.isna().to_numpy() & ~(naive & (tz is not None))
     if unparsable.any():
-        reason[unparsable] = [f"unparsable timestamp {v!r}" for v in s[unparsable]]
+        reason[unparsable] = [f"unparsable timestamp: {v!r}" for v in s[unparsable]]
     if tz is None and naive.any():
-        reason[naive] = [f"timestamp without time zone {v!r}; pass tz=" for v in s[naive]]
+        reason[naive] = [f"timestamp without time zone (pass tz=): {v!r}" for v in s[naive]]
         parsed = parsed.copy()
         parsed[naive] = pd.NaT
     elif tz is not None:
         gap = naive & parsed.isna().to_numpy()
-        reason[gap] = [f"local time {v!r} does not exist or is ambiguous in {tz}" for v in s[gap]]
+        reason[gap] = [f"local time does not exist or is ambiguous in {tz}: {v!r}" for v in s[gap]]
     return parsed, pd.Series(reason, index=s.index, dtype=STRING_DTYPE)
 
 

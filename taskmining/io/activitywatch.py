@@ -64,7 +64,8 @@ def _events(bid: str, bucket: Any, path: Path, qlog: QuarantineLog, tz: str | No
         raise IngestError(f"bucket {bid!r}: 'events' is not a list", path=path, column="events")
     ok = np.array([isinstance(e, dict) for e in events], dtype=bool)
     for i in np.flatnonzero(~ok):
-        qlog.add(str(path), None, f"bucket {bid!r}, event {i}: not a JSON object", json.dumps(events[i])[:10000])
+        qlog.add(str(path), None, f"event is not a JSON object (bucket {bid!r}, event {i})",
+                 json.dumps(events[i])[:10000])
     good = [e for e, k in zip(events, ok) if k]
     index = np.flatnonzero(ok)
     ev = pd.DataFrame({
@@ -83,7 +84,7 @@ def _events(bid: str, bucket: Any, path: Path, qlog: QuarantineLog, tz: str | No
                                         "data is not a JSON object"), dtype=STRING_DTYPE))
     bad = why.notna().to_numpy()
     for i in np.flatnonzero(bad):
-        qlog.add(str(path), None, f"bucket {bid!r}, event {index[i]}: {why.iloc[i]}", json.dumps(good[i])[:10000])
+        qlog.add(str(path), None, f"{why.iloc[i]} (bucket {bid!r}, event {index[i]})", json.dumps(good[i])[:10000])
     ev = ev.loc[~bad].reset_index(drop=True)
     ev["timestamp"] = times[~bad].reset_index(drop=True)
     ev["duration"] = dur[~bad].astype("float64").reset_index(drop=True)
@@ -113,7 +114,8 @@ def _frame(ev: pd.DataFrame, data: pd.DataFrame, used: tuple[str, ...], extra: p
     host = ev["host"].astype(STRING_DTYPE)
     columns: dict[str, pd.Series] = {"timestamp": ev["timestamp"], "duration": ev["duration"], "session": host,
                                      "user": host, "raw_action": ev["type"].astype(STRING_DTYPE),
-                                     "element_role": pd.Series("unknown", index=ev.index, dtype=STRING_DTYPE)}
+                                     "element_role": pd.Series("unknown", index=ev.index, dtype=STRING_DTYPE),
+                                     "source": pd.Series(FORMAT, index=ev.index, dtype=STRING_DTYPE)}
     for key, val in cols.items():
         columns[key] = val if isinstance(val, pd.Series) else pd.Series(val, index=ev.index, dtype=STRING_DTYPE)
     parts = [ev[["bucket", "id"]], data.drop(columns=[c for c in used if c in data.columns])]
