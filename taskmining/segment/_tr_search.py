@@ -28,6 +28,7 @@ Examples
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from taskmining.segment._tr_interleave import reassign_interleaved
 
@@ -108,6 +109,31 @@ def description_length(
     return float(lexicon + data)
 
 
+def _continues_instance(
+    codes: np.ndarray, session_first: np.ndarray, context: np.ndarray | None, n_classes: int
+) -> np.ndarray:
+    """Classes that mostly sit inside an instance: the business key before and after them is the same.
+
+    At a true start the key changes (a new invoice, a new customer); a cut
+    before a class whose last key before and first key from it agree in most
+    occurrences would split one instance.
+    """
+    inside = np.zeros(n_classes, dtype=bool)
+    if context is None or not (context >= 0).any():
+        return inside
+    sess = np.cumsum(session_first)
+    keyed = np.where(context >= 0, context, np.nan)
+    frame = pd.DataFrame({"s": sess, "k": keyed})
+    before = frame.groupby("s")["k"].ffill().groupby(sess).shift(1).to_numpy()
+    after = frame.groupby("s")["k"].bfill().to_numpy()
+    known = ~np.isnan(before) & ~np.isnan(after)
+    same = known & (before == after)
+    n_known = np.bincount(codes[known], minlength=n_classes)
+    n_same = np.bincount(codes[same], minlength=n_classes)
+    inside[:] = (n_known > 0) & (n_same > 0.5 * n_known)
+    return inside
+
+
 def select_start_classes(
     codes: np.ndarray,
     session_first: np.ndarray,
@@ -138,7 +164,8 @@ def select_start_classes(
         segment variants collide in 64 bits).
     context : numpy.ndarray, optional
         Context key per step (-1 for none): segments are scored after
-        interleaved instances are separated by their keys.
+        interleaved instances are separated by their keys, and classes
+        before which the key mostly stays the same are not tried as starts.
 
     Examples
     --------
@@ -157,7 +184,8 @@ def select_start_classes(
     n_sessions = max(int(session_first.sum()), 1)
     mask[(firsts > 0) & (firsts >= first_share * n_sessions)] = True
     order = np.argsort(-counts, kind="stable")[:max_candidates]
-    candidates = [int(c) for c in order if counts[c] >= 2 and not mask[c]]
+    inside = _continues_instance(codes, session_first, context, n_classes)
+    candidates = [int(c) for c in order if counts[c] >= 2 and not mask[c] and not inside[c]]
     best = description_length(codes, session_first, mask, n_classes, keys, context)
     while candidates:
         scores = []
