@@ -70,7 +70,7 @@ class _Builder:
         self.key: list[str] = []
         self.idle: list[float] = []
         self.vars: list[list[dict[str, str]]] = []
-        self.loop_fields = {n: loop_fields(r.model) for n, r in {**ROUTINES, **INTERRUPTIONS}.items()}
+        self.loop_fields = {n: sorted(loop_fields(r.model)) for n, r in {**ROUTINES, **INTERRUPTIONS}.items()}
 
     def instance(self, routine: Routine, session: int, idle: float = np.nan) -> int:
         pyr, cat = self.pyr, self.cat
@@ -87,7 +87,7 @@ class _Builder:
         self.idle.append(idle)
         base = {f: gen(pyr) for f, gen in routine.fields.items()}
         base["key"] = key
-        lf = self.loop_fields.get(routine.name, set())
+        lf = self.loop_fields.get(routine.name, [])
         per_iter = [base]
         for _ in range(1, max(its, default=0) + 1):
             per_iter.append({**base, **{f: routine.fields[f](pyr) for f in lf if f in routine.fields}})
