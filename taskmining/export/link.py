@@ -1,0 +1,337 @@
+"""Desktop task instances joined to the cases of a system event log (``link_to_process``).
+
+Business keys found in the desktop events (:func:`~taskmining.export.extract_keys`)
+are matched with the key columns of a process log (ERP, CRM: a pm4py-format
+DataFrame or an XES file). Each desktop case goes to the process case with
+the most evidence: the most key types matched, then the most occurrences.
+When the recording hashed values (privacy mode: ``h:`` + 16 hex digits), the
+process log's keys are hashed with the same salt so the tokens still join.
+
+The result holds the combined log, where the desktop work appears inside the
+process cases (rows with ``source="desktop"`` next to ``source="system"``),
+the link table with the evidence for every desktop case, and writes the
+object-centric form (OCEL 2.0) with both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from taskmining.errors import ExportError, ParameterError
+from taskmining.export._check import as_str, check_choice, require_columns, require_rows, utc_times
+from taskmining.export.keys import HASHED, Extractor, extract_keys
+from taskmining.export.pm4py_frame import ACTIVITY, CASE, RESOURCE, START, TIME, to_pm4py
+
+__all__ = ["link_to_process", "LinkResult", "hash_keys", "DESKTOP_CASE", "SOURCE"]
+
+DESKTOP_CASE = "desktop_case"
+SOURCE = "source"
+
+
+def hash_keys(values: pd.Series, salt: bytes | str) -> pd.Series:
+    """Salted hashes (``h:`` + 16 hex) of ``values``, as the recorder writes them.
+
+    Uses :func:`taskmining.privacy.hash_value` (HMAC-SHA256 keyed with the
+    salt, first 16 hex digits); the local fallback gives the same tokens.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> hash_keys(pd.Series(["INV-2024-001"]), b"team-salt").tolist()
+    ['h:fd89c2ee8757d853']
+    """
+    try:
+        from taskmining.privacy import hash_value
+    except ImportError:  # pragma: no cover - the privacy package ships with taskmining
+        hash_value = _hash_value
+    uniques, codes = np.unique(as_str(values).fillna("").to_numpy(dtype=object), return_inverse=True)
+    hashed = np.array([hash_value(str(v), salt) for v in uniques], dtype=object)
+    return pd.Series(hashed[codes.ravel()], index=values.index, dtype="str")
+
+
+def _hash_value(text: str, salt: bytes | str) -> str:
+    import hashlib
+    import hmac
+    key = salt.encode("utf-8") if isinstance(salt, str) else bytes(salt)
+    return "h:" + hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+
+
+@dataclass
+class LinkResult:
+    """What :func:`link_to_process` returns.
+
+    Attributes
+    ----------
+    log : pandas.DataFrame
+        The combined pm4py-format log: process events (``source="system"``)
+        and the linked desktop work inside the process cases
+        (``source="desktop"``, the desktop case in ``desktop_case``).
+    links : pandas.DataFrame
+        One row per desktop case: ``case_id``, ``process_case`` (missing when
+        unlinked), ``key_type``, ``key``, ``evidence`` (columns the key was
+        found in), ``n_evidence``, ``n_candidates``, ``task``, ``start``, ``end``.
+    evidence : pandas.DataFrame
+        Every (desktop case, key) match with the process cases it points to.
+    key_columns : dict
+        Key type -> the process-log column it was matched with.
+    """
+
+    log: pd.DataFrame
+    links: pd.DataFrame
+    evidence: pd.DataFrame
+    key_columns: dict[str, str] = field(default_factory=dict)
+
+    def write_ocel(self, path: str | PathLike[str], **kwargs: Any) -> Path:
+        """Write the combined log as OCEL 2.0: process cases, task instances,
+        applications, documents and business objects (see :func:`~taskmining.export.write_ocel`)."""
+        from taskmining.export.ocel import write_ocel
+        objects = {"process_case": CASE, "task_instance": DESKTOP_CASE, "application": "app",
+                   "document": "window"}
+        for key_type, col in self.key_columns.items():
+            if col != CASE:
+                objects.setdefault(key_type, col)
+        objects = {t: c for t, c in objects.items() if c in self.log.columns}
+        o2o = self.links.dropna(subset=["process_case"])
+        o2o = pd.DataFrame({"source_type": "task_instance", "source": o2o["case_id"].to_numpy(),
+                            "target_type": "process_case", "target": o2o["process_case"].to_numpy(),
+                            "qualifier": "works on"})
+        kwargs.setdefault("objects", objects)
+        kwargs.setdefault("o2o", o2o)
+        return write_ocel(self.log, path, **kwargs)
+
+    def write_xes(self, path: str | PathLike[str], **kwargs: Any) -> Path:
+        """Write the combined log as XES (see :func:`~taskmining.export.write_xes`)."""
+        from taskmining.export.xes import write_xes
+        return write_xes(self.log, path, **kwargs)
+
+
+def _process_frame(process_log: pd.DataFrame | str | PathLike[str], tz: str | None) -> pd.DataFrame:
+    if isinstance(process_log, (str, PathLike)):
+        from taskmining.io.xes import read_xes
+        process_log = read_xes(process_log)
+    what = "link_to_process: process_log"
+    require_columns(process_log, [CASE, ACTIVITY, TIME], what=what)
+    require_rows(process_log, what=what)
+    frame = process_log.copy()
+    frame[TIME] = utc_times(frame, TIME, what=what, tz=tz)
+    frame[CASE] = as_str(frame[CASE])
+    if frame[CASE].isna().any():
+        raise ExportError(f"{what}: column {CASE!r} has missing case ids")
+    return frame
+
+
+def _key_columns(process: pd.DataFrame, key_types: Sequence[str],
+                 process_key: str | Mapping[str, str] | None) -> dict[str, str]:
+    out = {}
+    for key_type in key_types:
+        if isinstance(process_key, str):
+            tried = [process_key]
+        elif isinstance(process_key, Mapping) and key_type in process_key:
+            tried = [process_key[key_type]]
+        else:
+            tried = [key_type, f"case:{key_type}"]
+        found = [c for c in tried if c in process.columns]
+        if not found:
+            raise ExportError(
+                f"link_to_process: the process log has no join key column for key type {key_type!r} "
+                f"(looked for {', '.join(map(repr, tried))}; columns: {list(process.columns)[:20]}); "
+                "pass process_key= to name it, e.g. process_key='case:concept:name' when the case id "
+                "is the business key")
+        out[key_type] = found[0]
+    return out
+
+
+def _process_keys(process: pd.DataFrame, key_columns: dict[str, str], salt: bytes | str | None) -> pd.DataFrame:
+    """(key_type, key, process_case) of every key value in the process log (plus hashed forms)."""
+    parts = []
+    for key_type, col in key_columns.items():
+        sub = pd.DataFrame({"key": as_str(process[col]), "process_case": process[CASE]}).dropna()
+        sub = sub.drop_duplicates()
+        parts.append(sub.assign(key_type=key_type, hashed=sub["key"]))
+    keys = pd.concat(parts, ignore_index=True)
+    if salt is not None:
+        keys["hashed"] = hash_keys(keys["key"], salt)
+    return keys[["key_type", "key", "hashed", "process_case"]]
+
+
+def _evidence(tasks: pd.DataFrame, keys: Mapping[str, Extractor], process_keys: pd.DataFrame,
+              columns: Sequence[str] | None, case_col: str, salt: bytes | str | None) -> pd.DataFrame:
+    found = extract_keys(tasks, keys, columns=columns, case_col=case_col, by="case")
+    plain = found.merge(process_keys[["key_type", "key", "process_case"]], on=["key_type", "key"])
+    parts = [plain]
+    if salt is not None:
+        tokens = extract_keys(tasks, {"hashed": HASHED}, columns=columns, case_col=case_col, by="case")
+        # a token says nothing about its type: keep the key type when only one type uses the value
+        g = process_keys.groupby(["hashed", "key", "process_case"], sort=False)["key_type"]
+        typed = g.first().where(g.nunique() == 1, "key").rename("key_type").reset_index()
+        hashed = tokens.drop(columns="key_type").rename(columns={"key": "hashed"}).merge(typed, on="hashed")
+        parts.append(hashed.drop(columns="hashed").assign(columns=hashed["columns"] + " (hashed)"))
+    cols = ["case_id", "key_type", "key", "process_case", "n", "columns"]
+    return pd.concat([p[cols] for p in parts], ignore_index=True).drop_duplicates(
+        ["case_id", "key_type", "key", "process_case"])
+
+
+def _choose(evidence: pd.DataFrame, key_order: Sequence[str]) -> pd.DataFrame:
+    """The best process case per desktop case and how many candidates there were."""
+    if evidence.empty:
+        return pd.DataFrame(columns=["case_id", "process_case", "key_type", "key", "evidence",
+                                     "n_evidence", "n_candidates"])
+    rank = {k: i for i, k in enumerate(key_order)}
+    ev = evidence.assign(prio=evidence["key_type"].map(rank).fillna(len(rank)))
+    score = ev.groupby(["case_id", "process_case"], sort=False).agg(
+        n_types=("key_type", "nunique"), n_evidence=("n", "sum"), prio=("prio", "min")).reset_index()
+    score = score.sort_values(["case_id", "n_types", "n_evidence", "prio", "process_case"],
+                              ascending=[True, False, False, True, True], kind="stable")
+    n_cand = score.groupby("case_id", sort=False)["process_case"].size()
+    best = score.drop_duplicates("case_id").set_index("case_id")
+    top = ev.merge(best[["process_case"]].reset_index(), on=["case_id", "process_case"])
+    top = top.sort_values(["case_id", "prio", "n"], ascending=[True, True, False], kind="stable")
+    first = top.drop_duplicates("case_id").set_index("case_id")
+    return pd.DataFrame({
+        "case_id": best.index, "process_case": best["process_case"].to_numpy(),
+        "key_type": first.loc[best.index, "key_type"].to_numpy(),
+        "key": first.loc[best.index, "key"].to_numpy(),
+        "evidence": first.loc[best.index, "columns"].to_numpy(),
+        "n_evidence": best["n_evidence"].to_numpy(dtype="int64"),
+        "n_candidates": n_cand.loc[best.index].to_numpy(dtype="int64")})
+
+
+def _desktop_rows(desktop: pd.DataFrame, links: pd.DataFrame, granularity: str) -> pd.DataFrame:
+    linked = links.dropna(subset=["process_case"]).set_index("case_id")["process_case"]
+    rows = desktop[desktop[CASE].isin(linked.index)]
+    if granularity == "task":
+        g = rows.groupby(CASE, sort=True)
+        task = g["case:task"].first() if "case:task" in rows.columns else pd.Series(dtype="str")
+        rows = pd.DataFrame({
+            CASE: g[CASE].first().index,
+            ACTIVITY: task.reindex(g[CASE].first().index).fillna("desktop task").to_numpy(),
+            TIME: g[TIME].max().to_numpy(), START: g[START].min().to_numpy(),
+            **({RESOURCE: g[RESOURCE].first().to_numpy()} if RESOURCE in rows.columns else {}),
+            "n_steps": g.size().to_numpy(dtype="int64"),
+            "app": g["app"].agg(lambda a: ", ".join(sorted(set(map(str, a.dropna()))))).to_numpy()
+            if "app" in rows.columns else None,
+        })
+    rows = rows.rename(columns={CASE: DESKTOP_CASE, "case:task": "task"})
+    rows.insert(0, CASE, pd.Series(linked.reindex(rows[DESKTOP_CASE]).to_numpy(), index=rows.index, dtype="str"))
+    return rows.assign(**{SOURCE: "desktop"})
+
+
+def link_to_process(
+    tasks: pd.DataFrame,
+    process_log: pd.DataFrame | str | PathLike[str],
+    keys: Mapping[str, Extractor] | None = None,
+    *,
+    process_key: str | Mapping[str, str] | None = None,
+    columns: Sequence[str] | None = None,
+    salt: bytes | str | None = None,
+    granularity: Literal["step", "task"] = "step",
+    case_col: str = "case_id",
+    activity_col: str = "step",
+    tz: str | None = None,
+) -> LinkResult:
+    """Join desktop task instances to the cases of a system event log by business keys.
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        The tasks frame (or any frame with a case column, an activity column,
+        ``timestamp`` and text columns to search).
+    process_log : pandas.DataFrame or path
+        A pm4py-format log (``case:concept:name``, ``concept:name``,
+        ``time:timestamp``) or an ``.xes``/``.xes.gz`` file.
+    keys : mapping, optional
+        Key type -> regex or function (see :func:`~taskmining.export.extract_keys`);
+        default :data:`~taskmining.export.keys.DEFAULT_KEYS`.
+    process_key : str or mapping, optional
+        Process-log column holding the key: one column for every key type
+        (e.g. ``"case:concept:name"`` when cases are named by their key), or
+        key type -> column. Default: a column named like the key type, or
+        ``case:<key type>``. Every key type needs one (else :class:`ExportError`).
+    columns : sequence of str, optional
+        Desktop columns searched (default window, element_name, value, url).
+    salt : bytes or str, optional
+        The recording's salt: process keys are also hashed with it to match
+        hashed desktop values (``h:…``).
+    granularity : {"step", "task"}, default "step"
+        Desktop work in the combined log as steps, or one event per task
+        instance (``concept:name`` = task type, start and end of the instance).
+    case_col, activity_col : str
+        Case and activity columns of ``tasks``.
+    tz : str, optional
+        Zone of naive timestamps (desktop and process).
+
+    Returns
+    -------
+    LinkResult
+        ``.log`` (combined), ``.links``, ``.evidence``; ``.write_ocel(path)``
+        and ``.write_xes(path)``.
+
+    Raises
+    ------
+    ExportError
+        The process log lacks a join key column (named), or is empty.
+    SchemaError
+        Required columns are missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from taskmining.export import link_to_process
+    >>> t = pd.to_datetime(["2026-01-05 09:00", "2026-01-05 09:01", "2026-01-05 10:00"], utc=True)
+    >>> desk = pd.DataFrame({"timestamp": t[:2], "case_id": "c1", "user": "u1",
+    ...                      "step": ["Open invoice", "Enter amount"],
+    ...                      "window": "INV-2026-001 - Invoice - Outlook"})
+    >>> erp = pd.DataFrame({"case:concept:name": ["INV-2026-001"] * 2,
+    ...                     "concept:name": ["Receive Invoice", "Post Invoice"],
+    ...                     "time:timestamp": [t[0] - pd.Timedelta("1h"), t[2]]})
+    >>> res = link_to_process(desk, erp, {"invoice": r"INV-\\d{4}-\\d+"},
+    ...                       process_key="case:concept:name")
+    >>> res.links[["case_id", "process_case", "key", "evidence"]].values.tolist()
+    [['c1', 'INV-2026-001', 'INV-2026-001', 'window']]
+    >>> res.log[["concept:name", "source"]].values.tolist()
+    [['Receive Invoice', 'system'], ['Open invoice', 'desktop'], ['Enter amount', 'desktop'], ['Post Invoice', 'system']]
+    """
+    check_choice(granularity, "granularity", ("step", "task"))
+    from taskmining.export.keys import DEFAULT_KEYS
+    keys = dict(DEFAULT_KEYS if keys is None else keys)
+    if not keys:
+        raise ParameterError("keys: give at least one key type")
+    require_columns(tasks, [case_col, activity_col, "timestamp"], what="link_to_process")
+    process = _process_frame(process_log, tz)
+    key_columns = _key_columns(process, list(keys), process_key)
+    process_keys = _process_keys(process, key_columns, salt)
+    evidence = _evidence(tasks, keys, process_keys, columns, case_col, salt)
+    chosen = _choose(evidence, list(keys))
+
+    desktop = to_pm4py(tasks, case_col=case_col, activity_col=activity_col, tz=tz)
+    spans = desktop.groupby(CASE, sort=True).agg(start=(START, "min"), end=(TIME, "max"))
+    if "case:task" in desktop.columns:
+        spans["task"] = desktop.groupby(CASE, sort=True)["case:task"].first()
+    links = spans.rename_axis("case_id").reset_index().merge(chosen, on="case_id", how="left")
+    links["n_evidence"] = links["n_evidence"].fillna(0).astype("int64")
+    links["n_candidates"] = links["n_candidates"].fillna(0).astype("int64")
+    order = ["case_id", "process_case", "key_type", "key", "evidence", "n_evidence", "n_candidates",
+             "task", "start", "end"]
+    links = links[[c for c in order if c in links.columns]]
+    for col in ("process_case", "key_type", "key", "evidence"):
+        links[col] = as_str(links[col])
+
+    system = process.assign(**{SOURCE: "system"})
+    if START not in system.columns:
+        system[START] = system[TIME]
+    combined = pd.concat([system, _desktop_rows(desktop, links, granularity)], ignore_index=True)
+    for col in [c for c in process.columns if c.startswith("case:") and c != CASE]:
+        first = process.groupby(CASE, sort=False)[col].first()
+        combined[col] = combined[col].fillna(combined[CASE].map(first))
+    combined[START] = combined[START].fillna(combined[TIME])
+    combined = combined.sort_values([CASE, TIME, START], kind="stable").reset_index(drop=True)
+    combined[CASE] = as_str(combined[CASE])
+    combined[ACTIVITY] = as_str(combined[ACTIVITY])
+    return LinkResult(log=combined, links=links, evidence=evidence, key_columns=key_columns)
