@@ -30,18 +30,18 @@ __all__ = ["register", "run", "DemoContext", "STAGES", "stage_simulate", "stage_
 
 @dataclass
 class DemoContext:
-    """What the stages share: arguments, output folder, frames, and where to print."""
+    """What the stages share: arguments, output folder, frames, and where to print (default stdout)."""
 
     args: argparse.Namespace
     out: Path
     simulated: pd.DataFrame | None = None
     events: pd.DataFrame | None = None
     results: dict[str, Any] = field(default_factory=dict)
-    stream: TextIO = sys.stdout
+    stream: TextIO | None = None
 
     def say(self, text: str = "") -> None:
         """Print one line of the demo's output."""
-        print(text, file=self.stream)
+        print(text, file=self.stream if self.stream is not None else sys.stdout)
 
 
 def stage_simulate(ctx: DemoContext) -> None:
