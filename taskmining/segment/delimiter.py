@@ -11,6 +11,10 @@ steps table (``field``, default the step label; ``element_name`` works too).
   last end of a session form an unfinished one);
 * sessions never share a case.
 
+By default ``end`` is :data:`COMPLETION`, the completion actions the
+task-recognition literature cuts at (submit, save, send, OK, confirm ...), so
+the segmenter does something sensible with no parameters.
+
 Examples
 --------
 >>> import pandas as pd
@@ -31,7 +35,10 @@ from taskmining.errors import ParameterError
 from taskmining.schema import SESSION
 from taskmining.segment.base import BaseSegmenter, cases_from_boundaries
 
-__all__ = ["DelimiterSegmenter"]
+__all__ = ["DelimiterSegmenter", "COMPLETION"]
+
+#: Default ``end``: steps that complete a unit of work.
+COMPLETION = r"(?i)\b(submit|save|send|ok|confirm|done|finish|apply|approve|post)\b"
 
 
 def _pattern(value: object, name: str, ignore_case: bool) -> re.Pattern[str] | None:
@@ -53,14 +60,15 @@ class DelimiterSegmenter(BaseSegmenter):
     start : str, optional
         Regular expression: a matching step starts a case.
     end : str, optional
-        Regular expression: a matching step ends a case.
+        Regular expression: a matching step ends a case. Default
+        :data:`COMPLETION`; pass ``None`` to cut at ``start`` only.
     field : str, default "step"
         Column of the steps table searched (``step``, ``element_name`` ...).
     ignore_case : bool, default False
         Match without regard to case.
     """
 
-    def __init__(self, start: str | None = None, end: str | None = None, field: str = "step",
+    def __init__(self, start: str | None = None, end: str | None = COMPLETION, field: str = "step",
                  ignore_case: bool = False) -> None:
         self.start = start
         self.end = end
