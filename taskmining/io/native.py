@@ -157,7 +157,7 @@ def _reason(line: bytes, exc: Exception) -> str:
     try:
         text = line.decode("utf-8")
     except UnicodeDecodeError as err:
-        return f"not valid UTF-8 (byte {err.start})"
+        return f"not valid UTF-8: bad byte at offset {err.start}"
     try:
         obj = json.loads(text)
     except ValueError as err:
