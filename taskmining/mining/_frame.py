@@ -44,7 +44,7 @@ import pyarrow.compute as pc
 from taskmining.errors import MiningError, ParameterError
 from taskmining.schema import CASE_ID, STEP, STEP_ID, TIMESTAMP
 
-__all__ = ["Sequences", "encode", "check_tasks", "factorize", "times_ns", "group_stats",
+__all__ = ["COLUMN_DEFAULTS", "column_names", "Sequences", "encode", "check_tasks", "factorize", "times_ns", "group_stats",
            "require_columns", "NS"]
 
 NS = 1_000_000_000
@@ -55,6 +55,28 @@ def _rows(mask: np.ndarray, index: pd.Index) -> str:
     bad = index[mask]
     more = f" and {len(bad) - _SHOWN} more" if len(bad) > _SHOWN else ""
     return "rows " + ", ".join(str(i) for i in bad[:_SHOWN]) + more
+
+
+#: Column-name keywords every mining function understands, with their defaults.
+COLUMN_DEFAULTS: dict[str, str | None] = {
+    "case_col": CASE_ID, "activity_col": STEP, "timestamp_col": TIMESTAMP, "task_col": "task",
+    "user_col": "user", "app_col": "app", "session_col": "session", "step_id_col": STEP_ID,
+}
+
+
+def column_names(**columns: str | None) -> dict[str, str | None]:
+    """Column-name keywords merged with :data:`COLUMN_DEFAULTS` (unknown keywords are an error).
+
+    Examples
+    --------
+    >>> column_names(case_col="caseID")["case_col"], column_names()["activity_col"]
+    ('caseID', 'step')
+    """
+    unknown = sorted(set(columns) - set(COLUMN_DEFAULTS))
+    if unknown:
+        raise ParameterError(f"unknown keyword(s) {', '.join(unknown)}; column keywords are "
+                             f"{', '.join(COLUMN_DEFAULTS)}")
+    return {**COLUMN_DEFAULTS, **columns}
 
 
 def require_columns(tasks: pd.DataFrame, *columns: str, what: str = "mining") -> None:

@@ -1,0 +1,191 @@
+"""Automation candidates: task types ranked by a documented, explainable score.
+
+For each task type six components in [0, 1] are computed (the formula is in
+``docs/mining.md``):
+
+- ``frequency``: ``log(1 + cases) / log(1 + max cases over task types)``;
+- ``time``: the same for the total handling time (hours);
+- ``determinism``: ``1 - H(variants) / log(cases)``, H the Shannon entropy
+  of the task's variant distribution (1 when every case follows the same
+  steps; 1 for a single case);
+- ``structured_input``: ``transfers / (transfers + typing events)`` (data
+  moved by copy/paste rather than typed; 1 when neither happens);
+- ``applications``: ``min(apps per case - 1, 3) / 3`` (work spanning
+  several applications is where integration pays off);
+- ``rule_likeness``: ``1 - `` the occurrence-weighted mean, over the task's
+  steps, of the entropy of the next step (end of case included), divided
+  by ``log(number of distinct next steps in the task)``.
+
+``score = 100 * sum(w_i * component_i) / sum(w_i)`` with the weights of
+:data:`DEFAULT_WEIGHTS` unless ``weights=`` overrides some of them.
+
+Examples
+--------
+>>> import pandas as pd
+>>> import taskmining as tm
+>>> rows = []
+>>> for c in range(6):
+...     t0 = pd.Timestamp("2026-01-05 09:00:00", tz="UTC") + pd.Timedelta(hours=c)
+...     for k, (step, app, act) in enumerate([("copy no", "mail", "copy"), ("paste no", "erp", "paste"),
+...                                           ("save", "erp", "click")]):
+...         rows.append((f"i{c}", "invoice", f"u{c}", step, app, act, f"h:{c}" if k < 2 else None,
+...                      t0 + pd.Timedelta(seconds=10 * k)))
+...     for k in range(1 + c % 3):
+...         rows.append((f"n{c}", "note", f"u{c}", "type text", "word", "type", None,
+...                      t0 + pd.Timedelta(minutes=30, seconds=10 * k)))
+>>> t = pd.DataFrame(rows, columns=["case_id", "task", "user", "step", "app", "action", "value", "timestamp"])
+>>> c = tm.automation_candidates(t)
+>>> c[["rank", "task", "score", "determinism", "structured_input", "applications"]].round(2)
+   rank     task  score  determinism  structured_input  applications
+0     1  invoice  93.33         1.00               1.0          0.33
+1     2     note  37.82         0.39               0.0          0.00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from taskmining.errors import ParameterError
+from taskmining.mining.metrics import prepare_cases
+from taskmining.mining.variants import case_variants
+from taskmining.privacy.groups import (
+    DEFAULT_MIN_GROUP_SIZE, check_min_group_size, note_suppressed, suppress_small_groups,
+)
+from taskmining.schema import TASK, USER
+
+__all__ = ["automation_candidates", "DEFAULT_WEIGHTS", "COMPONENTS"]
+
+COMPONENTS = ("frequency", "time", "determinism", "structured_input", "applications", "rule_likeness")
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "frequency": 0.2, "time": 0.2, "determinism": 0.2, "structured_input": 0.15,
+    "applications": 0.1, "rule_likeness": 0.15,
+}
+
+
+def _entropy(counts: pd.Series, keys: list[str]) -> pd.Series:
+    """Shannon entropy (nats) of the count distribution within each group of ``keys``."""
+    total = counts.groupby(level=keys).transform("sum")
+    p = counts / total
+    return (-(p * np.log(p))).groupby(level=keys).sum()
+
+
+def automation_candidates(
+    tasks: pd.DataFrame,
+    *,
+    weights: Mapping[str, float] | None = None,
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    idle_threshold: float = 60.0,
+    task_col: str = TASK,
+    user_col: str = USER,
+    **columns: Any,
+) -> pd.DataFrame:
+    """Task types ranked by automation potential, with the components of each score.
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        The tasks frame (task types in ``task_col``; without it the whole
+        log is one task type ``"(all)"``).
+    weights : mapping, optional
+        Weights of the components (names in :data:`COMPONENTS`); missing
+        ones keep :data:`DEFAULT_WEIGHTS`.
+    min_group_size : int, default 5
+        Task types done by fewer distinct users are left out (and noted).
+    idle_threshold : float, default 60
+        As in :func:`~taskmining.mining.metrics.task_metrics`.
+    task_col, user_col, **columns
+        Column names, as in :func:`~taskmining.mining.metrics.task_metrics`
+        (``case_col``, ``activity_col``, ``timestamp_col``, ``app_col``,
+        ``session_col``, ``step_id_col``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rank``, ``task``, ``score`` (0-100), the six components, and the
+        raw quantities behind them: ``cases``, ``users``, ``total_time_h``,
+        ``variants``, ``apps_per_case``, ``transfers``, ``typing_events``.
+        Sorted by score (descending).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"case_id": ["a", "a", "b", "b"], "step": ["x", "y", "x", "y"],
+    ...                   "timestamp": pd.to_datetime(["2026-01-05 09:00:00", "2026-01-05 09:00:10",
+    ...                                                "2026-01-05 10:00:00", "2026-01-05 10:00:10"], utc=True)})
+    >>> c = automation_candidates(t, min_group_size=1)
+    >>> c[["task", "determinism", "rule_likeness"]]
+        task  determinism  rule_likeness
+    0  (all)          1.0            1.0
+    """
+    check_min_group_size(min_group_size)
+    w = dict(DEFAULT_WEIGHTS)
+    for name, value in (weights or {}).items():
+        if name not in COMPONENTS:
+            raise ParameterError(f"weights: unknown component {name!r} (known: {', '.join(COMPONENTS)})")
+        if not np.isfinite(value) or value < 0:
+            raise ParameterError(f"weights[{name!r}] must be a finite number >= 0, got {value!r}")
+        w[name] = float(value)
+    if sum(w.values()) <= 0:
+        raise ParameterError("weights: at least one component needs a positive weight")
+    seq, cases = prepare_cases(tasks, what="automation_candidates", idle_threshold=idle_threshold,
+                               task_col=task_col, user_col=user_col, **columns)
+    cases["_variant"] = case_variants(seq)[0]
+    cases["_code"] = np.arange(len(cases))
+    suppressed = pd.DataFrame(columns=[TASK])
+    if min_group_size > 1:
+        cases, suppressed = suppress_small_groups(cases, TASK, USER, min_group_size,
+                                                  what="automation_candidates", warn=False)
+    if cases.empty:
+        out = pd.DataFrame(columns=["rank", task_col, "score", *COMPONENTS])
+        return note_suppressed(out, suppressed.rename(columns={TASK: task_col}), what="automation_candidates",
+                               min_group_size=min_group_size)
+    g = cases.groupby(TASK, sort=True)
+    out = g.agg(cases=("duration", "size"), total_time_h=("duration", "sum"), apps_per_case=("apps", "mean"),
+                transfers=("transfers", "sum"), typing_events=("typing_events", "sum"),
+                variants=("_variant", "nunique"))
+    out["total_time_h"] /= 3600.0
+    if USER in cases.columns:
+        out.insert(1, "users", g[USER].nunique())
+    n = out["cases"].astype(float)
+    comp = pd.DataFrame(index=out.index)
+    comp["frequency"] = np.log1p(n) / np.log1p(n.max())
+    comp["time"] = np.log1p(out["total_time_h"]) / max(np.log1p(out["total_time_h"].max()), 1e-12)
+    h_var = _entropy(cases.groupby([TASK, "_variant"]).size(), [TASK])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        comp["determinism"] = np.where(n > 1, 1 - h_var.reindex(out.index) / np.log(n), 1.0)
+        moved = out["transfers"].astype(float)
+        typed = out["typing_events"].astype(float)
+        comp["structured_input"] = np.where(moved + typed > 0, moved / (moved + typed), 1.0)
+    comp["applications"] = np.clip(out["apps_per_case"] - 1, 0, 3) / 3
+    # next-step entropy per (task, step), weighted by the step's occurrences
+    kept = np.zeros(seq.n_cases, dtype=bool)
+    kept[cases["_code"].to_numpy()] = True
+    task_of_case = np.empty(seq.n_cases, dtype=object)
+    task_of_case[cases["_code"].to_numpy()] = cases[TASK].to_numpy()
+    step_ok = kept[seq.case]
+    nxt = np.full(seq.n_steps, -1, dtype=np.int64)  # -1: end of case
+    i = seq.same_case_pairs()
+    nxt[i] = seq.act[i + 1]
+    trans = pd.DataFrame({TASK: task_of_case[seq.case[step_ok]], "a": seq.act[step_ok], "b": nxt[step_ok]})
+    pair_counts = trans.groupby([TASK, "a", "b"]).size()
+    h_next = _entropy(pair_counts, [TASK, "a"])
+    occ = trans.groupby([TASK, "a"]).size()
+    n_next = trans.groupby(TASK)["b"].nunique()
+    weighted = (h_next * occ).groupby(level=TASK).sum() / occ.groupby(level=TASK).sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        norm = np.log(n_next.reindex(out.index).astype(float))
+        comp["rule_likeness"] = np.where(norm > 0, 1 - weighted.reindex(out.index) / norm, 1.0)
+    comp = comp.clip(0, 1)
+    total_w = sum(w.values())
+    score = 100 * sum(w[c] * comp[c] for c in COMPONENTS) / total_w
+    result = pd.concat([score.rename("score"), comp, out], axis=1).reset_index()
+    result = result.sort_values(["score", TASK], ascending=[False, True]).reset_index(drop=True)
+    result.insert(0, "rank", np.arange(1, len(result) + 1))
+    result = result.rename(columns={TASK: task_col, USER: user_col})
+    result.attrs["weights"] = w
+    return note_suppressed(result, suppressed.rename(columns={TASK: task_col}), what="automation_candidates",
+                           min_group_size=min_group_size)

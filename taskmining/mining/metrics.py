@@ -1,0 +1,389 @@
+"""Task metrics: per task type, how long, how fragmented, how manual, how repetitive.
+
+Definitions (per case, then aggregated per task type):
+
+- **handling time**: last event minus first event of the case (seconds);
+- **idle time**: gaps between consecutive events of the case longer than
+  ``idle_threshold`` seconds, plus the gap after each ``idle`` event; the
+  rest of the handling time is **active time**;
+- **applications used** and **app switches** (consecutive steps of the case
+  in different applications);
+- **manual typing share**: ``type`` and ``key`` events over all events;
+- **transfers**: pastes paired with the copy (or cut) they came from (see
+  :func:`transfers`), from source application and field to target
+  application and field;
+- **rework**: steps whose label already occurred earlier in the same case.
+
+Task types come from the ``task`` column (missing values: ``"(untyped)"``;
+no column: one group ``"(all)"``). Task types done by fewer than
+``min_group_size`` distinct users are left out (team-level safeguard, see
+:mod:`taskmining.privacy.groups`).
+
+Examples
+--------
+>>> import pandas as pd
+>>> import taskmining as tm
+>>> t = pd.DataFrame({
+...     "case_id": ["c1", "c1", "c1", "c2", "c2"], "task": ["invoice"] * 5,
+...     "user": ["u1", "u1", "u1", "u2", "u2"], "step": ["copy", "paste", "save", "copy", "paste"],
+...     "app": ["mail", "erp", "erp", "mail", "erp"], "action": ["copy", "paste", "click", "copy", "paste"],
+...     "value": ["h:1", "h:1", None, "h:2", "h:2"], "element_name": ["No.", "Invoice", "Save", "No.", "Invoice"],
+...     "timestamp": pd.to_datetime(["2026-01-05 09:00:00", "2026-01-05 09:00:05", "2026-01-05 09:02:05",
+...                                  "2026-01-05 10:00:00", "2026-01-05 10:00:10"], utc=True)})
+>>> m = tm.task_metrics(t, min_group_size=1, idle_threshold=60)
+>>> m[["task", "cases", "handling_time_mean", "idle_time_mean", "transfers_per_case"]]
+      task  cases  handling_time_mean  idle_time_mean  transfers_per_case
+0  invoice      2                67.5            60.0                 1.0
+>>> m.loc[0, "top_transfer"]
+'mail:No. → erp:Invoice'
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from taskmining.errors import ParameterError
+from taskmining.mining._frame import NS, Sequences, column_names, encode, factorize, times_ns
+from taskmining.privacy.groups import (
+    DEFAULT_MIN_GROUP_SIZE, check_min_group_size, note_suppressed, suppress_small_groups,
+)
+from taskmining.schema import (
+    ACTION, APP, CASE_ID, ELEMENT_ID, ELEMENT_NAME, SESSION, STEP, STEP_ID, TASK, TIMESTAMP, USER, VALUE,
+)
+
+__all__ = ["task_metrics", "case_table", "prepare_cases", "transfers", "ALL", "UNTYPED"]
+
+ALL = "(all)"
+UNTYPED = "(untyped)"
+_TYPING = ("type", "key")
+
+
+def _str_col(tasks: pd.DataFrame, col: str, rows: np.ndarray | None = None) -> np.ndarray:
+    if col not in tasks.columns:
+        n = len(tasks) if rows is None else len(rows)
+        return np.full(n, None, dtype=object)
+    s = tasks[col] if rows is None else tasks[col].iloc[rows]
+    return s.astype(object).where(s.notna(), None).to_numpy()
+
+
+def _field(tasks: pd.DataFrame, rows: np.ndarray) -> np.ndarray:
+    name = _str_col(tasks, ELEMENT_NAME, rows)
+    alt = _str_col(tasks, ELEMENT_ID, rows)
+    out = np.where(pd.isna(name), alt, name)
+    return np.where(pd.isna(out), "", out).astype(object)
+
+
+def _pairs_by_hash(tasks: pd.DataFrame, session_col: str) -> tuple[np.ndarray, np.ndarray]:
+    """(paste row, copy row) positions paired by clipboard hash within a session."""
+    if ACTION not in tasks.columns or VALUE not in tasks.columns:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    action = tasks[ACTION].astype(object).to_numpy()
+    value = tasks[VALUE]
+    hashed = value.astype("str").str.startswith("h:").fillna(False).to_numpy(dtype=bool)
+    is_copy = np.isin(action, ("copy", "cut")) & hashed
+    is_paste = (action == "paste") & hashed
+    pos = np.flatnonzero(is_copy | is_paste)
+    if not len(pos) or not is_paste.any():
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    scol = session_col if session_col in tasks.columns else USER
+    sess = factorize(tasks[scol].iloc[pos])[0].astype(np.int64) if scol in tasks.columns else np.zeros(len(pos), np.int64)
+    val = factorize(value.iloc[pos])[0].astype(np.int64)
+    ts = times_ns(tasks[TIMESTAMP].iloc[pos])
+    order = np.lexsort((np.arange(len(pos)), ts, val, sess))
+    pos, sess, val = pos[order], sess[order], val[order]
+    group_start = np.ones(len(pos), dtype=bool)
+    group_start[1:] = (sess[1:] != sess[:-1]) | (val[1:] != val[:-1])
+    start_of = np.maximum.accumulate(np.where(group_start, np.arange(len(pos)), 0))
+    last_copy = np.maximum.accumulate(np.where(is_copy[pos], np.arange(len(pos)), -1))
+    paired = is_paste[pos] & (last_copy >= start_of)
+    return pos[paired], pos[last_copy[paired]]
+
+
+def _transfer_rows(tasks: pd.DataFrame, session_col: str) -> pd.DataFrame:
+    """One row per paired paste: target row, source app/field, target app/field."""
+    if "transfer_from" in tasks.columns and "transfer_from_app" in tasks.columns:
+        src = tasks["transfer_from"]
+        target = np.flatnonzero(src.notna().to_numpy())
+        if STEP_ID in tasks.columns and len(target):  # once per paste step
+            first = ~tasks[STEP_ID].iloc[target].duplicated().to_numpy()
+            target = target[first]
+        src_app = _str_col(tasks, "transfer_from_app", target)
+        src_field = _str_col(tasks, "transfer_from_element", target)
+        src_field = np.where(pd.isna(src_field), "", src_field)
+    else:
+        target, source = _pairs_by_hash(tasks, session_col)
+        src_app, src_field = _str_col(tasks, APP, source), _field(tasks, source)
+    return pd.DataFrame({
+        "row": target, "source_app": src_app, "source_field": src_field,
+        "target_app": _str_col(tasks, APP, target), "target_field": _field(tasks, target),
+    })
+
+
+def case_table(tasks: pd.DataFrame, *, idle_threshold: float = 60.0, seq: Sequences | None = None,
+               **columns: str | None) -> pd.DataFrame:
+    """One row per case with the per-case quantities behind the task metrics.
+
+    Columns: ``case_id``, ``task``, ``user``, ``start``, ``end``,
+    ``duration``, ``idle_time``, ``active_time`` (seconds), ``events``,
+    ``steps``, ``apps``, ``app_switches``, ``typing_events``, ``transfers``,
+    ``cross_app_transfers``, ``repeated_steps``. Per person: for further
+    aggregation, not for reporting. ``**columns``: the column-name keywords
+    of :func:`task_metrics`; ``seq``: the log already encoded.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"case_id": ["a", "a", "a"], "step": ["x", "y", "x"],
+    ...                   "timestamp": pd.to_datetime(["2026-01-05 09:00:00", "2026-01-05 09:00:10",
+    ...                                                "2026-01-05 09:05:10"], utc=True)})
+    >>> [float(v) for v in case_table(t).loc[0, ["duration", "idle_time", "active_time", "repeated_steps"]]]
+    [310.0, 300.0, 10.0, 1.0]
+    """
+    if idle_threshold is None or idle_threshold <= 0:
+        raise ParameterError(f"idle_threshold must be a positive number of seconds, got {idle_threshold!r}")
+    cols = column_names(**columns)
+    case_col, timestamp_col, task_col = cols["case_col"], cols["timestamp_col"], cols["task_col"]
+    user_col, app_col, session_col = cols["user_col"], cols["app_col"], cols["session_col"]
+    if seq is None:
+        seq = encode(tasks, case_col=case_col, activity_col=cols["activity_col"], timestamp_col=timestamp_col,
+                     step_id_col=cols["step_id_col"], what="task_metrics")
+    n_cases = seq.n_cases
+    rows = seq.rows
+    row_case = seq.case[seq.row_step]
+    ts = times_ns(tasks[timestamp_col], timestamp_col)[rows]
+    same = row_case[1:] == row_case[:-1]
+    gap = np.where(same, np.diff(ts), 0)
+    idle_gap = gap > idle_threshold * NS
+    if ACTION in tasks.columns:
+        action = tasks[ACTION].astype(object).to_numpy()[rows]
+        idle_gap |= (action[:-1] == "idle") & same
+        typing = np.isin(action, _TYPING)
+    else:
+        typing = np.zeros(len(rows), dtype=bool)
+    idle = np.bincount(row_case[:-1][idle_gap], weights=gap[idle_gap], minlength=n_cases) / NS
+    start = seq.start[seq.first()]
+    end = seq.end[seq.last()]
+    duration = (end - start) / NS
+    out: dict[str, object] = {
+        case_col: seq.case_labels,
+        "start": pd.to_datetime(start, utc=True), "end": pd.to_datetime(end, utc=True),
+        "duration": duration, "idle_time": idle, "active_time": duration - idle,
+        "events": np.bincount(row_case, minlength=n_cases), "steps": seq.lengths,
+    }
+    k = len(seq.act_labels)
+    distinct = np.unique(seq.case * k + seq.act) // k
+    out["repeated_steps"] = seq.lengths - np.bincount(distinct, minlength=n_cases)
+    out["typing_events"] = np.bincount(row_case[typing], minlength=n_cases)
+    if app_col in tasks.columns:
+        app_codes = factorize(tasks[app_col])[0].astype(np.int64)
+        row_app = app_codes[rows]
+        pairs = np.unique(row_case.astype(np.int64) * (int(app_codes.max()) + 2) + row_app + 1)
+        valid = pairs % (int(app_codes.max()) + 2) > 0
+        out["apps"] = np.bincount(pairs[valid] // (int(app_codes.max()) + 2), minlength=n_cases)
+        step_app = app_codes[seq.row]
+        i = seq.same_case_pairs()
+        switch = i[step_app[i] != step_app[i + 1]]
+        out["app_switches"] = np.bincount(seq.case[switch], minlength=n_cases)
+    else:
+        out["apps"] = np.zeros(n_cases, dtype=np.int64)
+        out["app_switches"] = np.zeros(n_cases, dtype=np.int64)
+    trans = _transfer_rows(tasks, session_col)
+    case_of_row = np.full(len(tasks), -1, dtype=np.int64)
+    case_of_row[rows] = row_case
+    tcase = case_of_row[trans["row"].to_numpy()]
+    ok = tcase >= 0
+    cross = (trans["source_app"] != trans["target_app"]).to_numpy()
+    out["transfers"] = np.bincount(tcase[ok], minlength=n_cases)
+    out["cross_app_transfers"] = np.bincount(tcase[ok & cross], minlength=n_cases)
+    first_rows = seq.row[seq.first()]
+    table = pd.DataFrame(out)
+    for col, default in ((task_col, ALL), (user_col, None)):
+        if col in tasks.columns:
+            values = _str_col(tasks, col, first_rows)
+            table.insert(1, col, np.where(pd.isna(values), UNTYPED if col == task_col else None, values))
+        elif col == task_col:
+            table.insert(1, col, default)
+    table.attrs.update(n_unassigned=seq.n_unassigned)
+    return table
+
+
+def prepare_cases(tasks: pd.DataFrame, *, what: str, idle_threshold: float = 60.0,
+                  **columns: str | None) -> tuple[Sequences, pd.DataFrame]:
+    """The encoded log and its :func:`case_table`, task and user columns named ``task`` and ``user``."""
+    cols = column_names(**columns)
+    seq = encode(tasks, case_col=cols["case_col"], activity_col=cols["activity_col"],
+                 timestamp_col=cols["timestamp_col"], step_id_col=cols["step_id_col"], what=what)
+    cases = case_table(tasks, idle_threshold=idle_threshold, seq=seq, **columns)
+    return seq, cases.rename(columns={cols["task_col"]: TASK, cols["user_col"]: USER})
+
+
+def _top(values: pd.Series, n: int = 5) -> str:
+    counts = values.value_counts()
+    return " | ".join(str(v) for v in counts.index[:n])
+
+
+def _per_task(cases: pd.DataFrame, tasks: pd.DataFrame, seq: Sequences, keys: list[str],
+              app_col: str, session_col: str) -> pd.DataFrame:
+    g = cases.groupby(keys, sort=True, observed=True, dropna=False)
+    out = g.agg(cases=("duration", "size"), handling_time_mean=("duration", "mean"),
+                handling_time_median=("duration", "median"), active_time_mean=("active_time", "mean"),
+                idle_time_mean=("idle_time", "mean"), total_time_h=("duration", "sum"),
+                _active=("active_time", "sum"), events_per_case=("events", "mean"),
+                steps_per_case=("steps", "mean"), apps_per_case=("apps", "mean"),
+                app_switches_per_case=("app_switches", "mean"), _typing=("typing_events", "sum"),
+                _events=("events", "sum"), transfers_per_case=("transfers", "mean"),
+                cross_app_transfers_per_case=("cross_app_transfers", "mean"),
+                rework_share=("repeated_steps", lambda s: float((s > 0).mean())),
+                repeated_steps_per_case=("repeated_steps", "mean"))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["active_share"] = out.pop("_active") / out["total_time_h"]
+        out["typing_share"] = out.pop("_typing") / out.pop("_events")
+    out["total_time_h"] = out["total_time_h"] / 3600.0
+    if USER in cases.columns and USER not in keys:
+        out.insert(1, "users", g[USER].nunique())
+    # applications and most common transfer per group (via the case -> group map)
+    case_key = cases.set_index(seq.case_labels)[keys]
+    if app_col in tasks.columns:
+        ev = pd.DataFrame({"app": tasks[app_col].iloc[seq.rows].astype(object).to_numpy()})
+        ev[keys] = case_key.iloc[seq.case[seq.row_step]].to_numpy()
+        out["applications"] = ev.dropna(subset=["app"]).groupby(keys, dropna=False)["app"].agg(_top)
+    trans = _transfer_rows(tasks, session_col)
+    if len(trans):
+        case_of_row = np.full(len(tasks), -1, dtype=np.int64)
+        case_of_row[seq.rows] = seq.case[seq.row_step]
+        tcase = case_of_row[trans["row"].to_numpy()]
+        trans = trans.loc[tcase >= 0].copy()
+        trans[keys] = case_key.iloc[tcase[tcase >= 0]].to_numpy()
+        trans["path"] = (trans["source_app"].astype(str) + ":" + trans["source_field"].astype(str) + " → "
+                         + trans["target_app"].astype(str) + ":" + trans["target_field"].astype(str))
+        out["top_transfer"] = trans.groupby(keys, dropna=False)["path"].agg(lambda s: _top(s, 1))
+    return out.reset_index()
+
+
+def task_metrics(
+    tasks: pd.DataFrame,
+    *,
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    per_user: bool = False,
+    idle_threshold: float = 60.0,
+    case_col: str = CASE_ID,
+    activity_col: str = STEP,
+    timestamp_col: str = TIMESTAMP,
+    task_col: str = TASK,
+    user_col: str = USER,
+    app_col: str = APP,
+    session_col: str = SESSION,
+    step_id_col: str | None = STEP_ID,
+) -> pd.DataFrame:
+    """Per task type: frequency, handling time, applications, typing, transfers, rework.
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        The tasks frame.
+    min_group_size : int, default 5
+        Task types done by fewer distinct users are left out, with a
+        :class:`~taskmining.privacy.groups.SmallGroupWarning` and a note in
+        ``attrs["suppressed"]``.
+    per_user : bool, default False
+        One row per task type and user (personal data: opt-in; no
+        suppression).
+    idle_threshold : float, default 60
+        Gaps longer than this many seconds count as idle time.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per task type: ``task``, ``users``, ``cases``,
+        ``handling_time_mean``/``_median``, ``active_time_mean``,
+        ``idle_time_mean`` (seconds), ``total_time_h``, ``active_share``,
+        ``events_per_case``, ``steps_per_case``, ``apps_per_case``,
+        ``app_switches_per_case``, ``typing_share``, ``transfers_per_case``,
+        ``cross_app_transfers_per_case``, ``rework_share`` (cases with a
+        repeated step), ``repeated_steps_per_case``, ``applications`` (most
+        used first), ``top_transfer``; sorted by ``cases`` (descending).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"case_id": ["a", "a", "b"], "step": ["x", "y", "x"], "task": ["t", "t", "t"],
+    ...                   "user": ["u1", "u1", "u2"],
+    ...                   "timestamp": pd.to_datetime(["2026-01-05 09:00:00", "2026-01-05 09:00:10",
+    ...                                                "2026-01-05 09:05:00"], utc=True)})
+    >>> task_metrics(t, min_group_size=2)[["task", "users", "cases", "handling_time_mean"]]
+      task  users  cases  handling_time_mean
+    0    t      2      2                 5.0
+    """
+    check_min_group_size(min_group_size)
+    seq, cases = prepare_cases(tasks, what="task_metrics", idle_threshold=idle_threshold, case_col=case_col,
+                               activity_col=activity_col, timestamp_col=timestamp_col, task_col=task_col,
+                               user_col=user_col, app_col=app_col, session_col=session_col,
+                               step_id_col=step_id_col)
+    keys = [TASK, USER] if per_user else [TASK]
+    if per_user and USER not in cases.columns:
+        raise ParameterError(f"per_user=True needs the user column {user_col!r}")
+    suppressed = pd.DataFrame(columns=[TASK])
+    if not per_user and min_group_size > 1:
+        cases, suppressed = suppress_small_groups(cases, TASK, USER, min_group_size, what="task_metrics",
+                                                  warn=False)
+    if cases.empty:
+        out = pd.DataFrame(columns=[*keys, "users", "cases"])
+    else:
+        out = _per_task(cases, tasks, seq, keys, app_col, session_col)
+        out = out.sort_values(["cases", *keys], ascending=[False] + [True] * len(keys)).reset_index(drop=True)
+    out = out.rename(columns={TASK: task_col, USER: user_col})
+    return note_suppressed(out, suppressed.rename(columns={TASK: task_col}), what="task_metrics",
+                           min_group_size=min_group_size)
+
+
+def transfers(
+    tasks: pd.DataFrame,
+    *,
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    user_col: str = USER,
+    session_col: str = SESSION,
+) -> pd.DataFrame:
+    """Copy/paste transfers between applications and fields, with counts.
+
+    A paste is paired with the most recent ``copy``/``cut`` of the same
+    session carrying the same clipboard hash (``value`` of the form
+    ``h:…``). When the frame has ``transfer_from`` and
+    ``transfer_from_app`` columns (from the steps stage) those pairings are
+    used instead. Paths used by fewer than ``min_group_size`` distinct users
+    are left out (noted in ``attrs["suppressed"]``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``source_app``, ``source_field``, ``target_app``, ``target_field``,
+        ``count``, ``users``; most frequent first.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ev = pd.DataFrame({"session": ["s"] * 3, "user": ["u"] * 3, "action": ["copy", "click", "paste"],
+    ...     "value": ["h:9", None, "h:9"], "app": ["excel", "sap", "sap"],
+    ...     "element_name": ["B2", "Menu", "Amount"],
+    ...     "timestamp": pd.to_datetime(["2026-01-05 09:00:00", "2026-01-05 09:00:01",
+    ...                                  "2026-01-05 09:00:02"], utc=True)})
+    >>> transfers(ev, min_group_size=1)[["source_app", "source_field", "target_app", "target_field", "count"]]
+      source_app source_field target_app target_field  count
+    0      excel           B2        sap       Amount      1
+    """
+    check_min_group_size(min_group_size)
+    trans = _transfer_rows(tasks, session_col)
+    path = ["source_app", "source_field", "target_app", "target_field"]
+    if user_col in tasks.columns:
+        trans["user"] = _str_col(tasks, user_col, trans["row"].to_numpy())
+    else:
+        trans["user"] = None
+    trans[path] = trans[path].fillna("")
+    suppressed = pd.DataFrame(columns=path)
+    if min_group_size > 1 and len(trans):
+        trans, suppressed = suppress_small_groups(trans, path, "user", min_group_size, what="transfers",
+                                                  warn=False)
+    out = (trans.groupby(path, sort=True).agg(count=("row", "size"), users=("user", "nunique")).reset_index()
+           if len(trans) else pd.DataFrame(columns=[*path, "count", "users"]))
+    out = out.sort_values(["count", *path], ascending=[False, True, True, True, True]).reset_index(drop=True)
+    return note_suppressed(out, suppressed, what="transfers", min_group_size=min_group_size)
