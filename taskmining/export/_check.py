@@ -29,7 +29,7 @@ from taskmining.errors import ExportError, ParameterError, SchemaError
 from taskmining.schema import STRING_DTYPE, TIMESTAMP_DTYPE, as_utc
 
 __all__ = ["UnassignedRowsWarning", "require_columns", "require_rows", "utc_times",
-           "drop_unassigned", "unassigned_mask", "as_str", "check_choice"]
+           "drop_unassigned", "unassigned_mask", "as_str", "check_choice", "value_kind"]
 
 _HINTS = {
     "case_id": "segment the events first (taskmining.segment) or pass case_col= to name the case column",
@@ -203,3 +203,23 @@ def drop_unassigned(
     """
     missing = unassigned_mask(frame, case_col, unassigned=unassigned, what=what)
     return frame.loc[~missing] if missing.any() else frame
+
+
+def value_kind(series: pd.Series) -> Literal["date", "boolean", "int", "float", "string"]:
+    """The attribute type of a column, from its dtype (exports map it to XES or OCEL names).
+
+    Examples
+    --------
+    >>> value_kind(pd.Series([1, 2])), value_kind(pd.Series(["a"])), value_kind(pd.Series([0.5]))
+    ('int', 'string', 'float')
+    """
+    dtype = series.dtype
+    if isinstance(dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(dtype):
+        return "date"
+    if pd.api.types.is_bool_dtype(dtype):
+        return "boolean"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "int"
+    if pd.api.types.is_float_dtype(dtype):
+        return "float"
+    return "string"

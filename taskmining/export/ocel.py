@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from taskmining.errors import ExportError, ParameterError
-from taskmining.export._check import as_str, check_choice, require_columns, require_rows, utc_times
+from taskmining.export._check import as_str, check_choice, require_columns, require_rows, utc_times, value_kind
 from taskmining.export.keys import Extractor, extract_keys
 from taskmining.export.pm4py_frame import ACTIVITY, CASE, DEFAULT_ATTRIBUTES, TIME, to_pm4py
 from taskmining.export.xes import _iso_times, is_pm4py_frame
@@ -62,17 +62,11 @@ class OcelTables:
         self.o2o = o2o                # ocel_source_id, ocel_target_id, ocel_qualifier
 
 
+_OCEL_TYPES = {"date": "time", "boolean": "boolean", "int": "integer", "float": "float", "string": "string"}
+
+
 def _ocel_type(series: pd.Series) -> str:
-    dtype = series.dtype
-    if isinstance(dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(dtype):
-        return "time"
-    if pd.api.types.is_bool_dtype(dtype):
-        return "boolean"
-    if pd.api.types.is_integer_dtype(dtype):
-        return "integer"
-    if pd.api.types.is_float_dtype(dtype):
-        return "float"
-    return "string"
+    return _OCEL_TYPES[value_kind(series)]
 
 
 def _iso(series: pd.Series) -> np.ndarray:

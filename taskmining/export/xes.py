@@ -39,7 +39,7 @@ import pyarrow.compute as pc
 from taskmining._progress import progress as _progress
 from taskmining.errors import ExportError, ParameterError
 from taskmining.export._check import (
-    as_str, check_choice, require_columns, require_rows, unassigned_mask, utc_times,
+    as_str, check_choice, require_columns, require_rows, unassigned_mask, utc_times, value_kind,
 )
 from taskmining.export.pm4py_frame import ACTIVITY, CASE, TIME, to_pm4py
 
@@ -76,16 +76,7 @@ def is_pm4py_frame(frame: pd.DataFrame) -> bool:
 # --- typing and formatting of attribute values ------------------------------
 
 def _xes_type(series: pd.Series) -> str:
-    dtype = series.dtype
-    if isinstance(dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(dtype):
-        return "date"
-    if pd.api.types.is_bool_dtype(dtype):
-        return "boolean"
-    if pd.api.types.is_integer_dtype(dtype):
-        return "int"
-    if pd.api.types.is_float_dtype(dtype):
-        return "float"
-    return "string"
+    return value_kind(series)
 
 
 def _pad(values: np.ndarray, width: int) -> pa.Array:
