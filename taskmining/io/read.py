@@ -108,7 +108,7 @@ def _group(paths: list[tuple[Path, bool]], fmt: str) -> dict[str, list[Path]]:
             try:
                 name = detect_format(p)
             except FormatDetectionError:
-                if from_folder and p.stat().st_size == 0:
+                if p.stat().st_size == 0 and (from_folder or p.name.endswith((".jsonl", ".jsonl.gz"))):
                     name = "native"  # an empty segment of a recording: zero events
                 else:
                     raise
