@@ -183,7 +183,10 @@ def _dot_svg(graph: nx.DiGraph, *, wait_attr: str, title: str) -> str:
         return f'<g id="{gid}"{extra} class='
 
     svg = re.sub(r'<g id="([ne]\d+)" class=', annotate, svg)
-    svg = re.sub(r'<svg width="[^"]*" height="[^"]*"', '<svg class="tm-map" role="img" width="100%"', svg, count=1)
+    size = re.search(r'<svg width="([\d.]+)pt" height="[^"]*"', svg)
+    natural = f' style="max-width:{float(size.group(1)) * 1.25:.0f}px"' if size else ""
+    svg = re.sub(r'<svg width="[^"]*" height="[^"]*"', f'<svg class="tm-map" role="img" width="100%"{natural}',
+                 svg, count=1)
     return svg.replace("<title>G</title>", f"<title>{escape(title)}</title>", 1)
 
 
@@ -198,7 +201,8 @@ def _python_svg(graph: nx.DiGraph, *, wait_attr: str, title: str) -> str:
     width = max((b.x + b.width / 2 for b in boxes.values()), default=0) + 2 * _MARGIN + 120
     height = max((b.y + b.height / 2 for b in boxes.values()), default=0) + 2 * _MARGIN
     out = [f'<svg class="tm-map" role="img" xmlns="http://www.w3.org/2000/svg" width="100%" '
-           f'viewBox="0 0 {width:.0f} {height:.0f}" preserveAspectRatio="xMidYMin meet">',
+           f'viewBox="0 0 {width:.0f} {height:.0f}" preserveAspectRatio="xMidYMin meet" '
+           f'style="max-width:{width:.0f}px">',
            f"<title>{escape(title)}</title>",
            '<defs><marker id="tm-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="9" markerUnits="userSpaceOnUse" '
            'markerHeight="9" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#5f6b7a"/></marker></defs>',
