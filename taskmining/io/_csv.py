@@ -342,11 +342,12 @@ def parse_times(text: pd.Series, *, tz: str | None, path: str, column: str) -> t
 
 def read_timed(path: str | PathLike[str], qlog: QuarantineLog, *, tz: str | None, time_columns: Sequence[str],
                required: Sequence[str] = (), aliases: Mapping[str, str] | None = None,
-               ) -> tuple[CsvTable, pd.Series] | None:
+               one_of: Sequence[Sequence[str]] = ()) -> tuple[CsvTable, pd.Series] | None:
     """:func:`read_table`, then the times of the first of ``time_columns`` present; bad ones quarantined.
 
     Returns ``None`` for a file without rows. A file with none of
-    ``time_columns`` is an :class:`IngestError` naming the first.
+    ``time_columns`` (or of a group in ``one_of``) is an :class:`IngestError`
+    naming the first.
 
     Examples
     --------
@@ -361,10 +362,12 @@ def read_timed(path: str | PathLike[str], qlog: QuarantineLog, *, tz: str | None
     if table.frame.shape[1] == 0:
         return None
     names = list(table.frame.columns)
-    ts_col = next((c for c in time_columns if c in names), None)
-    if ts_col is None:
-        raise IngestError(f"missing required column {time_columns[0]!r} (columns: {', '.join(names)})",
-                          path=str(path), column=time_columns[0])
+    for group in (time_columns, *one_of):
+        if not any(c in names for c in group):
+            alt = f" or {', '.join(repr(c) for c in group[1:])}" if len(group) > 1 else ""
+            raise IngestError(f"missing required column {group[0]!r}{alt} (columns: {', '.join(names)})",
+                              path=str(path), column=group[0])
+    ts_col = next(c for c in time_columns if c in names)
     if len(table.frame) == 0:
         return None
     times, why = parse_times(table.frame[ts_col], tz=tz, path=str(path), column=ts_col)

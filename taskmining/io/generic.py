@@ -436,11 +436,10 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None, mapping: Mappi
         except Exception as exc:  # noqa: BLE001 - pyarrow raises many kinds
             raise IngestError(f"cannot read Parquet: {exc}", path=path) from None
         lines = np.arange(1, len(df) + 1)  # Parquet has no lines: the 1-based row number stands in
-        raw = df.astype(str).agg(", ".join, axis=1) if len(df) else pd.Series([], dtype=object)
         table = None
     else:
         table = read_table(path, qlog, required=[v for v in mapping.values() if v])
-        df, lines, raw = table.frame, table.lines, None
+        df, lines = table.frame, table.lines
     if df.shape[1] == 0:
         return pd.DataFrame()
     try:
@@ -459,7 +458,8 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None, mapping: Mappi
             keep = table.quarantine(bad, why, qlog)
         else:
             for i in np.flatnonzero(bad):
-                qlog.add(str(path), int(lines[i]), str(why.iloc[i]), str(raw.iloc[i]))
+                qlog.add(str(path), int(lines[i]), str(why.iloc[i]),
+                         df.iloc[int(i)].to_json(date_format="iso", default_handler=str))
             keep = ~bad
         df, times = df.loc[keep].reset_index(drop=True), times[keep].reset_index(drop=True)
     frame = _contract_frame(df, cols, action_map, source)

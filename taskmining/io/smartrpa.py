@@ -28,7 +28,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from taskmining.errors import IngestError
 from taskmining.io._csv import header_fields, read_timed
 from taskmining.io.generic import (
     COMMON_EVENT_ACTIONS, coalesce, column, constant, dom_roles, file_reader, finish_frame, normalise_app,
@@ -56,9 +55,9 @@ EVENT_ACTIONS: dict[str, str] = {
 _PREFIXES = (("doubleclick", "double_click"), ("rightclick", "right_click"), ("click", "click"),
              ("open", "open"), ("close", "close"), ("save", "submit"), ("select", "select"))
 
-_TS = ("time:timestamp", "timestamp")
-_EVENT = ("concept:name", "event_type")
-_USER = ("org:resource", "user")
+_TS = ("timestamp", "time:timestamp")
+_EVENT = ("event_type", "concept:name")
+_USER = ("user", "org:resource")
 _TAB_EVENTS = {"newtab", "closetab", "selecttab", "movetab", "attachtab", "detachtab", "pinnedtab",
                "unpinnedtab", "audibletab", "mutedtab", "unmutedtab", "zoomtab", "selectworksheet",
                "addworksheet", "deleteworksheet", "deselectworksheet"}
@@ -72,14 +71,6 @@ def _action(raw: Any) -> str:
     return next((action for prefix, action in _PREFIXES if key.startswith(prefix)), "other")
 
 
-def _pick(names: list[str], options: tuple[str, ...], path: Path) -> str:
-    for name in options:
-        if name in names:
-            return name
-    raise IngestError(f"missing required column {options[0]!r} (or {options[1]!r}; columns: {', '.join(names)})",
-                      path=path, column=options[0])
-
-
 def _roles(t: pd.DataFrame, ev: pd.Series, app: pd.Series) -> np.ndarray:
     e = ev.str.lower().fillna("").to_numpy(dtype=object)
     dom = dom_roles(column(t, "tag_category"), column(t, "tag_type"), ev)
@@ -91,13 +82,13 @@ def _roles(t: pd.DataFrame, ev: pd.Series, app: pd.Series) -> np.ndarray:
 
 
 def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFrame:
-    got = read_timed(path, qlog, tz=tz, time_columns=_TS)
+    got = read_timed(path, qlog, tz=tz, time_columns=_TS, one_of=(_EVENT,))
     if got is None:
         return pd.DataFrame()
     t, times = got[0].frame, got[1]
     names = list(t.columns)
     ts_col = next(c for c in _TS if c in names)
-    ev_col = _pick(names, _EVENT, path)
+    ev_col = next(c for c in _EVENT if c in names)
     user_col = next((c for c in _USER if c in names), None)
     n = len(t)
     raw_app = column(t, "application")
