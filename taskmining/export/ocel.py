@@ -39,7 +39,7 @@ import pandas as pd
 from taskmining.errors import ExportError, ParameterError
 from taskmining.export._check import as_str, check_choice, require_columns, require_rows, utc_times, value_kind
 from taskmining.export.keys import Extractor, extract_keys
-from taskmining.export.pm4py_frame import ACTIVITY, CASE, DEFAULT_ATTRIBUTES, TIME, to_pm4py
+from taskmining.export.pm4py_frame import ACTIVITY, CASE, DEFAULT_ATTRIBUTES, RESOURCE, TIME, to_pm4py
 from taskmining.export.xes import _iso_times, is_pm4py_frame
 
 __all__ = ["write_ocel", "ocel_tables", "OcelTables"]
@@ -298,7 +298,8 @@ def write_ocel(
     format : {"json", "sqlite"}, optional
         Overrides the extension.
     objects : mapping of str to str, optional
-        Object type -> column. Default for a tasks frame:
+        Object type -> column (of the tasks frame or of the pm4py frame
+        given). Default for a tasks frame:
         ``task_instance``, ``application``, ``document``; for a pm4py frame:
         ``case`` (``case:concept:name``), ``application``, ``document``.
     keys : mapping, False or None
@@ -358,6 +359,10 @@ def write_ocel(
                                      "key": found["key"]})
     else:
         attrs = [c for c in DEFAULT_ATTRIBUTES if isinstance(data, pd.DataFrame) and c in data.columns]
+        if objects is not None:  # object columns name tasks-frame columns: map them to the log's
+            renamed = {case_col: CASE, "user": RESOURCE, "task": "case:task", activity_col: ACTIVITY}
+            attrs += [c for c in objects.values() if c not in renamed and c not in attrs]
+            objects = {t: renamed.get(c, c) for t, c in objects.items()}
         log = to_pm4py(data, level=level, case_col=case_col, activity_col=activity_col, attributes=attrs,
                        unassigned=unassigned, tz=tz)
         default = dict(_TASK_OBJECTS)
