@@ -9,12 +9,12 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+from test_mining_data import make_tasks
 
 import taskmining as tm
 from taskmining.errors import ParameterError
 from taskmining.mining._frame import encode
 from taskmining.mining.graphs import END, START, filter_graph, graph_to_dot, graph_to_json
-from test_mining_data import make_tasks
 
 variants_module = importlib.import_module("taskmining.mining.variants")
 

@@ -15,7 +15,13 @@ True
 from __future__ import annotations
 
 from taskmining.mining.graphs import (
-    END, START, filter_graph, graph_to_dot, graph_to_json, performance_dfg, to_pm4py_dfg,
+    END,
+    START,
+    filter_graph,
+    graph_to_dot,
+    graph_to_json,
+    performance_dfg,
+    to_pm4py_dfg,
     transition_graph,
 )
 from taskmining.mining.variants import variant_cases, variants

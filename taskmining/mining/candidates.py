@@ -53,7 +53,10 @@ from taskmining.errors import ParameterError
 from taskmining.mining.metrics import prepare_cases
 from taskmining.mining.variants import case_variants
 from taskmining.privacy.groups import (
-    DEFAULT_MIN_GROUP_SIZE, check_min_group_size, note_suppressed, suppress_small_groups,
+    DEFAULT_MIN_GROUP_SIZE,
+    check_min_group_size,
+    note_suppressed,
+    suppress_small_groups,
 )
 from taskmining.schema import TASK, USER
 
@@ -134,7 +137,6 @@ def automation_candidates(
     seq, cases = prepare_cases(tasks, what="automation_candidates", idle_threshold=idle_threshold,
                                task_col=task_col, user_col=user_col, **columns)
     cases["_variant"] = case_variants(seq)[0]
-    cases["_code"] = np.arange(len(cases))
     suppressed = pd.DataFrame(columns=[TASK])
     if min_group_size > 1:
         cases, suppressed = suppress_small_groups(cases, TASK, USER, min_group_size,

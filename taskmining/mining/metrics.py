@@ -46,10 +46,24 @@ import pandas as pd
 from taskmining.errors import ParameterError
 from taskmining.mining._frame import NS, Sequences, column_names, encode, factorize, times_ns
 from taskmining.privacy.groups import (
-    DEFAULT_MIN_GROUP_SIZE, check_min_group_size, note_suppressed, suppress_small_groups,
+    DEFAULT_MIN_GROUP_SIZE,
+    check_min_group_size,
+    note_suppressed,
+    suppress_small_groups,
 )
 from taskmining.schema import (
-    ACTION, APP, CASE_ID, ELEMENT_ID, ELEMENT_NAME, SESSION, STEP, STEP_ID, TASK, TIMESTAMP, USER, VALUE,
+    ACTION,
+    APP,
+    CASE_ID,
+    ELEMENT_ID,
+    ELEMENT_NAME,
+    SESSION,
+    STEP,
+    STEP_ID,
+    TASK,
+    TIMESTAMP,
+    USER,
+    VALUE,
 )
 
 __all__ = ["task_metrics", "case_table", "prepare_cases", "transfers", "ALL", "UNTYPED"]
@@ -210,12 +224,15 @@ def case_table(tasks: pd.DataFrame, *, idle_threshold: float = 60.0, seq: Sequen
 
 def prepare_cases(tasks: pd.DataFrame, *, what: str, idle_threshold: float = 60.0,
                   **columns: str | None) -> tuple[Sequences, pd.DataFrame]:
-    """The encoded log and its :func:`case_table`, task and user columns named ``task`` and ``user``."""
+    """The encoded log and its :func:`case_table`, task and user columns named ``task`` and ``user``,
+    plus ``_code`` (the case code in the encoded log)."""
     cols = column_names(**columns)
     seq = encode(tasks, case_col=cols["case_col"], activity_col=cols["activity_col"],
                  timestamp_col=cols["timestamp_col"], step_id_col=cols["step_id_col"], what=what)
     cases = case_table(tasks, idle_threshold=idle_threshold, seq=seq, **columns)
-    return seq, cases.rename(columns={cols["task_col"]: TASK, cols["user_col"]: USER})
+    cases = cases.rename(columns={cols["task_col"]: TASK, cols["user_col"]: USER})
+    cases["_code"] = np.arange(len(cases))
+    return seq, cases
 
 
 def _top(values: pd.Series, n: int = 5) -> str:
@@ -243,15 +260,20 @@ def _per_task(cases: pd.DataFrame, tasks: pd.DataFrame, seq: Sequences, keys: li
     if USER in cases.columns and USER not in keys:
         out.insert(1, "users", g[USER].nunique())
     # applications and most common transfer per group (via the case -> group map)
-    case_key = cases.set_index(seq.case_labels)[keys]
+    codes = cases["_code"].to_numpy()
+    kept = np.zeros(seq.n_cases, dtype=bool)
+    kept[codes] = True
+    case_key = cases.set_index("_code")[keys].reindex(range(seq.n_cases))
+    row_case = seq.case[seq.row_step]
     if app_col in tasks.columns:
-        ev = pd.DataFrame({"app": tasks[app_col].iloc[seq.rows].astype(object).to_numpy()})
-        ev[keys] = case_key.iloc[seq.case[seq.row_step]].to_numpy()
+        ok = kept[row_case]
+        ev = pd.DataFrame({"app": tasks[app_col].iloc[seq.rows[ok]].astype(object).to_numpy()})
+        ev[keys] = case_key.iloc[row_case[ok]].to_numpy()
         out["applications"] = ev.dropna(subset=["app"]).groupby(keys, dropna=False)["app"].agg(_top)
     trans = _transfer_rows(tasks, session_col)
     if len(trans):
         case_of_row = np.full(len(tasks), -1, dtype=np.int64)
-        case_of_row[seq.rows] = seq.case[seq.row_step]
+        case_of_row[seq.rows] = np.where(kept[row_case], row_case, -1)
         tcase = case_of_row[trans["row"].to_numpy()]
         trans = trans.loc[tcase >= 0].copy()
         trans[keys] = case_key.iloc[tcase[tcase >= 0]].to_numpy()
