@@ -1,0 +1,243 @@
+"""``taskmining segment``: one output row per input row, with its step and case.
+
+The contract (kept stable: recordings are evaluated independently with it)::
+
+    taskmining segment INPUT [--format F] [--tz TZ] [--method auto|NAME]
+                       [--param key=value ...] [--level element|role|app] -o OUTPUT.csv|.parquet
+
+writes one row per input row, in input order: every input column, then
+``row`` (0-based input row), ``step_id``, ``step``, ``case_id``, ``task``.
+
+* CSV inputs (``.csv``, ``.csv.gz``, or a CSV format named with ``--format``):
+  the original columns with their original names and values (all as text).
+  The file is read twice: as raw text with pandas, and through
+  ``read_events`` from a copy carrying a row marker column (readers keep
+  unknown columns in ``attrs``), which aligns events with input rows.
+  Rows the reader quarantines are written with empty step and case columns.
+  An input column named like an added one is renamed ``<name>_input``.
+* Other inputs (native JSONL, Parquet, ActivityWatch JSON): the columns of
+  the events frame, in input order (``event_id``); quarantined records have
+  no row (their count is printed).
+* Ground-truth columns (``caseID``, ``true_*`` ...) are copied to the output
+  but never shown to the method.
+
+``--param`` values are read as JSON when they parse (numbers, booleans,
+``null``, quoted strings, lists), else as plain strings: ``--param gap=5min
+--param threshold=0.4``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import re
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from taskmining.errors import IngestError, ParameterError
+from taskmining.schema import CASE_ID, EVENT_ID, STEP, STEP_ID, STRING_DTYPE, TASK
+
+__all__ = ["register", "parse_params", "segment_file"]
+
+ROW = "row"
+ADDED: tuple[str, ...] = (ROW, STEP_ID, STEP, CASE_ID, TASK)
+_MARKER = "_taskmining_row"
+_MARKER_RE = re.compile(r'"' + _MARKER + r'"\s*:\s*"?(\d+)"?')
+_CSV_FORMATS = {"actionlogger", "smartrpa", "leno", "generic"}
+_OUT_SUFFIXES = (".csv", ".parquet")
+
+
+def parse_params(items: list[str] | None) -> dict[str, Any]:
+    """``["gap=5min", "threshold=0.4"]`` -> ``{"gap": "5min", "threshold": 0.4}``.
+
+    Examples
+    --------
+    >>> parse_params(["gap=5min", "n=3", "flag=true", "x=null", "start=^New"])
+    {'gap': '5min', 'n': 3, 'flag': True, 'x': None, 'start': '^New'}
+    """
+    out: dict[str, Any] = {}
+    for item in items or []:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        if not sep or not key.isidentifier():
+            raise ParameterError(f"--param {item!r}: expected key=value with a parameter name as key")
+        lowered = text.strip()
+        if lowered in ("True", "False", "None"):
+            value: Any = {"True": True, "False": False, "None": None}[lowered]
+        else:
+            try:
+                value = json.loads(lowered)
+            except ValueError:
+                value = text
+        out[key] = value
+    return out
+
+
+def _is_csv(path: Path, fmt: str) -> bool:
+    name = path.name.lower()
+    if name.endswith((".parquet", ".pq", ".jsonl", ".jsonl.gz", ".json", ".jsonl.enc")) or path.is_dir():
+        return False
+    return fmt in _CSV_FORMATS or (fmt == "auto" and name.endswith((".csv", ".csv.gz", ".tsv")))
+
+
+def _read_raw_csv(path: Path) -> pd.DataFrame:
+    """Every cell as text, header names exactly as in the file (also empty or repeated ones)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    if path.name.lower().endswith(".gz"):
+        import gzip
+
+        data = gzip.decompress(data)
+    text = data.decode("utf-8-sig", errors="replace")
+    if not text.strip():
+        return pd.DataFrame()
+    header = next(csv.reader(io.StringIO(text)))
+    opts: dict[str, Any] = {"dtype": str, "keep_default_na": False, "na_filter": False, "header": None,
+                            "skiprows": 1, "names": range(len(header))}
+    try:
+        raw = pd.read_csv(io.StringIO(text), **opts)
+    except pd.errors.ParserError:  # rows with extra fields: keep the row, cut the extras
+        raw = pd.read_csv(io.StringIO(text), engine="python", on_bad_lines=lambda row: row[: len(header)], **opts)
+    raw.columns = header
+    return raw.fillna("")
+
+
+def _write_marked_copy(raw: pd.DataFrame, path: Path, folder: Path) -> Path:
+    name = path.name[:-3] if path.name.lower().endswith(".gz") else path.name
+    target = folder / name
+    marked = raw.copy()
+    marked.columns = range(raw.shape[1])
+    marked[raw.shape[1]] = np.arange(len(raw)).astype(str)
+    with open(target, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow([*raw.columns, _MARKER])
+        marked.to_csv(f, header=False, index=False)
+    return target
+
+
+def _read(source: Path, args: argparse.Namespace) -> tuple[pd.DataFrame, int]:
+    from taskmining.io.read import QuarantineWarning, read_events
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", QuarantineWarning)
+        events, quarantine = read_events(source, args.format, tz=args.tz, return_quarantine=True,
+                                         progress=not args.quiet)
+    return events, len(quarantine)
+
+
+def _segment(events: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame:
+    from taskmining.segment.apply import segment
+
+    return segment(events, args.method, level=args.level, **parse_params(args.param))
+
+
+def _added(n: int) -> dict[str, pd.Series]:
+    return {
+        ROW: pd.Series(np.arange(n, dtype=np.int64)),
+        STEP_ID: pd.Series(pd.array([pd.NA] * n, dtype="Int64")),
+        STEP: pd.Series(np.full(n, np.nan), dtype=STRING_DTYPE),
+        CASE_ID: pd.Series(np.full(n, np.nan), dtype=STRING_DTYPE),
+        TASK: pd.Series(np.full(n, np.nan), dtype=STRING_DTYPE),
+    }
+
+
+def _rename_collisions(frame: pd.DataFrame) -> pd.DataFrame:
+    renames = {c: f"{c}_input" for c in frame.columns if c in ADDED}
+    return frame.rename(columns=renames) if renames else frame
+
+
+def _segment_csv(path: Path, args: argparse.Namespace) -> tuple[pd.DataFrame, int]:
+    raw = _read_raw_csv(path)
+    added = _added(len(raw))
+    if len(raw) == 0:
+        return pd.concat([_rename_collisions(raw), pd.DataFrame(added)], axis=1), 0
+    with tempfile.TemporaryDirectory(prefix="taskmining-segment-") as tmp:
+        copy = _write_marked_copy(raw, path, Path(tmp))
+        events, n_quarantined = _read(copy, args)
+    attrs = events["attrs"].astype(object).fillna("")
+    rows = attrs.str.extract(_MARKER_RE, expand=False)
+    if rows.isna().any():
+        raise IngestError(f"the {args.format!r} reader dropped the row marker column, so events cannot be "
+                          "aligned with input rows", path=path)
+    rows = rows.astype(np.int64).to_numpy()
+    cleaned = attrs.str.replace(r',?"' + _MARKER + r'"\s*:\s*"?\d+"?', "", regex=True).str.replace(
+        "{,", "{", regex=False)
+    events = events.assign(attrs=pd.Series(cleaned.to_numpy(), index=events.index, dtype=STRING_DTYPE)
+                           .where(cleaned.to_numpy() != "{}"))
+    result = _segment(events, args)
+    for col in (STEP_ID, STEP, CASE_ID, TASK):
+        values = added[col].array.copy()
+        values[rows] = result[col].to_numpy()
+        added[col] = pd.Series(values)
+    return pd.concat([_rename_collisions(raw), pd.DataFrame(added)], axis=1), n_quarantined
+
+
+def _segment_events(path: Path, args: argparse.Namespace) -> tuple[pd.DataFrame, int]:
+    events, n_quarantined = _read(path, args)
+    result = _segment(events, args)
+    ordered = result.sort_values(EVENT_ID, kind="stable").reset_index(drop=True)
+    columns = [c for c in events.columns if c not in ADDED]
+    out = _rename_collisions(ordered[columns + [c for c in events.columns if c in ADDED]])
+    added = _added(len(ordered))
+    for col in (STEP_ID, STEP, CASE_ID, TASK):
+        added[col] = ordered[col]
+    return pd.concat([out, pd.DataFrame(added)], axis=1), n_quarantined
+
+
+def segment_file(args: argparse.Namespace) -> tuple[pd.DataFrame, int]:
+    """The output frame for the parsed arguments, and the number of quarantined records."""
+    source = Path(args.input)
+    if not source.exists():
+        raise IngestError("no such file or folder", path=source)
+    if _is_csv(source, args.format):
+        return _segment_csv(source, args)
+    return _segment_events(source, args)
+
+
+def _write(frame: pd.DataFrame, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.name.lower().endswith(".parquet"):
+        frame.to_parquet(out, index=False)
+    else:
+        frame.to_csv(out, index=False)
+
+
+def _run(args: argparse.Namespace) -> int:
+    out = Path(args.output)
+    if not out.name.lower().endswith(_OUT_SUFFIXES):
+        raise ParameterError(f"-o {args.output}: the output must end in .csv or .parquet")
+    frame, n_quarantined = segment_file(args)
+    _write(frame, out)
+    if not args.quiet:
+        cases = frame[CASE_ID].nunique()
+        note = f" ({n_quarantined} quarantined record(s) have no step)" if n_quarantined else ""
+        print(f"wrote {len(frame)} rows, {frame[STEP_ID].nunique()} steps, {cases} cases "
+              f"(method {args.method}) to {out}{note}", file=sys.stderr)
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``segment`` subcommand."""
+    p = subparsers.add_parser(
+        "segment", help="cut a UI log into steps and task instances",
+        description="Segment a UI log: one output row per input row with row, step_id, step, case_id, task.")
+    p.add_argument("input", metavar="INPUT", help="a UI log file (or a native recording folder)")
+    p.add_argument("--format", default="auto", help="input format (default: detect from content)")
+    p.add_argument("--tz", default=None, help="zone of naive timestamps, e.g. Europe/Berlin")
+    p.add_argument("--method", default="auto", help="segmenter name (see list_segmenters); default auto")
+    p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                   help="segmenter parameter, repeatable; values parsed as JSON when possible")
+    p.add_argument("--level", default="element", choices=["element", "role", "app"], help="step label level")
+    p.add_argument("-o", "--output", required=True, metavar="OUTPUT", help="OUTPUT.csv or OUTPUT.parquet")
+    p.add_argument("--quiet", action="store_true", help="no progress bars or notices")
+    p.set_defaults(func=_run)
