@@ -9,11 +9,11 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from syspart import require
+from test_mining_data import make_tasks, to_pm4py_frame
 
 import taskmining as tm
-from syspart import require
 from taskmining.mining.graphs import performance_dfg
-from test_mining_data import make_tasks, to_pm4py_frame
 
 pytestmark = pytest.mark.pm4py
 

@@ -44,7 +44,8 @@ import pyarrow.compute as pc
 from taskmining.errors import MiningError, ParameterError
 from taskmining.schema import CASE_ID, STEP, STEP_ID, TIMESTAMP
 
-__all__ = ["COLUMN_DEFAULTS", "column_names", "Sequences", "encode", "check_tasks", "factorize", "times_ns", "group_stats",
+__all__ = ["COLUMN_DEFAULTS", "column_names", "Sequences", "encode", "check_tasks", "factorize", "times_ns",
+           "group_stats",
            "require_columns", "NS"]
 
 NS = 1_000_000_000
@@ -112,7 +113,7 @@ def factorize(values: pd.Series, *, arrow_labels: bool = False) -> tuple[np.ndar
     if isinstance(dtype, pd.CategoricalDtype):
         return values.cat.codes.to_numpy(), np.asarray(values.cat.categories, dtype=object)
     arr = getattr(values.array, "_pa_array", None)
-    if arr is None and (pd.api.types.is_string_dtype(dtype) or dtype == object):
+    if arr is None and (pd.api.types.is_string_dtype(dtype) or pd.api.types.is_object_dtype(dtype)):
         try:
             arr = pa.array(values.to_numpy(dtype=object), from_pandas=True)
         except (pa.ArrowInvalid, pa.ArrowTypeError):

@@ -101,7 +101,8 @@ def _pairs_by_hash(tasks: pd.DataFrame, session_col: str) -> tuple[np.ndarray, n
     if not len(pos) or not is_paste.any():
         return np.empty(0, np.int64), np.empty(0, np.int64)
     scol = session_col if session_col in tasks.columns else USER
-    sess = factorize(tasks[scol].iloc[pos])[0].astype(np.int64) if scol in tasks.columns else np.zeros(len(pos), np.int64)
+    sess = (factorize(tasks[scol].iloc[pos])[0].astype(np.int64) if scol in tasks.columns
+            else np.zeros(len(pos), np.int64))
     val = factorize(value.iloc[pos])[0].astype(np.int64)
     ts = times_ns(tasks[TIMESTAMP].iloc[pos])
     order = np.lexsort((np.arange(len(pos)), ts, val, sess))
