@@ -285,6 +285,16 @@ def check_tz(tz: str | None) -> None:
         raise ParameterError(f"tz={tz!r} is not a known time zone (use an IANA name like 'Europe/Berlin')") from None
 
 
+_LOW, _HIGH = pd.Timestamp.min + pd.Timedelta(days=2), pd.Timestamp.max - pd.Timedelta(days=2)
+
+
+def _in_range(t: pd.Series) -> pd.Series:
+    """Times outside what nanoseconds can hold (years 1677 to 2262) become NaT."""
+    tz = getattr(t.dt, "tz", None)
+    low, high = (_LOW.tz_localize(tz), _HIGH.tz_localize(tz)) if tz is not None else (_LOW, _HIGH)
+    return t.where(t.isna() | ((t >= low) & (t <= high)))
+
+
 def parse_times(text: pd.Series, *, tz: str | None, path: str, column: str) -> tuple[pd.Series, pd.Series]:
     """Parse ISO 8601 times to UTC; return the times and a reason for every bad one.
 
@@ -310,7 +320,7 @@ def parse_times(text: pd.Series, *, tz: str | None, path: str, column: str) -> t
         parsed = pd.to_datetime(s, utc=True, format="ISO8601", errors="coerce")
     except (ValueError, TypeError, OverflowError):
         parsed = pd.to_datetime(s, utc=True, format="mixed", errors="coerce")
-    parsed = parsed.astype(TIMESTAMP_DTYPE)
+    parsed = _in_range(parsed).astype(TIMESTAMP_DTYPE)
     aware = s.str.contains(_OFFSET, na=False).to_numpy()
     naive = present & ~aware & parsed.notna().to_numpy()
     if naive.any():
@@ -323,6 +333,7 @@ def parse_times(text: pd.Series, *, tz: str | None, path: str, column: str) -> t
             local = pd.to_datetime(s[naive], format="ISO8601", errors="coerce")
             if getattr(local.dt, "tz", None) is not None:
                 local = local.dt.tz_localize(None)
+            local = _in_range(local)
             parsed = parsed.copy()
             parsed[naive] = local.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
     reason = np.full(len(s), None, dtype=object)
