@@ -44,6 +44,9 @@ class Encoded:
     codes: np.ndarray
     values: list[str]
 
+    def __post_init__(self) -> None:
+        self.codes = np.asarray(self.codes).astype(np.int32, copy=False)
+
     def decode(self) -> list[str | None]:
         """The plain values (slow: for small frames and doctests)."""
         return [None if c < 0 else self.values[c] for c in self.codes.tolist()]
@@ -116,10 +119,11 @@ def expand(plan: Plan, *, noise: float, keep_text: bool, salt: str | bytes, seed
     counts[is_type] = np.maximum(lengths[so_content[is_type]], 1)
     # slot occurrences -> events
     so, rep = _repeat_index(counts)
-    state = {"so": so, "rep": rep, "special": np.zeros(len(so), dtype=np.int8)}
+    state = {"so": so.astype(np.int32), "rep": rep.astype(np.int32), "special": np.zeros(len(so), dtype=np.int8)}
+    del so, rep
     # typos: a wrong character and a backspace before some typed characters
-    typed = is_type[so]
-    state, _ = _insert_before(state, typed & (rng.random(len(so)) < noise * 0.4), [TYPO, BACKSPACE])
+    typed = is_type[state["so"]]
+    state, _ = _insert_before(state, typed & (rng.random(len(typed)) < noise * 0.4), [TYPO, BACKSPACE])
     # noise: a stray click or scroll in the current application before some slot starts
     so, sp = state["so"], state["special"]
     kind = so_kind[so]

@@ -91,7 +91,7 @@ def simulate_columns(n_users: int = 5, n_days: int = 1, routines: None | int | s
 
 
 def _strings(enc: Encoded) -> pd.Series:
-    codes = pa.array(enc.codes.astype(np.int32), mask=enc.codes < 0)
+    codes = pa.array(enc.codes, mask=enc.codes < 0)
     arr = pa.DictionaryArray.from_arrays(codes, pa.array(enc.values, type=pa.string())).cast(pa.string())
     return pd.Series(pd.array(arr, dtype=STRING_DTYPE))
 
@@ -104,6 +104,9 @@ def _categories(enc: Encoded) -> pd.Series:
 def to_frame(cols: dict[str, Any]) -> pd.DataFrame:
     """Build the validated events frame (plus ground truth) from encoded columns.
 
+    The encoded columns are removed from ``cols`` as they are converted, so
+    the peak memory stays close to the frame's own size.
+
     Examples
     --------
     >>> cols, _ = simulate_columns(n_users=1, hours=0.2)
@@ -112,14 +115,14 @@ def to_frame(cols: dict[str, Any]) -> pd.DataFrame:
     """
     n = cols["n"]
     data: dict[str, pd.Series] = {"event_id": pd.Series(np.arange(n, dtype=np.int64))}
-    data["timestamp"] = pd.Series(cols["timestamp_ns"].view("datetime64[ns]")).dt.tz_localize("UTC")
+    data["timestamp"] = pd.Series(cols.pop("timestamp_ns").view("datetime64[ns]")).dt.tz_localize("UTC")
     for col in (*COLUMNS[2:], *TRUTH_COLUMNS):
         if col == "duration":
-            data[col] = pd.Series(cols["duration"])
+            data[col] = pd.Series(cols.pop("duration"))
         elif col in _CATEGORY:
-            data[col] = _categories(cols[col])
+            data[col] = _categories(cols.pop(col))
         else:
-            data[col] = _strings(cols[col])
+            data[col] = _strings(cols.pop(col))
     return validate_events(pd.DataFrame(data))
 
 

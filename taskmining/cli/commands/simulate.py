@@ -64,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
                                   interleave=args.interleave, interruptions=args.interruptions,
                                   keep_text=args.keep_text, hours=args.hours, progress=not args.quiet)
     target = _target(args.output, args.format)
+    n_events, n_cases = cols["n"], len(cols["true_case"].values)
     if args.format == "native":
         from taskmining.datasets._native import write_recording
 
@@ -78,7 +79,6 @@ def run(args: argparse.Namespace) -> int:
             from taskmining.io.write import write_events
 
             write_events(to_frame(cols), target, format="parquet")
-    n_cases = len(cols["true_case"].values)
-    print(f"wrote {cols['n']} events ({args.users} users x {args.days} days, {n_cases} task instances) "
+    print(f"wrote {n_events} events ({args.users} users x {args.days} days, {n_cases} task instances) "
           f"to {target}", file=sys.stdout)
     return 0
