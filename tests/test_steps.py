@@ -218,3 +218,21 @@ def test_vectorised_scale_smoke() -> None:
     src = table.set_index("step_id").loc[pasted["transfer_from"].astype(int)]
     assert (src["value_hash"].to_numpy() == pasted["value_hash"].to_numpy()).all()
     assert (src["start"].to_numpy() <= pasted["start"].to_numpy()).all()
+
+
+def test_edit_commit_after_typing_or_paste_joins_the_step() -> None:
+    ev = frame([key(0), key(0.2), {"t": 3, "action": "edit", "element_name": "Amount", "element_role": "edit",
+                                    "app": "chrome"},
+                {"t": 5, "action": "paste", "element_name": "Vendor", "element_role": "edit", "app": "chrome"},
+                {"t": 5.1, "action": "edit", "element_name": "Vendor", "element_role": "edit", "app": "chrome"},
+                {"t": 9, "action": "edit", "element_name": "Vendor", "element_role": "edit", "app": "chrome"}])
+    out = build_steps(ev)
+    assert out["step_id"].tolist() == [0, 0, 0, 1, 1, 2]
+    assert out["step"].tolist()[-3:] == ["Paste into 'Vendor' in Chrome"] * 2 + ["Edit 'Vendor' in Chrome"]
+
+
+def test_identifiers_in_names_are_masked_short_numbers_kept() -> None:
+    ev = frame([{"t": i, "action": "open", "element_name": n, "app": "acrobat"}
+                for i, n in enumerate(["INV-2026-004211.pdf", "INV-2026-000007.pdf", "Line 2 amount", "Button1"])])
+    assert build_steps(ev)["step"].tolist() == ["Open 'INV-#-#.pdf' in Acrobat"] * 2 + [
+        "Open 'Line 2 amount' in Acrobat", "Open 'Button1' in Acrobat"]

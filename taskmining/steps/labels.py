@@ -12,7 +12,10 @@ Missing element names fall back to the role, then to the application, then
 to the verb alone, so a label is never missing. Spreadsheet cells (role
 ``cell`` or an ``element_id`` such as ``Sheet1!B7``) are named by their
 column (``column B``), not by the row, so labels repeat across instances.
-Navigation without an element name uses the host of the URL.
+Navigation without an element name uses the host of the URL. Names holding
+an identifier (a run of three or more digits: invoice numbers, dates, ids)
+have every digit run replaced by ``#`` (``Open 'INV-#-#.pdf' in Acrobat``),
+while short numbers that tell elements apart (``Button1``, ``Line 2``) stay.
 
 Labels are built once per distinct (verb, element, role, app) combination,
 so the cost does not grow with the number of events.
@@ -54,6 +57,8 @@ VERB_TEXT: dict[str, tuple[str, str]] = {
 }
 
 _CELL = re.compile(r"^(?:(?P<sheet>.+)!)?\$?(?P<col>[A-Za-z]{1,3})\$?(?P<row>\d+)(?::\$?[A-Za-z]{1,3}\$?\d+)?$")
+_LONG_DIGITS = re.compile(r"\d{3,}")
+_DIGITS = re.compile(r"\d+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _MAX_NAME = 40
 _NO_ROLE = {"", "unknown", "nan", "none"}
@@ -80,6 +85,8 @@ def _text(value: object) -> str | None:
 
 
 def _short(text: str) -> str:
+    if _LONG_DIGITS.search(text):  # identifiers (invoice numbers, dates, ids): mask every digit run
+        text = _DIGITS.sub("#", text)
     return text if len(text) <= _MAX_NAME else text[: _MAX_NAME - 1] + "…"
 
 
@@ -88,13 +95,14 @@ def _cell_name(name: str | None, element_id: str | None, role: str | None) -> st
 
     A name that is not a cell reference (a column header) wins over the id.
     """
-    ref = name if name is not None else element_id
-    m = _CELL.match(ref) if ref is not None else None
-    if m is None or not (role == "cell" or m.group("sheet")):
+    em = _CELL.match(element_id) if element_id is not None else None
+    nm = _CELL.match(name) if name is not None else None
+    if name is not None and nm is None:
+        return None  # a real name (a column header) wins
+    m = nm or em
+    if m is None or not (role == "cell" or m.group("sheet") or (em is not None and em.group("sheet"))):
         return None
-    sheet = m.group("sheet")
-    if sheet is None and element_id is not None and (em := _CELL.match(element_id)):
-        sheet = em.group("sheet")
+    sheet = m.group("sheet") or (em.group("sheet") if em is not None else None)
     col = m.group("col").upper()
     return f"{sheet.strip(chr(39))} column {col}" if sheet else f"column {col}"
 

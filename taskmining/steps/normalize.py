@@ -9,7 +9,9 @@ by (``session``, ``timestamp``, ``event_id``):
 * clicks on the same element within :data:`DOUBLE_CLICK` collapse into one
   ``double_click`` step;
 * echoes continue the step they echo: a ``focus`` that repeats the preceding
-  click or focus on the same element, and exact duplicate events;
+  click or focus on the same element, an ``edit``/``type`` record that
+  commits the text just typed or pasted into the same element, and exact
+  duplicate events;
 * shortcut keys are verbs (``ctrl+c`` is ``copy``, ``ctrl+s`` is ``save`` ...);
   a shortcut and the clipboard record it causes are one step;
 * every other event is a step of its own (one row, one step: Action Logger
@@ -64,6 +66,7 @@ ECHO_WINDOW = pd.Timedelta("2s")
 
 _CLIPBOARD = np.array([_V["copy"], _V["cut"], _V["paste"]])
 _CLICKS = np.array([_V["click"], _V["double_click"]])
+_COMMITS = np.array([_V["edit"], _V["type"]])
 _KEY_TEXT, _KEY_OTHER, _KEY_SHORTCUT = 1, 2, 3
 
 
@@ -188,7 +191,10 @@ def step_starts(info: pd.DataFrame, *, idle_gap: pd.Timedelta) -> np.ndarray:
     focus_echo &= same_el & (gap <= ECHO_WINDOW.value)
     clip = np.isin(verb[1:], _CLIPBOARD) & (verb[1:] == verb[:-1]) & (gap <= ECHO_WINDOW.value)
     clip &= (key[1:] == _KEY_SHORTCUT) ^ (key[:-1] == _KEY_SHORTCUT)
-    start[1:] = ~(same & (dup[1:] | typing | clicks | focus_echo | clip))
+    # the edit record that commits typed or pasted text into a field
+    typed = ((key[:-1] > 0) & (key[:-1] != _KEY_SHORTCUT)) | (verb[:-1] == _V["paste"])
+    commit = np.isin(cur_a, _COMMITS) & typed & same_el & (gap <= idle_gap.value)
+    start[1:] = ~(same & (dup[1:] | typing | clicks | focus_echo | clip | commit))
     return start
 
 
