@@ -1,0 +1,110 @@
+"""``taskmining export``: any input to XES, OCEL 2.0, or a pm4py-format CSV/Parquet.
+
+::
+
+    taskmining export INPUT --to xes|ocel-json|ocel-sqlite|pm4py-csv|parquet -o PATH
+                      [--format F] [--tz TZ] [--method M] [--param key=value ...]
+                      [--level step|event] [--case-col C] [--activity-col A] [--unassigned drop|raise]
+
+Inputs without a ``case_id`` column are segmented first with
+``taskmining.segment(events, method=M)``; ``--case-col true_case
+--activity-col true_step`` exports a simulator's ground truth instead.
+``pm4py-csv`` and ``parquet`` write the frame of :func:`taskmining.to_pm4py`
+(pm4py column names, one row per step or event).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from taskmining.cli.commands.info import add_read_arguments, read_inputs
+from taskmining.errors import ExportError, ParameterError
+
+__all__ = ["register", "TARGETS", "tasks_from_events"]
+
+TARGETS = ("xes", "ocel-json", "ocel-sqlite", "pm4py-csv", "parquet")
+
+
+def tasks_from_events(events: pd.DataFrame, *, case_col: str, method: str,
+                      params: dict[str, object] | None = None) -> pd.DataFrame:
+    """``events`` when it has ``case_col``, else ``taskmining.segment(events, method)``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ev = pd.DataFrame({"case_id": ["c1"], "step": ["a"]})
+    >>> tasks_from_events(ev, case_col="case_id", method="auto") is ev
+    True
+    """
+    if case_col in events.columns:
+        return events
+    if case_col != "case_id":
+        raise ParameterError(f"--case-col {case_col}: the input has no such column "
+                             f"(columns: {list(events.columns)[:20]})")
+    try:
+        from taskmining.segment import segment
+    except ImportError as exc:  # pragma: no cover - depends on the installed version
+        raise ExportError(f"the input has no case_id column and segmentation is unavailable ({exc}); "
+                          "segment it first (taskmining segment) or pass --case-col") from None
+    return segment(events, method, **(params or {}))
+
+
+def _run(args: argparse.Namespace) -> int:
+    from taskmining.cli.commands.segment import parse_params
+    from taskmining.export import UnassignedRowsWarning, to_pm4py, write_ocel, write_xes
+
+    out = Path(args.output)
+    params = parse_params(args.param)
+    events, _ = read_inputs(args)
+    tasks = tasks_from_events(events, case_col=args.case_col, method=args.method, params=params)
+    common = {"level": args.level, "case_col": args.case_col, "activity_col": args.activity_col,
+              "unassigned": args.unassigned, "tz": args.tz}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UnassignedRowsWarning)
+        if args.to == "xes":
+            write_xes(tasks, out, progress=not args.quiet, **common)  # type: ignore[arg-type]
+        elif args.to in ("ocel-json", "ocel-sqlite"):
+            write_ocel(tasks, out, format=args.to.split("-")[1], **common)  # type: ignore[arg-type]
+        else:
+            log = to_pm4py(tasks, **common)  # type: ignore[arg-type]
+            try:
+                if args.to == "parquet":
+                    log.to_parquet(out, index=False)
+                else:
+                    log.to_csv(out, index=False, date_format="%Y-%m-%dT%H:%M:%S.%f%z")
+            except OSError as exc:
+                raise ExportError(f"{out}: cannot write: {exc.strerror or exc}") from None
+    for w in caught:
+        if issubclass(w.category, UnassignedRowsWarning):
+            print(f"note: {w.message}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if not args.quiet:
+        n_cases = tasks[args.case_col].nunique()
+        print(f"wrote {n_cases} cases from {len(tasks)} events as {args.to} to {out}", file=sys.stderr)
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``export`` subcommand."""
+    p = subparsers.add_parser(
+        "export", help="export task instances as XES, OCEL 2.0 or a pm4py CSV/Parquet",
+        description="Read any input, segment it when it has no case_id, and write an event log "
+                    "that pm4py and other process-mining tools read.")
+    add_read_arguments(p)
+    p.add_argument("--to", required=True, choices=TARGETS, help="output format")
+    p.add_argument("-o", "--output", required=True, metavar="PATH",
+                   help="output file (.xes or .xes.gz, .json, .sqlite, .csv, .parquet)")
+    p.add_argument("--method", default="auto", help="segmentation method when the input has no case_id")
+    p.add_argument("--param", action="append", metavar="KEY=VALUE", help="segmenter parameter (repeatable)")
+    p.add_argument("--level", default="step", choices=("step", "event"), help="one row per step or per event")
+    p.add_argument("--case-col", default="case_id", help="case column (e.g. true_case for ground truth)")
+    p.add_argument("--activity-col", default="step", help="activity column (e.g. true_step)")
+    p.add_argument("--unassigned", default="drop", choices=("drop", "raise"),
+                   help="events outside any case: leave out with a note (default) or fail")
+    p.set_defaults(func=_run)
