@@ -1,0 +1,89 @@
+"""compare(): two groups side by side, aligned to the reference group's dominant variant."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import taskmining as tm
+from taskmining.errors import ParameterError, PrivacyError
+from taskmining.mining.compare import align
+from taskmining.mining.results import Comparison
+from test_mining_data import make_tasks
+
+
+@pytest.fixture(scope="module")
+def tasks() -> pd.DataFrame:
+    return make_tasks(400, seed=31, slow_team="team-b")
+
+
+@pytest.mark.parametrize(("seq", "ref", "inserted", "skipped"), [
+    ("abc", "abc", "", ""),
+    ("axbc", "abc", "x", ""),
+    ("ac", "abc", "", "b"),
+    ("aqc", "abc", "q", "b"),
+    ("abbc", "abc", "b", ""),
+    ("", "ab", "", "ab"),
+    ("xy", "", "xy", ""),
+])
+def test_align(seq, ref, inserted, skipped):
+    ins, skp = align(list(seq), list(ref))
+    assert "".join(ins) == inserted and "".join(skp) == skipped
+
+
+def test_slow_team_loses_time_everywhere(tasks):
+    cmp = tm.compare(tasks, by="team", groups=("team-a", "team-b"))
+    assert isinstance(cmp, Comparison)
+    summary = cmp.summary.set_index("group")
+    assert summary.loc["team-b", "duration_mean"] > 2 * summary.loc["team-a", "duration_mean"]
+    assert summary["cases"].sum() == tasks["case_id"].nunique()
+    lost = cmp.where_time_is_lost()
+    assert len(lost) >= 5 and (lost["extra_time_per_case"] > 0).all()
+    assert lost["extra_time_per_case"].is_monotonic_decreasing
+    # time per case of a step = occurrences per case x mean time per step
+    row = cmp.steps.iloc[0]
+    assert row["time_per_case_team-b"] == pytest.approx(row["per_case_team-b"] * row["mean_time_team-b"])
+    text = repr(cmp)
+    assert "team-b" in text and "where time is lost" in text
+    assert "<h4>" in cmp._repr_html_()
+
+
+def test_detours_against_the_reference_variant(tasks):
+    cmp = tm.compare(tasks, by="team", groups=("team-a", "team-b"))
+    ref = cmp.reference_variant
+    v = tm.variants(tasks[tasks["team"] == "team-a"])
+    assert ref == v.loc[0, "steps"]
+    # the generator's detour is a 'search' step: inserted, never skipped
+    det = cmp.detours.set_index("step")
+    assert det.loc["search", "inserted_per_case_team-a"] > 0
+    assert det.loc["search", "skipped_per_case_team-a"] == 0
+    # cases following the reference path have no inserted/skipped steps
+    s = cmp.summary.set_index("group")
+    share_ref = (cmp.variants.loc[cmp.variants["is_reference"], "share_team-a"]).iloc[0]
+    assert s.loc["team-a", "follows_reference"] == pytest.approx(share_ref)
+    assert cmp.variants["count_team-a"].sum() + cmp.variants["count_team-b"].sum() == tasks["case_id"].nunique()
+
+
+def test_reference_against_the_rest(tasks):
+    t = tasks.assign(cohort=tasks["user"].map(lambda u: "new" if u in {"u00", "u01", "u02", "u03", "u04"}
+                                               else ("mid" if u in {"u05", "u06"} else "old")))
+    cmp = tm.compare(t, by="cohort", reference="new", min_group_size=5)
+    assert cmp.groups == ("new", "(others)")
+    with pytest.raises(ParameterError, match="3 values"):
+        tm.compare(t, by="cohort")
+
+
+def test_small_groups_are_refused(tasks):
+    t = tasks.assign(cohort=(tasks["user"] == "u00").map({True: "new", False: "old"}))
+    with pytest.raises(PrivacyError, match="cohort='new' has fewer than 5 distinct users"):
+        tm.compare(t, by="cohort", groups=("old", "new"))
+    assert tm.compare(t, by="cohort", groups=("old", "new"), min_group_size=1).summary["cases"].min() > 0
+
+
+def test_bad_parameters(tasks):
+    with pytest.raises(ParameterError, match="not a column"):
+        tm.compare(tasks, by="department")
+    with pytest.raises(ParameterError, match="has no cases"):
+        tm.compare(tasks, by="team", groups=("team-a", "team-z"))
+    with pytest.raises(ParameterError, match="not both"):
+        tm.compare(tasks, by="team", groups=("team-a", "team-b"), reference="team-a")
