@@ -15,6 +15,7 @@ object-centric form (OCEL 2.0) with both.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
@@ -25,7 +26,9 @@ import numpy as np
 import pandas as pd
 
 from taskmining.errors import ExportError, ParameterError
-from taskmining.export._check import as_str, check_choice, require_columns, require_rows, utc_times
+from taskmining.export._check import (
+    UnassignedRowsWarning, as_str, check_choice, require_columns, require_rows, utc_times,
+)
 from taskmining.export.keys import HASHED, Extractor, extract_keys
 from taskmining.export.pm4py_frame import ACTIVITY, CASE, RESOURCE, START, TIME, to_pm4py
 
@@ -234,6 +237,7 @@ def link_to_process(
     granularity: Literal["step", "task"] = "step",
     case_col: str = "case_id",
     activity_col: str = "step",
+    task_col: str = "task",
     tz: str | None = None,
 ) -> LinkResult:
     """Join desktop task instances to the cases of a system event log by business keys.
@@ -262,8 +266,9 @@ def link_to_process(
     granularity : {"step", "task"}, default "step"
         Desktop work in the combined log as steps, or one event per task
         instance (``concept:name`` = task type, start and end of the instance).
-    case_col, activity_col : str
-        Case and activity columns of ``tasks``.
+    case_col, activity_col, task_col : str
+        Case, activity and task-type columns of ``tasks`` (e.g. ``true_case``,
+        ``true_step``, ``true_task`` for simulated ground truth).
     tz : str, optional
         Zone of naive timestamps (desktop and process).
 
@@ -310,7 +315,11 @@ def link_to_process(
     evidence = _evidence(tasks, keys, process_keys, columns, case_col, salt)
     chosen = _choose(evidence, list(keys))
 
-    desktop = to_pm4py(tasks, case_col=case_col, activity_col=activity_col, tz=tz)
+    with warnings.catch_warnings(record=True) as caught:  # re-issued at the caller's line
+        warnings.simplefilter("always", UnassignedRowsWarning)
+        desktop = to_pm4py(tasks, case_col=case_col, activity_col=activity_col, task_col=task_col, tz=tz)
+    for w in caught:
+        warnings.warn(str(w.message).replace("to_pm4py:", "link_to_process:", 1), w.category, stacklevel=2)
     spans = desktop.groupby(CASE, sort=True).agg(start=(START, "min"), end=(TIME, "max"))
     if "case:task" in desktop.columns:
         spans["task"] = desktop.groupby(CASE, sort=True)["case:task"].first()
