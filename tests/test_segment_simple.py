@@ -130,3 +130,20 @@ def test_supervised_bad_parameters_and_single_class() -> None:
         SupervisedBoundarySegmenter(classifier=object()).fit(train, y)
     one_case = SupervisedBoundarySegmenter().fit(train.iloc[:1], y.iloc[:1])
     assert one_case.predict(train)["case_id"].notna().all()
+
+
+def test_supervised_on_simulated_recordings() -> None:
+    import taskmining as tm
+    from taskmining.segment.apply import method_input
+    from taskmining.steps import build_steps, steps_table
+
+    def recording(seed: int) -> tuple[pd.DataFrame, pd.Series]:
+        table = steps_table(build_steps(tm.simulate(n_users=1, n_days=1, seed=seed)))
+        return method_input(table), table["true_case"]
+
+    train, y_train = recording(1)
+    test, y_test = recording(2)
+    assert "true_case" not in test.columns
+    pred = SupervisedBoundarySegmenter(random_state=0).fit(train, y_train).predict(test)["case_id"]
+    f1 = boundary_f1(y_test.to_numpy(dtype=object), pred.to_numpy(dtype=object), test["session"])
+    assert f1 >= 0.95, f"boundary F1 {f1:.3f} on a held-out simulated recording"
