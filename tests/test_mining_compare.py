@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from test_mining_data import make_tasks
 
 import taskmining as tm
 from taskmining.errors import ParameterError, PrivacyError
 from taskmining.mining.compare import align
 from taskmining.mining.results import Comparison
-from test_mining_data import make_tasks
 
 
 @pytest.fixture(scope="module")

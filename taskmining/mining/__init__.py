@@ -18,7 +18,13 @@ from taskmining.mining.candidates import automation_candidates
 from taskmining.mining.compare import compare
 from taskmining.mining.fragmentation import fragmentation
 from taskmining.mining.graphs import (
-    END, START, filter_graph, graph_to_dot, graph_to_json, performance_dfg, to_pm4py_dfg,
+    END,
+    START,
+    filter_graph,
+    graph_to_dot,
+    graph_to_json,
+    performance_dfg,
+    to_pm4py_dfg,
     transition_graph,
 )
 from taskmining.mining.metrics import case_table, task_metrics, transfers

@@ -1,0 +1,76 @@
+"""`taskmining mine INPUT -o DIR`: the files it writes and its errors."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+import taskmining as tm
+from taskmining.cli import main
+from taskmining.cli.commands.mine import OUTPUTS
+from test_mining_data import make_tasks
+
+
+@pytest.fixture(scope="module")
+def tasks_csv(tmp_path_factory) -> tuple[pd.DataFrame, str]:
+    tasks = make_tasks(200, seed=41)
+    path = tmp_path_factory.mktemp("mine") / "tasks.csv"
+    tasks.to_csv(path, index=False)
+    return tasks, str(path)
+
+
+def test_mine_writes_every_output(tasks_csv, tmp_path, capsys):
+    tasks, path = tasks_csv
+    assert main(["mine", path, "-o", str(tmp_path / "out")]) == 0
+    out = tmp_path / "out"
+    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUTS)
+    assert "200 cases" in capsys.readouterr().out
+    v = pd.read_csv(out / "variants.csv")
+    expected = tm.variants(tasks)
+    assert dict(zip(v["variant"], v["count"])) == dict(zip(expected["variant"], expected["count"]))
+    assert json.loads(v.loc[0, "steps"]) == list(expected.loc[0, "steps"])
+    g = nx.read_graphml(out / "graph.graphml")
+    assert set(g.edges) == set(tm.transition_graph(tasks).edges)
+    data = json.loads((out / "graph.json").read_text())
+    assert len(data["edges"]) == g.number_of_edges()
+    assert (out / "graph.dot").read_text().startswith("digraph")
+    metrics = pd.read_csv(out / "metrics.csv")
+    assert set(metrics["task"]) == {"invoice", "address", "report"}
+    assert pd.read_csv(out / "candidates.csv")["rank"].tolist() == [1, 2, 3]
+    assert pd.read_csv(out / "fragmentation.csv")["team"].tolist() == ["team-a", "team-b"]
+
+
+def test_app_level_and_group_size(tasks_csv, tmp_path, capsys):
+    _, path = tasks_csv
+    assert main(["mine", path, "-o", str(tmp_path), "--level", "app", "--min-group-size", "13", "--quiet"]) == 0
+    g = nx.read_graphml(tmp_path / "graph.graphml")
+    assert {"outlook", "sap", "excel", "word"} <= set(g.nodes)
+    err = capsys.readouterr().err
+    assert "fewer than 13 distinct users" in err
+    assert pd.read_csv(tmp_path / "metrics.csv").empty
+
+
+def test_events_without_cases_are_segmented(tmp_path):
+    events = tm.simulate(n_users=2, n_days=1, seed=3)
+    path = tmp_path / "events.parquet"
+    events.to_parquet(path)
+    assert main(["mine", str(path), "-o", str(tmp_path / "out"), "--method", "idle_gap",
+                 "--min-group-size", "1", "--quiet"]) == 0
+    assert pd.read_csv(tmp_path / "out" / "variants.csv")["count"].sum() > 10
+
+
+def test_errors(tasks_csv, tmp_path, capsys):
+    _, path = tasks_csv
+    with pytest.raises(SystemExit) as exc:
+        main(["mine", path, "-o", str(tmp_path), "--level", "window"])
+    assert exc.value.code == 1
+    assert main(["mine", path, "-o", str(tmp_path), "--min-group-size", "0"]) == 1
+    assert "--min-group-size" in capsys.readouterr().err
+    assert main(["mine", str(tmp_path / "missing.csv"), "-o", str(tmp_path)]) == 2
+    bad = tmp_path / "empty.csv"
+    pd.DataFrame({"case_id": [], "step": [], "timestamp": []}).to_csv(bad, index=False)
+    assert main(["mine", str(bad), "-o", str(tmp_path / "o2")]) == 2
+    assert "empty" in capsys.readouterr().err
