@@ -109,3 +109,13 @@ def test_unloadable_plugin_is_a_segmentation_error() -> None:
         assert row["description"].startswith("unavailable")
     finally:
         registry._REGISTERED.pop("broken_demo", None)
+
+
+def test_docs_template_passes_the_suite() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "docs" / "extending.md").read_text()
+    code = text.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {"__name__": "template_demo"}
+    exec(compile(code, "docs/extending.md", "exec"), namespace)  # noqa: S102 - our own documentation
+    assert check_segmenter(namespace["FixedWindowSegmenter"]) == list(CHECKS)
