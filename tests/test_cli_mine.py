@@ -7,11 +7,11 @@ import json
 import networkx as nx
 import pandas as pd
 import pytest
+from test_mining_data import make_tasks
 
 import taskmining as tm
 from taskmining.cli import main
 from taskmining.cli.commands.mine import OUTPUTS
-from test_mining_data import make_tasks
 
 
 @pytest.fixture(scope="module")

@@ -119,7 +119,11 @@ def mine_file(input_path: str | Path, out_dir: str | Path, *, format: str = "aut
     ['candidates.csv', 'fragmentation.csv', 'graph.dot']
     """
     from taskmining.mining import (
-        automation_candidates, fragmentation, task_metrics, transition_graph, variants,
+        automation_candidates,
+        fragmentation,
+        task_metrics,
+        transition_graph,
+        variants,
     )
 
     if level not in ("step", "app"):
