@@ -177,7 +177,8 @@ COMMON_EVENT_ACTIONS: dict[str, str] = {
     "closepresentation": "close", "programclose": "close",
     "gotourl": "navigate", "navigateto": "navigate", "changeurl": "navigate", "reload": "navigate",
     "urlhashchange": "navigate", "changehistory": "navigate", "followhiperlinksheet": "navigate",
-    "submit": "submit", "form_submit": "submit", "formsubmit": "submit",
+    "submit": "submit", "form_submit": "submit", "formsubmit": "submit", "savefile": "submit",
+    "saveworkbook": "submit", "savedocument": "submit", "savepresentation": "submit",
     "scroll": "scroll",
 }
 

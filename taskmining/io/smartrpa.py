@@ -48,8 +48,7 @@ EVENT_ACTIONS: dict[str, str] = {
     "doubleclickpresentation": "double_click", "doubleclickwindow": "double_click",
     "rightclickcellwithvalue": "right_click", "rightclickemptycell": "right_click",
     "rightclickpresentation": "right_click", "rightclickwindow": "right_click",
-    "changedocument": "edit", "saveworkbook": "submit", "savedocument": "submit",
-    "savepresentation": "submit", "newtab": "open", "selecttab": "focus",
+    "changedocument": "edit",
 }
 # prefixes for event types not in the table (checked in this order)
 _PREFIXES = (("doubleclick", "double_click"), ("rightclick", "right_click"), ("click", "click"),
