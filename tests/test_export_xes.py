@@ -156,3 +156,15 @@ def test_bad_input(tmp_path):
         warnings.simplefilter("ignore", UnassignedRowsWarning)
         with pytest.raises(ExportError, match="empty"):
             write_xes(make_tasks(0, unassigned=2), tmp_path / "x.xes")
+
+
+def test_pm4py_on_our_xes_agrees_with_our_mining(tmp_path):
+    pm4py = _pm4py()
+    import taskmining as tm
+
+    tasks = make_tasks(15, seed=3)
+    back = pm4py.read_xes(str(write_xes(tasks, tmp_path / "m.xes")))
+    dfg, start, end = pm4py.discover_dfg(back)
+    assert (dict(dfg), dict(start), dict(end)) == tm.to_pm4py_dfg(tasks)
+    ours = tm.variants(tasks)
+    assert {tuple(s): int(c) for s, c in zip(ours["steps"], ours["count"])} == dict(pm4py.get_variants(back))
