@@ -131,6 +131,23 @@ def test_one_bad_line_in_a_large_file_is_isolated(tmp_path: Path) -> None:
     assert len(ev) == 19_999 and q["line"].tolist() == [12_346]
 
 
+def test_large_files_are_read_in_pieces_with_the_same_result(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import taskmining.io.native as native
+
+    lines = [rec(i, i % 3600) for i in range(300)]
+    lines[5], lines[150] = lines[5][:-9], lines[7]  # a broken line and a duplicate far from its original
+    lines.insert(100, "")
+    data = ("\n".join(lines)).encode()  # no final newline
+    (tmp_path / "a.jsonl.gz").write_bytes(gzip.compress(data))
+    whole, q_whole = read(tmp_path / "a.jsonl.gz")
+    monkeypatch.setattr(native, "CHUNK_BYTES", 1000)
+    pieces, q_pieces = read(tmp_path / "a.jsonl.gz")
+    pd.testing.assert_frame_equal(pieces, whole)
+    pd.testing.assert_frame_equal(q_pieces, q_whole)
+    assert q_whole["line"].tolist() == [6, 152] and len(whole) + len(q_whole) == 300
+
+
 def test_conflicting_attrs_types_and_timestamp_like_strings(tmp_path: Path) -> None:
     attrs = [{"k": 1}, {"k": "text"}, {"k": [1, "a", None]}, {"when": "2026-01-01T10:00:00", "n": 2.5},
              {"deep": {"a": {"b": True}}}, {}]

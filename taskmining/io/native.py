@@ -28,6 +28,7 @@ import io
 import json
 import re
 from os import PathLike
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,8 +39,8 @@ import pyarrow.json as pj
 
 from taskmining._progress import progress as _progress
 from taskmining.errors import IngestError, ParameterError
-from taskmining.io._files import read_bytes
-from taskmining.io.parquet import TRUE_COLUMNS, arrow_to_events, concat_tables
+from taskmining.io._files import open_binary, read_bytes
+from taskmining.io.parquet import arrow_to_events, concat_tables, is_ground_truth
 from taskmining.io.quarantine import QuarantineLog, ReadResult
 from taskmining.io.registry import ReaderSpec
 from taskmining.schema import ACTIONS, STRING_COLUMNS
@@ -55,6 +56,8 @@ SCHEMA = pa.schema(
 _KNOWN = set(SCHEMA.names) | {"attrs"}
 _PARSE = pj.ParseOptions(explicit_schema=SCHEMA, unexpected_field_behavior="infer")
 _SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.enc")
+#: Large files are parsed in pieces of about this size (bounds peak memory).
+CHUNK_BYTES = 256 << 20
 _CONTROL = [chr(i) for i in range(32)]
 
 
@@ -64,12 +67,13 @@ class _Unsupported(Exception):
 
 # --- Arrow values -> JSON text ------------------------------------------------
 
-def _escape(s: pa.Array) -> pa.Array:
-    s = pc.replace_substring(s, "\\", "\\\\")
-    s = pc.replace_substring(s, '"', '\\"')
-    if pc.any(pc.match_substring_regex(s, r"[\x00-\x1f]")).as_py():
-        for ch in _CONTROL:
-            s = pc.replace_substring(s, ch, json.dumps(ch)[1:-1])
+def _escape(s: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    if pc.any(pc.match_substring_regex(s, r'["\\\x00-\x1f]')).as_py():
+        s = pc.replace_substring(s, "\\", "\\\\")
+        s = pc.replace_substring(s, '"', '\\"')
+        if pc.any(pc.match_substring_regex(s, r"[\x00-\x1f]")).as_py():
+            for ch in _CONTROL:
+                s = pc.replace_substring(s, ch, json.dumps(ch)[1:-1])
     return pc.binary_join_element_wise('"', s, '"', "")
 
 
@@ -78,7 +82,7 @@ def _members(arr: pa.StructArray) -> list[pa.Array]:
     pieces = []
     for i, f in enumerate(arr.type):
         key = "," + json.dumps(f.name, ensure_ascii=False) + ":"
-        pieces.append(pc.binary_join_element_wise(key, json_text(arr.field(i)), ""))
+        pieces.append(pc.binary_join_element_wise(key, json_text(pc.struct_field(arr, [i])), ""))
     return pieces
 
 
@@ -90,7 +94,7 @@ def _object(pieces: list[pa.Array], n: int) -> pa.Array:
     return pc.binary_join_element_wise("{", pc.utf8_slice_codeunits(body, 1), "}", "")
 
 
-def json_text(arr: pa.Array) -> pa.Array:
+def json_text(arr: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     """JSON text of each value of an Arrow array parsed from JSON (null stays null).
 
     Objects drop null-valued members; ints, floats, bools, strings, lists and
@@ -116,6 +120,8 @@ def json_text(arr: pa.Array) -> pa.Array:
     if pa.types.is_struct(t):
         text = _object(_members(arr), len(arr))
         return pc.if_else(arr.is_valid(), text, pa.scalar(None, _S))
+    if (pa.types.is_list(t) or pa.types.is_large_list(t)) and isinstance(arr, pa.ChunkedArray):
+        return pa.chunked_array([json_text(c) for c in arr.chunks], _S)
     if pa.types.is_list(t) or pa.types.is_large_list(t):
         offsets = arr.offsets
         first, last = offsets[0].as_py(), offsets[-1].as_py()
@@ -176,8 +182,8 @@ def _reason(line: bytes, exc: Exception) -> str:
 class _Blocks:
     """Parse a buffer, bisecting around bad lines; collects (table, line numbers)."""
 
-    def __init__(self, buf: bytes, file: str, qlog: QuarantineLog) -> None:
-        self.buf, self.file, self.qlog = buf, file, qlog
+    def __init__(self, buf: bytes, file: str, qlog: QuarantineLog, first: int = 0) -> None:
+        self.buf, self.file, self.qlog, self.first = buf, file, qlog, first  # first: lines before buf
         self.parts: list[tuple[pa.Table, np.ndarray]] = []
 
     def run(self) -> None:
@@ -189,7 +195,7 @@ class _Blocks:
             _check_utf8(buf)
             table = _arrow(buf)
             if table.num_rows == n_lines:
-                self.parts.append((table, np.arange(1, n_lines + 1, dtype=np.int64)))
+                self.parts.append((table, np.arange(self.first + 1, self.first + n_lines + 1, dtype=np.int64)))
                 return
         except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
             pass
@@ -205,7 +211,7 @@ class _Blocks:
                 _check_utf8(block)
                 table = _arrow(block)
                 if table.num_rows == len(idx):
-                    self.parts.append((table, idx + 1))
+                    self.parts.append((table, idx + self.first + 1))
                     return
                 err: Exception = IngestError("more than one JSON value on a line")
             except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
@@ -215,9 +221,9 @@ class _Blocks:
                 reason = str(err) if isinstance(err, IngestError) else _reason(line, err)
                 single = _one_line(line) if reason.startswith("wrong value type") else None
                 if single is not None:
-                    self.parts.append((single, idx + 1))
+                    self.parts.append((single, idx + self.first + 1))
                     return
-                self.qlog.add(self.file, int(idx[0]) + 1, reason, line.decode("utf-8", "replace").rstrip("\r\n"))
+                self.qlog.add(self.file, int(idx[0]) + self.first + 1, reason, line.decode("utf-8", "replace").rstrip("\r\n"))
                 return
             mid = (lo + hi) // 2
             self._bisect(lo, mid)
@@ -227,7 +233,8 @@ class _Blocks:
         """Raw text of 1-based ``lines`` (for quarantine)."""
         if not hasattr(self, "starts"):
             self.starts, self.ends, _ = _line_bounds(self.buf)
-        return [self.buf[self.starts[i - 1]: self.ends[i - 1]].decode("utf-8", "replace") for i in lines]
+        return [self.buf[self.starts[i - 1 - self.first]: self.ends[i - 1 - self.first]].decode("utf-8", "replace")
+                for i in lines]
 
 
 def _one_line(line: bytes) -> pa.Table | None:
@@ -240,12 +247,12 @@ def _one_line(line: bytes) -> pa.Table | None:
     try:
         for f in SCHEMA:
             cols[f.name] = pa.array([rec.get(f.name)], f.type)
-        for c in TRUE_COLUMNS:
-            if c in rec:
+        for c in rec:
+            if is_ground_truth(c):
                 cols[c] = pa.array([rec[c]])
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None
-    extra = [k for k in rec if k not in _KNOWN and k not in TRUE_COLUMNS]
+    extra = [k for k in rec if k not in _KNOWN and not is_ground_truth(k)]
     cols["_attrs_text"] = _attrs_slow([line.decode("utf-8")], extra)
     return pa.table(cols)
 
@@ -254,21 +261,21 @@ def _attrs(table: pa.Table, lines: np.ndarray, blocks: _Blocks) -> tuple[pa.Arra
     """attrs text (attrs object + unknown keys) and a mask of rows whose attrs is not an object."""
     n = table.num_rows
     if "_attrs_text" in table.column_names:
-        return table.column("_attrs_text").combine_chunks(), np.zeros(n, dtype=bool)
-    extra = [c for c in table.column_names if c not in _KNOWN and c not in TRUE_COLUMNS]
+        return table.column("_attrs_text"), np.zeros(n, dtype=bool)
+    extra = [c for c in table.column_names if c not in _KNOWN and not is_ground_truth(c)]
     bad = np.zeros(n, dtype=bool)
     pieces: list[pa.Array] = []
     present = None
     try:
         if "attrs" in table.column_names:
-            a = table.column("attrs").combine_chunks()
+            a = table.column("attrs")
             if pa.types.is_struct(a.type):
                 pieces += _members(a)
                 present = a.is_valid()
             elif not pa.types.is_null(a.type):
                 bad = np.asarray(a.is_valid())
         for c in extra:
-            col = table.column(c).combine_chunks()
+            col = table.column(c)
             pieces.append(pc.binary_join_element_wise("," + json.dumps(c, ensure_ascii=False) + ":", json_text(col), ""))
             valid = col.is_valid()
             present = valid if present is None else pc.or_(present, valid)
@@ -304,12 +311,12 @@ def _normalise(table: pa.Table, lines: np.ndarray, blocks: _Blocks, file_no: int
     attrs, bad_attrs = _attrs(table, lines, blocks)
     cols: dict[str, pa.Array] = {}
     for name in SCHEMA.names:
-        cols[name] = table.column(name).combine_chunks() if name in table.column_names else \
+        cols[name] = table.column(name) if name in table.column_names else \
             pa.nulls(table.num_rows, SCHEMA.field(name).type)
     cols["attrs"] = attrs
-    for c in TRUE_COLUMNS:
-        if c in table.column_names:
-            cols[c] = table.column(c).combine_chunks()
+    for c in table.column_names:
+        if is_ground_truth(c):
+            cols[c] = table.column(c)
     cols["_line"] = pa.array(lines, pa.int64())
     cols["_file"] = pa.repeat(pa.scalar(file_no, pa.int32()), table.num_rows) if table.num_rows else \
         pa.array([], pa.int32())
@@ -361,7 +368,7 @@ def check_records(parts: list[pa.Table], blocks: _Blocks, qlog: QuarantineLog) -
         return None
     table = concat_tables(parts)
     n = table.num_rows
-    ts, unparsable, naive = _timestamps(table.column("timestamp").combine_chunks())
+    ts, unparsable, naive = _timestamps(table.column("timestamp"))
     reasons = np.full(n, "", dtype=object)
     action = table.column("action")
     unknown = np.asarray(pc.fill_null(pc.invert(pc.is_in(action, value_set=_ACTION_SET)), False))
@@ -457,6 +464,33 @@ def _load(path: Path, key: bytes | None) -> bytes:
     return read_bytes(path)
 
 
+def _chunks(path: Path, key: bytes | None, size: int | None = None) -> Iterator[tuple[bytes, int]]:
+    """The file's (decompressed) content in pieces of about ``size`` bytes cut at line ends,
+    each with the number of lines before it."""
+    if path.name.endswith(".enc"):
+        yield _load(path, key), 0
+        return
+    lines_before, rest = 0, b""
+    with open_binary(path) as f:
+        while True:
+            try:
+                piece = f.read(size or CHUNK_BYTES)
+            except (OSError, EOFError) as exc:
+                raise IngestError(f"damaged compressed data: {exc}", path=path) from None
+            if not piece:
+                break
+            piece = rest + piece
+            cut = piece.rfind(b"\n") + 1
+            if cut == 0:
+                rest = piece
+                continue
+            rest = piece[cut:]
+            yield piece[:cut], lines_before
+            lines_before += piece.count(b"\n", 0, cut)
+    if rest or lines_before == 0:
+        yield rest, lines_before
+
+
 def read_native(paths: list[str | PathLike[str]], *, errors: str = "quarantine", tz: str | None = None,
                 progress: bool = True, key: bytes | None = None, **options: Any) -> ReadResult:
     """Read native JSONL segments (files or folders) into a validated events frame.
@@ -495,13 +529,14 @@ def read_native(paths: list[str | PathLike[str]], *, errors: str = "quarantine",
     qlog = QuarantineLog(errors=errors)
     tables: list[pa.Table] = []
     for no, path in enumerate(_progress(files, enabled=progress and len(files) > 1, desc="reading", unit="file")):
-        blocks = _Blocks(_load(path, key), str(path), qlog)
-        blocks.run()
-        parts = [_normalise(t, lines, blocks, no) for t, lines in blocks.parts]
-        table = check_records(parts, blocks, qlog)
-        if table is not None:
-            tables.append(table)
-        del blocks
+        for buf, first in _chunks(path, key):
+            blocks = _Blocks(buf, str(path), qlog, first)
+            blocks.run()
+            parts = [_normalise(t, lines, blocks, no) for t, lines in blocks.parts]
+            table = check_records(parts, blocks, qlog)
+            if table is not None:
+                tables.append(table)
+            del blocks, buf, parts
     events = finish(tables, files, key, qlog)
     return ReadResult(events=events, quarantine=qlog.to_frame(), format="native")
 

@@ -37,10 +37,21 @@ from taskmining.schema import (
     ACTIONS, CATEGORY_COLUMNS, COLUMNS, STRING_COLUMNS, STRING_DTYPE, TIMESTAMP_DTYPE, as_utc,
 )
 
-__all__ = ["SPEC", "TRUE_COLUMNS", "arrow_to_events", "concat_tables", "read_parquet", "sniff"]
+__all__ = ["SPEC", "TRUE_COLUMNS", "arrow_to_events", "concat_tables", "is_ground_truth", "read_parquet", "sniff"]
 
-#: Ground-truth columns of simulated recordings, kept as columns by every reader.
+#: Ground-truth columns of simulated recordings; every ``true_*`` key is kept as a column.
 TRUE_COLUMNS: tuple[str, ...] = ("true_step", "true_case", "true_task")
+
+
+def is_ground_truth(name: str) -> bool:
+    """True for ground-truth keys (``true_step``, ``true_case``, ``true_task``, any ``true_*``).
+
+    Examples
+    --------
+    >>> is_ground_truth("true_object"), is_ground_truth("attrs")
+    (True, False)
+    """
+    return name.startswith("true_")
 #: Schema-metadata key listing partition columns derived on write (dropped on read).
 META_KEY = b"taskmining"
 _PAR_MAGIC = b"PAR1"
