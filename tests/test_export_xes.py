@@ -106,7 +106,7 @@ def test_escaping_and_types(tmp_path):
         "concept:name": ['say "hi" & go', "tab\there\nnewline\x01ctrl"],
         "time:timestamp": pd.to_datetime(["2026-01-05 09:00:00.123456", "2026-01-05 10:00"], utc=True, format="ISO8601"),
         "flag": [True, False], "count": pd.array([3, None], dtype="Int64"),
-        "ratio": [0.25, np.nan], "note": ["ünïcødé ✓", None],
+        "ratio": [0.25, np.nan], "note": ["ünïcødé ✓", None], 'odd "key" & <name>': ["x", "y"],
     })
     path = write_xes(log, tmp_path / "e.xes")
     root = etree.parse(str(path)).getroot()
@@ -121,6 +121,7 @@ def test_escaping_and_types(tmp_path):
     assert events[1].find("int[@key='count']") is None  # missing values are left out
     assert events[1].find("float[@key='ratio']") is None
     assert events[0].find("string[@key='note']").get("value") == "ünïcødé ✓"
+    assert [e.get("value") for e in events[1] if e.get("key") == 'odd "key" & <name>'] == ["y"]
 
 
 def test_pm4py_frame_input_with_start_and_process_columns(tmp_path):

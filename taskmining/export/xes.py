@@ -160,6 +160,10 @@ def _join(*parts: str | pa.Array) -> pa.Array:
     return pc.binary_join_element_wise(*args, pa.scalar("", _STR))
 
 
+def _escape_key(key: str) -> str:
+    return _escape(pa.array([key], _STR))[0].as_py()
+
+
 def _pieces(series: pd.Series, key: str, kind: str, cache: dict[bytes, pa.Array] | None = None) -> list:
     """``<kind key="key" value="..."/>`` and a line break for every row ("" where missing).
 
@@ -175,7 +179,7 @@ def _pieces(series: pd.Series, key: str, kind: str, cache: dict[bytes, pa.Array]
     if text is None:
         text = _text(series, kind)
     suffix = "+00:00" if kind == "date" else ""
-    parts = [f'<{kind} key="{key}" value="', text, f'{suffix}"/>\n']
+    parts = [f'<{kind} key="{_escape_key(key)}" value="', text, f'{suffix}"/>\n']
     if text.null_count == 0:
         return parts
     return [pc.fill_null(_join(*parts), pa.scalar("", _STR))]
