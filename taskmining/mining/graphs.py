@@ -86,12 +86,14 @@ def _pair_keys(seq: Sequences) -> tuple[np.ndarray, np.ndarray]:
 def _counts(seq: Sequences) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Distinct pairs (src, dst codes) and their counts: bincount, no sorting."""
     k = len(seq.act_labels)
-    _, key = _pair_keys(seq)
-    if k * k <= 10_000_000:
-        counts = np.bincount(key, minlength=k * k)
+    if k * k <= 10_000_000:  # one pass: every adjacent pair, weighted 1 when both steps share the case
+        key = seq.act[:-1] * k + seq.act[1:]
+        same = seq.case[1:] == seq.case[:-1]
+        counts = np.bincount(key, weights=same, minlength=k * k)
         present = np.flatnonzero(counts)
-        counts = counts[present]
+        counts = counts[present].astype(np.int64)
     else:
+        _, key = _pair_keys(seq)
         present, counts = np.unique(key, return_counts=True)
     return present // k, present % k, counts
 
