@@ -12,6 +12,7 @@ Examples
 
 from __future__ import annotations
 
+import ctypes
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -82,12 +83,22 @@ def simulate_columns(n_users: int = 5, n_days: int = 1, routines: None | int | s
                          interleave=float(interleave), interruptions=float(interruptions), start=start,
                          tz=tz, hours=float(hours), progress=progress)
     cols = expand(plan, noise=float(noise), keep_text=keep_text, salt=salt, seed=int(seed))
+    del plan
+    _release_memory()
     cols["source"] = Encoded(np.zeros(cols["n"], dtype=np.int64), ["simulator"])
     info = {"simulator": "taskmining.datasets.simulate", "routines": names, "n_users": int(n_users),
             "n_days": int(n_days), "seed": int(seed), "interleave": float(interleave), "noise": float(noise),
             "interruptions": float(interruptions), "start": str(start), "tz": tz, "hours": float(hours),
             "keep_text": bool(keep_text)}
     return cols, info
+
+
+def _release_memory() -> None:
+    """Hand freed heap memory back to the OS (glibc keeps it after the planning's many small objects)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 def _strings(enc: Encoded) -> pd.Series:
@@ -123,6 +134,7 @@ def to_frame(cols: dict[str, Any]) -> pd.DataFrame:
             data[col] = _categories(cols.pop(col))
         else:
             data[col] = _strings(cols.pop(col))
+            _release_memory()
     return validate_events(pd.DataFrame(data))
 
 
