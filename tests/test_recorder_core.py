@@ -223,10 +223,11 @@ def test_duration_stops_wait(tmp_path):
 
 def test_rotation_by_size_keeps_every_record(tmp_path):
     obs = [Observation("key", T0 + i * 0.01, app="gedit", title="t", key="a") for i in range(400)]
-    rec = Recorder(tmp_path, allow=["gedit"], backends=[Script(obs, delay=0.0005)], salt=SALT,
-                   segment_bytes=4096, flush_interval=0.02)
+    script = Script(obs, delay=0.0005)
+    rec = Recorder(tmp_path, allow=["gedit"], backends=[script], salt=SALT, segment_bytes=4096,
+                   flush_interval=0.02)
     with rec:
-        time.sleep(0.3)
+        script.thread.join(30)
     segs = sorted((tmp_path / rec.session).glob("segment-*.jsonl"))
     assert len(segs) > 3
     ev, q = read_back(tmp_path)

@@ -212,6 +212,7 @@ class Lookup:
         if self.focus_password:
             obs.is_password = True
             obs.text = None
+            self.focus_dirty = key in _FOCUS_MOVERS or shortcut_name(key, mods) is not None
             return [obs]
         combo = shortcut_name(key, mods)
         if combo in SHORTCUT_ACTIONS:
