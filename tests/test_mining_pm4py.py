@@ -63,7 +63,7 @@ LOGS = {
 }
 
 
-@pytest.fixture(params=sorted(LOGS))
+@pytest.fixture(scope="module", params=sorted(LOGS))
 def log(request) -> pd.DataFrame:
     return LOGS[request.param]()
 
