@@ -28,17 +28,34 @@ import pandas as pd
 
 from taskmining.schema import SESSION, STEP, URL, WINDOW
 
-__all__ = ["event_classes", "context_keys", "session_codes", "UNLABELLED"]
+__all__ = ["class_labels", "event_classes", "context_keys", "session_codes", "UNLABELLED"]
 
 UNLABELLED = "(unlabelled step)"
 
 _DIGITS = re.compile(r"\d{3,}")
 
 
-def event_classes(steps: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
-    """Integer event class per step (codes of the ``step`` label) and the labels.
+def class_labels(step: pd.Series) -> pd.Series:
+    """The class label of each step label: runs of three or more digits become ``#``.
 
-    Missing labels form one class of their own, :data:`UNLABELLED`.
+    Labels that name the instance's own record (``Open 'ID1113.xls' in Excel``,
+    ``Open 'INV-2026-004211'``) would otherwise make a class per instance.
+    Missing labels become :data:`UNLABELLED`. Distinct labels are rewritten once.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> class_labels(pd.Series(["Open 'ID1113.xls'", "Click 'B2'", None])).tolist()
+    ["Open 'ID#.xls'", "Click 'B2'", '(unlabelled step)']
+    """
+    codes, uniques = pd.factorize(step, use_na_sentinel=True)
+    masked = pd.Series(uniques, dtype=object).astype(str).str.replace(_DIGITS, "#", regex=True)
+    table = np.append(masked.to_numpy(dtype=object), UNLABELLED)
+    return pd.Series(table[np.asarray(codes)], index=step.index, dtype=object)
+
+
+def event_classes(steps: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
+    """Integer event class per step (codes of :func:`class_labels`) and the class labels.
 
     Examples
     --------
@@ -46,8 +63,7 @@ def event_classes(steps: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
     >>> event_classes(pd.DataFrame({"step": ["a", None, "a"]}))[0].tolist()
     [0, 1, 0]
     """
-    labels = steps[STEP].astype(object).where(steps[STEP].notna(), UNLABELLED)
-    codes, uniques = pd.factorize(labels)
+    codes, uniques = pd.factorize(class_labels(steps[STEP]))
     return np.asarray(codes, dtype=np.int64), pd.Index(uniques, dtype=object)
 
 

@@ -6,8 +6,8 @@ segment *owns* the key (invoice, customer, order number ...) of its first
 keyed step; a step showing another key that an earlier segment owns goes
 back to the latest such segment, and the keyless steps after it follow it
 until the next keyed step; keyless steps just before such a step go with
-it (the switch back began before the key showed). One ``merge_asof`` and
-grouped fills: O(n log n).
+it (the switch back began before the key showed). A binary search over
+(key, segment) pairs and running maxima: O(n log n), numpy only.
 
 Examples
 --------
@@ -21,7 +21,6 @@ Examples
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 __all__ = ["reassign_interleaved"]
 
@@ -59,27 +58,35 @@ def reassign_interleaved(seg: np.ndarray, keys: np.ndarray) -> np.ndarray:
     _, first = np.unique(seg[kpos], return_index=True)
     own[seg[kpos[first]]] = keys[kpos[first]]
     foreign = keyed & (own[seg] != keys)
-    fpos = np.flatnonzero(foreign)
-    if len(fpos) == 0:
+    if not foreign.any():
         return seg.copy()
-    owners = pd.DataFrame({"seg_owner": np.flatnonzero(own >= 0), "key": own[own >= 0]})
-    owners = owners.assign(s=owners["seg_owner"]).sort_values("s")
-    queries = pd.DataFrame({"s": seg[fpos] - 1, "key": keys[fpos], "pos": fpos}).sort_values("s")
-    # latest earlier segment owning the same key
-    hit = pd.merge_asof(queries, owners, on="s", by="key", direction="backward")
+    # latest earlier segment owning the same key: search (key, segment) pairs
+    owner_seg = np.flatnonzero(own >= 0)
+    stride = np.int64(n_seg + 1)
+    owner_code = own[owner_seg] * stride + owner_seg  # sorted by key, then segment
+    order = np.argsort(owner_code, kind="stable")
+    owner_code, owner_seg = owner_code[order], owner_seg[order]
+    fpos = np.flatnonzero(foreign)
+    query = keys[fpos] * stride + (seg[fpos] - 1)
+    hit = np.searchsorted(owner_code, query, side="right") - 1
+    ok = hit >= 0
+    ok[ok] = owner_code[hit[ok]] // stride == keys[fpos[ok]]
     target = np.full(len(seg), -1, dtype=np.int64)
-    ok = hit["seg_owner"].notna().to_numpy()
-    target[hit["pos"].to_numpy()[ok]] = hit["seg_owner"].to_numpy()[ok].astype(np.int64)
+    target[fpos[ok]] = owner_seg[hit[ok]]
     # keyed steps decide; a keyless step goes with the next keyed step of its
     # segment when that one returns to an earlier instance (the switch back
     # started before the key showed), else with the previous keyed step
-    decided = np.where(keyed, np.where(target >= 0, target, seg), -1).astype(np.float64)
-    decided[~keyed] = np.nan
-    moved = np.where(keyed, (target >= 0).astype(np.float64), np.nan)
-    frame = pd.DataFrame({"seg": seg, "d": decided, "m": moved})
-    groups = frame.groupby("seg", sort=False)
-    back = groups["d"].bfill().to_numpy()
-    back_moved = groups["m"].bfill().to_numpy() == 1.0
-    fwd = groups["d"].ffill().to_numpy()
-    choice = np.where(keyed, decided, np.where(back_moved, back, fwd))
-    return np.where(np.isnan(choice), seg, choice).astype(np.int64)
+    decided = np.where(target >= 0, target, seg)
+    idx = np.arange(len(seg))
+    prev_k = np.maximum.accumulate(np.where(keyed, idx, -1))
+    next_k = np.minimum.accumulate(np.where(keyed, idx, len(seg))[::-1])[::-1]
+    has_prev = (prev_k >= 0) & (seg[np.maximum(prev_k, 0)] == seg)
+    has_next = (next_k < len(seg)) & (seg[np.minimum(next_k, len(seg) - 1)] == seg)
+    next_moved = has_next & (target[np.minimum(next_k, len(seg) - 1)] >= 0)
+    out = seg.copy()
+    out[keyed] = decided[keyed]
+    use_next = ~keyed & next_moved
+    out[use_next] = decided[next_k[use_next]]
+    use_prev = ~keyed & ~next_moved & has_prev
+    out[use_prev] = decided[prev_k[use_prev]]
+    return out

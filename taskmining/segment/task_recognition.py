@@ -2,23 +2,38 @@
 
 The default segmenter. No labels and no per-log parameters:
 
-1. **Event classes** (:mod:`._tr_classes`): each step's label; values never
-   enter a class, so instances of one routine share classes.
-2. **Start classes by minimum description length** (:mod:`._tr_search`): one
-   global objective over the whole stream chooses the set of classes before
-   which a new instance begins: the set whose segments compress best into a
-   lexicon of repeated variants. No completion actions are needed (a routine
-   may end with anything), no greedy pairwise decisions, and order counts.
-3. **Interleaving** (:mod:`._tr_interleave`): steps that show the business key
-   (in window title or URL) of an earlier, suspended instance go back to it.
-4. **Task types** (:mod:`._tr_types`): instances are clustered by the set of
-   classes they contain, with the number of types chosen by a distance
-   threshold; each type is named from its first and most characteristic step.
+1. **Event classes** (:mod:`._tr_classes`): each step's label with record
+   numbers masked; values never enter a class, so instances of one routine
+   share classes.
+2. **Step roles** (:mod:`._tr_stream`, :mod:`._tr_noise`): noise classes
+   (steps that tell nothing about their neighbours) and idle steps belong to
+   no task; application switches lead into what follows; boundaries are
+   learnt on the remaining work steps.
+3. **Boundaries**, by one of two global criteria chosen by the data:
+
+   * *repetition* (:mod:`._tr_search`): the set of start classes whose
+     segments compress best into a lexicon of repeated variants (minimum
+     description length). Used when that code is at most
+     ``repetition_ratio`` of the uncut stream's: the stream repeats routines
+     almost verbatim, as in most robotic-process-mining logs.
+   * *pauses* (:mod:`._tr_pairs`): otherwise, pauses (idle steps, long
+     breaks) are positive-unlabelled examples of boundaries; the
+     transitions that carry them at the rate boundaries do become cuts
+     everywhere, also without a pause.
+
+   Neither needs completion actions, and both decide on the whole stream at
+   once instead of greedily per pair of chunks.
+4. **Interleaving** (:mod:`._tr_interleave`): steps that show the business key
+   (window title or URL) of an earlier, suspended instance go back to it.
+5. **Task types** (:mod:`._tr_types`): instances are clustered by the set of
+   classes they contain (number of types chosen by a distance threshold);
+   each type is named from its first and most characteristic step.
 
 Ground-truth columns are never read: only ``session``, ``start``, ``step``,
-``window`` and ``url``. ``fit`` learns the start classes and type profiles
-(on a sample of at most ``sample_size`` steps for the search); ``predict``
-applies them. Deterministic for a given ``random_state``; O(n log n).
+``action``, ``app``, ``window`` and ``url``. ``fit`` learns classes, noise,
+boundaries and type profiles (the repetition search on the first
+``sample_size`` work steps); ``predict`` applies them. Deterministic for a
+given ``random_state``; O(n log n) time, linear memory.
 
 Examples
 --------
@@ -29,8 +44,8 @@ Examples
 ...     "start": pd.date_range("2026-01-05 09:00", periods=400, freq="10s", tz="UTC"),
 ...     "step": routine * 100})
 >>> seg = TaskRecognitionSegmenter().fit(steps)
->>> seg.start_classes_
-['Open form']
+>>> seg.mode_, seg.start_classes_
+('repetition', ['Open form'])
 >>> out = seg.predict(steps)
 >>> out["case_id"].nunique(), out["task"].iloc[0]
 (100, "Open form … Type 'Name'")
@@ -45,10 +60,11 @@ import pandas as pd
 
 from taskmining.errors import ParameterError
 from taskmining.schema import CASE_ID, SESSION, TASK
-from taskmining.segment._tr_classes import UNLABELLED, context_keys, event_classes, session_codes
-from taskmining.segment._tr_interleave import reassign_interleaved
+from taskmining.segment._tr_classes import class_labels, context_keys, event_classes
 from taskmining.segment._tr_noise import noise_classes
-from taskmining.segment._tr_search import cut_positions, select_start_classes
+from taskmining.segment._tr_pairs import PairModel, fit_pairs, pair_cuts, pause_seeds
+from taskmining.segment._tr_search import cut_positions, description_length, select_start_classes
+from taskmining.segment._tr_stream import Stream, app_codes, instances, make_stream
 from taskmining.segment._tr_types import TypeModel, assign_types, fit_types, name_types
 from taskmining.segment.base import BaseSegmenter
 
@@ -56,32 +72,40 @@ __all__ = ["TaskRecognitionSegmenter"]
 
 
 class TaskRecognitionSegmenter(BaseSegmenter):
-    """Unsupervised task recognition: start classes by MDL, interleaving by business keys, typed tasks.
+    """Unsupervised task recognition: global boundaries, key-based de-interleaving, typed and named tasks.
 
     Parameters
     ----------
     use_context : bool, default True
         Separate interleaved instances by the business keys in window titles and URLs.
+    pause : float, default 20.0
+        Seconds without action that count as a pause (a boundary example).
+    repetition_ratio : float, default 0.25
+        Use the repetition criterion when its code length is at most this
+        share of the uncut stream's (else the pause criterion, if the stream
+        has at least ``min_pauses`` pauses).
+    min_pauses : int, default 20
+        Pauses needed to learn boundaries from them.
     type_threshold : float, default 0.6
         Jaccard distance at which instance clusters become separate task types.
     max_candidates : int, default 64
         Most frequent classes tried as start classes.
     sample_size : int, default 100_000
-        Steps (the first, in time order) on which the start classes are searched.
+        Work steps (the first, in time order) searched for start classes.
     noise_steps : {"none", "absorb"}, default "none"
-        Steps of noise classes (classes that tell nothing about their
-        neighbours, see :mod:`._tr_noise`) belong to no task (``"none"``,
-        missing ``case_id``) or to the instance of the step before them
-        (``"absorb"``).
+        Noise and idle steps belong to no task (missing ``case_id``), or to
+        the instance of the step before them.
     random_state : int, default 0
         Seed of the hash keys used by the search.
 
     Attributes
     ----------
+    mode_ : str
+        ``"repetition"`` or ``"pauses"``: the boundary criterion used.
     start_classes_ : list of str
-        Step labels that begin task instances.
+        Class labels that begin instances (repetition mode).
     noise_classes_ : list of str
-        Step labels treated as noise.
+        Class labels treated as noise.
     task_names_ : list of str
         Names of the task types found by ``fit``.
     n_tasks_ : int
@@ -93,6 +117,9 @@ class TaskRecognitionSegmenter(BaseSegmenter):
     def __init__(
         self,
         use_context: bool = True,
+        pause: float = 20.0,
+        repetition_ratio: float = 0.25,
+        min_pauses: int = 20,
         type_threshold: float = 0.6,
         max_candidates: int = 64,
         sample_size: int = 100_000,
@@ -100,19 +127,26 @@ class TaskRecognitionSegmenter(BaseSegmenter):
         random_state: int = 0,
     ) -> None:
         self.use_context = use_context
-        self.noise_steps = noise_steps
+        self.pause = pause
+        self.repetition_ratio = repetition_ratio
+        self.min_pauses = min_pauses
         self.type_threshold = type_threshold
         self.max_candidates = max_candidates
         self.sample_size = sample_size
+        self.noise_steps = noise_steps
         self.random_state = random_state
 
     # -- parameters -------------------------------------------------------------
     def _check_params(self) -> None:
         if self.noise_steps not in ("none", "absorb"):
             raise ParameterError(f"noise_steps must be 'none' or 'absorb', got {self.noise_steps!r}")
-        if not 0.0 < float(self.type_threshold) <= 1.0:
-            raise ParameterError(f"type_threshold must be in (0, 1], got {self.type_threshold!r}")
-        for name in ("max_candidates", "sample_size"):
+        for name, low, high in (("type_threshold", 0.0, 1.0), ("repetition_ratio", 0.0, 1.0)):
+            value = getattr(self, name)
+            if not isinstance(value, (int, float)) or not low < float(value) <= high:
+                raise ParameterError(f"{name} must be in ({low}, {high}], got {value!r}")
+        if not isinstance(self.pause, (int, float)) or self.pause <= 0:
+            raise ParameterError(f"pause must be a positive number of seconds, got {self.pause!r}")
+        for name in ("max_candidates", "sample_size", "min_pauses"):
             value = getattr(self, name)
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
                 raise ParameterError(f"{name} must be a positive integer, got {value!r}")
@@ -120,28 +154,38 @@ class TaskRecognitionSegmenter(BaseSegmenter):
     # -- learning ---------------------------------------------------------------
     def _fit(self, steps: pd.DataFrame, y: pd.Series | None) -> None:
         self._check_params()
+        self.mode_, self.start_classes_, self.noise_classes_ = "repetition", [], []
+        self.task_names_, self.n_tasks_ = [], 0
+        self._labels_: pd.Index = pd.Index([], dtype=object)
+        self._types_: TypeModel | None = None
+        self._pairs_: PairModel | None = None
         if len(steps) == 0:
-            self.start_classes_, self.noise_classes_, self.task_names_, self.n_tasks_ = [], [], [], 0
-            self._labels_, self._types_ = pd.Index([], dtype=object), None
             return
         codes, labels = event_classes(steps)
-        first = _session_first(steps)
-        noise = noise_classes(codes, first, len(labels))
-        core = ~noise[codes]
-        context = self._context(steps)
-        n = int(min(core.sum(), self.sample_size))
-        c_codes, c_first, c_context = _core_view(codes, first, context, core)
-        mask = select_start_classes(
-            c_codes[:n], c_first[:n], len(labels), max_candidates=int(self.max_candidates),
-            random_state=int(self.random_state), context=c_context[:n],
-        )
-        self.start_classes_ = [str(v) for v in labels[mask]]
-        self.noise_classes_ = [str(v) for v in labels[noise]]
+        k = len(labels)
+        first_all = _first(steps)
+        noise = noise_classes(codes, first_all, k, apps=app_codes(steps, codes, k))
+        stream = make_stream(steps, codes, noise, self._context(steps))
         self._labels_ = labels
-        seg = self._segments(codes, first, context, mask, noise)
-        model = fit_types(codes[seg >= 0], seg[seg >= 0], len(labels), threshold=float(self.type_threshold))
-        self._types_ = model
-        self.task_names_ = name_types(model, [str(v) for v in labels])
+        self.noise_classes_ = [str(v) for v in labels[noise]]
+        w_codes, w_first, w_idle, w_context = stream.work_view()
+        n = min(len(w_codes), int(self.sample_size))
+        mask = select_start_classes(
+            w_codes[:n], w_first[:n], k, max_candidates=int(self.max_candidates),
+            random_state=int(self.random_state), context=w_context[:n],
+        )
+        ratio = _compression(w_codes[:n], w_first[:n], mask, k, w_context[:n])
+        seeds = pause_seeds(stream.seconds[stream.work], w_first, w_idle, pause=float(self.pause))
+        if ratio > self.repetition_ratio and seeds.sum() >= self.min_pauses:
+            self.mode_ = "pauses"
+            self._pairs_ = fit_pairs(w_codes, w_first, seeds, k)
+        else:
+            self.start_classes_ = [str(v) for v in labels[mask]]
+        seg = instances(stream, self._work_cuts(stream, k), absorb_noise=self.noise_steps == "absorb")
+        valid = seg >= 0
+        if valid.any():
+            self._types_ = fit_types(codes[valid], seg[valid], k, threshold=float(self.type_threshold))
+            self.task_names_ = name_types(self._types_, [str(v) for v in labels])
         self.n_tasks_ = len(self.task_names_)
 
     def _context(self, steps: pd.DataFrame) -> np.ndarray:
@@ -149,80 +193,56 @@ class TaskRecognitionSegmenter(BaseSegmenter):
             return context_keys(steps)
         return np.full(len(steps), -1, dtype=np.int64)
 
-    def _segments(
-        self, codes: np.ndarray, first: np.ndarray, context: np.ndarray, mask: np.ndarray, noise: np.ndarray
-    ) -> np.ndarray:
-        """Instance id per step (dense, in order of first step); -1 for noise steps (or absorbed)."""
-        core = ~noise[codes] if len(noise) else np.ones(len(codes), dtype=bool)
-        c_codes, c_first, c_context = _core_view(codes, first, context, core)
-        cuts = cut_positions(c_codes, c_first, mask)
-        seg_core = np.cumsum(cuts) - 1
-        if (c_context >= 0).any():
-            seg_core = reassign_interleaved(seg_core, c_context)
-        seg = np.full(len(codes), -1, dtype=np.int64)
-        seg[core] = seg_core
-        if self.noise_steps == "absorb" and (~core).any():
-            sess = np.cumsum(first)
-            filled = pd.Series(np.where(core, seg, np.nan)).groupby(sess).ffill().bfill()
-            seg = np.where(core, seg, filled.to_numpy()).astype(np.int64)
-        valid = seg >= 0
-        if valid.any():
-            dense, _ = pd.factorize(seg[valid])
-            seg[valid] = dense
-        return seg
+    def _work_cuts(self, stream: Stream, n_classes: int) -> np.ndarray:
+        w_codes, w_first, w_idle, _ = stream.work_view()
+        if self._pairs_ is not None:
+            seeds = pause_seeds(stream.seconds[stream.work], w_first, w_idle, pause=float(self.pause))
+            return pair_cuts(self._pairs_, w_codes, w_first) | seeds
+        mask = np.zeros(max(n_classes, len(self._labels_)) + 1, dtype=bool)
+        known = self._labels_.get_indexer(pd.Index(self.start_classes_, dtype=object))
+        mask[known[known >= 0]] = True
+        return cut_positions(w_codes, w_first, mask)
 
     # -- applying ---------------------------------------------------------------
     def _predict(self, steps: pd.DataFrame) -> pd.DataFrame:
         model = self if getattr(self, "is_fitted_", False) else _fitted_copy(self, steps)
-        labels: pd.Index = model._labels_
-        step_labels = steps["step"].astype(object).where(steps["step"].notna(), UNLABELLED)
-        codes = np.asarray(labels.get_indexer(step_labels), dtype=np.int64)
-        unseen = codes < 0
-        n_known = len(labels)
-        if unseen.any():
-            extra, _ = pd.factorize(step_labels[unseen])
-            codes[unseen] = n_known + np.asarray(extra, dtype=np.int64)
-        n_classes = int(codes.max()) + 1 if len(codes) else n_known
-        mask = np.zeros(max(n_classes, n_known), dtype=bool)
-        mask[labels.get_indexer(pd.Index(model.start_classes_, dtype=object))] = True
-        noise = np.zeros(len(mask), dtype=bool)
+        labels = model._labels_
+        cls = class_labels(steps["step"])
+        codes = np.asarray(labels.get_indexer(cls), dtype=np.int64)
+        k = len(labels)
+        codes[codes < 0] = k  # unseen classes share one code
+        noise = np.zeros(k + 1, dtype=bool)
         noise[labels.get_indexer(pd.Index(model.noise_classes_, dtype=object))] = True
-        first = _session_first(steps)
-        seg = model._segments(codes, first, model._context(steps), mask, noise)
+        stream = make_stream(steps, codes, noise, model._context(steps))
+        seg = instances(stream, model._work_cuts(stream, k + 1), absorb_noise=model.noise_steps == "absorb")
         valid = seg >= 0
         case = np.full(len(seg), None, dtype=object)
         task = np.full(len(seg), None, dtype=object)
-        if not valid.any():
-            return pd.DataFrame({CASE_ID: case, TASK: task})
-        types: TypeModel | None = model._types_
-        if types is None or len(types.sizes) == 0:
-            names = np.full(int(seg.max()) + 1, "task", dtype=object)
-        else:
-            names = np.asarray(model.task_names_, dtype=object)[
-                assign_types(types, codes[valid], seg[valid], max(n_classes, n_known))
-            ]
-        case[valid] = _case_ids(steps.loc[valid], seg[valid])
-        task[valid] = names[seg[valid]]
+        if valid.any():
+            if model._types_ is None or len(model._types_.sizes) == 0:
+                names = np.full(int(seg.max()) + 1, "task", dtype=object)
+            else:
+                names = np.asarray(model.task_names_, dtype=object)[
+                    assign_types(model._types_, codes[valid], seg[valid], k + 1)
+                ]
+            case[valid] = _case_ids(steps.loc[valid], seg[valid])
+            task[valid] = names[seg[valid]]
         return pd.DataFrame({CASE_ID: case, TASK: task})
 
 
-def _session_first(steps: pd.DataFrame) -> np.ndarray:
-    sess = session_codes(steps)
+def _first(steps: pd.DataFrame) -> np.ndarray:
+    sess, _ = pd.factorize(steps[SESSION])
     first = np.ones(len(sess), dtype=bool)
     first[1:] = sess[1:] != sess[:-1]
     return first
 
 
-def _core_view(
-    codes: np.ndarray, first: np.ndarray, context: np.ndarray, core: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Codes, session starts and context keys of the non-noise steps only."""
-    if core.all():
-        return codes, first, context
-    sess = np.cumsum(first)[core]
-    c_first = np.ones(len(sess), dtype=bool)
-    c_first[1:] = sess[1:] != sess[:-1]
-    return codes[core], c_first, context[core]
+def _compression(codes: np.ndarray, first: np.ndarray, mask: np.ndarray, k: int, context: np.ndarray) -> float:
+    """Code length with the start classes relative to the uncut stream (small = strongly repetitive)."""
+    if len(codes) == 0:
+        return 0.0
+    uncut = description_length(codes, first, np.zeros(k, dtype=bool), k, context=context)
+    return description_length(codes, first, mask, k, context=context) / max(uncut, 1e-12)
 
 
 def _case_ids(steps: pd.DataFrame, seg: np.ndarray) -> np.ndarray:
