@@ -44,7 +44,8 @@ from taskmining.schema import STRING_DTYPE, TIMESTAMP_DTYPE
 _BOM = b"\xef\xbb\xbf"
 _NL = 10
 _QUOTE = 34
-_OFFSET = re.compile(r"(?:[zZ]|[+-]\d\d(?::?\d\d)?)\s*$")
+# a zone at the end of a stripped time; written so that pandas runs it with Arrow's regex engine
+_OFFSET = r"(?:[zZ]|[+-][0-9][0-9](?::?[0-9][0-9])?)$"
 
 
 @dataclass

@@ -68,20 +68,21 @@ def _events(bid: str, bucket: Any, path: Path, qlog: QuarantineLog, tz: str | No
                  json.dumps(events[i])[:10000])
     good = [e for e, k in zip(events, ok) if k]
     index = np.flatnonzero(ok)
-    ev = pd.DataFrame({
-        "timestamp": pd.Series([e.get("timestamp") for e in good], dtype=object),
-        "duration": pd.Series([e.get("duration", 0.0) for e in good], dtype=object),
-        "data": pd.Series([e.get("data") for e in good], dtype=object),
-        "id": pd.Series([e.get("id") for e in good], dtype=object),
-    })
-    text = ev["timestamp"].where(ev["timestamp"].map(lambda v: isinstance(v, str)), None).astype(STRING_DTYPE)
+    stamps = [e.get("timestamp") for e in good]
+    is_text = np.array([type(v) is str for v in stamps], dtype=bool)
+    durations = [e.get("duration", 0.0) for e in good]
+    numeric = np.array([type(v) in (int, float) for v in durations], dtype=bool)
+    datas = [e.get("data") for e in good]
+    is_object = np.array([type(v) is dict for v in datas], dtype=bool)
+    ev = pd.DataFrame({"data": pd.Series(datas, dtype=object),
+                       "id": pd.Series([e.get("id") for e in good], dtype=object)})
+    text = pd.Series(np.where(is_text, np.array(stamps, dtype=object), None), dtype=STRING_DTYPE)
     times, why = parse_times(text, tz=tz, path=str(path), column="timestamp")
-    why = why.where(ev["timestamp"].map(lambda v: v is None or isinstance(v, str)), "timestamp is not a string")
-    dur = pd.to_numeric(ev["duration"].map(lambda v: None if isinstance(v, bool) else v), errors="coerce")
+    why = why.where(is_text | np.array([v is None for v in stamps], dtype=bool), "timestamp is not a string")
+    dur = pd.Series(np.where(numeric, np.array(durations, dtype=object), np.nan), dtype="float64")
     why = why.fillna(pd.Series(np.where(dur.isna() | (dur < 0), "duration is not a number >= 0", None),
                                dtype=STRING_DTYPE))
-    why = why.fillna(pd.Series(np.where(ev["data"].map(lambda v: isinstance(v, dict)), None,
-                                        "data is not a JSON object"), dtype=STRING_DTYPE))
+    why = why.fillna(pd.Series(np.where(is_object, None, "data is not a JSON object"), dtype=STRING_DTYPE))
     bad = why.notna().to_numpy()
     for i in np.flatnonzero(bad):
         qlog.add(str(path), None, f"{why.iloc[i]} (bucket {bid!r}, event {index[i]})", json.dumps(good[i])[:10000])
@@ -105,7 +106,10 @@ def _text(df: pd.DataFrame, name: str) -> pd.Series:
     if name not in df.columns:
         return pd.Series(np.full(len(df), np.nan), index=df.index, dtype=STRING_DTYPE)
     s = df[name]
-    return s.where(s.map(lambda v: isinstance(v, str)), None).astype(STRING_DTYPE)
+    if pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty"):
+        return s.astype(STRING_DTYPE)
+    keep = np.array([type(v) is str for v in s], dtype=bool)
+    return s.where(keep, None).astype(STRING_DTYPE)
 
 
 def _frame(ev: pd.DataFrame, data: pd.DataFrame, used: tuple[str, ...], extra: pd.DataFrame | None = None,

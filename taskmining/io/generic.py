@@ -233,8 +233,14 @@ def pack_json(extra: pd.DataFrame) -> pd.Series:
     for name in extra.columns:
         col = extra[name]
         key = json.dumps(str(name), ensure_ascii=False) + ":"
-        if col.dtype == STRING_DTYPE or pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty"):
+        kind = "string" if col.dtype == STRING_DTYPE else pd.api.types.infer_dtype(col, skipna=True)
+        if kind in ("string", "empty"):
             values = _json_strings(pa.array(col.astype(STRING_DTYPE).array, type=pa.large_string()))
+        elif kind in ("integer", "boolean") or (kind == "floating" and pd.api.types.is_float_dtype(col.dtype)):
+            arr = pa.array(col.astype("Int64" if kind == "integer" else col.dtype), from_pandas=True)
+            if kind == "floating":
+                arr = pc.if_else(pc.is_finite(arr), arr, pa.scalar(None, arr.type))
+            values = pc.cast(arr, pa.large_string())
         else:
             text = pack_attrs(col.to_frame()).str.slice(len(key) + 1, -1)  # '{"k":v}' -> 'v'
             text = text.where(col.notna().to_numpy() & (text != "null"))
@@ -331,6 +337,10 @@ def run_reader(paths: Any, read_one: Callable[[Path, QuarantineLog], pd.DataFram
     frames = [read_one(f, qlog) for f in _progress(files, enabled=bool(progress), desc=f"reading {fmt}",
                                                    total=len(files), unit="file")]
     frames = [f for f in frames if len(f)]
+    for f in frames:  # categories once per file here, not per value in validate_events
+        for col in ("app", "action", "element_role", "source"):
+            if col in f.columns and not isinstance(f[col].dtype, pd.CategoricalDtype):
+                f[col] = f[col].astype("category")
     df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         {"timestamp": pd.Series([], dtype="datetime64[ns, UTC]"), "action": pd.Series([], dtype=object)})
     return ReadResult(validate_events(df, sort=True), qlog.to_frame(), fmt)
