@@ -296,3 +296,13 @@ def test_bundled_sample_recording_is_current_and_readable(tmp_path: Path) -> Non
     assert 3000 <= len(fresh) <= 8000
     back = tm.read_events(sample)
     assert len(back) == len(fresh) and back["user"].nunique() == 2
+
+
+def test_large_frame_path_meets_the_contract(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    module = sys.modules["taskmining.datasets.simulate"]
+    monkeypatch.setattr(module, "_FULL_CHECK", 500)  # take the sliced-validation path
+    ev = simulate(n_users=2, seed=3, hours=1.0)
+    assert len(ev) > 500
+    pd.testing.assert_frame_equal(validate_events(ev), ev)

@@ -301,7 +301,8 @@ class Routine:
     """A routine type: its process tree, business key and field contents.
 
     ``fields`` maps field names to generators of their text (called once per
-    instance and loop iteration). ``process`` lists the system activities of
+    instance, and once per loop iteration for fields used inside loops); the
+    field ``key`` is the business key itself (``key`` generates it). ``process`` lists the system activities of
     the matching ERP/CRM log as (activity, anchor, offset hours, resource):
     anchor ``start``/``end`` of the desktop task, offset median in hours
     (negative = before), resource ``user`` or a system name.

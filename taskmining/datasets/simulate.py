@@ -33,6 +33,7 @@ __all__ = ["simulate", "simulate_columns", "to_frame", "TRUTH_COLUMNS"]
 #: Ground-truth columns added after the contract columns.
 TRUTH_COLUMNS = ("true_step", "true_case", "true_task", "true_object")
 _CATEGORY = ("app", "action", "element_role", "source")
+_FULL_CHECK = 1_000_000  # rows up to which the whole frame goes through validate_events
 
 
 def _check_params(n_users: int, n_days: int, routines: None | int | str | Sequence[str], interleave: float,
@@ -116,7 +117,11 @@ def to_frame(cols: dict[str, Any]) -> pd.DataFrame:
     """Build the validated events frame (plus ground truth) from encoded columns.
 
     The encoded columns are removed from ``cols`` as they are converted, so
-    the peak memory stays close to the frame's own size.
+    the peak memory stays close to the frame's own size. Up to a million rows
+    the frame goes through :func:`~taskmining.schema.validate_events`; larger
+    frames (built to the contract column by column) are checked on their
+    first million rows plus the sort order of all rows, which avoids the
+    copy a full validation makes.
 
     Examples
     --------
@@ -125,6 +130,7 @@ def to_frame(cols: dict[str, Any]) -> pd.DataFrame:
     True
     """
     n = cols["n"]
+    cols_session_codes = cols["session"].codes
     data: dict[str, pd.Series] = {"event_id": pd.Series(np.arange(n, dtype=np.int64))}
     data["timestamp"] = pd.Series(cols.pop("timestamp_ns").view("datetime64[ns]")).dt.tz_localize("UTC")
     for col in (*COLUMNS[2:], *TRUTH_COLUMNS):
@@ -135,7 +141,19 @@ def to_frame(cols: dict[str, Any]) -> pd.DataFrame:
         else:
             data[col] = _strings(cols.pop(col))
             _release_memory()
-    return validate_events(pd.DataFrame(data))
+    frame = pd.DataFrame(data, copy=False)
+    if n <= _FULL_CHECK:
+        return validate_events(frame)
+    # Large frames are built to the contract column by column; validate_events would copy
+    # every column (twice the memory), so check dtypes and vocabulary on a slice and the
+    # sort order on the whole frame.
+    validate_events(frame.iloc[:_FULL_CHECK], sort=False)
+    ts = frame["timestamp"].to_numpy(dtype="datetime64[ns]").view("int64")
+    sess = cols_session_codes
+    same = sess[1:] == sess[:-1]
+    if (sess[1:] < sess[:-1]).any() or (ts[1:][same] < ts[:-1][same]).any():
+        raise RuntimeError("simulated events are not sorted by (session, timestamp)")
+    return frame
 
 
 def simulate(n_users: int = 5, n_days: int = 1, routines: None | int | str | Sequence[str] = None,
