@@ -24,7 +24,6 @@ Examples
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from os import PathLike
@@ -142,7 +141,7 @@ def _check_utf8(block: bytes) -> None:
 
 
 def _arrow(block: bytes) -> pa.Table:
-    return pj.read_json(io.BytesIO(block), parse_options=_PARSE,
+    return pj.read_json(pa.BufferReader(pa.py_buffer(block)), parse_options=_PARSE,
                         read_options=pj.ReadOptions(block_size=max(1 << 16, min(len(block) + 1, 1 << 24))))
 
 
@@ -182,15 +181,17 @@ def _reason(line: bytes, exc: Exception) -> str:
 class _Blocks:
     """Parse a buffer, bisecting around bad lines; collects (table, line numbers)."""
 
-    def __init__(self, buf: bytes, file: str, qlog: QuarantineLog, first: int = 0) -> None:
+    def __init__(self, buf: bytes, file: str, qlog: QuarantineLog, first: int = 0,
+                 newlines: int | None = None) -> None:
         self.buf, self.file, self.qlog, self.first = buf, file, qlog, first  # first: lines before buf
+        self.newlines = buf.count(b"\n") if newlines is None else newlines
         self.parts: list[tuple[pa.Table, np.ndarray]] = []
 
     def run(self) -> None:
         buf = self.buf
         if not buf or buf.isspace():
             return
-        n_lines = buf.count(b"\n") + (0 if buf.endswith(b"\n") else 1)
+        n_lines = self.newlines + (0 if buf.endswith(b"\n") else 1)
         try:
             _check_utf8(buf)
             table = _arrow(buf)
@@ -464,11 +465,12 @@ def _load(path: Path, key: bytes | None) -> bytes:
     return read_bytes(path)
 
 
-def _chunks(path: Path, key: bytes | None, size: int | None = None) -> Iterator[tuple[bytes, int]]:
+def _chunks(path: Path, key: bytes | None, size: int | None = None) -> Iterator[tuple[bytes, int, int]]:
     """The file's (decompressed) content in pieces of about ``size`` bytes cut at line ends,
-    each with the number of lines before it."""
+    each with the number of lines before it and of newlines in it."""
     if path.name.endswith(".enc"):
-        yield _load(path, key), 0
+        buf = _load(path, key)
+        yield buf, 0, buf.count(b"\n")
         return
     lines_before, rest = 0, b""
     with open_binary(path) as f:
@@ -485,10 +487,11 @@ def _chunks(path: Path, key: bytes | None, size: int | None = None) -> Iterator[
                 rest = piece
                 continue
             rest = piece[cut:]
-            yield piece[:cut], lines_before
-            lines_before += piece.count(b"\n", 0, cut)
+            newlines = piece.count(b"\n", 0, cut)
+            yield (piece if cut == len(piece) else piece[:cut]), lines_before, newlines
+            lines_before += newlines
     if rest or lines_before == 0:
-        yield rest, lines_before
+        yield rest, lines_before, 0
 
 
 def read_native(paths: list[str | PathLike[str]], *, errors: str = "quarantine", tz: str | None = None,
@@ -529,8 +532,8 @@ def read_native(paths: list[str | PathLike[str]], *, errors: str = "quarantine",
     qlog = QuarantineLog(errors=errors)
     tables: list[pa.Table] = []
     for no, path in enumerate(_progress(files, enabled=progress and len(files) > 1, desc="reading", unit="file")):
-        for buf, first in _chunks(path, key):
-            blocks = _Blocks(buf, str(path), qlog, first)
+        for buf, first, newlines in _chunks(path, key):
+            blocks = _Blocks(buf, str(path), qlog, first, newlines)
             blocks.run()
             parts = [_normalise(t, lines, blocks, no) for t, lines in blocks.parts]
             table = check_records(parts, blocks, qlog)
