@@ -224,7 +224,7 @@ def pack_json(extra: pd.DataFrame) -> pd.Series:
     Examples
     --------
     >>> pack_json(pd.DataFrame({"a": ['x"y', None], "n": [1, None]})).tolist()
-    ['{"a":"x\\\\"y","n":1.0}', nan]
+    ['{"a":"x\\\\"y","n":1}', nan]
     """
     n = len(extra)
     if extra.shape[1] == 0 or n == 0:
