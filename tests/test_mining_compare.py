@@ -50,18 +50,26 @@ def test_slow_team_loses_time_everywhere(tasks):
 
 def test_detours_against_the_reference_variant(tasks):
     cmp = tm.compare(tasks, by="team", groups=("team-a", "team-b"))
-    ref = cmp.reference_variant
-    v = tm.variants(tasks[tasks["team"] == "team-a"])
-    assert ref == v.loc[0, "steps"]
+    ref_cases = tasks[tasks["team"] == "team-a"]
+    follows = 0
+    for task, path in cmp.reference_variants.items():
+        v = tm.variants(ref_cases[ref_cases["task"] == task])
+        assert path == v.loc[0, "steps"]
+        follows += v.loc[0, "count"]
+    assert set(cmp.reference_variants) == {"invoice", "address", "report"}
+    assert cmp.reference_variant in cmp.reference_variants.values()
     # the generator's detour is a 'search' step: inserted, never skipped
     det = cmp.detours.set_index("step")
     assert det.loc["search", "inserted_per_case_team-a"] > 0
     assert det.loc["search", "skipped_per_case_team-a"] == 0
-    # cases following the reference path have no inserted/skipped steps
     s = cmp.summary.set_index("group")
-    share_ref = (cmp.variants.loc[cmp.variants["is_reference"], "share_team-a"]).iloc[0]
-    assert s.loc["team-a", "follows_reference"] == pytest.approx(share_ref)
+    assert s.loc["team-a", "follows_reference"] == pytest.approx(follows / s.loc["team-a", "cases"])
     assert cmp.variants["count_team-a"].sum() + cmp.variants["count_team-b"].sum() == tasks["case_id"].nunique()
+    assert cmp.variants["is_reference"].sum() == 3
+    # one reference path for the whole log when task types are ignored
+    single = tm.compare(tasks, by="team", groups=("team-a", "team-b"), task_col=None)
+    assert list(single.reference_variants) == ["(all)"]
+    assert single.summary["extra_steps_per_case"].min() > s["extra_steps_per_case"].max()
 
 
 def test_reference_against_the_rest(tasks):

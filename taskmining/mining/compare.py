@@ -1,8 +1,9 @@
 """Compare two groups of cases (e.g. new vs experienced staff): where does time go?
 
 Each case belongs to the group given by the ``by`` column at its first row.
-The **reference** group's most frequent variant is the reference path; every
-case of both groups is aligned to it with an edit alignment (insertions and
+The **reference** group's most frequent variant (per task type when the
+frame has a ``task`` column) is the reference path; every case of both
+groups is aligned to the reference path of its task type with an edit alignment (insertions and
 deletions cost 1, a different step is one insertion plus one deletion: the
 longest-common-subsequence alignment). Inserted steps are **detours or extra
 steps**, deleted ones are **skipped** steps. Alignment runs once per distinct
@@ -50,7 +51,7 @@ from taskmining.mining._frame import NS, Sequences, encode
 from taskmining.mining.results import Comparison
 from taskmining.mining.variants import SEPARATOR, case_variants
 from taskmining.privacy.groups import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
-from taskmining.schema import CASE_ID, STEP, STEP_ID, TIMESTAMP, USER
+from taskmining.schema import CASE_ID, STEP, STEP_ID, TASK, TIMESTAMP, USER
 
 __all__ = ["compare", "align"]
 
@@ -122,6 +123,7 @@ def compare(
     activity_col: str = STEP,
     timestamp_col: str = TIMESTAMP,
     user_col: str = USER,
+    task_col: str | None = TASK,
     step_id_col: str | None = STEP_ID,
 ) -> Comparison:
     """Two groups of cases side by side: time per step, detours, variants.
@@ -136,6 +138,9 @@ def compare(
         The two values to compare; the first is the reference.
     reference : optional
         Compare this value against all other cases (``"(others)"``).
+    task_col : str or None, default "task"
+        With this column, each case is aligned to the reference path of its
+        own task type; ``None`` (or no such column): one reference path.
     min_group_size : int, default 5
         Each group needs this many distinct users, otherwise
         :class:`~taskmining.errors.PrivacyError` (a comparison with one
@@ -177,24 +182,41 @@ def compare(
     var, rep = case_variants(seq)
     n_var = len(rep)
     counts = np.stack([np.bincount(var[label == g], minlength=n_var) for g in (0, 1)])
-    ref_code = int(np.lexsort((np.arange(n_var), -counts[0]))[0])
     labels = seq.act_labels
+    # one reference path per task type: the reference group's most frequent variant of that task
+    if task_col is not None and task_col in tasks.columns:
+        task_values = tasks[task_col].iloc[first_rows].astype(object)
+        task_code, task_names = pd.factorize(task_values.where(task_values.notna(), "(untyped)"), sort=True)
+    else:
+        task_code, task_names = np.zeros(seq.n_cases, dtype=np.int64), pd.Index(["(all)"])
+    n_tasks = len(task_names)
+    pair = var.astype(np.int64) * n_tasks + task_code
+    ref_pair_counts = np.bincount(pair[label == 0], minlength=n_var * n_tasks).reshape(n_var, n_tasks)
+    ref_code = np.where(ref_pair_counts.max(axis=0) > 0,
+                        np.argmax(ref_pair_counts, axis=0), -1)  # ties: the lowest variant code
 
     def steps_of(v: int) -> tuple:
         c = rep[v]
         return tuple(seq.act[seq.ptr[c]:seq.ptr[c + 1]].tolist())
 
-    ref = steps_of(ref_code)
+    aligned = (label >= 0) & (ref_code[task_code] >= 0)
+    follows = aligned & (var == ref_code[task_code])
+    pair_counts = [np.bincount(pair[aligned & (label == g)], minlength=n_var * n_tasks) for g in (0, 1)]
     inserted = [Counter(), Counter()]
     skipped = [Counter(), Counter()]
-    for v in np.flatnonzero(counts.sum(axis=0)):
-        ins, skp = align(steps_of(int(v)), ref)
+    for p in np.flatnonzero(pair_counts[0] + pair_counts[1]):
+        v, t = divmod(int(p), n_tasks)
+        ins, skp = align(steps_of(v), steps_of(int(ref_code[t])))
         for g in (0, 1):
-            if counts[g, v]:
+            if pair_counts[g][p]:
                 for a in ins:
-                    inserted[g][a] += counts[g, v]
+                    inserted[g][a] += pair_counts[g][p]
                 for a in skp:
-                    skipped[g][a] += counts[g, v]
+                    skipped[g][a] += pair_counts[g][p]
+    references = {task_names[t]: tuple(labels[list(steps_of(int(ref_code[t])))].tolist())
+                  for t in range(n_tasks) if ref_code[t] >= 0}
+    main_task = int(np.argmax(np.bincount(task_code[label == 0], minlength=n_tasks)))
+    reference_variant = references.get(task_names[main_task], ())
     n_cases = np.array([(label == 0).sum(), (label == 1).sum()], dtype=float)
     sfx = [str(n) for n in names]
 
@@ -231,7 +253,7 @@ def compare(
     for g in (0, 1):
         variants[f"count_{sfx[g]}"] = counts[g, present]
         variants[f"share_{sfx[g]}"] = counts[g, present] / n_cases[g]
-    variants["is_reference"] = present == ref_code
+    variants["is_reference"] = np.isin(present, ref_code[ref_code >= 0])
     variants = variants.sort_values([f"count_{sfx[0]}", f"count_{sfx[1]}", "variant"],
                                     ascending=[False, False, True]).reset_index(drop=True)
 
@@ -247,9 +269,10 @@ def compare(
             "steps_per_case": seq.lengths[m].mean(),
             "extra_steps_per_case": sum(inserted[g].values()) / n_cases[g],
             "skipped_steps_per_case": sum(skipped[g].values()) / n_cases[g],
-            "follows_reference": counts[g, ref_code] / n_cases[g],
+            "follows_reference": follows[m].sum() / n_cases[g],
         })
     summary = pd.DataFrame(rows)
-    return Comparison(by=by, groups=names, reference_variant=tuple(labels[list(ref)].tolist()),
+    return Comparison(by=by, groups=names, reference_variant=reference_variant, reference_variants=references,
                       summary=summary, steps=steps, detours=det, variants=variants,
-                      notes={"min_group_size": min_group_size, "cases_in_neither_group": int((label < 0).sum())})
+                      notes={"min_group_size": min_group_size, "cases_in_neither_group": int((label < 0).sum()),
+                             "cases_without_reference": int(((label >= 0) & ~aligned).sum())})

@@ -32,7 +32,12 @@ class Comparison:
     groups : tuple
         ``(reference, other)`` group labels.
     reference_variant : tuple of str
-        The reference group's most frequent variant; every case is aligned to it.
+        The reference group's most frequent variant (of its most frequent
+        task type when there are several).
+    reference_variants : dict
+        The reference path of each task type (cases are aligned to the one
+        of their task type); cases of a task type the reference group never
+        did are not aligned (``notes["cases_without_reference"]``).
     summary : pandas.DataFrame
         One row per group: cases, users, durations, steps per case, extra
         and missing steps per case, share of cases following the reference
@@ -57,6 +62,7 @@ class Comparison:
     steps: pd.DataFrame
     detours: pd.DataFrame
     variants: pd.DataFrame
+    reference_variants: dict = field(default_factory=dict)
     notes: dict = field(default_factory=dict)
 
     def where_time_is_lost(self, top: int = 10) -> pd.DataFrame:
@@ -79,7 +85,8 @@ class Comparison:
     def __repr__(self) -> str:
         a, b = self.groups
         lines = [f"Comparison of {self.by}={b!r} against {self.by}={a!r}",
-                 f"reference variant: {' → '.join(self.reference_variant)}", "", self.summary.to_string(index=False)]
+                 *[f"reference path of {task}: {' → '.join(path)}" for task, path in self.reference_variants.items()],
+                 "", self.summary.to_string(index=False)]
         lost = self.where_time_is_lost(5)
         if len(lost):
             lines += ["", "where time is lost (seconds per case):",
@@ -89,6 +96,7 @@ class Comparison:
     def _repr_html_(self) -> str:
         a, b = self.groups
         return (f"<h4>Comparison of {self.by}={b!r} against {self.by}={a!r}</h4>"
-                f"<p>reference variant: {' → '.join(self.reference_variant)}</p>"
+                + "".join(f"<p>reference path of {task}: {' → '.join(path)}</p>"
+                          for task, path in self.reference_variants.items())
                 + self.summary.to_html(index=False) + "<h5>Where time is lost</h5>"
                 + self.where_time_is_lost().to_html(index=False))
