@@ -81,10 +81,14 @@ def cases_from_boundaries(session: pd.Series | np.ndarray, cut: np.ndarray,
     seg = np.cumsum(starts) - 1
     seg_inside = np.bincount(seg, weights=inside_mask) > 0
     seg_number = np.cumsum(seg_inside)
-    first_seg_of_session = np.maximum.accumulate(np.where(new_session, seg, 0))
+    seg_new_session = new_session[np.flatnonzero(starts)]
+    first_seg_of_session = np.maximum.accumulate(np.where(seg_new_session, np.arange(len(seg_inside)), 0))
     base_number = seg_number[first_seg_of_session] - seg_inside[first_seg_of_session]
-    local = (seg_number[seg] - base_number).astype(np.int64)
-    ids = (sess + "-" + pd.Series(local.astype(str), dtype=STRING_DTYPE)).to_numpy(dtype=object)
+    local = (seg_number - base_number).astype(np.int64)  # per segment
+    seg_first = np.flatnonzero(starts)
+    names = (sess.iloc[seg_first].reset_index(drop=True) + "-"
+             + pd.Series(local.astype(str), dtype=STRING_DTYPE)).to_numpy(dtype=object)
+    ids = names[seg]
     ids[~inside_mask] = None
     return ids
 

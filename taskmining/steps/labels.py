@@ -123,7 +123,7 @@ def _humanise(raw: str | None) -> str:
 
 def _label(verb: str, name: str | None, eid: str | None, role: str | None, app: str | None,
            url: str | None, raw: str | None, level: str) -> str:
-    base, prep = VERB_TEXT.get(verb, (_humanise(verb), ""))
+    base, prep = VERB_TEXT[verb] if verb in VERB_TEXT else (_humanise(verb), "")
     if verb == "other":
         base = _humanise(raw)
     app_text = app.title() if app else None

@@ -81,16 +81,28 @@ def _codes(values: pd.Series) -> np.ndarray:
     return pd.factorize(values, use_na_sentinel=True)[0].astype(np.int64)
 
 
+def _combine(*codes: np.ndarray) -> np.ndarray:
+    """One code per distinct tuple of the given code arrays (each >= -1)."""
+    out = codes[0]
+    for c in codes[1:]:
+        out = pd.factorize(out * (int(c.max(initial=-1)) + 2) + (c + 1))[0].astype(np.int64)
+    return out
+
+
 def _attr(attrs: pd.Series, key: str, rows: np.ndarray) -> np.ndarray:
     """The string value of ``attrs.<key>`` in ``rows`` (missing where absent)."""
     out = np.full(len(attrs), None, dtype=object)
     if not rows.any():
         return out
-    sub = attrs.to_numpy(dtype=object)[rows]
-    arr = pa.array(sub, type=pa.string(), from_pandas=True)
-    found = pc.extract_regex(arr, rf'"{key}"\s*:\s*"(?P<v>[^"]*)"')
-    values = pc.struct_field(found, [0]).to_numpy(zero_copy_only=False)
-    out[np.flatnonzero(rows)] = values
+    try:
+        arr = pa.array(attrs.array) if attrs.dtype == "str" else None
+    except (TypeError, pa.ArrowException):
+        arr = None
+    if arr is None or not pa.types.is_string(arr.type) and not pa.types.is_large_string(arr.type):
+        arr = pa.array(attrs.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    sub = arr.filter(pa.array(rows))
+    found = pc.extract_regex(sub, rf'"{key}"\s*:\s*"(?P<v>[^"]*)"')
+    out[np.flatnonzero(rows)] = pc.struct_field(found, [0]).to_numpy(zero_copy_only=False)
     return out
 
 
@@ -130,28 +142,36 @@ def event_info(events: pd.DataFrame) -> pd.DataFrame:
         kclass = _attr(attrs, "key_class", is_key)
         keys = _attr(attrs, "keys", is_key)
         text = np.isin(kclass, ["character", "digit"])
-        combo = pd.Series(keys, dtype=object).str.lower().str.replace("cmd+", "ctrl+", regex=False)
-        mapped = combo.map(SHORTCUTS)
-        shortcut = is_key & ((kclass == "shortcut") | mapped.notna().to_numpy())
+        mapped = np.full(n, -1, dtype=np.int64)
+        has_keys = np.flatnonzero(pd.notna(keys))
+        if len(has_keys):
+            uniq, inverse = np.unique(keys[has_keys].astype(str), return_inverse=True)
+            codes = np.array([_V.get(SHORTCUTS.get(u.lower().replace("cmd+", "ctrl+"), ""), -1) for u in uniq])
+            mapped[has_keys] = codes[inverse]
+        shortcut = is_key & ((kclass == "shortcut") | (mapped >= 0))
         key[is_key] = _KEY_OTHER
         key[is_key & text] = _KEY_TEXT
         key[shortcut] = _KEY_SHORTCUT
-        known = shortcut & mapped.notna().to_numpy()
-        verb[known] = [_V[v] for v in mapped.to_numpy()[known]]
-    elem = pd.DataFrame({
-        "a": _codes(_column(events, APP)), "i": _codes(_column(events, ELEMENT_ID)),
-        "n": _codes(_column(events, ELEMENT_NAME)), "r": _codes(_column(events, ELEMENT_ROLE)),
-    }).groupby(["a", "i", "n", "r"], sort=False).ngroup().to_numpy(dtype=np.int64)
-    sig = pd.DataFrame({
-        "e": elem, "act": action, "v": _codes(_column(events, VALUE)), "w": _codes(_column(events, WINDOW)),
-        "u": _codes(_column(events, URL)), "r": _codes(_column(events, RAW_ACTION)),
-        "k": _codes(_column(events, ATTRS)) if is_key.any() else np.zeros(n, dtype=np.int64),
-    }).groupby(["e", "act", "v", "w", "u", "r", "k"], sort=False).ngroup().to_numpy(dtype=np.int64)
+        known = shortcut & (mapped >= 0)
+        verb[known] = mapped[known]
+    elem = _combine(_codes(_column(events, APP)), _codes(_column(events, ELEMENT_ID)),
+                    _codes(_column(events, ELEMENT_NAME)), _codes(_column(events, ELEMENT_ROLE)))
     ts = _column(events, TIMESTAMP).to_numpy(dtype="datetime64[ns]").view(np.int64)
     session = _codes(_column(events, SESSION).fillna("")) if SESSION in events.columns else np.zeros(n, np.int64)
     dup = np.zeros(n, dtype=bool)
     if n > 1:
-        dup[1:] = (session[1:] == session[:-1]) & (ts[1:] == ts[:-1]) & (sig[1:] == sig[:-1])
+        # exact duplicates: only pairs at the same time in the same session need a full comparison
+        cand = np.flatnonzero((session[1:] == session[:-1]) & (ts[1:] == ts[:-1])
+                              & (elem[1:] == elem[:-1]) & (action[1:] == action[:-1])) + 1
+        if len(cand):
+            same = np.ones(len(cand), dtype=bool)
+            for col in (VALUE, WINDOW, URL, RAW_ACTION, ATTRS):
+                if col in events.columns:
+                    column = events[col]
+                    a = column.iloc[cand].to_numpy(dtype=object)
+                    b = column.iloc[cand - 1].to_numpy(dtype=object)
+                    same &= (a == b) | (pd.isna(a) & pd.isna(b))
+            dup[cand] = same
     return pd.DataFrame({"session": session, "ts": ts, "verb": verb, "action": action,
                          "key": key, "element": elem, "dup": dup})
 
