@@ -236,3 +236,11 @@ def test_identifiers_in_names_are_masked_short_numbers_kept() -> None:
                 for i, n in enumerate(["INV-2026-004211.pdf", "INV-2026-000007.pdf", "Line 2 amount", "Button1"])])
     assert build_steps(ev)["step"].tolist() == ["Open 'INV-#-#.pdf' in Acrobat"] * 2 + [
         "Open 'Line 2 amount' in Acrobat", "Open 'Button1' in Acrobat"]
+
+
+def test_interval_events_last_their_duration() -> None:
+    ev = frame([{"t": 0, "action": "app_switch", "app": "excel", "duration": 30.0},
+                {"t": 30, "action": "app_switch", "app": "chrome", "duration": np.nan}])
+    table = steps_table(build_steps(ev))
+    assert table["duration"].tolist() == [30.0, 0.0]
+    assert table["step"].tolist() == ["Switch to Excel", "Switch to Chrome"]

@@ -38,7 +38,7 @@ import pandas as pd
 
 from taskmining.errors import ParameterError, SchemaError
 from taskmining.schema import (
-    ACTION, APP, CASE_ID, ELEMENT_ID, ELEMENT_NAME, ELEMENT_ROLE, EVENT_ID, RAW_ACTION, SESSION, STEP, STEP_ID,
+    ACTION, APP, CASE_ID, DURATION, ELEMENT_ID, ELEMENT_NAME, ELEMENT_ROLE, EVENT_ID, RAW_ACTION, SESSION, STEP, STEP_ID,
     STRING_DTYPE, TASK, TIMESTAMP, TIMESTAMP_DTYPE, URL, USER, VALUE, WINDOW,
 )
 from taskmining.steps.labels import check_level, step_labels
@@ -145,8 +145,12 @@ def _aggregate(ev: pd.DataFrame, info: pd.DataFrame, codes: np.ndarray, extra: l
     k = len(firsts)
     verbs, chars = step_verbs(info, codes, k)
     ts = info["ts"].to_numpy()
+    ends = ts
+    if DURATION in ev.columns:  # interval sources (ActivityWatch): an event lasts its duration
+        seconds = ev[DURATION].to_numpy(dtype=np.float64, na_value=np.nan)
+        ends = ts + np.where(np.isfinite(seconds) & (seconds > 0), seconds * 1e9, 0).astype(np.int64)
     end = np.full(k, np.iinfo(np.int64).min)
-    np.maximum.at(end, codes, ts)
+    np.maximum.at(end, codes, ends)
     start = np.full(k, np.iinfo(np.int64).max)
     np.minimum.at(start, codes, ts)
     data: dict[str, object] = {
@@ -217,7 +221,7 @@ def build_steps(events: pd.DataFrame, level: str = "element", *, idle_gap: objec
         out[STEP] = pd.Series([], dtype=STRING_DTYPE, index=events.index)
         return out
     order = _session_order(events)
-    cols = [c for c in (TIMESTAMP, ACTION, SESSION, *_CONTEXT, "attrs") if c in events.columns]
+    cols = [c for c in (TIMESTAMP, ACTION, SESSION, *_CONTEXT, "attrs", DURATION) if c in events.columns]
     ev = events[list(dict.fromkeys(cols))].iloc[order].reset_index(drop=True)
     info = event_info(ev)
     codes = np.cumsum(step_starts(info, idle_gap=gap)) - 1
@@ -277,7 +281,8 @@ def steps_table(events_with_steps: pd.DataFrame) -> pd.DataFrame:
     extra = [c for c in (CASE_ID, TASK) if c in events.columns]
     extra += ground_truth_columns(c for c in events.columns if c not in extra)
     order = _session_order(events)
-    cols = [c for c in (TIMESTAMP, ACTION, SESSION, STEP_ID, STEP, *_CONTEXT, "attrs", *extra) if c in events.columns]
+    cols = [c for c in (TIMESTAMP, ACTION, SESSION, STEP_ID, STEP, *_CONTEXT, "attrs", DURATION, *extra)
+            if c in events.columns]
     ev = events[list(dict.fromkeys(cols))].iloc[order].reset_index(drop=True)
     info = event_info(ev)
     by_step = np.lexsort((np.arange(len(ev)), ev[STEP_ID].to_numpy(dtype=np.int64)))
