@@ -1,0 +1,140 @@
+"""The HTML report: every number equals what the library's functions return."""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import taskmining as tm
+from taskmining.errors import MiningError, ParameterError
+from taskmining.report.build import task_flow
+
+lxml_html = pytest.importorskip("lxml.html")
+
+
+@pytest.fixture(scope="module")
+def tasks() -> pd.DataFrame:
+    events = tm.simulate(n_users=6, n_days=1, seed=11)
+    return events.assign(case_id=events["true_case"], task=events["true_task"], step=events["true_step"])
+
+
+@pytest.fixture(scope="module")
+def page(tasks: pd.DataFrame, tmp_path_factory: pytest.TempPathFactory) -> lxml_html.HtmlElement:
+    out = tm.report(tasks, tmp_path_factory.mktemp("rep") / "report.html", engine="python")
+    return lxml_html.fromstring(out.read_bytes())
+
+
+def _cells(doc: lxml_html.HtmlElement, table_id: str, col: str) -> list[str]:
+    return [td.get("data-value") for td in doc.xpath(f'//table[@id="{table_id}"]//td[@data-col="{col}"]')]
+
+
+def _close(a: str, b: float) -> bool:
+    if a == "":
+        return b is None or (isinstance(b, float) and math.isnan(b))
+    return math.isclose(float(a), float(b), rel_tol=1e-12, abs_tol=1e-12)
+
+
+def test_report_is_self_contained(tasks: pd.DataFrame, tmp_path: Path) -> None:
+    out = tm.report(tasks, tmp_path / "sub" / "r.html", engine="python")
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>")
+    # no external references of any kind
+    assert not re.search(r'(src|href)="(https?:)?//', text)
+    assert "@import" not in text and "url(http" not in text
+    for anchor in ("overview", "map", "variants", "tasks", "candidates", "fragmentation"):
+        assert f'id="{anchor}"' in text
+
+
+def test_variants_table_matches_library(tasks: pd.DataFrame, page: lxml_html.HtmlElement) -> None:
+    v = tm.variants(tasks, top_k=10)
+    assert _cells(page, "tm-variants", "variant") == v["variant"].tolist()
+    assert [int(c) for c in _cells(page, "tm-variants", "count")] == v["count"].tolist()
+    for col in ("share", "coverage", "duration_median", "duration_p90"):
+        got = _cells(page, "tm-variants", col)
+        assert all(_close(a, b) for a, b in zip(got, v[col].tolist(), strict=True)), col
+
+
+def test_candidates_table_matches_library(tasks: pd.DataFrame, page: lxml_html.HtmlElement) -> None:
+    c = tm.automation_candidates(tasks)
+    assert _cells(page, "tm-candidates", "task") == c["task"].astype(str).tolist()
+    for col in ("score", "frequency", "determinism", "structured_input", "rule_likeness"):
+        got = _cells(page, "tm-candidates", col)
+        assert all(_close(a, b) for a, b in zip(got, c[col].tolist(), strict=True)), col
+
+
+def test_fragmentation_matches_library(tasks: pd.DataFrame, page: lxml_html.HtmlElement) -> None:
+    f = tm.fragmentation(tasks)
+    for col in ("switches_per_hour", "interruptions", "resumption_time_median"):
+        got = _cells(page, "tm-fragmentation", col)
+        assert all(_close(a, b) for a, b in zip(got, f[col].tolist(), strict=True)), col
+
+
+def test_task_cards_match_library(tasks: pd.DataFrame, page: lxml_html.HtmlElement) -> None:
+    m = tm.task_metrics(tasks)
+    names = [h.text for h in page.xpath('//div[@class="tm-task"]/h3')]
+    assert names == m["task"].astype(str).tolist()
+    for i, row in enumerate(m.itertuples(index=False)):
+        assert int(_cells(page, f"tm-task-{i}", "cases")[0]) == row.cases
+        assert _close(_cells(page, f"tm-task-{i}", "handling_time_mean")[0], row.handling_time_mean)
+
+
+def test_task_level_map_counts_match_transition_graph(tasks: pd.DataFrame, page: lxml_html.HtmlElement) -> None:
+    g = tm.transition_graph(task_flow(tasks), step_id_col=None)
+    edges = page.xpath('//div[@id="tm-map"]//g[@class="tm-edge"]')
+    assert len(edges) == g.number_of_edges()
+    got = {}
+    for e in edges:
+        u, v = e.xpath("./title")[0].text.split(" → ")
+        got[(u, v)] = int(e.get("data-count"))
+    assert got == {(u, v): d["count"] for u, v, d in g.edges(data=True)}
+    nodes = {n.xpath("./title")[0].text.rsplit(" (", 1)[0]: int(n.get("data-count"))
+             for n in page.xpath('//div[@id="tm-map"]//g[@class="tm-node"][@data-kind="activity"]')}
+    assert nodes == {n: d["count"] for n, d in g.nodes(data=True) if d["kind"] == "activity"}
+
+
+def test_overview_counts(tasks: pd.DataFrame, page: lxml_html.HtmlElement) -> None:
+    cards = {c.xpath("./span")[0].text: c.xpath("./b")[0].text for c in page.xpath('//div[@class="tm-card"]')}
+    assert cards["events"] == f"{len(tasks):,}"
+    assert cards["task instances"] == f"{tasks['case_id'].nunique():,}"
+    assert cards["task types"] == f"{tasks['task'].nunique():,}"
+
+
+def test_task_flow_orders_instances_per_session() -> None:
+    t = pd.DataFrame({"session": ["s", "s", "s", "s"], "case_id": ["2", "1", "1", "2"],
+                      "task": ["B", "A", "A", "B"],
+                      "timestamp": pd.to_datetime(["2026-01-05 09:03", "2026-01-05 09:00",
+                                                   "2026-01-05 09:01", "2026-01-05 09:04"], utc=True)})
+    flow = task_flow(t)
+    assert flow["step"].tolist() == ["A", "B"]
+    assert str(flow["timestamp"].dt.tz) == "UTC"
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz not installed")
+def test_graphviz_map_keeps_counts(tasks: pd.DataFrame, tmp_path: Path) -> None:
+    doc = lxml_html.fromstring(tm.report(tasks, tmp_path / "r.html", engine="dot").read_bytes())
+    counts = sorted(int(e.get("data-count")) for e in doc.xpath('//div[@id="tm-map"]//g[contains(@class, "tm-edge")]'))
+    g = tm.transition_graph(task_flow(tasks), step_id_col=None)
+    assert counts == sorted(d["count"] for _, _, d in g.edges(data=True))
+
+
+def test_bad_input(tmp_path: Path, tasks: pd.DataFrame) -> None:
+    with pytest.raises(MiningError, match="case_id"):
+        tm.report(tasks.drop(columns=["case_id"]), tmp_path / "x.html")
+    with pytest.raises(MiningError, match="at least one event"):
+        tm.report(tasks.assign(case_id=np.nan), tmp_path / "x.html")
+    with pytest.raises(ParameterError, match="compare_by"):
+        tm.report(tasks, tmp_path / "x.html", compare_by="nope")
+    with pytest.raises(ParameterError):
+        tm.report([1, 2], tmp_path / "x.html")  # type: ignore[arg-type]
+
+
+def test_report_does_not_mutate_input(tasks: pd.DataFrame, tmp_path: Path) -> None:
+    before = tasks.copy(deep=True)
+    tm.report(tasks, tmp_path / "r.html", engine="python")
+    pd.testing.assert_frame_equal(tasks, before)
