@@ -119,8 +119,8 @@ def factorize(values: pd.Series, *, arrow_labels: bool = False) -> tuple[np.ndar
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             arr = None
     if arr is not None:
-        if isinstance(arr, pa.ChunkedArray):
-            arr = arr.combine_chunks()
+        if isinstance(arr, pa.ChunkedArray):  # one dictionary for all chunks
+            arr = arr.chunk(0) if arr.num_chunks == 1 else arr.combine_chunks()
         enc = pc.dictionary_encode(arr)
         idx = enc.indices if enc.indices.null_count == 0 else enc.indices.fill_null(-1)
         labels = enc.dictionary if arrow_labels else np.asarray(enc.dictionary.to_pylist(), dtype=object)
@@ -268,18 +268,20 @@ def encode(tasks: pd.DataFrame, *, case_col: str = CASE_ID, activity_col: str = 
     n_unassigned = int(len(keep) - keep.sum())
     if not keep.any():
         raise MiningError(f"{what}: no row has a {case_col!r}: the log has no cases")
-    pos = np.flatnonzero(keep) if n_unassigned else np.arange(len(keep), dtype=np.int64)
     ts_all = times_ns(tasks[timestamp_col], timestamp_col)
-    ts = ts_all[pos]
+    if n_unassigned:
+        pos = np.flatnonzero(keep)
+        ts, c, acts = ts_all[pos], case_codes[pos], act_codes[pos]
+    else:  # no copies while the frame is already usable as it is
+        pos = np.arange(len(keep), dtype=np.int64)
+        ts, c, acts = ts_all, case_codes, act_codes
     nat = ts == np.iinfo(np.int64).min
     if nat.any():
         raise MiningError(f"{what}: column {timestamp_col!r} has missing times (NaT) in "
                           f"{_rows(pos[nat], tasks.index)}")
-    acts = act_codes[pos]
     if (acts < 0).any():
         raise MiningError(f"{what}: column {activity_col!r} is missing in {_rows(pos[acts < 0], tasks.index)} "
                           "(rows that belong to a case need a step label)")
-    c = case_codes[pos]
     order: np.ndarray | None = None
     if len(c) > 1 and (c[1:] < c[:-1]).any():
         order = np.argsort(c, kind="stable")
