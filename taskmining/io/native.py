@@ -452,8 +452,21 @@ def native_files(path: str | PathLike[str]) -> list[Path]:
     return sorted(f for f in p.rglob("*") if f.is_file() and f.name.endswith(_SUFFIXES))
 
 
-def _load(path: Path, key: bytes | None) -> bytes:
-    if path.name.endswith(".enc"):
+def _encrypted(path: Path) -> bool:
+    """True when the file starts like an encrypted segment (whatever its name)."""
+    try:
+        from taskmining.io.encrypted import is_encrypted
+    except ImportError:
+        return False
+    try:
+        with open(path, "rb") as f:
+            return is_encrypted(f.read(256))
+    except OSError:
+        return False
+
+
+def _load(path: Path, key: bytes | None, *, encrypted: bool = False) -> bytes:
+    if encrypted or path.name.endswith(".enc") or _encrypted(path):
         if key is None:
             raise IngestError("encrypted segment: pass key= (the recording key) to read it", path=path)
         try:
@@ -468,8 +481,8 @@ def _load(path: Path, key: bytes | None) -> bytes:
 def _chunks(path: Path, key: bytes | None, size: int | None = None) -> Iterator[tuple[bytes, int, int]]:
     """The file's (decompressed) content in pieces of about ``size`` bytes cut at line ends,
     each with the number of lines before it and of newlines in it."""
-    if path.name.endswith(".enc"):
-        buf = _load(path, key)
+    if path.name.endswith(".enc") or _encrypted(path):
+        buf = _load(path, key, encrypted=True)
         yield buf, 0, buf.count(b"\n")
         return
     lines_before, rest = 0, b""
@@ -492,6 +505,13 @@ def _chunks(path: Path, key: bytes | None, size: int | None = None) -> Iterator[
             lines_before += newlines
     if rest or lines_before == 0:
         yield rest, lines_before, 0
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def read_native(paths: list[str | PathLike[str]], *, errors: str = "quarantine", tz: str | None = None,
@@ -532,7 +552,10 @@ def read_native(paths: list[str | PathLike[str]], *, errors: str = "quarantine",
     qlog = QuarantineLog(errors=errors)
     tables: list[pa.Table] = []
     for no, path in enumerate(_progress(files, enabled=progress and len(files) > 1, desc="reading", unit="file")):
-        for buf, first, newlines in _chunks(path, key):
+        big = progress and _size(path) > 2 * CHUNK_BYTES
+        pieces = _chunks(path, key)
+        for buf, first, newlines in _progress(pieces, enabled=big, desc=path.name, unit="piece",
+                                               total=-(-_size(path) // CHUNK_BYTES) if big else None):
             blocks = _Blocks(buf, str(path), qlog, first, newlines)
             blocks.run()
             parts = [_normalise(t, lines, blocks, no) for t, lines in blocks.parts]
@@ -559,6 +582,13 @@ def sniff(path: Path, head: bytes) -> bool:
         return bool(native_files(path))
     if path.name.endswith(".enc"):
         return True
+    try:
+        from taskmining.io.encrypted import is_encrypted
+
+        if is_encrypted(head):
+            return True
+    except ImportError:
+        pass
     first = head.lstrip().split(b"\n", 1)[0]
     if not first.startswith(b"{"):
         return False

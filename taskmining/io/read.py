@@ -35,6 +35,8 @@ __all__ = ["QuarantineWarning", "read_events", "expand_sources"]
 
 Source = str | PathLike[str] | Iterable[str | PathLike[str]]
 _ERRORS = ("quarantine", "raise")
+#: Readers that build the contract frame themselves (same semantics as validate_events, tested).
+_VALIDATED = {"native", "parquet"}
 
 
 class QuarantineWarning(UserWarning):
@@ -207,7 +209,7 @@ def read_events(
             extra["key"] = key
         results.append(spec.read(group, errors=errors, tz=tz, progress=progress, **extra))
     events = _combine([r.events for r in results])
-    if len(results) > 1:
+    if len(results) > 1 or not set(groups) <= _VALIDATED:
         events = validate_events(events, tz=tz)
     quarantine = pd.concat([r.quarantine for r in results], ignore_index=True) if results else empty_quarantine()
     fmt = ",".join(groups) if len(groups) > 1 else next(iter(groups))
