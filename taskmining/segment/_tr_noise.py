@@ -9,7 +9,7 @@ next-class distribution given the class from the overall next-class
 distribution, and the same for the previous class. Classes below
 ``threshold`` (1 bit) on **both** sides are noise. Noise that stays inside
 one application (scrolling the ERP form) is judged against that
-application's steps instead. Vectorised bincounts: O(n + K^2).
+application's steps instead. Sparse counts (``np.unique`` over class pairs): O(n log n), memory O(n).
 
 Examples
 --------
@@ -28,30 +28,39 @@ import numpy as np
 
 __all__ = ["neighbour_information", "noise_classes"]
 
-_MAX_JUDGED = 2000
-
 
 def _divergence(x: np.ndarray, y: np.ndarray, n_classes: int, group: np.ndarray) -> np.ndarray:
-    """KL (bits) of P(y | class x) from P(y | group of x), per class."""
-    joint = np.bincount(x * n_classes + y, minlength=n_classes * n_classes).reshape(n_classes, n_classes)
-    joint = joint.astype(np.float64)
-    n_groups = int(group.max()) + 1 if len(group) else 1
-    ref = np.zeros((n_groups, n_classes))
-    np.add.at(ref, group, joint)
-    ref /= np.maximum(ref.sum(axis=1, keepdims=True), 1.0)
-    cond = joint / np.maximum(joint.sum(axis=1, keepdims=True), 1.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(cond > 0, cond * np.log2(cond / np.maximum(ref[group], 1e-300)), 0.0)
-    return np.asarray(terms.sum(axis=1))
+    """KL (bits) of P(y | class x) from P(y | group of x), per class; sparse counts, O(n log n)."""
+    out = np.zeros(n_classes)
+    if len(x) == 0:
+        return out
+    n_y = np.int64(n_classes)
+    pair, pair_n = np.unique(x * n_y + y, return_counts=True)
+    px, py = pair // n_y, pair % n_y
+    gx = group[x]
+    gpair, gpair_n = np.unique(gx * n_y + y, return_counts=True)
+    n_x = np.bincount(x, minlength=n_classes).astype(np.float64)
+    n_g = np.bincount(gx, minlength=int(group.max()) + 1).astype(np.float64)
+    cond = pair_n / n_x[px]
+    ref_n = gpair_n[np.searchsorted(gpair, group[px] * n_y + py)]
+    ref = ref_n / n_g[group[px]]
+    np.add.at(out, px, cond * np.log2(cond / ref))
+    return out
 
 
 def neighbour_information(
-    codes: np.ndarray, session_first: np.ndarray, n_classes: int, group: np.ndarray | None = None
+    codes: np.ndarray,
+    session_first: np.ndarray,
+    n_classes: int,
+    group: np.ndarray | None = None,
+    merge_below: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Information (bits) each class carries about its next and its previous step.
 
     Measured against all steps, or against the steps of the class's group
     (e.g. its application) when ``group`` (one group code per class) is given.
+    Neighbours seen fewer than ``merge_below`` times count as one class (their
+    sparse counts would otherwise look informative).
 
     Examples
     --------
@@ -63,6 +72,14 @@ def neighbour_information(
     inside = ~session_first[1:]
     a, b = codes[:-1][inside], codes[1:][inside]
     grp = np.zeros(n_classes, dtype=np.int64) if group is None else np.asarray(group, dtype=np.int64)
+    if merge_below > 0:
+        rare = np.bincount(codes, minlength=n_classes) < merge_below
+        a_n = np.where(rare[a], n_classes, a)
+        b_n = np.where(rare[b], n_classes, b)
+        grp = np.append(grp, int(grp.max()) + 1)
+        nxt = _divergence(a, b_n, n_classes + 1, grp)[:n_classes]
+        prv = _divergence(b, a_n, n_classes + 1, grp)[:n_classes]
+        return nxt, prv
     return _divergence(a, b, n_classes, grp), _divergence(b, a, n_classes, grp)
 
 
@@ -76,6 +93,7 @@ def noise_classes(
     app_threshold: float = 1.4,
     max_app_share: float = 0.2,
     min_count: int = 20,
+    app_min_count: int = 50,
 ) -> np.ndarray:
     """Boolean mask over classes: classes that inform about neither neighbour.
 
@@ -85,7 +103,8 @@ def noise_classes(
     its own application while making up under ``max_app_share`` of them (a
     stray click in the ERP is as unpredictable as any ERP step, but an
     application's main step is not noise). Classes seen fewer than
-    ``min_count`` times are never noise (too few to tell).
+    ``min_count`` times (``app_min_count`` for the application rule) are
+    never noise: too few to tell.
 
     Examples
     --------
@@ -94,28 +113,16 @@ def noise_classes(
     >>> noise_classes(codes, np.eye(1, 150, dtype=bool)[0], 3).tolist()
     [False, False, False]
     """
-    result = np.zeros(n_classes, dtype=bool)
     if len(codes) < 2:
-        return result
+        return np.zeros(n_classes, dtype=bool)
     counts = np.bincount(codes, minlength=n_classes)
-    # only frequent classes can be judged: the rest share one code (bounded K^2 memory)
-    judged = np.argsort(-counts, kind="stable")[:_MAX_JUDGED]
-    judged = judged[counts[judged] >= min_count]
-    if len(judged) == 0:
-        return result
-    remap = np.full(n_classes, len(judged), dtype=np.int64)
-    remap[judged] = np.arange(len(judged))
-    small, k = remap[codes], len(judged) + 1
-    small_counts = np.bincount(small, minlength=k)
-    nxt, prv = neighbour_information(small, session_first, k)
+    nxt, prv = neighbour_information(codes, session_first, n_classes)
     noise = (nxt < threshold) & (prv < threshold)
     if apps is not None:
-        grp = np.zeros(k, dtype=np.int64)
-        grp[: len(judged)] = np.asarray(apps, dtype=np.int64)[judged]
-        grp[-1] = int(grp.max()) + 1
-        a_nxt, a_prv = neighbour_information(small, session_first, k, grp)
-        app_counts = np.bincount(np.asarray(apps, dtype=np.int64), weights=counts)
-        share = small_counts[: len(judged)] / np.maximum(app_counts[grp[: len(judged)]], 1.0)
-        noise[: len(judged)] |= (np.maximum(a_nxt, a_prv)[: len(judged)] < app_threshold) & (share < max_app_share)
-    result[judged] = noise[: len(judged)]
-    return result
+        apps = np.asarray(apps, dtype=np.int64)
+        a_nxt, a_prv = neighbour_information(codes, session_first, n_classes, apps, merge_below=min_count)
+        per_app = np.bincount(apps, weights=counts, minlength=int(apps.max()) + 1)
+        share = counts / np.maximum(per_app[apps], 1.0)
+        by_app = (np.maximum(a_nxt, a_prv) < app_threshold) & (share < max_app_share)
+        noise |= by_app & (counts >= app_min_count)
+    return noise & (counts >= min_count)

@@ -1,0 +1,189 @@
+"""task_recognition: recovers repeated routines, interleaved or not, without labels, deterministically."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from taskmining.errors import ParameterError
+from taskmining.segment._tr_synthetic import routine_steps
+from taskmining.segment.evaluate import evaluate
+from taskmining.segment.task_recognition import TaskRecognitionSegmenter
+
+TRUTH = ["true_case", "true_task"]
+
+
+def _score(steps: pd.DataFrame, out: pd.DataFrame) -> pd.Series:
+    return evaluate(
+        steps["true_case"], out["case_id"], true_task=steps["true_task"], pred_task=out["task"],
+        steps=steps["step"], session=steps["session"],
+    )
+
+
+def _run(steps: pd.DataFrame, **params: object) -> tuple[TaskRecognitionSegmenter, pd.DataFrame]:
+    seg = TaskRecognitionSegmenter(**params)
+    out = seg.fit(steps.drop(columns=TRUTH)).predict(steps.drop(columns=TRUTH))
+    return seg, out
+
+
+def test_recovers_three_routine_types_exactly():
+    steps = routine_steps(150, seed=1)
+    seg, out = _run(steps)
+    s = _score(steps, out)
+    assert s["boundary_f1"] == 1.0
+    assert s["edit_distance"] == 0.0
+    assert s["event_f1"] == 1.0
+    assert seg.n_tasks_ == 3
+    assert sorted(seg.start_classes_) == ["Click 'Inbox' in Outlook", "Click 'Search' in CRM",
+                                          "Open 'expenses.xlsx' in Excel"]
+    # names are readable: they start with the routine's first step
+    assert any(name.startswith("Click 'Inbox' in Outlook") for name in seg.task_names_)
+    assert out["case_id"].str.match(r"^s0#\d+$").all()
+
+
+def test_interleaved_and_noisy_streams():
+    steps = routine_steps(150, interleave=0.3, noise=0.05, n_sessions=2, seed=2)
+    assert steps["true_case"].isna().any()
+    _, out = _run(steps)
+    s = _score(steps, out)
+    assert s["boundary_f1"] >= 0.98
+    assert s["edit_distance"] <= 0.02
+    assert s["event_f1"] >= 0.98
+    # noise steps get no case
+    noise = steps["true_case"].isna().to_numpy()
+    assert out["case_id"].isna().to_numpy()[noise].mean() > 0.9
+
+
+def test_context_keys_separate_interleaved_instances():
+    steps = routine_steps(150, interleave=0.4, seed=3)
+    _, with_keys = _run(steps)
+    _, without = _run(steps, use_context=False)
+    assert _score(steps, with_keys)["edit_distance"] < _score(steps, without)["edit_distance"] - 0.05
+
+
+def test_noise_can_be_absorbed():
+    steps = routine_steps(80, noise=0.1, seed=4)
+    _, out = _run(steps, noise_steps="absorb")
+    assert out["case_id"].notna().all()
+
+
+def test_deterministic_and_independent_of_ground_truth():
+    steps = routine_steps(100, interleave=0.2, noise=0.05, seed=5)
+    a = TaskRecognitionSegmenter(random_state=0).fit_predict(steps)
+    b = TaskRecognitionSegmenter(random_state=0).fit_predict(steps)
+    pd.testing.assert_frame_equal(a, b)
+    shuffled = steps.copy()
+    rng = np.random.default_rng(0)
+    shuffled["true_case"] = rng.permutation(shuffled["true_case"].to_numpy())
+    shuffled["true_task"] = "x"
+    shuffled["caseID"] = rng.integers(0, 5, len(steps)).astype(str)
+    c = TaskRecognitionSegmenter(random_state=0).fit_predict(shuffled)
+    pd.testing.assert_frame_equal(a, c)
+    # another seed changes only hash keys, not the result
+    d = TaskRecognitionSegmenter(random_state=7).fit_predict(steps)
+    pd.testing.assert_frame_equal(a, d)
+
+
+def test_row_order_and_index_do_not_matter():
+    steps = routine_steps(60, seed=6).drop(columns=TRUTH)
+    out = TaskRecognitionSegmenter().fit_predict(steps)
+    shuffled = steps.sample(frac=1.0, random_state=1)
+    shuffled.index = shuffled.index + 1000
+    out2 = TaskRecognitionSegmenter().fit_predict(shuffled)
+    assert (out2["case_id"].to_numpy() == out.loc[shuffled.index - 1000, "case_id"].to_numpy()).all()
+
+
+def test_predict_on_new_session_uses_fitted_model():
+    train = routine_steps(100, seed=7)
+    test = routine_steps(50, seed=8)
+    seg = TaskRecognitionSegmenter().fit(train.drop(columns=TRUTH))
+    out = seg.predict(test.drop(columns=TRUTH))
+    s = _score(test, out)
+    assert s["boundary_f1"] == 1.0
+    assert set(out["task"]) <= set(seg.task_names_)
+
+
+def test_pause_mode_learns_boundaries_from_idle_steps():
+    # routines with no exact repetition (random optional steps everywhere), idle steps between a third of them
+    rng = np.random.default_rng(0)
+    rows, t = [], 0.0
+    for i in range(300):
+        kind = ["a", "b"][i % 2]
+        body = [f"{kind} step {j}" for j in range(8) if j == 0 or rng.random() < 0.7]
+        rng.shuffle(body[1:])
+        if i % 3 == 0 and i:
+            rows.append(("Idle", "idle", None))
+            t += 120
+        for label in body:
+            t += rng.uniform(1, 5)
+            rows.append((label, "click", f"c{i}"))
+    steps = pd.DataFrame(rows, columns=["step", "action", "true_case"])
+    steps["true_task"] = steps["true_case"].str[1:].astype(float) % 2
+    steps["session"] = "s"
+    steps["start"] = pd.Timestamp("2026-01-05", tz="UTC") + pd.to_timedelta(np.arange(len(steps)) * 3.0, unit="s")
+    steps.loc[steps["action"] == "idle", "start"] += pd.Timedelta(0)
+    gaps = np.where(steps["action"].to_numpy() == "idle", 120.0, 3.0)
+    steps["start"] = pd.Timestamp("2026-01-05", tz="UTC") + pd.to_timedelta(np.cumsum(gaps), unit="s")
+    seg, out = _run(steps)
+    assert seg.mode_ == "pauses"
+    s = _score(steps, out)
+    assert s["boundary_f1"] >= 0.95
+    assert out.loc[steps["action"] == "idle", "case_id"].isna().all()
+
+
+def test_leno_logs_through_the_real_pipeline(shared_data):
+    tm = pytest.importorskip("taskmining")
+    for name in ("log1_segmented.csv", "log3_segmented.csv"):
+        events = tm.read_events(shared_data / "leno-synthetic" / name, format="leno")
+        steps = tm.steps_table(tm.build_steps(events))
+        truth = steps.pop("caseID")
+        out = TaskRecognitionSegmenter().fit_predict(steps)
+        s = evaluate(truth, out["case_id"], steps=steps["step"], session=steps["session"])
+        assert s["boundary_f1"] == 1.0, name
+        assert s["edit_distance"] == 0.0, name
+
+
+def test_simulated_recording_reaches_good_boundaries():
+    tm = pytest.importorskip("taskmining")
+    from taskmining.datasets import simulate
+
+    events = simulate(n_users=2, seed=0)
+    steps = tm.steps_table(tm.build_steps(events))
+    truth = steps[["true_case", "true_task"]]
+    out = TaskRecognitionSegmenter().fit_predict(steps.drop(columns=[c for c in steps if c.startswith("true_")]))
+    s = evaluate(truth["true_case"], out["case_id"], true_task=truth["true_task"], pred_task=out["task"],
+                 steps=steps["step"], session=steps["session"])
+    assert s["boundary_f1"] >= 0.85
+    assert s["event_f1"] >= 0.8
+
+
+def test_empty_one_row_and_identical_timestamps():
+    empty = routine_steps(5, seed=0).drop(columns=TRUTH).iloc[:0]
+    out = TaskRecognitionSegmenter().fit_predict(empty)
+    assert len(out) == 0 and list(out.columns) == ["case_id", "task"]
+    one = routine_steps(5, seed=0).drop(columns=TRUTH).iloc[:1]
+    out = TaskRecognitionSegmenter().fit_predict(one)
+    assert out["case_id"].tolist() == ["s0#1"]
+    same = routine_steps(20, seed=0).drop(columns=TRUTH)
+    same["start"] = same["start"].iloc[0]
+    out = TaskRecognitionSegmenter().fit_predict(same)
+    assert len(out) == len(same) and out["case_id"].notna().all()
+
+
+def test_missing_labels_are_one_class():
+    steps = routine_steps(40, seed=0).drop(columns=TRUTH)
+    steps.loc[steps.index[::7], "step"] = np.nan
+    out = TaskRecognitionSegmenter().fit_predict(steps)
+    assert len(out) == len(steps)
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [({"noise_steps": "drop"}, "noise_steps"), ({"type_threshold": 0}, "type_threshold"),
+     ({"pause": -1}, "pause"), ({"sample_size": 0}, "sample_size")],
+)
+def test_bad_parameters(params, match):
+    steps = routine_steps(5, seed=0).drop(columns=TRUTH)
+    with pytest.raises(ParameterError, match=match):
+        TaskRecognitionSegmenter(**params).fit(steps)
