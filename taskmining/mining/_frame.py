@@ -44,7 +44,7 @@ import pyarrow.compute as pc
 from taskmining.errors import MiningError, ParameterError
 from taskmining.schema import CASE_ID, STEP, STEP_ID, TIMESTAMP
 
-__all__ = ["COLUMN_DEFAULTS", "column_names", "Sequences", "encode", "check_tasks", "factorize", "times_ns",
+__all__ = ["COLUMN_DEFAULTS", "column_names", "Sequences", "encode", "distinct_activities", "check_tasks", "factorize", "times_ns",
            "group_stats",
            "require_columns", "NS"]
 
@@ -242,6 +242,32 @@ class Sequences:
                          ptr=_ptr(case, self.n_cases), act_labels=labels, _case_labels=self._case_labels,
                          n_unassigned=self.n_unassigned, n_rows=self.n_rows, _rows=self._rows,
                          _row=self.row[first], _row_step=step_of_old[self.row_step])
+
+
+def distinct_activities(seq: Sequences) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct activities per case, and cases containing each activity.
+
+    Up to 64 activities this ORs one bit per step into a mask per case (no
+    sorting); beyond that it sorts the distinct (case, activity) pairs.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"case_id": ["a", "a", "a", "b"], "step": ["x", "y", "x", "x"],
+    ...                   "timestamp": pd.to_datetime(["2026-01-05 09:00:00"] * 4, utc=True)})
+    >>> per_case, per_act = distinct_activities(encode(t))
+    >>> per_case.tolist(), per_act.tolist()
+    ([2, 1], [2, 1])
+    """
+    k = len(seq.act_labels)
+    if k <= 64:
+        bits = np.left_shift(np.uint64(1), seq.act.astype(np.uint64))
+        mask = np.bitwise_or.reduceat(bits, seq.ptr[:-1])
+        per_case = np.bitwise_count(mask).astype(np.int64)
+        per_act = np.array([int(np.count_nonzero(mask & np.uint64(1 << a))) for a in range(k)], dtype=np.int64)
+        return per_case, per_act
+    pairs = np.unique(seq.case * k + seq.act)
+    return np.bincount(pairs // k, minlength=seq.n_cases), np.bincount(pairs % k, minlength=k)
 
 
 def _ptr(case: np.ndarray, n_cases: int) -> np.ndarray:

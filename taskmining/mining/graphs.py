@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from taskmining.errors import MiningError, ParameterError
-from taskmining.mining._frame import NS, Sequences, encode, factorize, group_stats
+from taskmining.mining._frame import NS, Sequences, distinct_activities, encode, factorize, group_stats
 from taskmining.schema import APP, CASE_ID, STEP, TIMESTAMP
 
 __all__ = ["transition_graph", "to_pm4py_dfg", "performance_dfg", "filter_graph", "graph_to_dot",
@@ -175,7 +175,7 @@ def transition_graph(
     src, dst, stats = _edges(seq)
     starts, ends = _endpoints(seq)
     occ = np.bincount(seq.act, minlength=k)
-    cases = np.bincount(np.unique(seq.case * k + seq.act) % k, minlength=k)
+    cases = distinct_activities(seq)[1]
     total = float(stats["count"].sum() + starts.sum() + ends.sum())
     g = nx.DiGraph(level=level, n_cases=seq.n_cases, n_unassigned=seq.n_unassigned)
     g.add_node(START, kind="start", count=seq.n_cases, cases=seq.n_cases)

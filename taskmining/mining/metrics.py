@@ -44,7 +44,9 @@ import numpy as np
 import pandas as pd
 
 from taskmining.errors import ParameterError
-from taskmining.mining._frame import NS, Sequences, column_names, encode, factorize, times_ns
+from taskmining.mining._frame import (
+    NS, Sequences, column_names, distinct_activities, encode, factorize, times_ns,
+)
 from taskmining.privacy.groups import (
     DEFAULT_MIN_GROUP_SIZE,
     check_min_group_size,
@@ -186,9 +188,7 @@ def case_table(tasks: pd.DataFrame, *, idle_threshold: float = 60.0, seq: Sequen
         "duration": duration, "idle_time": idle, "active_time": duration - idle,
         "events": np.bincount(row_case, minlength=n_cases), "steps": seq.lengths,
     }
-    k = len(seq.act_labels)
-    distinct = np.unique(seq.case * k + seq.act) // k
-    out["repeated_steps"] = seq.lengths - np.bincount(distinct, minlength=n_cases)
+    out["repeated_steps"] = seq.lengths - distinct_activities(seq)[0]
     out["typing_events"] = np.bincount(row_case[typing], minlength=n_cases)
     if app_col in tasks.columns:
         app_codes = factorize(tasks[app_col])[0].astype(np.int64)

@@ -179,10 +179,10 @@ def variants(
         "duration_mean": stats["mean"], "duration_median": stats["q0.5"], "duration_p90": stats["q0.9"],
     }
     if user_col in tasks.columns:
-        ucodes, _ = factorize(tasks[user_col])
-        case_user = ucodes[seq.row[seq.first()]]
-        pairs = np.unique(var * (int(ucodes.max()) + 2) + (case_user + 1))
-        data["users"] = np.bincount(pairs // (int(ucodes.max()) + 2), minlength=n_var)
+        case_user = factorize(tasks[user_col].iloc[seq.row[seq.first()]])[0].astype(np.int64)
+        width = int(case_user.max()) + 2  # codes -1 (no user) .. max
+        pairs = np.unique(var * width + (case_user + 1))
+        data["users"] = np.bincount(pairs[pairs % width > 0] // width, minlength=n_var)
     out = pd.DataFrame(data)
     out = out.iloc[np.lexsort((np.asarray(names, dtype=object).astype(str), -count))].reset_index(drop=True)
     out.insert(out.columns.get_loc("share") + 1, "coverage", out["share"].cumsum())
