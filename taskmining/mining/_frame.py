@@ -44,8 +44,8 @@ import pyarrow.compute as pc
 from taskmining.errors import MiningError, ParameterError
 from taskmining.schema import CASE_ID, STEP, STEP_ID, TIMESTAMP
 
-__all__ = ["COLUMN_DEFAULTS", "column_names", "Sequences", "encode", "distinct_activities", "check_tasks", "factorize", "times_ns",
-           "group_stats",
+__all__ = ["COLUMN_DEFAULTS", "column_names", "Sequences", "encode", "distinct_activities", "check_tasks",
+           "factorize", "times_ns", "group_stats",
            "require_columns", "NS"]
 
 NS = 1_000_000_000

@@ -45,7 +45,13 @@ import pandas as pd
 
 from taskmining.errors import ParameterError
 from taskmining.mining._frame import (
-    NS, Sequences, column_names, distinct_activities, encode, factorize, times_ns,
+    NS,
+    Sequences,
+    column_names,
+    distinct_activities,
+    encode,
+    factorize,
+    times_ns,
 )
 from taskmining.privacy.groups import (
     DEFAULT_MIN_GROUP_SIZE,
