@@ -10,6 +10,7 @@ Usage::
 
     python benchmarks/bench_export.py                       # 200k and 1M events
     python benchmarks/bench_export.py --sizes 200000 --no-pm4py
+    python benchmarks/bench_export.py --ocel --sizes 200000   # write_ocel, JSON and SQLite
 """
 
 from __future__ import annotations
@@ -75,6 +76,9 @@ def run_one(tool: str, n: int, path: str) -> dict[str, float]:
     from taskmining.export import to_pm4py, write_xes
 
     tasks = make_tasks(n)
+    if tool.startswith("ocel-"):
+        from taskmining.export import write_ocel
+        path = path + "." + tool.split("-")[1]
     if tool == "pm4py":
         import pm4py
         data = to_pm4py(tasks, level="event")
@@ -85,6 +89,8 @@ def run_one(tool: str, n: int, path: str) -> dict[str, float]:
     start = time.perf_counter()
     if tool == "pm4py":
         pm4py.write_xes(data, path, show_progress_bar=False)
+    elif tool.startswith("ocel-"):
+        write_ocel(tasks, path)
     else:
         engine = tool.split("-", 1)[1]
         write_xes(tasks, path, level="event", engine=engine)  # type: ignore[arg-type]
@@ -93,19 +99,26 @@ def run_one(tool: str, n: int, path: str) -> dict[str, float]:
     return {"seconds": seconds, "extra_mb": (peak - before) / 1024, "bytes": os.path.getsize(path)}
 
 
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[200_000, 1_000_000])
     parser.add_argument("--no-pm4py", action="store_true")
     parser.add_argument("--no-lxml", action="store_true")
+    parser.add_argument("--ocel", action="store_true", help="time write_ocel (JSON, SQLite) instead of XES")
     parser.add_argument("--out", default="/tmp/bench_export.xes")
     parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(run_one(args.one[0], int(args.one[1]), args.out)))
+        for leftover in (args.out, args.out + ".json", args.out + ".sqlite"):
+            if os.path.exists(leftover):
+                os.remove(leftover)
         return
     tools = ["taskmining-text"] + ([] if args.no_lxml else ["taskmining-lxml"]) + \
         ([] if args.no_pm4py else ["pm4py"])
+    if args.ocel:
+        tools = ["ocel-json", "ocel-sqlite"]
     print(f"{'events':>9} {'writer':<16} {'seconds':>8} {'events/s':>10} {'extra peak MB':>14} "
           f"{'MB written':>10} {'pm4py / this':>12}")
     for n in args.sizes:
@@ -118,7 +131,6 @@ def main() -> None:
             ratio = results["pm4py"]["seconds"] / r["seconds"] if "pm4py" in results else float("nan")
             print(f"{n:>9} {tool:<16} {r['seconds']:>8.2f} {n / r['seconds']:>10,.0f} "
                   f"{r['extra_mb']:>14.1f} {r['bytes'] / 1e6:>10.1f} {ratio:>12.1f}")
-    os.remove(args.out) if os.path.exists(args.out) else None
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from taskmining.errors import ExportError, ParameterError
 from taskmining.export._check import as_str, check_choice, require_columns, require_rows, utc_times, value_kind
@@ -48,6 +49,7 @@ _FORMATS = {".json": "json", ".jsonocel": "json", ".sqlite": "sqlite", ".sqlite3
 _TASK_OBJECTS = {"task_instance": CASE, "application": "app", "document": "window"}
 _QUALIFIERS = {"task_instance": "task instance", "process_case": "process case"}
 _EPOCH = "1970-01-01T00:00:00+00:00"
+_JSON_CHUNK = 10_000
 
 
 class OcelTables:
@@ -155,12 +157,12 @@ def ocel_tables(
                       o2o_rows.reset_index(drop=True))
 
 
-def _jsonable(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
+def _pylist(values: pd.Series | np.ndarray) -> list[Any]:
+    """Python values (None where missing): what ``json`` and ``sqlite3`` take, built column-wise."""
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.StringDtype):
+        return pa.array(values.array).to_pylist()
+    s = pd.Series(values) if not isinstance(values, pd.Series) else values
+    return s.astype(object).where(s.notna(), None).tolist()
 
 
 def _write_json(t: OcelTables, path: Path) -> None:
@@ -174,27 +176,26 @@ def _write_json(t: OcelTables, path: Path) -> None:
     e2o = t.e2o.assign(_e=t.e2o["ocel_event_id"].str.slice(1).astype("int64")).sort_values("_e", kind="stable")
     e_idx = e2o["_e"].to_numpy()
     bounds = np.searchsorted(e_idx, np.arange(len(t.events) + 1))
-    oid, qual = e2o["ocel_object_id"].to_numpy(dtype=object), e2o["ocel_qualifier"].to_numpy(dtype=object)
+    oid, qual = _pylist(e2o["ocel_object_id"]), _pylist(e2o["ocel_qualifier"])
     o2o_by = t.o2o.groupby("ocel_source_id", sort=False)
     o2o_map = {k: [{"objectId": r, "qualifier": q} for r, q in zip(g["ocel_target_id"], g["ocel_qualifier"])]
                for k, g in o2o_by}
     attrs = list(t.attributes)
-    cols = [t.events[c].to_numpy(dtype=object) for c in ("ocel_id", "ocel_type", "ocel_time", *attrs)]
+    cols = [_pylist(t.events[c]) for c in ("ocel_id", "ocel_type", "ocel_time", *attrs)]
+    names = list(enumerate(attrs, start=3))
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    objects = [{"id": o, "type": ot, "attributes": [{"name": "name", "time": _EPOCH, "value": name}],
+                "relationships": o2o_map.get(o, [])}
+               for o, ot, name in zip(*(_pylist(t.objects[c]) for c in ("ocel_id", "ocel_type", "name")))]
     with open(path, "w", encoding="utf-8") as f:
-        f.write("{" + json.dumps(doc_head)[1:-1] + ', "objects": [')
-        for i, (o, ot, name) in enumerate(zip(t.objects["ocel_id"], t.objects["ocel_type"], t.objects["name"])):
-            f.write(("," if i else "") + json.dumps({
-                "id": o, "type": ot, "attributes": [{"name": "name", "time": _EPOCH, "value": name}],
-                "relationships": o2o_map.get(o, [])}, ensure_ascii=False))
-        f.write('], "events": [')
-        for i in range(len(t.events)):
-            a, b = bounds[i], bounds[i + 1]
-            f.write(("," if i else "") + json.dumps({
-                "id": cols[0][i], "type": cols[1][i], "time": cols[2][i],
-                "attributes": [{"name": name, "value": _jsonable(cols[3 + j][i])}
-                               for j, name in enumerate(attrs) if _jsonable(cols[3 + j][i]) is not None],
-                "relationships": [{"objectId": oid[k], "qualifier": qual[k]} for k in range(a, b)]},
-                ensure_ascii=False))
+        f.write(encode(doc_head)[:-1] + ',"objects":' + encode(objects) + ',"events":[')
+        for start in range(0, len(t.events), _JSON_CHUNK):  # one encoder call per chunk of events
+            chunk = [{"id": cols[0][i], "type": cols[1][i], "time": cols[2][i],
+                      "attributes": [{"name": n, "value": cols[j][i]} for j, n in names if cols[j][i] is not None],
+                      "relationships": [{"objectId": oid[k], "qualifier": qual[k]}
+                                        for k in range(bounds[i], bounds[i + 1])]}
+                     for i in range(start, min(start + _JSON_CHUNK, len(t.events)))]
+            f.write(("," if start else "") + encode(chunk)[1:-1])
         f.write("]}\n")
 
 
@@ -220,6 +221,11 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _rows(frame: pd.DataFrame, columns: list[str]) -> Any:
+    """Rows of ``frame[columns]`` as tuples of Python values, built column by column."""
+    return zip(*(_pylist(frame[c]) for c in columns))
+
+
 def _write_sqlite(t: OcelTables, path: Path) -> None:
     if path.exists():
         path.unlink()
@@ -241,31 +247,33 @@ def _write_sqlite(t: OcelTables, path: Path) -> None:
                 FOREIGN KEY (ocel_target_id) REFERENCES object (ocel_id));
         """)
         ev = t.events
-        cur.executemany("INSERT INTO event VALUES (?, ?)", zip(ev["ocel_id"], ev["ocel_type"]))
-        cur.executemany("INSERT INTO object VALUES (?, ?)", zip(t.objects["ocel_id"], t.objects["ocel_type"]))
+        cur.executemany("INSERT INTO event VALUES (?, ?)", _rows(ev, ["ocel_id", "ocel_type"]))
+        cur.executemany("INSERT INTO object VALUES (?, ?)", _rows(t.objects, ["ocel_id", "ocel_type"]))
         emap = _map_names(sorted(ev["ocel_type"].unique()))
         omap = _map_names(sorted(t.objects["ocel_type"].unique()))
         cur.executemany("INSERT INTO event_map_type VALUES (?, ?)", emap.items())
         cur.executemany("INSERT INTO object_map_type VALUES (?, ?)", omap.items())
-        cur.executemany("INSERT INTO event_object VALUES (?, ?, ?)", t.e2o.itertuples(index=False, name=None))
-        cur.executemany("INSERT INTO object_object VALUES (?, ?, ?)", t.o2o.itertuples(index=False, name=None))
+        cur.executemany("INSERT INTO event_object VALUES (?, ?, ?)", _rows(t.e2o, list(t.e2o.columns)))
+        cur.executemany("INSERT INTO object_object VALUES (?, ?, ?)", _rows(t.o2o, list(t.o2o.columns)))
         attrs = list(t.attributes)
         cols = ", ".join(f"{_q(a)} {_SQL_TYPES[k]}" for a, k in t.attributes.items())
-        values = ev[["ocel_id", "ocel_time", *attrs]].astype(object).where(ev[["ocel_id", "ocel_time", *attrs]].notna(),
-                                                                          None)
-        for etype, g in values.groupby(ev["ocel_type"], sort=True):
+        order = np.argsort(ev["ocel_type"].to_numpy(dtype=object), kind="stable")
+        sorted_types = ev["ocel_type"].to_numpy(dtype=object)[order]
+        cuts = np.flatnonzero(np.r_[True, sorted_types[1:] != sorted_types[:-1], True])
+        for a, b in zip(cuts[:-1], cuts[1:]):
+            etype = sorted_types[a]
             table = _q("event_" + emap[etype])
             cur.execute(f"CREATE TABLE {table} (ocel_id TEXT PRIMARY KEY, ocel_time TIMESTAMP"
                         + (f", {cols}" if cols else "") + ", FOREIGN KEY (ocel_id) REFERENCES event (ocel_id))")
             marks = ", ".join("?" * (2 + len(attrs)))
             cur.executemany(f"INSERT INTO {table} VALUES ({marks})",
-                            ([_jsonable(v) for v in row] for row in g.itertuples(index=False, name=None)))
+                            _rows(ev.iloc[order[a:b]], ["ocel_id", "ocel_time", *attrs]))
         for otype, g in t.objects.groupby("ocel_type", sort=True):
             table = _q("object_" + omap[otype])
             cur.execute(f"CREATE TABLE {table} (ocel_id TEXT, ocel_time TIMESTAMP, ocel_changed_field TEXT, "
                         "name TEXT, FOREIGN KEY (ocel_id) REFERENCES object (ocel_id))")
             cur.executemany(f"INSERT INTO {table} VALUES (?, ?, NULL, ?)",
-                            zip(g["ocel_id"], [_EPOCH] * len(g), g["name"]))
+                            zip(_pylist(g["ocel_id"]), [_EPOCH] * len(g), _pylist(g["name"])))
         con.commit()
     finally:
         con.close()
