@@ -98,8 +98,8 @@ def _records(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Start, end (exclusive, without the newline) and 1-based line of every record."""
     arr = np.frombuffer(data, dtype=np.uint8)
     nl = np.flatnonzero(arr == _NL)
-    quotes_before = np.cumsum(arr == _QUOTE)
-    ends = nl[(quotes_before[nl] % 2) == 0] if len(nl) else nl
+    quotes = np.flatnonzero(arr == _QUOTE)
+    ends = nl[(np.searchsorted(quotes, nl) % 2) == 0] if len(quotes) else nl
     starts = np.concatenate(([0], ends + 1))
     stops = np.concatenate((ends, [len(arr)]))
     if starts[-1] >= len(arr):  # file ends with a newline: no record after it
