@@ -91,9 +91,9 @@ class DelimiterSegmenter(BaseSegmenter):
     def _match(self, text: pd.Series, pattern: re.Pattern[str] | None) -> np.ndarray:
         if pattern is None:
             return np.zeros(len(text), dtype=bool)
-        uniques, codes = np.unique(text.fillna("").astype(str).to_numpy(dtype=object), return_inverse=True)
-        hits = np.array([pattern.search(u) is not None for u in uniques], dtype=bool)
-        return hits[codes] if len(text) else np.zeros(0, dtype=bool)
+        codes, uniques = pd.factorize(text, use_na_sentinel=True)
+        hits = np.array([pattern.search(str(u)) is not None for u in uniques] + [False], dtype=bool)
+        return hits[codes]  # code -1 (missing text) picks the trailing False
 
     def _predict(self, steps: pd.DataFrame) -> pd.DataFrame:
         start, end = self._patterns(steps)

@@ -99,8 +99,9 @@ def _resolve(target: type[BaseSegmenter] | str, name: str) -> type[BaseSegmenter
     try:
         module = importlib.import_module(modname)
         cls = getattr(module, attr)
-    except (ImportError, AttributeError) as exc:
-        raise SegmentationError(f"segmenter {name!r} ({target}) could not be loaded: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - a broken plug-in must not break listing or the CLI
+        raise SegmentationError(f"segmenter {name!r} ({target}) could not be loaded: "
+                                f"{type(exc).__name__}: {exc}") from exc
     if not (isinstance(cls, type) and issubclass(cls, BaseSegmenter)):
         raise SegmentationError(f"segmenter {name!r} ({target}) is not a BaseSegmenter subclass")
     return cls
