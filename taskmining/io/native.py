@@ -47,10 +47,11 @@ from taskmining.schema import ACTIONS, STRING_COLUMNS
 __all__ = ["SPEC", "read_native", "json_text", "native_files", "sniff"]
 
 _S = pa.string()
+_LS = pa.large_string()  # what pandas' str dtype holds: no conversion when building the frame
 NATIVE_STRINGS = tuple(c for c in STRING_COLUMNS if c != "attrs") + ("app", "action", "element_role", "source")
 SCHEMA = pa.schema(
     [("v", pa.int64()), ("seq", pa.int64()), ("event_id", pa.int64()), ("timestamp", _S),
-     *[(c, _S) for c in NATIVE_STRINGS], ("duration", pa.float64())]
+     *[(c, _LS) for c in NATIVE_STRINGS], ("duration", pa.float64())]
 )
 _KNOWN = set(SCHEMA.names) | {"attrs"}
 _PARSE = pj.ParseOptions(explicit_schema=SCHEMA, unexpected_field_behavior="infer")
@@ -333,7 +334,7 @@ def _normalise(table: pa.Table, lines: np.ndarray, blocks: _Blocks, file_no: int
 # --- record checks ----------------------------------------------------------
 
 _TS = pa.timestamp("ns", tz="UTC")
-_ACTION_SET = pa.array(list(ACTIONS), _S)
+_ACTION_SET = pa.array(list(ACTIONS), _LS)
 
 
 def _timestamps(ts: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
