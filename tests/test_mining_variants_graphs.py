@@ -55,6 +55,18 @@ def test_variants_filters(tasks):
         tm.variants(tasks, coverage=1.5)
 
 
+def test_variants_min_group_size(tasks):
+    from taskmining.privacy.groups import SmallGroupWarning
+
+    full = tm.variants(tasks)
+    with pytest.warns(SmallGroupWarning, match="variants"):
+        safe = tm.variants(tasks, min_group_size=3)
+    assert (safe["users"] >= 3).all()
+    gone = full[full["users"] < 3]
+    assert safe.attrs["suppressed"] == [{"variants": len(gone), "cases": int(gone["count"].sum())}]
+    assert safe["share"].tolist() == full.loc[full["users"] >= 3, "share"].tolist()
+
+
 def test_variant_cases_string_and_unknown(tasks):
     v = tm.variants(tasks)
     assert list(tm.variant_cases(tasks, v.loc[1, "variant"])) == list(tm.variant_cases(tasks, v.loc[1, "steps"]))

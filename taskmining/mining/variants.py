@@ -34,8 +34,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from taskmining.errors import ParameterError
+from taskmining.errors import ParameterError, PrivacyError
 from taskmining.mining._frame import NS, Sequences, encode, factorize, group_stats
+from taskmining.privacy.groups import check_min_group_size, note_suppressed
 from taskmining.schema import CASE_ID, STEP, TIMESTAMP, USER
 
 __all__ = ["variants", "variant_cases", "case_variants", "SEPARATOR"]
@@ -108,6 +109,7 @@ def variants(
     *,
     top_k: int | None = None,
     coverage: float | None = None,
+    min_group_size: int | None = None,
     case_col: str = CASE_ID,
     activity_col: str = STEP,
     timestamp_col: str = TIMESTAMP,
@@ -125,6 +127,12 @@ def variants(
     coverage : float, optional
         Keep the most frequent variants until they cover this share of the
         cases (0 < coverage <= 1).
+    min_group_size : int, optional
+        Leave out variants followed by fewer distinct users (a rare path can
+        single out the one person who takes it); shares and coverage still
+        refer to all cases. ``attrs["suppressed"]`` says how many variants
+        and cases were left out. Off by default (variants group cases, not
+        people); ``taskmining mine`` turns it on.
     case_col, activity_col, timestamp_col, user_col : str
         Column names. ``user_col`` is optional in the frame.
     step_id_col : str or None
@@ -188,6 +196,15 @@ def variants(
     out.insert(out.columns.get_loc("share") + 1, "coverage", out["share"].cumsum())
     if coverage is not None:
         out = out.iloc[: int(np.searchsorted(out["coverage"].to_numpy() - 1e-12, coverage) + 1)]
+    if min_group_size is not None:
+        check_min_group_size(min_group_size)
+        if "users" not in out.columns:
+            raise PrivacyError(f"variants: column {user_col!r} is missing, so min_group_size cannot be checked")
+        small = out["users"] < min_group_size
+        gone = pd.DataFrame({"variants": [int(small.sum())], "cases": [int(out.loc[small, "count"].sum())]}
+                            if small.any() else {"variants": [], "cases": []})
+        out = out.loc[~small].reset_index(drop=True)
+        note_suppressed(out, gone, what="variants", min_group_size=min_group_size)
     if top_k is not None:
         out = out.iloc[:top_k]
     out.attrs.update(n_cases=seq.n_cases, n_unassigned=seq.n_unassigned)

@@ -12,7 +12,8 @@ events are segmented first with ``taskmining.segment(events, method=M)``.
 DIR receives ``variants.csv``, ``graph.graphml``, ``graph.dot``,
 ``graph.json`` (networkx node-link), ``metrics.csv``, ``candidates.csv``
 and ``fragmentation.csv``. Groups below the minimum group size are left out
-of the aggregates; a notice on stderr says which.
+of the aggregates (and variants followed by fewer users out of
+``variants.csv``); a notice on stderr says which.
 """
 
 from __future__ import annotations
@@ -131,12 +132,14 @@ def mine_file(input_path: str | Path, out_dir: str | Path, *, format: str = "aut
     tasks = load_tasks(input_path, format=format, tz=tz, method=method, quiet=quiet)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    v = variants(tasks)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SmallGroupWarning)
+        v = variants(tasks, min_group_size=min_group_size if "user" in tasks.columns else None)
     v.assign(steps=[json.dumps(list(s), ensure_ascii=False) for s in v["steps"]]).to_csv(
         out / "variants.csv", index=False)
     graph = transition_graph(tasks, level=level)
     _write_graph(graph, out)
-    notes: list[str] = []
+    notes: list[str] = [v.attrs["suppressed_note"]] if v.attrs.get("suppressed_note") else []
     for name, fn in (("metrics", task_metrics), ("candidates", automation_candidates),
                      ("fragmentation", fragmentation)):
         with warnings.catch_warnings():
@@ -145,7 +148,7 @@ def mine_file(input_path: str | Path, out_dir: str | Path, *, format: str = "aut
         if table.attrs.get("suppressed_note"):
             notes.append(table.attrs["suppressed_note"])
         table.to_csv(out / f"{name}.csv", index=False)
-    return {"events": len(tasks), "cases": int(v["count"].sum()), "variants": len(v),
+    return {"events": len(tasks), "cases": int(v.attrs["n_cases"]), "variants": len(v),
             "unassigned": int(v.attrs.get("n_unassigned", 0)), "notes": notes,
             "files": [str(out / f) for f in OUTPUTS]}
 
