@@ -49,7 +49,7 @@ def test_mapping(logs: tuple) -> None:
     assert (cells["element_role"] == "cell").all()
     assert cells["element_id"].str.match(r"^(Sheet\d+!)?[A-Z]+\d+$").all()
     web = ev[(ev["app"] == "chrome") & (ev["raw_action"] == "insertValue")]
-    assert (web["element_role"] == "edit").all() and web["element_name"].notna().all()
+    assert set(web["element_role"]) == {"edit", "password"} and web["element_name"].notna().all()
     assert (ev.loc[ev["raw_action"] == "goToUrl", "url"].str.startswith("www.")).all()
     opened = ev[ev["raw_action"] == "openFile"]
     assert opened["window"].notna().all()  # FileName, or NameFile.FileExtension in log6
@@ -65,3 +65,11 @@ def test_detected_and_read_through_read_events(logs: tuple) -> None:
     assert all(tm.detect_format(f) == "leno" for f in files)
     ev = tm.read_events(files[0], progress=False)
     assert ev.attrs["taskmining"]["format"] == "leno" and len(ev) == 1400
+
+
+def test_password_fields_keep_no_value(logs: tuple) -> None:
+    ev = logs[1].events
+    pw = ev[ev["element_name"] == "password"]
+    assert len(pw) > 0
+    assert (pw["element_role"] == "password").all() and pw["value"].isna().all()
+    assert not ev["attrs"].str.contains("LittleFrank", regex=False).any()

@@ -49,6 +49,8 @@ EVENT_ACTIONS: dict[str, str] = {
 #: recorded them is a Chrome extension.
 SOURCE_APPS: dict[str, str] = {"web": "chrome", "excel": "excel"}
 
+#: Labels of password fields (case-insensitive search).
+PASSWORD_LABEL = r"password|passwd|passcode|^pwd$|^pin$"
 _ROLE_BY_EVENT = {"clickbutton": "button", "clicklink": "link", "insertvalue": "edit", "editfield": "edit",
                   "insertboolvalue": "checkbox", "openfile": "document", "savefile": "document"}
 _CONSUMED = ("eventType", "timeStamp", "Url", "caseID")
@@ -71,6 +73,12 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFram
     # a copy or paste on a labelled web field acts on that field
     web_field = (app == "chrome").to_numpy() & column(t, "Label").notna().to_numpy() & (roles == "unknown")
     roles = np.where(web_field & ev.str.lower().isin(["copy", "paste"]).to_numpy(), "edit", roles)
+    # a field labelled as a password is a password field: its value is never kept
+    secret = column(t, "Label").str.contains(PASSWORD_LABEL, case=False, regex=True).fillna(False).to_numpy()
+    roles = np.where(secret, "password", roles)
+    if secret.any() and "Value" in t.columns:
+        t = t.copy()
+        t.loc[secret, "Value"] = np.nan
     named_file = (column(t, "NameFile") + "." + column(t, "FileExtension")).fillna(column(t, "NameFile"))
     cols: dict[str, pd.Series] = {
         "timestamp": times,
