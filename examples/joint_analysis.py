@@ -66,12 +66,12 @@ def main(out: Path) -> dict[str, object]:
         print("pm4py is not installed: skipping process discovery (pip install taskmining[pm4py])")
     dfg = None
     if pm4py is not None:
-        dfg, start, end = pm4py.discover_dfg(log)
+        dfg, _start, _end = pm4py.discover_dfg(log)
         top = sorted(dfg.items(), key=lambda kv: -kv[1])[:5]
         print("most frequent transitions in the combined log:")
         for (a, b), n in top:
             print(f"  {a} -> {b}: {n}")
-        net, im, fm = pm4py.discover_petri_net_inductive(log)
+        net, _im, _fm = pm4py.discover_petri_net_inductive(log)
         print(f"inductive miner: {len(net.transitions)} transitions, {len(net.places)} places")
 
     # 4. files

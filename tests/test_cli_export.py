@@ -7,11 +7,11 @@ import sqlite3
 
 import pandas as pd
 import pytest
+from syspart import require
+from test_export_pm4py import make_tasks
 
 import taskmining as tm
-from syspart import require
 from taskmining.cli import main
-from test_export_pm4py import make_tasks
 
 
 @pytest.fixture

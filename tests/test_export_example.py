@@ -7,6 +7,7 @@ import json
 import warnings
 
 from syspart import REPO
+
 from taskmining.export import UnassignedRowsWarning
 
 

@@ -7,12 +7,12 @@ import sqlite3
 
 import pandas as pd
 import pytest
-
 from syspart import require
-from taskmining.errors import ExportError, ParameterError, SchemaError
-from taskmining.export import link_to_process, to_pm4py, write_ocel
 from test_export_pm4py import make_tasks
 from test_link import erp_log
+
+from taskmining.errors import ExportError, ParameterError, SchemaError
+from taskmining.export import link_to_process, to_pm4py, write_ocel
 
 
 def _pm4py():

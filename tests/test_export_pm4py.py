@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import warnings
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
 import pytest
-
 from syspart import require
+
 from taskmining.errors import ExportError, ParameterError, SchemaError, TaskminingError
 from taskmining.export import UnassignedRowsWarning, to_pm4py
 
@@ -60,7 +61,7 @@ def expected_dfg(log: pd.DataFrame) -> dict[tuple[str, str], int]:
     dfg: dict[tuple[str, str], int] = {}
     for _, g in log.groupby("case:concept:name", sort=False):
         acts = list(g.sort_values(["time:timestamp", "start_timestamp"])["concept:name"])
-        for a, b in zip(acts, acts[1:]):
+        for a, b in pairwise(acts):
             dfg[(a, b)] = dfg.get((a, b), 0) + 1
     return dfg
 
@@ -159,7 +160,7 @@ def test_pm4py_discovers_expected_dfg():
     dfg, start, end = pm4py.discover_dfg(log)
     assert dict(dfg) == expected_dfg(log)
     assert set(start) == {"Open mail", "Open ERP"} and set(end) == {"Save"}
-    net, im, fm = pm4py.discover_petri_net_inductive(log)
+    net, _im, _fm = pm4py.discover_petri_net_inductive(log)
     assert {t.label for t in net.transitions if t.label} == set(log["concept:name"])
     variants = pm4py.get_variants(log)
     assert sum(variants.values()) == log["case:concept:name"].nunique()

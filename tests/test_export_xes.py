@@ -8,11 +8,11 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-
 from syspart import require
+from test_export_pm4py import make_tasks
+
 from taskmining.errors import ExportError, ParameterError, SchemaError
 from taskmining.export import UnassignedRowsWarning, to_pm4py, write_xes
-from test_export_pm4py import make_tasks
 
 
 def _pm4py():
@@ -144,6 +144,12 @@ def test_bad_input(tmp_path):
     nat.loc[2, "timestamp"] = pd.NaT
     with pytest.raises(SchemaError, match="NaT"):
         write_xes(nat, tmp_path / "x.xes")
+    assert not (tmp_path / "x.xes").exists()
+    nolabel = tasks.copy()
+    nolabel.loc[len(tasks) - 1, "step"] = None
+    with pytest.raises(SchemaError, match="missing activity labels"):  # found while writing the last chunk
+        write_xes(nolabel, tmp_path / "y.xes", chunk_size=1)
+    assert not (tmp_path / "y.xes").exists()  # no half-written file is left
     with pytest.raises(ParameterError, match="engine="):
         write_xes(tasks, tmp_path / "x.xes", engine="fast")  # type: ignore[arg-type]
     with pytest.raises(ParameterError, match="chunk_size"):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from syspart import require
+from test_export_pm4py import make_tasks
+
 from taskmining.errors import ExportError, ParameterError, SchemaError
 from taskmining.export import extract_keys, link_to_process, to_pm4py, write_xes
 from taskmining.export.link import _hash_value, hash_keys
 from taskmining.io.xes import read_xes
-from test_export_pm4py import make_tasks
 
 SALT = b"team-salt-0001"
 
@@ -77,7 +77,8 @@ def test_link_plain_keys_combined_log():
     # desktop steps sit inside their process case, between Receive and Post
     for case, g in log.groupby("case:concept:name"):
         if (g["source"] == "desktop").any():
-            assert list(g["concept:name"])[0] == "Receive" and list(g["concept:name"])[-1] == "Post"
+            names = list(g["concept:name"])
+            assert names[0] == "Receive" and names[-1] == "Post"
             assert g["time:timestamp"].is_monotonic_increasing
             assert g["desktop_case"].dropna().nunique() == 1
     # case attributes of the process case reach the desktop rows

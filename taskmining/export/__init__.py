@@ -31,7 +31,8 @@ _NAMES = {
     "UnassignedRowsWarning": "taskmining.export._check",
 }
 
-__all__ = sorted(_NAMES)
+__all__ = ["DEFAULT_KEYS", "LinkResult", "UnassignedRowsWarning", "extract_keys", "link_to_process",
+           "to_pm4py", "write_ocel", "write_xes"]
 
 
 def __getattr__(name: str) -> Any:

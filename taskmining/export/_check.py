@@ -28,8 +28,17 @@ import pandas as pd
 from taskmining.errors import ExportError, ParameterError, SchemaError
 from taskmining.schema import STRING_DTYPE, TIMESTAMP_DTYPE, as_utc
 
-__all__ = ["UnassignedRowsWarning", "require_columns", "require_rows", "utc_times",
-           "drop_unassigned", "unassigned_mask", "as_str", "check_choice", "value_kind"]
+__all__ = [
+    "UnassignedRowsWarning",
+    "as_str",
+    "check_choice",
+    "drop_unassigned",
+    "require_columns",
+    "require_rows",
+    "unassigned_mask",
+    "utc_times",
+    "value_kind",
+]
 
 _HINTS = {
     "case_id": "segment the events first (taskmining.segment) or pass case_col= to name the case column",

@@ -22,7 +22,7 @@ from taskmining.errors import ParameterError
 from taskmining.export._check import as_str, check_choice, require_columns
 from taskmining.schema import ELEMENT_NAME, URL, VALUE, WINDOW
 
-__all__ = ["extract_keys", "DEFAULT_KEYS", "KEY_COLUMNS", "HASHED", "Extractor"]
+__all__ = ["DEFAULT_KEYS", "HASHED", "KEY_COLUMNS", "Extractor", "extract_keys"]
 
 #: A regular expression (its first group, if any, is the key) or a function
 #: from one text to the keys found in it.
@@ -154,6 +154,15 @@ def extract_keys(
         out[col] = out[col].astype("str")
     if by == "row":
         return out.reset_index(drop=True)
-    grouped = out.dropna(subset=["case_id"]).groupby(["case_id", "key_type", "key"], sort=True)
-    return grouped.agg(n=("row", "size"),
-                       columns=("column", lambda c: ", ".join(sorted(set(c))))).reset_index()
+    with_case = out.dropna(subset=["case_id"])
+    names = sorted(set(columns))
+    found_in = with_case["column"].to_numpy(dtype=object)
+    flags = {f"_in{i}": found_in == name for i, name in enumerate(names)}  # where each key was found
+    grouped = with_case[["case_id", "key_type", "key"]].assign(n=1, **flags).groupby(
+        ["case_id", "key_type", "key"], sort=True)
+    result = grouped.agg(n=("n", "sum"), **{f: (f, "max") for f in flags})
+    bits = sum(result[f].to_numpy().astype("int64") << i for i, f in enumerate(flags))
+    labels = {code: ", ".join(n for i, n in enumerate(names) if code >> i & 1) for code in np.unique(bits)}
+    result["columns"] = pd.Series(bits, index=result.index).map(labels).astype("str")
+    result["n"] = result["n"].astype("int64")
+    return result.drop(columns=list(flags)).reset_index()

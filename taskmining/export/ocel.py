@@ -29,6 +29,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Mapping, Sequence
+from itertools import pairwise
 from os import PathLike
 from pathlib import Path
 from typing import Any, Literal
@@ -38,12 +39,26 @@ import pandas as pd
 import pyarrow as pa
 
 from taskmining.errors import ExportError, ParameterError
-from taskmining.export._check import as_str, check_choice, require_columns, require_rows, utc_times, value_kind
+from taskmining.export._check import (
+    as_str,
+    check_choice,
+    require_columns,
+    require_rows,
+    utc_times,
+    value_kind,
+)
 from taskmining.export.keys import Extractor, extract_keys
-from taskmining.export.pm4py_frame import ACTIVITY, CASE, DEFAULT_ATTRIBUTES, RESOURCE, TIME, to_pm4py
+from taskmining.export.pm4py_frame import (
+    ACTIVITY,
+    CASE,
+    DEFAULT_ATTRIBUTES,
+    RESOURCE,
+    TIME,
+    to_pm4py,
+)
 from taskmining.export.xes import _iso_times, is_pm4py_frame
 
-__all__ = ["write_ocel", "ocel_tables", "OcelTables"]
+__all__ = ["OcelTables", "ocel_tables", "write_ocel"]
 
 _FORMATS = {".json": "json", ".jsonocel": "json", ".sqlite": "sqlite", ".sqlite3": "sqlite", ".db": "sqlite"}
 _TASK_OBJECTS = {"task_instance": CASE, "application": "app", "document": "window"}
@@ -260,7 +275,7 @@ def _write_sqlite(t: OcelTables, path: Path) -> None:
         order = np.argsort(ev["ocel_type"].to_numpy(dtype=object), kind="stable")
         sorted_types = ev["ocel_type"].to_numpy(dtype=object)[order]
         cuts = np.flatnonzero(np.r_[True, sorted_types[1:] != sorted_types[:-1], True])
-        for a, b in zip(cuts[:-1], cuts[1:]):
+        for a, b in pairwise(cuts):
             etype = sorted_types[a]
             table = _q("event_" + emap[etype])
             cur.execute(f"CREATE TABLE {table} (ocel_id TEXT PRIMARY KEY, ocel_time TIMESTAMP"

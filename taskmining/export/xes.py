@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Iterator, Sequence
+from itertools import pairwise
 from os import PathLike
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -39,11 +40,17 @@ import pyarrow.compute as pc
 from taskmining._progress import progress as _progress
 from taskmining.errors import ExportError, ParameterError
 from taskmining.export._check import (
-    as_str, check_choice, require_columns, require_rows, unassigned_mask, utc_times, value_kind,
+    as_str,
+    check_choice,
+    require_columns,
+    require_rows,
+    unassigned_mask,
+    utc_times,
+    value_kind,
 )
 from taskmining.export.pm4py_frame import ACTIVITY, CASE, TIME, to_pm4py
 
-__all__ = ["write_xes", "EXTENSIONS", "is_pm4py_frame"]
+__all__ = ["EXTENSIONS", "is_pm4py_frame", "write_xes"]
 
 #: (name, prefix, uri) of the standard extensions the writer declares.
 EXTENSIONS: tuple[tuple[str, str, str], ...] = (
@@ -115,7 +122,7 @@ def _text(series: pd.Series, kind: str) -> pa.Array:
         return _iso_times(series)
     if kind == "boolean":
         vals = series.to_numpy(dtype=object)
-        text = np.where(vals == True, "true", "false").astype(object)  # noqa: E712
+        text = np.where(vals == True, "true", "false").astype(object)
         text[pd.isna(vals)] = None
         return pa.array(text, type=_STR)
     if kind == "int":
@@ -284,7 +291,7 @@ def _lxml_chunk(xf: Any, etree: Any, log: pd.DataFrame) -> None:
              for col, _, kind in trace_cols + event_cols}
     case = log[CASE].to_numpy()
     bounds = np.flatnonzero(np.r_[True, case[1:] != case[:-1], True])
-    for a, b in zip(bounds[:-1], bounds[1:]):
+    for a, b in pairwise(bounds):
         trace = etree.Element("trace")
         for col, key, kind in trace_cols:
             if texts[col][a] is not None:
@@ -323,7 +330,14 @@ def _case_chunks(frame: pd.DataFrame, case_col: str, time_col: str | None, missi
     starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
     targets = np.arange(0, len(order), max(int(chunk_size), 1))
     cuts = np.unique(np.r_[starts[np.minimum(np.searchsorted(starts, targets), len(starts) - 1)], len(order)])
-    return [order[a:b] for a, b in zip(cuts[:-1], cuts[1:]) if b > a]
+    return [order[a:b] for a, b in pairwise(cuts) if b > a]
+
+
+def _remove_partial(path: Path) -> None:
+    try:
+        path.unlink()
+    except OSError:
+        pass
 
 
 def write_xes(
@@ -406,6 +420,8 @@ def write_xes(
         require_columns(tasks, [case_col, activity_col, "timestamp"], what=what)
         require_rows(tasks, what=what)
         missing = unassigned_mask(tasks, case_col, unassigned=unassigned, what=what)
+        times = tasks[["timestamp"]]  # one column: checked before the file is created
+        utc_times(times.loc[~missing] if missing.any() else times, "timestamp", what=what, tz=tz)
         chunks_idx = _case_chunks(tasks, case_col, None, missing, chunk_size)
     if not chunks_idx:
         require_rows(tasks.iloc[:0], what=what, after=f" with a {CASE if pm4py_input else case_col}")
@@ -421,11 +437,7 @@ def write_xes(
 
     name = log_name if log_name is not None else path.name.split(".")[0]
     try:
-        raw = open(path, "wb")
-    except OSError as exc:
-        raise ExportError(f"{path}: cannot write: {exc.strerror or exc}") from None
-    try:
-        with raw:
+        with open(path, "wb") as raw:
             out: IO[bytes] = (gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=compresslevel)
                               if path.name.endswith(".gz") else raw)
             with out:
@@ -437,5 +449,9 @@ def write_xes(
                         out.write(_chunk_text(log))
                     out.write(b"</log>\n")
     except OSError as exc:
+        _remove_partial(path)
         raise ExportError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    except BaseException:
+        _remove_partial(path)  # no half-written log is left behind
+        raise
     return path

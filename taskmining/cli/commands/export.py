@@ -25,7 +25,7 @@ import pandas as pd
 from taskmining.cli.commands.info import add_read_arguments, read_inputs
 from taskmining.errors import ExportError, ParameterError
 
-__all__ = ["register", "TARGETS", "tasks_from_events"]
+__all__ = ["TARGETS", "register", "tasks_from_events"]
 
 TARGETS = ("xes", "ocel-json", "ocel-sqlite", "pm4py-csv", "parquet")
 
