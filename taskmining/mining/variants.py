@@ -81,12 +81,13 @@ def case_variants(seq: Sequences) -> tuple[np.ndarray, np.ndarray]:
     lengths = seq.lengths
     rep_case = rep[codes]
     bad_case = lengths != lengths[rep_case]
-    step_case = seq.case
-    pos = np.arange(seq.n_steps, dtype=np.int64) - seq.ptr[step_case]
-    ok_len = ~bad_case[step_case]
-    ref = np.where(ok_len, seq.ptr[rep_case[step_case]] + pos, 0)
-    mismatch = ok_len & (seq.act != seq.act[ref])
-    bad_case[step_case[mismatch]] = True
+    # step i of a case is compared with the same position in its representative case
+    offset = np.where(bad_case, 0, seq.ptr[:-1][rep_case] - seq.ptr[:-1])
+    ref = np.repeat(offset, lengths)
+    ref += np.arange(seq.n_steps, dtype=np.int64)
+    mismatch = seq.act != seq.act[ref]
+    if mismatch.any():
+        bad_case |= np.logical_or.reduceat(mismatch, seq.ptr[:-1])
     if bad_case.any():  # hash collision: regroup the affected cases exactly
         bad = np.flatnonzero(bad_case)
         keys = [tuple(seq.act[seq.ptr[c]:seq.ptr[c + 1]]) for c in bad]
