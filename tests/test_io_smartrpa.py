@@ -26,12 +26,12 @@ def raw() -> pd.DataFrame:
 
 
 def test_raw_logger_columns(raw: pd.DataFrame) -> None:
-    assert len(raw) == 15
+    assert len(raw) == 16
     assert set(raw["user"]) == {"marco"}
     assert set(raw["session"]) == {"2020-08-29_16-42-30"}
     # local Rome summer time -> UTC
     assert str(raw["timestamp"].iloc[0]) == "2020-08-29 14:42:30.690000+00:00"
-    by = raw.set_index("raw_action")
+    by = raw[raw["element_role"] != "password"].set_index("raw_action")
     assert by.loc["getCell", ["app", "action", "element_role", "element_id", "value", "window"]].tolist() == [
         "excel", "select", "cell", "Sheet1!$B$2", "120.50", "expenses.xlsx"]
     assert by.loc["clickTextField", ["app", "action", "element_role", "element_name", "element_id"]].tolist() == [
@@ -104,3 +104,10 @@ def test_detection(shared_data: Path) -> None:
     for f in (shared_data / "smartrpa-generated").glob("*.csv"):
         assert tm.detect_format(f) == "smartrpa"
     assert tm.detect_format(RAW) == "smartrpa"
+
+
+def test_password_fields_keep_no_value(raw: pd.DataFrame) -> None:
+    pw = raw[raw["element_role"] == "password"]
+    assert pw[["raw_action", "element_name"]].values.tolist() == [["changeField", "pin"]]
+    assert pw["value"].isna().all()
+    assert not raw["attrs"].str.contains("s3cret", regex=False).any()

@@ -31,8 +31,8 @@ import pandas as pd
 
 from taskmining.io._csv import header_fields, read_timed
 from taskmining.io.generic import (
-    COMMON_EVENT_ACTIONS, coalesce, column, constant, dom_roles, file_reader, finish_frame, map_values,
-    normalise_app,
+    COMMON_EVENT_ACTIONS, coalesce, column, constant, dom_roles, drop_secrets, file_reader, finish_frame,
+    map_values, normalise_app,
 )
 from taskmining.io.quarantine import QuarantineLog
 from taskmining.io.registry import ReaderSpec
@@ -77,11 +77,7 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFram
     app = app.where(~clip).ffill().fillna(app)
     ev = column(t, "eventType")
     roles = _roles(t, ev, app)
-    password = roles == "password"
-    t = t.copy()
-    for col in ("target.value", "content", "target.innerHTML"):
-        if col in t.columns and password.any():
-            t.loc[password, col] = np.nan  # password values are never kept
+    t = drop_secrets(t, roles == "password", ("target.value", "content", "target.innerHTML"))
     cell = column(t, "target.id")
     sheet = column(t, "target.sheetName")
     in_sheet = (roles == "cell") & sheet.notna().to_numpy() & cell.notna().to_numpy()

@@ -109,6 +109,23 @@ def normalise_app(values: pd.Series, known: Mapping[str, str] | None = None) -> 
     return per_value(values, one)
 
 
+def drop_secrets(frame: pd.DataFrame, secret: np.ndarray, columns: Iterable[str]) -> pd.DataFrame:
+    """``frame`` with ``columns`` blanked in the rows of password fields (a copy when any is blanked).
+
+    Examples
+    --------
+    >>> drop_secrets(pd.DataFrame({"v": ["a", "b"]}), np.array([False, True]), ["v", "w"])["v"].tolist()
+    ['a', nan]
+    """
+    secret = np.asarray(secret, dtype=bool)
+    present = [c for c in columns if c in frame.columns]
+    if not secret.any() or not present:
+        return frame
+    frame = frame.copy()
+    frame.loc[secret, present] = np.nan  # password values are never kept
+    return frame
+
+
 def dom_roles(tag: pd.Series, typ: pd.Series, event: pd.Series) -> np.ndarray:
     """Element roles from an HTML tag name, input type and event type (``""`` when undecided).
 

@@ -29,7 +29,8 @@ import pandas as pd
 
 from taskmining.io._csv import header_fields, read_timed
 from taskmining.io.generic import (
-    COMMON_EVENT_ACTIONS, coalesce, column, constant, file_reader, finish_frame, map_values, normalise_app,
+    COMMON_EVENT_ACTIONS, coalesce, column, constant, drop_secrets, file_reader, finish_frame, map_values,
+    normalise_app,
 )
 from taskmining.io.quarantine import QuarantineLog
 from taskmining.io.registry import ReaderSpec
@@ -76,9 +77,7 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFram
     # a field labelled as a password is a password field: its value is never kept
     secret = column(t, "Label").str.contains(PASSWORD_LABEL, case=False, regex=True).fillna(False).to_numpy()
     roles = np.where(secret, "password", roles)
-    if secret.any() and "Value" in t.columns:
-        t = t.copy()
-        t.loc[secret, "Value"] = np.nan
+    t = drop_secrets(t, secret, ("Value",))
     named_file = (column(t, "NameFile") + "." + column(t, "FileExtension")).fillna(column(t, "NameFile"))
     cols: dict[str, pd.Series] = {
         "timestamp": times,

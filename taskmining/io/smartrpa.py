@@ -30,8 +30,8 @@ import pandas as pd
 
 from taskmining.io._csv import header_fields, read_timed
 from taskmining.io.generic import (
-    COMMON_EVENT_ACTIONS, coalesce, column, constant, dom_roles, file_reader, finish_frame, normalise_app,
-    per_value,
+    COMMON_EVENT_ACTIONS, coalesce, column, constant, dom_roles, drop_secrets, file_reader, finish_frame,
+    normalise_app, per_value,
 )
 from taskmining.io.quarantine import QuarantineLog
 from taskmining.io.registry import ReaderSpec
@@ -96,6 +96,7 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFram
     app = app.where(~clip).ffill().fillna(app)  # clipboard events belong to the app used before
     ev = t[ev_col]
     roles = _roles(t, ev, app)
+    t = drop_secrets(t, roles == "password", ("tag_value", "tag_html", "clipboard_content"))
     cell = column(t, "cell_range")
     sheet = column(t, "current_worksheet")
     in_sheet = sheet.notna().to_numpy() & cell.notna().to_numpy()
