@@ -39,7 +39,7 @@ def test_recovers_three_routine_types_exactly():
                                           "Open 'expenses.xlsx' in Excel"]
     # names are readable: they start with the routine's first step
     assert any(name.startswith("Click 'Inbox' in Outlook") for name in seg.task_names_)
-    assert out["case_id"].str.match(r"^s0#\d+$").all()
+    assert out["case_id"].str.match(r"^s0-\d+$").all()
 
 
 def test_interleaved_and_noisy_streams():
@@ -164,7 +164,7 @@ def test_empty_one_row_and_identical_timestamps():
     assert len(out) == 0 and list(out.columns) == ["case_id", "task"]
     one = routine_steps(5, seed=0).drop(columns=TRUTH).iloc[:1]
     out = TaskRecognitionSegmenter().fit_predict(one)
-    assert out["case_id"].tolist() == ["s0#1"]
+    assert out["case_id"].tolist() == ["s0-1"]
     same = routine_steps(20, seed=0).drop(columns=TRUTH)
     same["start"] = same["start"].iloc[0]
     out = TaskRecognitionSegmenter().fit_predict(same)

@@ -246,14 +246,14 @@ def _compression(codes: np.ndarray, first: np.ndarray, mask: np.ndarray, k: int,
 
 
 def _case_ids(steps: pd.DataFrame, seg: np.ndarray) -> np.ndarray:
-    """``<session>#<n>``: instances numbered 1, 2, ... in order of their first step within each session."""
+    """``<session>-<n>``: instances numbered 1, 2, ... in order of their first step within each session."""
     session = steps[SESSION].astype(str).to_numpy(dtype=object)
     frame = pd.DataFrame({"s": session, "g": seg})
     firsts = frame.drop_duplicates("g")
     number = firsts.groupby("s", sort=False).cumcount() + 1
     lookup = np.empty(int(seg.max()) + 1, dtype=np.int64)
     lookup[firsts["g"].to_numpy()] = number.to_numpy()
-    return (pd.Series(session) + "#" + pd.Series(lookup[seg]).astype(str)).to_numpy(dtype=object)
+    return (pd.Series(session) + "-" + pd.Series(lookup[seg]).astype(str)).to_numpy(dtype=object)
 
 
 def _fitted_copy(segmenter: TaskRecognitionSegmenter, steps: pd.DataFrame) -> TaskRecognitionSegmenter:
