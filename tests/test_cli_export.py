@@ -85,3 +85,20 @@ def test_exit_codes(tmp_path, tasks_file, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["export", str(tasks_file), "--to", "csv", "-o", "x"])
     assert exc.value.code == 1
+
+
+def test_demo_stage(tmp_path):
+    import argparse
+
+    from taskmining.cli.commands.demo import DemoContext
+    from taskmining.cli.commands.export import stage_export
+
+    lines: list[str] = []
+    ctx = DemoContext(args=argparse.Namespace(quiet=True), out=tmp_path)
+    ctx.simulated = tm.simulate(n_users=1, hours=1, seed=2)
+    ctx.say = lines.append  # type: ignore[method-assign]
+    stage_export(ctx)
+    res = ctx.results["export"]
+    assert res["xes"].exists() and res["ocel"].exists() and res["joint_xes"].exists()
+    assert 0 < res["linked"] <= res["task_instances"] == ctx.simulated["true_case"].nunique()
+    assert "linked" in lines[0]
