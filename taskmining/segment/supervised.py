@@ -52,6 +52,15 @@ __all__ = ["SupervisedBoundarySegmenter", "transition_features", "boundary_label
 
 _SEP = "\x1f"
 _FAR = 1000.0
+#: below this many steps, one OpenMP thread is faster than several (and robust on busy machines)
+_SMALL = 50_000
+
+
+def _threads(n: int) -> Any:
+    """Limit OpenMP to one thread for small inputs (thread start-up dominates there)."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1 if n < _SMALL else None, user_api="openmp")
 
 
 def _codes(steps: pd.DataFrame, col: str) -> np.ndarray:
@@ -219,7 +228,8 @@ class SupervisedBoundarySegmenter(BaseSegmenter):
             clf = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.1, random_state=self.random_state)
         elif not hasattr(clf, "predict_proba"):
             raise ParameterError(f"classifier={clf!r} has no predict_proba")
-        self.classifier_ = clone(clf).fit(np.hstack([num.to_numpy(dtype=float), encoded]), target)
+        with _threads(len(steps)):
+            self.classifier_ = clone(clf).fit(np.hstack([num.to_numpy(dtype=float), encoded]), target)
 
     def boundary_probability(self, steps: pd.DataFrame) -> np.ndarray:
         """Probability that each step (sorted steps table) starts a task instance.
@@ -237,7 +247,8 @@ class SupervisedBoundarySegmenter(BaseSegmenter):
             return np.full(len(steps), self.constant_)
         num, keys = transition_features(steps)
         encoded = self.encoder_.transform(keys.to_numpy(dtype=object))
-        proba = self.classifier_.predict_proba(np.hstack([num.to_numpy(dtype=float), encoded]))
+        with _threads(len(steps)):
+            proba = self.classifier_.predict_proba(np.hstack([num.to_numpy(dtype=float), encoded]))
         return proba[:, list(self.classifier_.classes_).index(1)]
 
     def _predict(self, steps: pd.DataFrame) -> pd.DataFrame:
