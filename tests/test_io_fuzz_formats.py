@@ -86,7 +86,7 @@ def test_malformed_rows_bad_times_and_bytes_are_quarantined(tmp_path: Path, fmt:
     assert by_line[6] == "bytes that are not UTF-8"
     assert (q["file"] == str(p)).all()
     assert q.loc[q["line"] == 3, "raw"].iloc[0] == row(ts, 2) + ",extra"
-    with pytest.raises(IngestError, match=r"log\.csv, line [346]: "):
+    with pytest.raises(IngestError, match=r"log\.csv, line 3: expected"):  # the first bad line
         _read(fmt, p, errors="raise")
 
 

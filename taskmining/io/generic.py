@@ -349,10 +349,15 @@ def run_reader(paths: Any, read_one: Callable[[Path, QuarantineLog], pd.DataFram
     """Read every file with ``read_one`` and validate the concatenation into one events frame."""
     if errors not in ("quarantine", "raise"):
         raise ParameterError(f"errors={errors!r}: use 'quarantine' or 'raise'")
-    qlog = QuarantineLog(errors=errors)
+    qlog = QuarantineLog()  # with errors="raise", each file is read whole, then its first bad line raises
     files = as_paths(paths, patterns)
-    frames = [read_one(f, qlog) for f in _progress(files, enabled=bool(progress), desc=f"reading {fmt}",
-                                                   total=len(files), unit="file")]
+    frames = []
+    for f in _progress(files, enabled=bool(progress), desc=f"reading {fmt}", total=len(files), unit="file"):
+        frames.append(read_one(f, qlog))
+        if errors == "raise" and len(qlog):
+            bad = qlog.to_frame().sort_values("line", kind="stable", na_position="last").iloc[0]
+            raise IngestError(str(bad["reason"]), path=str(bad["file"]),
+                              line=None if pd.isna(bad["line"]) else int(bad["line"]))
     frames = [f for f in frames if len(f)]
     for f in frames:  # categories once per file here, not per value in validate_events
         for col in ("app", "action", "element_role", "source"):
