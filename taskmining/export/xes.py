@@ -126,8 +126,7 @@ def _text(series: pd.Series, kind: str) -> pa.Array:
         text[pd.isna(vals)] = None
         return pa.array(text, type=_STR)
     if kind == "int":
-        return pc.cast(pa.array(series.to_numpy(dtype="float64") if series.hasnans else series.to_numpy(),
-                                from_pandas=True).cast(pa.int64()), _STR)
+        return pc.cast(pc.cast(pa.array(series, from_pandas=True), pa.int64()), _STR)  # exact, NA -> null
     if kind == "float":
         vals = series.to_numpy(dtype="float64")
         return pc.cast(pa.array(np.where(np.isfinite(vals), vals, np.nan), from_pandas=True), _STR)
