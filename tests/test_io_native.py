@@ -159,6 +159,13 @@ def test_conflicting_attrs_types_and_timestamp_like_strings(tmp_path: Path) -> N
     assert got == [*attrs, None]
 
 
+def test_blank_lines_of_any_length_are_not_records(tmp_path: Path) -> None:
+    data = (rec(1, 1) + "\n" + " " * 40 + "\n\r\n\t\n" + rec(2, 2) + "\n{bad\n").encode()
+    (tmp_path / "a.jsonl").write_bytes(data)
+    ev, q = read(tmp_path / "a.jsonl")
+    assert len(ev) == 2 and q["line"].tolist() == [6]
+
+
 def test_attrs_not_an_object_is_quarantined(tmp_path: Path) -> None:
     (tmp_path / "a.jsonl").write_text(rec(1, 1) + "\n" + rec(2, 2, attrs="oops") + "\n")
     ev, q = read(tmp_path / "a.jsonl")

@@ -152,10 +152,9 @@ def _line_bounds(buf: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     nl = np.flatnonzero(data == 10)
     ends = nl if (len(buf) and buf[-1:] == b"\n") else np.append(nl, len(buf))
     starts = np.concatenate(([0], nl[: len(ends) - 1] + 1)).astype(np.int64)
-    nonws = np.flatnonzero(~np.isin(data, (9, 10, 13, 32)))
-    line_of = np.searchsorted(ends, nonws, side="left")
-    filled = np.zeros(len(ends), dtype=bool)
-    filled[line_of] = True
+    filled = np.ones(len(ends), dtype=bool)
+    for i in np.flatnonzero(ends - starts <= 16):  # only short lines can be blank
+        filled[i] = not buf[starts[i]: ends[i]].isspace() and ends[i] > starts[i]
     return starts, ends.astype(np.int64), filled
 
 
@@ -206,30 +205,32 @@ class _Blocks:
         self._bisect(0, len(self.good))
 
     def _bisect(self, lo: int, hi: int) -> None:
-        while lo < hi:
-            idx = self.good[lo:hi]
-            block = self.buf[self.starts[idx[0]]: self.ends[idx[-1]] + 1]
-            try:
-                _check_utf8(block)
-                table = _arrow(block)
-                if table.num_rows == len(idx):
-                    self.parts.append((table, idx + self.first + 1))
-                    return
-                err: Exception = IngestError("more than one JSON value on a line")
-            except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
-                err = exc
-            if hi - lo == 1:
-                line = self.buf[self.starts[idx[0]]: self.ends[idx[0]] + 1]
-                reason = str(err) if isinstance(err, IngestError) else _reason(line, err)
-                single = _one_line(line) if reason.startswith("wrong value type") else None
-                if single is not None:
-                    self.parts.append((single, idx + self.first + 1))
-                    return
-                self.qlog.add(self.file, int(idx[0]) + self.first + 1, reason, line.decode("utf-8", "replace").rstrip("\r\n"))
+        """Parse non-blank lines ``good[lo:hi]``; on failure split into 16 parts (fewer re-parses than halves)."""
+        idx = self.good[lo:hi]
+        block = self.buf[self.starts[idx[0]]: self.ends[idx[-1]] + 1]
+        try:
+            _check_utf8(block)
+            table = _arrow(block)
+            if table.num_rows == len(idx):
+                self.parts.append((table, idx + self.first + 1))
                 return
-            mid = (lo + hi) // 2
-            self._bisect(lo, mid)
-            lo = mid
+            err: Exception = IngestError("more than one JSON value on a line")
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
+            err = exc
+        if hi - lo > 1:
+            step = -(-(hi - lo) // 16)
+            for a in range(lo, hi, step):
+                self._bisect(a, min(a + step, hi))
+            return
+        line = self.buf[self.starts[idx[0]]: self.ends[idx[0]] + 1]
+        if line.isspace():  # a long blank line: not a record
+            return
+        reason = str(err) if isinstance(err, IngestError) else _reason(line, err)
+        single = _one_line(line) if reason.startswith("wrong value type") else None
+        if single is not None:
+            self.parts.append((single, idx + self.first + 1))
+            return
+        self.qlog.add(self.file, int(idx[0]) + self.first + 1, reason, line.decode("utf-8", "replace").rstrip("\r\n"))
 
     def raw(self, lines: np.ndarray) -> list[str]:
         """Raw text of 1-based ``lines`` (for quarantine)."""
