@@ -152,6 +152,14 @@ def test_missing_join_key_and_bad_process_logs():
     erp = erp_log(tasks)
     with pytest.raises(ExportError, match="no join key column for key type 'invoice'.*'invoice', 'case:invoice'"):
         link_to_process(tasks, erp)
+    with pytest.raises(ExportError, match="no join key column for key type 'invoice'"):
+        link_to_process(tasks, erp, {"invoice": r"INV-\d+", "purchase_order": r"PO-(\d+)"},
+                        process_key={"purchase_order": "case:concept:name"})
+    # default keys: types without a column are skipped, the others join
+    only_invoices = erp.assign(**{"case:invoice": erp["case:concept:name"]})
+    res = link_to_process(tasks, only_invoices)
+    assert set(res.key_columns) == {"invoice"}
+    assert set(res.links.dropna(subset=["process_case"])["key_type"]) == {"invoice"}
     with pytest.raises(ExportError, match="looked for 'invoice_no'"):
         link_to_process(tasks, erp, process_key={"invoice": "invoice_no", "purchase_order": "case:concept:name"})
     with pytest.raises(SchemaError, match="process_log: column 'time:timestamp' is missing"):

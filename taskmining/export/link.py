@@ -143,7 +143,13 @@ def _process_frame(process_log: pd.DataFrame | str | PathLike[str], tz: str | No
 
 
 def _key_columns(process: pd.DataFrame, key_types: Sequence[str],
-                 process_key: str | Mapping[str, str] | None) -> dict[str, str]:
+                 process_key: str | Mapping[str, str] | None, *, strict: bool) -> dict[str, str]:
+    """Key type -> process-log column; with ``strict=False`` (default keys) types without one are skipped."""
+    if not strict:
+        named = set(process_key) if isinstance(process_key, Mapping) else set()  # named columns must exist
+        usable = [k for k in key_types
+                  if k in named or _key_columns_or_none(process, k, process_key) is not None]
+        key_types = usable or list(key_types)[:1]  # none usable: fail on the first, naming it
     out = {}
     for key_type in key_types:
         if isinstance(process_key, str):
@@ -161,6 +167,14 @@ def _key_columns(process: pd.DataFrame, key_types: Sequence[str],
                 "is the business key")
         out[key_type] = found[0]
     return out
+
+
+def _key_columns_or_none(process: pd.DataFrame, key_type: str,
+                         process_key: str | Mapping[str, str] | None) -> str | None:
+    try:
+        return _key_columns(process, [key_type], process_key, strict=True)[key_type]
+    except ExportError:
+        return None
 
 
 def _process_keys(process: pd.DataFrame, key_columns: dict[str, str], salt: bytes | str | None) -> pd.DataFrame:
@@ -269,7 +283,10 @@ def link_to_process(
         Process-log column holding the key: one column for every key type
         (e.g. ``"case:concept:name"`` when cases are named by their key), or
         key type -> column. Default: a column named like the key type, or
-        ``case:<key type>``. Every key type needs one (else :class:`ExportError`).
+        ``case:<key type>``. Every key type given in ``keys`` needs one (else
+        :class:`ExportError`); with the default keys, types without a column
+        are skipped (unless named in ``process_key``) and at least one must
+        have a column.
     columns : sequence of str, optional
         Desktop columns searched (default window, element_name, value, url).
     salt : bytes or str, optional
@@ -317,12 +334,14 @@ def link_to_process(
     """
     check_choice(granularity, "granularity", ("step", "task"))
     from taskmining.export.keys import DEFAULT_KEYS
+    strict = keys is not None
     keys = dict(DEFAULT_KEYS if keys is None else keys)
     if not keys:
         raise ParameterError("keys: give at least one key type")
     require_columns(tasks, [case_col, activity_col, "timestamp"], what="link_to_process")
     process = _process_frame(process_log, tz)
-    key_columns = _key_columns(process, list(keys), process_key)
+    key_columns = _key_columns(process, list(keys), process_key, strict=strict)
+    keys = {k: keys[k] for k in key_columns}
     process_keys = _process_keys(process, key_columns, salt)
     evidence = _evidence(tasks, keys, process_keys, columns, case_col, salt)
     chosen = _choose(evidence, list(keys))
