@@ -159,8 +159,9 @@ class Sequences:
 
     Attributes
     ----------
-    case : int64 array, non-decreasing case code of each step
-    act : int64 array, activity code of each step
+    case : int32 or int64 array, non-decreasing case code of each step
+    act : int32 or int64 array, activity code of each step (products of
+        codes must be computed in int64 unless they provably fit int32)
     start, end : int64 arrays, first/last event time of each step (ns)
     row : int64 array, position (``iloc``) in the frame of each step's first row
     ptr : int64 array of ``n_cases + 1`` offsets: case ``c`` is ``ptr[c]:ptr[c+1]``
@@ -266,8 +267,12 @@ def distinct_activities(seq: Sequences) -> tuple[np.ndarray, np.ndarray]:
         per_case = np.bitwise_count(mask).astype(np.int64)
         per_act = np.array([int(np.count_nonzero(mask & np.uint64(1 << a))) for a in range(k)], dtype=np.int64)
         return per_case, per_act
-    pairs = np.unique(seq.case * k + seq.act)
+    pairs = np.unique(seq.case.astype(np.int64) * k + seq.act)
     return np.bincount(pairs // k, minlength=seq.n_cases), np.bincount(pairs % k, minlength=k)
+
+
+def _wide(codes: np.ndarray) -> np.ndarray:
+    return codes if codes.dtype in (np.int32, np.int64) else codes.astype(np.int64)
 
 
 def _ptr(case: np.ndarray, n_cases: int) -> np.ndarray:
@@ -318,8 +323,10 @@ def encode(tasks: pd.DataFrame, *, case_col: str = CASE_ID, activity_col: str = 
         c, ts = c0[order], t0[order]
     rows = pos if order is None else pos[order]
     identity = order is None and not n_unassigned
-    acts = (act_codes if identity else act_codes[rows]).astype(np.int64, copy=False)
-    c = c.astype(np.int64, copy=False)
+    # codes stay int32 (half the memory traffic of int64); int8/int16 codes of
+    # categoricals are widened so that products such as ``act * k`` cannot wrap
+    acts = _wide(act_codes if identity else act_codes[rows])
+    c = _wide(c)
     n = len(rows)
     new = None
     if step_id_col is not None and step_id_col in tasks.columns:

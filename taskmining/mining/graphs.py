@@ -80,7 +80,8 @@ def _pair_keys(seq: Sequences) -> tuple[np.ndarray, np.ndarray]:
     """Step index ``i`` of each directly-follows pair (``i`` -> ``i + 1``) and its pair key."""
     k = len(seq.act_labels)
     i = seq.same_case_pairs()
-    return i, seq.act[i] * k + seq.act[i + 1]
+    src = seq.act[i] if k * k < 2**31 else seq.act[i].astype(np.int64)
+    return i, src * k + seq.act[i + 1]
 
 
 def _counts(seq: Sequences) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
