@@ -41,16 +41,19 @@ def test_info_text_and_notice(capsys: pytest.CaptureFixture[str]) -> None:
     assert "10 record(s) quarantined" in err
 
 
-def test_exit_codes_and_one_line_errors(tmp_path: Path) -> None:
-    missing = run("info", str(tmp_path / "nope.jsonl"))
+def test_exit_codes_and_one_line_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = run("info", str(tmp_path / "nope.jsonl"))  # a real process: no traceback, exit 2
     assert missing.returncode == 2
     assert missing.stderr.strip().splitlines() == [f"taskmining info: error: {tmp_path / 'nope.jsonl'}: no such file or folder"]
-    assert "Traceback" not in missing.stderr
-    bad_format = run("info", str(DATA / "good.jsonl"), "--format", "xml")
-    assert bad_format.returncode == 1 and "unknown format 'xml'" in bad_format.stderr
-    assert run("info").returncode == 1
-    raise_ = run("convert", str(DATA / "good.jsonl"), "-o", str(tmp_path / "x.txt"))
-    assert raise_.returncode == 1 and "x.txt" in raise_.stderr
+    assert main(["info", str(DATA / "good.jsonl"), "--format", "xml"]) == 1
+    assert "unknown format 'xml'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as usage:
+        main(["info"])
+    assert usage.value.code == 1
+    assert "required: INPUT" in capsys.readouterr().err
+    assert main(["convert", str(DATA / "good.jsonl"), "-o", str(tmp_path / "x.txt")]) == 1
+    err = capsys.readouterr().err
+    assert "x.txt" in err and len(err.strip().splitlines()) == 1
 
 
 def test_convert_to_parquet_jsonl_and_partitioned_folder(tmp_path: Path) -> None:
