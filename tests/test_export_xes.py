@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import re
 import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from syspart import require
 from test_export_pm4py import make_tasks
 
@@ -175,3 +178,18 @@ def test_pm4py_on_our_xes_agrees_with_our_mining(tmp_path):
     assert (dict(dfg), dict(start), dict(end)) == tm.to_pm4py_dfg(tasks)
     ours = tm.variants(tasks)
     assert {tuple(s): int(c) for s, c in zip(ours["steps"], ours["count"])} == dict(pm4py.get_variants(back))
+
+
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=30), min_size=1, max_size=5))
+def test_any_text_survives_the_round_trip(tmp_path, values):
+    etree = _lxml()
+    log = pd.DataFrame({"case:concept:name": "c1", "concept:name": pd.Series(values, dtype="str"),
+                        "time:timestamp": pd.Timestamp("2026-01-05", tz="UTC")})
+    path = write_xes(log, tmp_path / "h.xes")
+    root = etree.parse(str(path)).getroot()
+    got = [e.find("string[@key='concept:name']").get("value") for e in root.iter("event")]
+    assert got == [FORBIDDEN.sub("", v) for v in values]

@@ -120,7 +120,8 @@ def _run(args: argparse.Namespace) -> int:
                 raise ExportError(f"{out}: cannot write: {exc.strerror or exc}") from None
     for w in caught:
         if issubclass(w.category, UnassignedRowsWarning):
-            print(f"note: {w.message}", file=sys.stderr)
+            print(f"note: {w.message}".replace('pass unassigned="raise"', "pass --unassigned raise"),
+                  file=sys.stderr)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     if not args.quiet:
