@@ -120,3 +120,16 @@ def test_combined_log_as_ocel(tmp_path, name):
     o2o = ocel.o2o
     assert len(o2o) == 6 and set(o2o["ocel:qualifier"]) == {"works on"}
     pm4py.discover_ocdfg(ocel)
+
+
+def test_documents_are_files_named_in_titles(tmp_path):
+    tasks = make_tasks(3)
+    tasks["window"] = tasks["window"].where(tasks["app"] != "outlook",
+                                            "Scan " + tasks["window"].str.slice(0, 8) + ".pdf - Adobe Reader")
+    tasks["window"] = tasks["window"].astype("str")
+    doc = json.loads(write_ocel(tasks, tmp_path / "d.json", keys=False).read_text())
+    names = {o["attributes"][0]["value"] for o in doc["objects"] if o["type"] == "document"}
+    assert "Scan INV-1000.pdf" in names and "PO-5002 - sap" in names
+    assert not any(n.endswith("Adobe Reader") for n in names)
+    ev = doc["events"][0]
+    assert {"name": "window", "value": "Scan INV-1000.pdf - Adobe Reader"} in ev["attributes"]

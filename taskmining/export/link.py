@@ -108,11 +108,12 @@ class LinkResult:
         applications, documents and business objects (see :func:`~taskmining.export.write_ocel`)."""
         from taskmining.export.ocel import write_ocel
         objects = {"process_case": CASE, "task_instance": DESKTOP_CASE, "application": "app",
-                   "document": "window"}
+                   "document": "document"}
         for key_type, col in self.key_columns.items():
             if col != CASE:
                 objects.setdefault(key_type, col)
-        objects = {t: c for t, c in objects.items() if c in self.log.columns}
+        present = set(self.log.columns) | ({"document"} if "window" in self.log.columns else set())
+        objects = {t: c for t, c in objects.items() if c in present}
         o2o = self.links.dropna(subset=["process_case"])
         o2o = pd.DataFrame({"source_type": "task_instance", "source": o2o["case_id"].to_numpy(),
                             "target_type": "process_case", "target": o2o["process_case"].to_numpy(),

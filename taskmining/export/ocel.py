@@ -10,7 +10,8 @@ object type      from                                  E2O qualifier
 ================ ===================================== ======================
 task_instance    ``case_id``                           ``task instance``
 application      ``app``                               ``application``
-document         ``window`` (title, after redaction)   ``document``
+document         the file name in the window title     ``document``
+                 (else the title, after redaction)
 <key type>       business keys (:mod:`.keys`), e.g.    ``mentions``
                  ``invoice``, ``customer``
 ================ ===================================== ======================
@@ -58,10 +59,12 @@ from taskmining.export.pm4py_frame import (
 )
 from taskmining.export.xes import _iso_times, is_pm4py_frame
 
-__all__ = ["OcelTables", "ocel_tables", "write_ocel"]
+__all__ = ["OcelTables", "documents", "ocel_tables", "write_ocel"]
 
 _FORMATS = {".json": "json", ".jsonocel": "json", ".sqlite": "sqlite", ".sqlite3": "sqlite", ".db": "sqlite"}
-_TASK_OBJECTS = {"task_instance": CASE, "application": "app", "document": "window"}
+_TASK_OBJECTS = {"task_instance": CASE, "application": "app", "document": "document"}
+_FILE = re.compile(r"([^\\/:*?\"<>|\[\]]+?\.(?:xlsx|xlsm|xls|csv|docx|doc|pdf|pptx|ppt|txt|msg|eml|xml|json))\b",
+                   re.IGNORECASE)
 _QUALIFIERS = {"task_instance": "task instance", "process_case": "process case"}
 _EPOCH = "1970-01-01T00:00:00+00:00"
 _JSON_CHUNK = 10_000
@@ -322,7 +325,8 @@ def write_ocel(
         Overrides the extension.
     objects : mapping of str to str, optional
         Object type -> column (of the tasks frame or of the pm4py frame
-        given). Default for a tasks frame:
+        given); the column ``document`` is derived from ``window`` (see
+        :func:`documents`) when missing. Default for a tasks frame:
         ``task_instance``, ``application``, ``document``; for a pm4py frame:
         ``case`` (``case:concept:name``), ``application``, ``document``.
     keys : mapping, False or None
@@ -375,7 +379,7 @@ def write_ocel(
         require_rows(data, what=what)
         log = data.reset_index(drop=True)
         log = log.assign(**{TIME: utc_times(log, TIME, what=what, tz=tz)})
-        default = {"case": CASE, "application": "app", "document": "window"}
+        default = {"case": CASE, "application": "app", "document": "document"}
         if keys is not False:
             found = extract_keys(log, extractors, case_col=None)
             key_rows = pd.DataFrame({"pos": found["row"].to_numpy(), "key_type": found["key_type"],
@@ -391,6 +395,9 @@ def write_ocel(
         default = dict(_TASK_OBJECTS)
         if keys is not False:
             key_rows = _task_keys(data, log, extractors, level, case_col)
+    wants_documents = objects is None or "document" in objects.values()
+    if wants_documents and "window" in log.columns and "document" not in log.columns:
+        log = log.assign(document=documents(log["window"]))
     if objects is None:
         objects = {t: c for t, c in default.items() if c in log.columns}
     else:
@@ -401,6 +408,22 @@ def write_ocel(
     except (OSError, sqlite3.Error) as exc:
         raise ExportError(f"{path}: cannot write: {getattr(exc, 'strerror', None) or exc}") from None
     return path
+
+
+def documents(windows: pd.Series) -> pd.Series:
+    """The document behind each window title: the file name in it, else the whole title.
+
+    Examples
+    --------
+    >>> documents(pd.Series(["Weekly report RPT-7.xlsx - Excel", "Inbox - Outlook", None])).tolist()
+    ['Weekly report RPT-7.xlsx', 'Inbox - Outlook', nan]
+    """
+    codes, titles = pd.factorize(as_str(windows))
+    text = pd.Series(np.asarray(titles, dtype=object))
+    names = text.str.extract(_FILE, expand=False).str.strip()
+    names = names.where(names.notna() & (names != ""), text)
+    out = np.where(codes >= 0, names.to_numpy(dtype=object)[np.maximum(codes, 0)] if len(names) else None, None)
+    return pd.Series(out, index=windows.index, dtype="str")
 
 
 def _task_keys(tasks: pd.DataFrame, log: pd.DataFrame, keys: Mapping[str, Extractor] | None,
