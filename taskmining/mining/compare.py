@@ -67,12 +67,16 @@ def align(seq: list[int] | tuple, ref: list[int] | tuple) -> tuple[list, list]:
     (['q'], ['b'])
     """
     n, m = len(seq), len(ref)
-    d = np.zeros((n + 1, m + 1), dtype=np.int64)
-    d[:, 0] = np.arange(n + 1)
-    d[0, :] = np.arange(m + 1)
+    a = np.asarray(list(seq))
+    b = np.asarray(list(ref))
+    # longest common subsequence, one vectorised row at a time:
+    # L[i, j] = max(L[i-1, j], L[i-1, j-1] + (a_i == b_j), L[i, j-1]); the last term is a running max
+    lcs = np.zeros((n + 1, m + 1), dtype=np.int32)
     for i in range(1, n + 1):
-        for j in range(1, m + 1):
-            d[i, j] = min(d[i - 1, j] + 1, d[i, j - 1] + 1, d[i - 1, j - 1] + (seq[i - 1] != ref[j - 1]) * 2)
+        step = np.maximum(lcs[i - 1, 1:], lcs[i - 1, :-1] + (b == a[i - 1]))
+        lcs[i, 1:] = np.maximum.accumulate(step) if m else step
+    # edit distance with insertions and deletions only: d = i + j - 2 L
+    d = np.arange(n + 1)[:, None] + np.arange(m + 1)[None, :] - 2 * lcs
     inserted, skipped = [], []
     i, j = n, m
     while i > 0 or j > 0:

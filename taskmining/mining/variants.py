@@ -193,7 +193,8 @@ def variants(
         pairs = np.unique(var * width + (case_user + 1))
         data["users"] = np.bincount(pairs[pairs % width > 0] // width, minlength=n_var)
     out = pd.DataFrame(data)
-    out = out.iloc[np.lexsort((np.asarray(names, dtype=object).astype(str), -count))].reset_index(drop=True)
+    order = sorted(range(n_var), key=lambda v: (-int(count[v]), names[v]))  # once per variant
+    out = out.iloc[order].reset_index(drop=True)
     out.insert(out.columns.get_loc("share") + 1, "coverage", out["share"].cumsum())
     if coverage is not None:
         out = out.iloc[: int(np.searchsorted(out["coverage"].to_numpy() - 1e-12, coverage) + 1)]
