@@ -96,25 +96,26 @@ def _strings(col: pa.ChunkedArray | pa.Array) -> pd.Series:
 
 
 def _category(col: pa.ChunkedArray | pa.Array, categories: list[str] | None = None) -> pd.Series:
-    if isinstance(col, pa.ChunkedArray):
-        col = col.combine_chunks()
-    if pa.types.is_dictionary(col.type):
-        col = pc.cast(col, pa.string())
-    elif not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
-        col = pc.cast(col, pa.string())
-    if categories is None:
-        enc = pc.dictionary_encode(col)
-        dictionary = np.asarray(enc.dictionary.to_pylist(), dtype=object)
-        order = np.argsort(dictionary, kind="stable")
-        remap = np.empty(len(order), dtype=np.int64)
-        remap[order] = np.arange(len(order))
-        idx = pc.fill_null(enc.indices, -1).to_numpy().astype(np.int64)
-        codes = np.where(idx >= 0, remap[np.maximum(idx, 0)], -1) if len(order) else np.full(len(idx), -1)
-        cats = pd.Index(dictionary[order].tolist(), dtype="str")
+    """A pandas categorical from Arrow strings or dictionaries (sorted categories, as ``astype("category")``)."""
+    if isinstance(col, pa.Array):
+        col = pa.chunked_array([col])
+    if not pa.types.is_dictionary(col.type):
+        if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+            col = pc.cast(col, pa.string())
+        col = pc.dictionary_encode(col)
+    col = col.unify_dictionaries()
+    if col.num_chunks == 0:
+        values: list[object] = []
+        idx = np.zeros(0, dtype=np.int64)
     else:
-        codes = pc.fill_null(pc.index_in(col, value_set=pa.array(categories)), -1).to_numpy()
-        cats = pd.Index(categories, dtype="str")
-    return pd.Series(pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=cats))
+        values = col.chunk(0).dictionary.to_pylist()
+        idx = np.concatenate([pc.fill_null(c.indices, -1).to_numpy().astype(np.int64) for c in col.chunks])
+    if categories is None:
+        used = np.bincount(idx[idx >= 0], minlength=len(values)) > 0
+        categories = sorted({str(v) for v, u in zip(values, used, strict=True) if u and v is not None})
+    pos = {v: i for i, v in enumerate(categories)}
+    lut = np.array([pos.get(v, -1) for v in values] + [-1], dtype=np.int64)  # idx -1 -> lut[-1]
+    return pd.Series(pd.Categorical.from_codes(lut[idx], categories=pd.Index(categories, dtype="str")))
 
 
 def _timestamps(col: pa.ChunkedArray, tz: str | None) -> pd.Series:
@@ -151,7 +152,8 @@ def arrow_to_events(table: pa.Table, *, tz: str | None = None, sort: bool = True
     out: dict[str, pd.Series] = {}
     if "event_id" in names and table.column("event_id").null_count == 0:
         out["event_id"] = pd.Series(table.column("event_id").to_numpy().astype(np.int64, copy=False))
-        if out["event_id"].duplicated().any():
+        ids = out["event_id"].to_numpy()
+        if not (ids[1:] > ids[:-1]).all() and out["event_id"].duplicated().any():
             raise SchemaError("column 'event_id': duplicate ids")
     elif "event_id" in names:
         raise SchemaError("column 'event_id': missing ids")
@@ -215,9 +217,6 @@ def _dataset(path: Path) -> tuple[pa.Table, list[str]]:
     meta = dataset.schema.metadata or {}
     if META_KEY in meta:
         derived = list(json.loads(meta[META_KEY]).get("derived_partitions", []))
-    for f in table.schema:
-        if pa.types.is_dictionary(f.type):
-            table = table.set_column(table.schema.get_field_index(f.name), f.name, pc.cast(table.column(f.name), pa.string()))
     return table.drop_columns([c for c in derived if c in table.column_names]), derived
 
 
