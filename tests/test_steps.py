@@ -244,3 +244,12 @@ def test_interval_events_last_their_duration() -> None:
     table = steps_table(build_steps(ev))
     assert table["duration"].tolist() == [30.0, 0.0]
     assert table["step"].tolist() == ["Switch to Excel", "Switch to Chrome"]
+
+
+def test_single_non_character_keys_are_named_characters_never() -> None:
+    ev = frame([{"t": 0, "action": "key", "app": "chrome", "attrs": '{"Key":"enter"}'},
+                {"t": 100, "action": "key", "app": "chrome", "value": "tab"},
+                {"t": 200, "action": "key", "app": "chrome", "value": "x"},
+                {"t": 300, "action": "key", "app": "chrome", "element_name": "Amount", "attrs": '{"key":"Escape"}'}])
+    assert build_steps(ev)["step"].tolist() == [
+        "Press Enter in Chrome", "Press Tab in Chrome", "Press keys in Chrome", "Press Escape in 'Amount' in Chrome"]

@@ -163,6 +163,8 @@ def _aggregate(ev: pd.DataFrame, info: pd.DataFrame, codes: np.ndarray, extra: l
     for col in (*_CONTEXT, *extra):
         if col in ev.columns:
             data[col] = _first_valid(ev[col].reset_index(drop=True), codes, firsts)
+    single_press = (verbs == VERBS.index("press")) & (data["n_events"] == 1)
+    data["key_name"] = np.where(single_press, info["key_name"].to_numpy(dtype=object)[firsts], None)
     return pd.DataFrame(data)
 
 

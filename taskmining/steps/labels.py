@@ -122,8 +122,10 @@ def _humanise(raw: str | None) -> str:
 
 
 def _label(verb: str, name: str | None, eid: str | None, role: str | None, app: str | None,
-           url: str | None, raw: str | None, level: str) -> str:
+           url: str | None, raw: str | None, level: str, key: str | None = None) -> str:
     base, prep = VERB_TEXT[verb] if verb in VERB_TEXT else (_humanise(verb), "")
+    if verb == "press" and key:
+        base = "Press " + key.replace("_", " ").title()
     if verb == "other":
         base = _humanise(raw)
     app_text = app.title() if app else None
@@ -158,7 +160,8 @@ def step_labels(steps: pd.DataFrame, level: str = "element") -> pd.Series:
     steps : pandas.DataFrame
         ``verb`` (a step verb, see :data:`VERB_TEXT`) and optionally
         ``element_name``, ``element_id``, ``element_role``, ``app``, ``url``,
-        ``raw_action`` (used for the verb of ``other`` steps).
+        ``raw_action`` (used for the verb of ``other`` steps), ``key_name``
+        (a non-character key such as ``enter``: ``Press Enter``).
     level : {"element", "role", "app"}
         The abstraction of the label.
 
@@ -192,6 +195,8 @@ def step_labels(steps: pd.DataFrame, level: str = "element") -> pd.Series:
         keys[c] = pd.factorize(steps[c])[0] if c in steps.columns else np.zeros(n, dtype=np.int64)
     if RAW_ACTION in steps.columns:  # the raw type only matters for 'other' steps
         keys[RAW_ACTION] = np.where(np.asarray(steps["verb"] == "other"), keys[RAW_ACTION], -2)
+    if "key_name" in steps.columns:  # names of single non-character keys ("Press Enter")
+        keys["key_name"] = pd.factorize(steps["key_name"])[0]
     if level == "element" and URL in steps.columns:
         keys[URL] = np.where(np.asarray(steps["verb"].isin(["navigate", "open"])), keys[URL], -2)
     group = pd.DataFrame(keys).groupby(list(keys), sort=False).ngroup().to_numpy()
@@ -202,9 +207,9 @@ def step_labels(steps: pd.DataFrame, level: str = "element") -> pd.Series:
         return [_text(v) for v in reps[c]] if c in reps.columns else [None] * len(reps)
 
     names, eids, roles, apps = field(ELEMENT_NAME), field(ELEMENT_ID), field(ELEMENT_ROLE), field(APP)
-    urls, raws = field(URL), field(RAW_ACTION)
+    urls, raws, key_names = field(URL), field(RAW_ACTION), field("key_name")
     texts = np.array([
-        _label(str(v), names[i], eids[i], roles[i], apps[i], urls[i], raws[i], level)
+        _label(str(v), names[i], eids[i], roles[i], apps[i], urls[i], raws[i], level, key_names[i])
         for i, v in enumerate(reps["verb"])
     ], dtype=object)
     return pd.Series(texts[group], index=steps.index, dtype="str")

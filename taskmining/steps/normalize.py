@@ -68,6 +68,9 @@ _CLIPBOARD = np.array([_V["copy"], _V["cut"], _V["paste"]])
 _CLICKS = np.array([_V["click"], _V["double_click"]])
 _COMMITS = np.array([_V["edit"], _V["type"]])
 _KEY_TEXT, _KEY_OTHER, _KEY_SHORTCUT = 1, 2, 3
+#: Keys whose name may appear in a label (never a character: typed text stays unknown).
+_NAMED_KEYS = (r"enter|return|tab|esc|escape|backspace|delete|del|insert|home|end|page_?up|page_?down"
+               r"|(?:arrow_?)?(?:up|down|left|right)|f\d{1,2}")
 
 
 def _column(events: pd.DataFrame, name: str) -> pd.Series:
@@ -121,7 +124,8 @@ def event_info(events: pd.DataFrame) -> pd.DataFrame:
         Positional (``RangeIndex``) columns ``session`` (codes), ``ts`` (int64
         ns), ``verb`` (code into :data:`VERBS`), ``key`` (0 not a key,
         1 character/digit, 2 other key, 3 shortcut), ``element`` (code of
-        app + element), ``dup`` (exact duplicate of the previous event).
+        app + element), ``dup`` (exact duplicate of the previous event),
+        ``key_name`` (name of a non-character key such as ``enter``, else None).
 
     Examples
     --------
@@ -137,10 +141,17 @@ def event_info(events: pd.DataFrame) -> pd.DataFrame:
     verb = action.copy()
     is_key = action == _V["key"]
     key = np.zeros(n, dtype=np.int8)
+    key_name = np.full(n, None, dtype=object)
     if is_key.any():
         attrs = _column(events, ATTRS)
         kclass = _attr(attrs, "key_class", is_key)
         keys = _attr(attrs, "keys", is_key)
+        named = _attr(attrs, "(?:[Kk]ey)", is_key)
+        if VALUE in events.columns:
+            named = np.where(pd.isna(named), events[VALUE].to_numpy(dtype=object), named)
+        names = pd.Series(np.where(is_key, named, None), dtype=object)
+        ok = names.notna() & names.astype(str).str.fullmatch(_NAMED_KEYS, case=False, na=False)
+        key_name = np.where(ok.to_numpy(), names.to_numpy(), None)
         text = np.isin(kclass, ["character", "digit"])
         mapped = np.full(n, -1, dtype=np.int64)
         has_keys = np.flatnonzero(pd.notna(keys))
@@ -173,7 +184,7 @@ def event_info(events: pd.DataFrame) -> pd.DataFrame:
                     same &= (a == b) | (pd.isna(a) & pd.isna(b))
             dup[cand] = same
     return pd.DataFrame({"session": session, "ts": ts, "verb": verb, "action": action,
-                         "key": key, "element": elem, "dup": dup})
+                         "key": key, "element": elem, "dup": dup, "key_name": key_name})
 
 
 def step_starts(info: pd.DataFrame, *, idle_gap: pd.Timedelta) -> np.ndarray:
