@@ -27,14 +27,16 @@ Examples
 
 from __future__ import annotations
 
+import networkx as nx
 import numpy as np
 import pandas as pd
 
 from taskmining.segment._tr_interleave import reassign_interleaved
 
-__all__ = ["description_length", "select_start_classes", "cut_positions"]
+__all__ = ["description_length", "select_start_classes", "cut_positions", "loop_header_mask"]
 
 _POSITIONS = 1024
+_SHORTLIST = 16
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -134,6 +136,39 @@ def _continues_instance(
     return inside
 
 
+def loop_header_mask(codes: np.ndarray, session_first: np.ndarray, n_classes: int, *, min_count: int = 2) -> np.ndarray:
+    """Mask over classes: headers of natural loops of the directly-follows graph (Leno et al.).
+
+    The graph (transitions seen at least ``min_count`` times) is searched from
+    the class that begins most sessions; a class is a header when some
+    transition returns to it from a class it dominates. A routine repeated
+    back to back returns to its start, so only headers can be starts.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> codes = np.array([0, 1, 2, 1, 2, 3] * 5)
+    >>> first = np.zeros(30, dtype=bool); first[0] = True
+    >>> loop_header_mask(codes, first, 4).nonzero()[0].tolist()
+    [0, 1]
+    """
+    from taskmining.segment.start_end import loop_headers
+
+    mask = np.zeros(n_classes, dtype=bool)
+    if len(codes) < 2:
+        return mask
+    inside = ~session_first[1:]
+    pairs, counts = np.unique(codes[:-1][inside] * np.int64(n_classes) + codes[1:][inside], return_counts=True)
+    keep = counts >= min_count
+    graph = nx.DiGraph()
+    graph.add_edges_from(zip((pairs[keep] // n_classes).tolist(), (pairs[keep] % n_classes).tolist(), strict=True))
+    root = int(np.argmax(np.bincount(codes[session_first], minlength=n_classes)))
+    if root not in graph:
+        return mask
+    mask[list(loop_headers(graph, root))] = True
+    return mask
+
+
 def select_start_classes(
     codes: np.ndarray,
     session_first: np.ndarray,
@@ -143,6 +178,8 @@ def select_start_classes(
     first_share: float = 0.2,
     random_state: int = 0,
     context: np.ndarray | None = None,
+    allowed: np.ndarray | None = None,
+    max_starts: int = 16,
 ) -> np.ndarray:
     """Boolean mask over classes: the start classes minimising :func:`description_length`.
 
@@ -166,6 +203,12 @@ def select_start_classes(
         Context key per step (-1 for none): segments are scored after
         interleaved instances are separated by their keys, and classes
         before which the key mostly stays the same are not tried as starts.
+    allowed : numpy.ndarray of bool, optional
+        Mask over classes: only these are tried (e.g. :func:`loop_header_mask`).
+    max_starts : int, default 16
+        At most this many classes are added (greedy rounds). After the first
+        round only the ``16`` best first-round candidates are revisited, so a
+        search costs about ``max_candidates + 16 * rounds`` evaluations.
 
     Examples
     --------
@@ -186,13 +229,22 @@ def select_start_classes(
     order = np.argsort(-counts, kind="stable")[:max_candidates]
     inside = _continues_instance(codes, session_first, context, n_classes)
     candidates = [int(c) for c in order if counts[c] >= 2 and not mask[c] and not inside[c]]
+    if allowed is not None:
+        candidates = [c for c in candidates if allowed[c]]
     best = description_length(codes, session_first, mask, n_classes, keys, context)
-    while candidates:
+    for round_ in range(max_starts):
+        if not candidates:
+            break
         scores = []
         for c in candidates:
             mask[c] = True
             scores.append(description_length(codes, session_first, mask, n_classes, keys, context))
             mask[c] = False
+        if round_ == 0:
+            # later rounds only revisit the most promising first-round candidates
+            keep = np.argsort(scores, kind="stable")[:_SHORTLIST]
+            candidates = [candidates[j] for j in keep]
+            scores = [scores[j] for j in keep]
         i = int(np.argmin(scores))
         if scores[i] >= best - 1e-9:
             break

@@ -13,7 +13,11 @@ The default segmenter. No labels and no per-log parameters:
 
    * *repetition* (:mod:`._tr_search`): the set of start classes whose
      segments compress best into a lexicon of repeated variants (minimum
-     description length). Used when that code is at most
+     description length). Starts that are not headers of natural loops of
+     the step graph (a routine repeated back to back returns to its start,
+     as Leno et al. observe) are kept only when the header-only solution
+     compresses clearly worse (by ``HEADER_SLACK``): splitting a routine into
+     independently varying halves must not pass for two routines. Used when that code is at most
      ``repetition_ratio`` of the uncut stream's: the stream repeats routines
      almost verbatim, as in most robotic-process-mining logs.
    * *pauses* (:mod:`._tr_pairs`): otherwise, pauses (idle steps, long
@@ -63,12 +67,16 @@ from taskmining.schema import CASE_ID, SESSION, TASK
 from taskmining.segment._tr_classes import class_labels, context_keys, event_classes
 from taskmining.segment._tr_noise import noise_classes
 from taskmining.segment._tr_pairs import PairModel, fit_pairs, pair_cuts, pause_seeds
-from taskmining.segment._tr_search import cut_positions, description_length, select_start_classes
+from taskmining.segment._tr_search import cut_positions, description_length, loop_header_mask, select_start_classes
 from taskmining.segment._tr_stream import Stream, app_codes, instances, make_stream
 from taskmining.segment._tr_types import TypeModel, assign_types, fit_types, name_types
 from taskmining.segment.base import BaseSegmenter
 
-__all__ = ["TaskRecognitionSegmenter"]
+__all__ = ["TaskRecognitionSegmenter", "HEADER_SLACK"]
+
+#: start classes that are not loop headers of the step graph are accepted only
+#: when the loop-header-only solution needs this factor more bits
+HEADER_SLACK = 1.3
 
 
 class TaskRecognitionSegmenter(BaseSegmenter):
@@ -90,7 +98,7 @@ class TaskRecognitionSegmenter(BaseSegmenter):
         Jaccard distance at which instance clusters become separate task types.
     max_candidates : int, default 64
         Most frequent classes tried as start classes.
-    sample_size : int, default 100_000
+    sample_size : int, default 50_000
         Work steps (the first, in time order) searched for start classes.
     noise_steps : {"none", "absorb"}, default "none"
         Noise and idle steps belong to no task (missing ``case_id``), or to
@@ -122,7 +130,7 @@ class TaskRecognitionSegmenter(BaseSegmenter):
         min_pauses: int = 20,
         type_threshold: float = 0.6,
         max_candidates: int = 64,
-        sample_size: int = 100_000,
+        sample_size: int = 50_000,
         noise_steps: str = "none",
         random_state: int = 0,
     ) -> None:
@@ -170,10 +178,7 @@ class TaskRecognitionSegmenter(BaseSegmenter):
         self.noise_classes_ = [str(v) for v in labels[noise]]
         w_codes, w_first, w_idle, w_context = stream.work_view()
         n = min(len(w_codes), int(self.sample_size))
-        mask = select_start_classes(
-            w_codes[:n], w_first[:n], k, max_candidates=int(self.max_candidates),
-            random_state=int(self.random_state), context=w_context[:n],
-        )
+        mask = self._search(w_codes[:n], w_first[:n], k, w_context[:n])
         ratio = _compression(w_codes[:n], w_first[:n], mask, k, w_context[:n])
         seeds = pause_seeds(stream.seconds[stream.work], w_first, w_idle, pause=float(self.pause))
         if ratio > self.repetition_ratio and seeds.sum() >= self.min_pauses:
@@ -187,6 +192,19 @@ class TaskRecognitionSegmenter(BaseSegmenter):
             self._types_ = fit_types(codes[valid], seg[valid], k, threshold=float(self.type_threshold))
             self.task_names_ = name_types(self._types_, [str(v) for v in labels])
         self.n_tasks_ = len(self.task_names_)
+
+    def _search(self, codes: np.ndarray, first: np.ndarray, k: int, context: np.ndarray) -> np.ndarray:
+        """Start classes by MDL; loop headers only, unless that costs over ``HEADER_SLACK`` more bits."""
+        params = dict(max_candidates=int(self.max_candidates), random_state=int(self.random_state), context=context)
+        free = select_start_classes(codes, first, k, **params)
+        headers = loop_header_mask(codes, first, k)
+        forced = np.bincount(codes[first], minlength=k) > 0
+        if not (free & ~headers & ~forced).any():
+            return free
+        constrained = select_start_classes(codes, first, k, allowed=headers, **params)
+        cost_free = description_length(codes, first, free, k, context=context)
+        cost_constrained = description_length(codes, first, constrained, k, context=context)
+        return constrained if cost_constrained <= HEADER_SLACK * cost_free else free
 
     def _context(self, steps: pd.DataFrame) -> np.ndarray:
         if self.use_context:

@@ -1,0 +1,173 @@
+"""Segmentation benchmark: quality of every built-in segmenter, speed and memory of the default.
+
+Usage::
+
+    python benchmarks/bench_segment.py                  # quality table + scale runs (100k, 1M events)
+    python benchmarks/bench_segment.py --quality        # quality table only
+    python benchmarks/bench_segment.py --scale 100000 1000000
+
+Quality: every segmenter of ``list_segmenters()`` with its default
+parameters (the same on every log) on
+
+* each Leno et al. log in ``../shared/data/leno-synthetic`` (read with
+  ``read_events(format="leno")``, steps from ``build_steps``; ground truth
+  ``caseID``, dropped before segmenting);
+* simulated recordings (``taskmining.datasets.simulate``): a single-routine
+  team without interleaving, and teams doing all six routines with the
+  default interleaving (0.2), noise (0.05) and interruptions (0.1);
+* the small synthetic routine streams of ``taskmining.segment._tr_synthetic``
+  (three routines; clean, and interleaved with noise).
+
+``supervised_boundaries`` needs labels: it is trained on another log of the
+same kind (the next Leno log; a simulated team with another seed). Scores
+are those of ``taskmining.segment.evaluate`` (boundary P/R/F1 without
+tolerance, edit distance, event-level F1 over task types where the truth has
+them and over cases otherwise, ARI); seconds are fit + predict.
+
+Scale: the default method (``auto``) on simulated teams of about 100k and 1M
+events, each in a fresh process: time of ``build_steps`` + ``steps_table``
+and of the segmentation, and the peak resident memory of the process
+(``ru_maxrss``) above its size after the imports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import resource
+import time
+from pathlib import Path
+
+import pandas as pd
+
+LENO = Path(__file__).resolve().parents[2] / "shared" / "data" / "leno-synthetic"
+TRUTH_COLUMNS = ("caseID", "true_case", "true_task", "true_step", "true_object")
+
+
+def _steps_from_events(events: pd.DataFrame) -> pd.DataFrame:
+    import taskmining as tm
+
+    return tm.steps_table(tm.build_steps(events))
+
+
+def _truth(steps: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series, pd.Series | None]:
+    if "caseID" in steps.columns:
+        return steps.drop(columns=["caseID"]), steps["caseID"], None
+    gt = [c for c in TRUTH_COLUMNS if c in steps.columns]
+    return steps.drop(columns=gt), steps["true_case"], steps["true_task"]
+
+
+def _datasets() -> list[tuple[str, pd.DataFrame, pd.DataFrame]]:
+    """(name, steps with truth, training steps with truth for supervised methods)."""
+    import taskmining as tm
+    from taskmining.datasets import simulate
+    from taskmining.segment._tr_synthetic import routine_steps
+
+    out = []
+    logs = sorted(LENO.glob("log*_segmented.csv"), key=lambda p: int(p.stem[3:].split("_")[0]))
+    leno = [_steps_from_events(tm.read_events(p, format="leno")) for p in logs]
+    for i, (path, steps) in enumerate(zip(logs, leno, strict=True)):
+        out.append((f"leno {path.stem.split('_')[0]}", steps, leno[(i + 1) % len(leno)]))
+    single = dict(routines=["invoice_entry"], interleave=0.0)
+    out.append(("sim 1 routine, 3 users", _steps_from_events(simulate(3, seed=1, **single)),
+                _steps_from_events(simulate(3, seed=101, **single))))
+    for users, seed in ((3, 2), (10, 3)):
+        out.append((f"sim 6 routines, {users} users", _steps_from_events(simulate(users, seed=seed)),
+                    _steps_from_events(simulate(3, seed=100 + seed))))
+    out.append(("synthetic clean", routine_steps(300, n_sessions=2, seed=1), routine_steps(300, seed=11)))
+    out.append(("synthetic interleaved+noise", routine_steps(300, interleave=0.3, noise=0.05, n_sessions=2, seed=2),
+                routine_steps(300, interleave=0.3, noise=0.05, seed=12)))
+    return out
+
+
+def quality() -> pd.DataFrame:
+    from taskmining.segment.evaluate import evaluate
+    from taskmining.segment.registry import list_segmenters, segmenter
+
+    rows = []
+    names = [n for n in list_segmenters()["name"] if n != "auto"] + ["auto"]
+    for log, steps, train in _datasets():
+        x, true_case, true_task = _truth(steps)
+        for name in names:
+            seg = segmenter(name)
+            t0 = time.perf_counter()
+            if seg.requires_labels:
+                tx, ty, _ = _truth(train)
+                seg.fit(tx, ty)
+            else:
+                seg.fit(x)
+            out = seg.predict(x)
+            seconds = time.perf_counter() - t0
+            typed = true_task is not None and out["task"].notna().any()
+            s = evaluate(true_case, out["case_id"], steps=x["step"], session=x["session"],
+                         true_task=true_task if typed else None, pred_task=out["task"] if typed else None)
+            rows.append({"log": log, "steps": len(x), "method": name,
+                         "P": s["boundary_precision"], "R": s["boundary_recall"], "F1": s["boundary_f1"],
+                         "edit": s["edit_distance"], "event_F1": s["event_f1"], "ARI": s["ari"],
+                         "seconds": seconds})
+            print(f"{log:28s} {name:22s} F1={s['boundary_f1']:.3f} edit={s['edit_distance']:.3f} "
+                  f"eventF1={s['event_f1']:.3f} {seconds:.2f}s", flush=True)
+    return pd.DataFrame(rows)
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _scale_run(n_events: int, queue: mp.Queue) -> None:
+    import taskmining as tm
+    from taskmining.datasets import simulate
+    from taskmining.segment.registry import segmenter
+
+    per_user = len(simulate(1, seed=0))
+    users = max(1, round(n_events / per_user))
+    events = simulate(users, seed=7)
+    base = _rss_mb()
+    t0 = time.perf_counter()
+    steps = tm.steps_table(tm.build_steps(events))
+    t1 = time.perf_counter()
+    x = steps.drop(columns=[c for c in TRUTH_COLUMNS if c in steps.columns])
+    seg = segmenter("auto")
+    out = seg.fit(x).predict(x)
+    t2 = time.perf_counter()
+    queue.put({"events": len(events), "steps": len(steps), "users": users, "method": seg.method_,
+               "mode": getattr(seg.segmenter_, "mode_", ""), "steps_s": t1 - t0, "segment_s": t2 - t1,
+               "total_s": t2 - t0, "peak_mb_above_data": _rss_mb() - base, "cases": int(out["case_id"].nunique())})
+
+
+def scale(sizes: list[int]) -> pd.DataFrame:
+    ctx = mp.get_context("spawn")
+    rows = []
+    for n in sizes:
+        queue = ctx.Queue()
+        proc = ctx.Process(target=_scale_run, args=(n, queue))
+        proc.start()
+        row = queue.get()
+        proc.join()
+        rows.append(row)
+        print(row, flush=True)
+    return pd.DataFrame(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quality", action="store_true", help="quality table only")
+    parser.add_argument("--scale", type=int, nargs="*", help="scale runs only, at these event counts")
+    args = parser.parse_args()
+    pd.set_option("display.width", 200)
+    pd.set_option("display.max_rows", 500)
+    if args.scale is None:
+        table = quality()
+        print()
+        print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+        summary = table.groupby("method")[["F1", "edit", "event_F1"]].mean()
+        print("\nmean over logs\n" + summary.to_string(float_format=lambda v: f"{v:.3f}"))
+    if not args.quality:
+        sizes = args.scale or [100_000, 1_000_000]
+        print()
+        print(scale(sizes).to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+
+
+
+if __name__ == "__main__":
+    main()
