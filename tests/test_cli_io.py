@@ -17,7 +17,7 @@ DATA = Path(__file__).parent / "data" / "native"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "taskmining.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "taskmining.cli", *args], capture_output=True, text=True, check=False,
                           timeout=120)
 
 

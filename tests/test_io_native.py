@@ -133,7 +133,7 @@ def test_one_bad_line_in_a_large_file_is_isolated(tmp_path: Path) -> None:
 
 def test_large_files_are_read_in_pieces_with_the_same_result(tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    import taskmining.io.native as native
+    from taskmining.io import native
 
     lines = [rec(i, i % 3600) for i in range(300)]
     lines[5], lines[150] = lines[5][:-9], lines[7]  # a broken line and a duplicate far from its original

@@ -27,7 +27,7 @@ _attrs = st.one_of(st.none(), st.dictionaries(st.text(alphabet="abcxyz_", min_si
 @st.composite
 def frames(draw: st.DrawFn) -> pd.DataFrame:
     n = draw(st.integers(1, 12))
-    col = lambda strat: draw(st.lists(strat, min_size=n, max_size=n))  # noqa: E731
+    col = lambda strat: draw(st.lists(strat, min_size=n, max_size=n))
     base = np.datetime64("2026-01-05T09:00:00", "ns")
     offsets = col(st.integers(0, 10**15))
     df = pd.DataFrame({
@@ -49,7 +49,7 @@ def frames(draw: st.DrawFn) -> pd.DataFrame:
 
 
 def _same(got: pd.DataFrame, want: pd.DataFrame) -> None:
-    parse = lambda s: [None if pd.isna(a) else json.loads(a) for a in s]  # noqa: E731
+    parse = lambda s: [None if pd.isna(a) else json.loads(a) for a in s]
     assert parse(got["attrs"]) == parse(want["attrs"])
     got, want = got.copy(), want.copy()
     for c in CATEGORY_COLUMNS:  # an all-missing categorical has no defined categories dtype

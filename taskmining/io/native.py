@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import json
 import re
-from os import PathLike
 from collections.abc import Iterator
+from os import PathLike
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,7 @@ from taskmining.io.quarantine import QuarantineLog, ReadResult
 from taskmining.io.registry import ReaderSpec
 from taskmining.schema import ACTIONS, STRING_COLUMNS
 
-__all__ = ["SPEC", "read_native", "json_text", "native_files", "sniff"]
+__all__ = ["SPEC", "json_text", "native_files", "read_native", "sniff"]
 
 _S = pa.string()
 _LS = pa.large_string()  # what pandas' str dtype holds: no conversion when building the frame

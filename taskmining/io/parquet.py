@@ -34,7 +34,13 @@ from taskmining.errors import IngestError, ParameterError, SchemaError
 from taskmining.io.quarantine import QuarantineLog, ReadResult
 from taskmining.io.registry import ReaderSpec
 from taskmining.schema import (
-    ACTIONS, CATEGORY_COLUMNS, COLUMNS, STRING_COLUMNS, STRING_DTYPE, TIMESTAMP_DTYPE, as_utc,
+    ACTIONS,
+    CATEGORY_COLUMNS,
+    COLUMNS,
+    STRING_COLUMNS,
+    STRING_DTYPE,
+    TIMESTAMP_DTYPE,
+    as_utc,
 )
 
 __all__ = ["SPEC", "TRUE_COLUMNS", "arrow_to_events", "concat_tables", "is_ground_truth", "read_parquet", "sniff"]

@@ -31,7 +31,7 @@ from taskmining.io.quarantine import ReadResult, empty_quarantine
 from taskmining.io.registry import get_format
 from taskmining.schema import CATEGORY_COLUMNS, validate_events
 
-__all__ = ["QuarantineWarning", "read_events", "expand_sources"]
+__all__ = ["QuarantineWarning", "expand_sources", "read_events"]
 
 Source = str | PathLike[str] | Iterable[str | PathLike[str]]
 _ERRORS = ("quarantine", "raise")
@@ -213,7 +213,7 @@ def read_events(
         events = validate_events(events, tz=tz)
     quarantine = pd.concat([r.quarantine for r in results], ignore_index=True) if results else empty_quarantine()
     fmt = ",".join(groups) if len(groups) > 1 else next(iter(groups))
-    events.attrs["taskmining"] = {"format": fmt, "files": len(paths), "quarantined": int(len(quarantine))}
+    events.attrs["taskmining"] = {"format": fmt, "files": len(paths), "quarantined": len(quarantine)}
     if len(quarantine):
         counts = quarantine["reason"].str.replace(r":.*$", "", regex=True).value_counts()
         detail = ", ".join(f"{r}: {c}" for r, c in counts.items())

@@ -64,7 +64,7 @@ def summary(events: pd.DataFrame, quarantine: pd.DataFrame | None = None) -> dic
         reasons = {str(k): int(v) for k, v in short.value_counts().items()}
     apps = events["app"].value_counts(sort=False)
     return {
-        "events": int(len(events)),
+        "events": len(events),
         "users": int(events["user"].nunique()),
         "sessions": int(events["session"].nunique()),
         "apps": {str(k): int(v) for k, v in apps.sort_index().items() if v},

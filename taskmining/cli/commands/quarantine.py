@@ -29,8 +29,7 @@ def _run(args: argparse.Namespace) -> int:
             quarantine.to_csv(out, index=False)
         elif out.endswith(".jsonl"):
             with open(out, "w", encoding="utf-8") as f:
-                for rec in quarantine.astype(object).where(quarantine.notna(), None).to_dict("records"):
-                    f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                f.writelines(json.dumps(rec, ensure_ascii=False) + "\n" for rec in quarantine.astype(object).where(quarantine.notna(), None).to_dict("records"))
         else:
             raise ParameterError(f"-o {out}: use a .csv or .jsonl file")
     except OSError as exc:
