@@ -217,7 +217,16 @@ def _activity(d, stop_after):
     script = (f"for i in $(seq 1 200); do xdotool mousemove --window {w} 150 75 click 1 type --delay 5 abc12; "
               "done")
     return subprocess.Popen(["timeout", str(stop_after), "bash", "-c", script], env=d.env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def _end(load):
+    """Stop the activity: its whole process group (timeout, bash and xdotool)."""
+    try:
+        os.killpg(load.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    load.wait()
 
 
 @pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
@@ -238,8 +247,7 @@ def test_kill_9_loses_nothing_flushed(desktop, tmp_path, encrypted):
         time.sleep(rng.uniform(0.6, 2.0))
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
-        load.kill()
-        load.wait()
+        _end(load)
         segs = sorted(out.rglob("segment-*"))
         ev, q = _read(out, key=key)  # never raises
         if key is None:
@@ -251,3 +259,32 @@ def test_kill_9_loses_nothing_flushed(desktop, tmp_path, encrypted):
         assert len(ev) == complete, f"run {i}: {len(ev)} read, {complete} complete lines"
         assert len(q) <= len(segs)  # at most one cut line per segment, quarantined and counted
         assert len(ev) > 0
+
+
+def test_screenshots_only_of_allowlisted_windows(desktop, tmp_path):
+    out = tmp_path / "shots"
+    key = os.urandom(32)
+    kf = tmp_path / "key"
+    kf.write_bytes(key)
+    proc = start_recorder(desktop, out, "--screenshots", "--encrypt-key-file", str(kf))
+    try:
+        w = desktop.windows
+        desktop.activate(w["gtk"])
+        desktop.click(w["gtk"], 150, 30)
+        desktop.activate(w["secret"])
+        desktop.click(w["secret"], 150, 30)
+        time.sleep(0.8)
+    finally:
+        log = stop_recorder(proc)
+    shots = sorted(out.rglob("screenshots/*"))
+    assert len(shots) == 1 and shots[0].name.endswith(".png.enc"), log
+    from taskmining.io.encrypted import decrypt_segment
+    png = decrypt_segment(shots[0], key).data
+    assert png.startswith(b"\x89PNG")
+    from io import BytesIO
+
+    from PIL import Image
+    assert Image.open(BytesIO(png)).size == (420, 220)  # the GTK window's client area
+    ev, _ = _read(out, key=key)
+    click = ev[ev["action"] == "click"]
+    assert len(click) == 1 and json.loads(click["attrs"].iloc[0])["screenshot"] == f"screenshots/{shots[0].name}"

@@ -176,7 +176,8 @@ class Recorder:
         self._writer.start()
         context = BackendContext(allow=cfg.allow, ocr=cfg.ocr, screenshots=cfg.screenshots,
                                  keep_text=cfg.keep_text, lookup_timeout=cfg.lookup_timeout, fault=self.faults,
-                                 screenshot_dir=str(self.out / self.session / "screenshots"))
+                                 screenshot_dir=str(self.out / self.session / "screenshots"),
+                                 encrypt_key=cfg.encrypt_key)
         errors = []
         for spec in self._backend_specs:
             backend = load_backend(spec)() if isinstance(spec, str) else spec

@@ -145,7 +145,8 @@ class Desktop:
 
     def click(self, wid: str, x: int, y: int, button: int = 1) -> None:
         """Click at (x, y) relative to the client window (decoration offsets handled by xdotool)."""
-        self.run("xdotool", "mousemove", "--sync", "--window", wid, str(x), str(y), "click", str(button))
+        self.run("xdotool", "mousemove", "--window", wid, str(x), str(y), "click", str(button))
+        time.sleep(0.05)
 
     def stop(self) -> None:
         for p in reversed(self.procs):

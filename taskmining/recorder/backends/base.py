@@ -149,6 +149,7 @@ class BackendContext:
     lookup_timeout: float = 1.0
     fault: Callable[[str, str], None] = field(default_factory=FaultLog)
     screenshot_dir: str | None = None
+    encrypt_key: bytes | None = None
 
 
 class Backend(ABC):

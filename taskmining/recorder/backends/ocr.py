@@ -2,10 +2,12 @@
 
 Used when the element under the click has no accessible name or the
 application exposes no accessibility tree. tesserocr (which bundles
-Tesseract) is used when installed, else pytesseract with the ``tesseract``
-program. The crop around the click is enlarged 2x and read as words with
-their boxes; the line closest to the click is returned with its mean
-confidence (0-100) and the time the call took.
+Tesseract; it reads the system's ``eng.traineddata`` or ``$TESSDATA_PREFIX``)
+is used when installed: about 25 ms per call, in process. Otherwise
+pytesseract runs the ``tesseract`` program: about 450 ms per call. The
+crop around the click is enlarged 2x and read with its boxes; the line
+closest to the click is returned with its mean confidence (0-100) and the
+time the call took.
 
 Examples
 --------
@@ -32,6 +34,16 @@ __all__ = ["OCRReader", "OCRResult", "CROP"]
 CROP = (320, 80)
 
 
+def _tessdata_paths() -> list[str]:
+    """Where traineddata files may be: $TESSDATA_PREFIX, the system packages, tesserocr's default."""
+    import glob
+    import os
+    paths = [os.environ["TESSDATA_PREFIX"]] if os.environ.get("TESSDATA_PREFIX") else []
+    paths += sorted(glob.glob("/usr/share/tesseract-ocr/*/tessdata"), reverse=True)
+    paths += ["/usr/share/tessdata", "/usr/local/share/tessdata", "/opt/homebrew/share/tessdata"]
+    return [p for p in paths if os.path.isdir(p)] + [""]
+
+
 @dataclass(frozen=True)
 class OCRResult:
     """Text near the click (None when nothing was read), mean confidence 0-100, milliseconds."""
@@ -55,8 +67,10 @@ class OCRReader:
         except ImportError:
             return BackendStatus("ocr", False, "Pillow missing: pip install taskmining[ocr]")
         try:
-            import tesserocr  # noqa: F401
-            return BackendStatus("ocr", True, "tesserocr")
+            import tesserocr
+            for path in _tessdata_paths():
+                if "eng" in (tesserocr.get_languages(path)[1] if path else []):
+                    return BackendStatus("ocr", True, f"tesserocr with {path}")
         except ImportError:
             pass
         try:
@@ -70,13 +84,19 @@ class OCRReader:
 
     def __init__(self, lang: str = "eng") -> None:
         self.lang = lang
+        self._api: Any = None
+        self.engine = "pytesseract"
         try:
             import tesserocr
-            self._api: Any = tesserocr.PyTessBaseAPI(lang=lang)
-            self.engine = "tesserocr"
         except ImportError:
-            self._api = None
-            self.engine = "pytesseract"
+            return
+        for path in _tessdata_paths():
+            try:
+                self._api = tesserocr.PyTessBaseAPI(path=path, lang=lang, psm=tesserocr.PSM.AUTO)
+                self.engine = "tesserocr"
+                return
+            except RuntimeError:
+                continue
 
     def read(self, image: Any, x: int, y: int) -> OCRResult:
         """Text of the line nearest to (x, y) in ``image`` (coordinates in the image)."""
@@ -112,13 +132,18 @@ class OCRReader:
             self._api.Recognize()
             out = []
             it = self._api.GetIterator()
-            level = tesserocr.RIL.WORD
+            level = tesserocr.RIL.TEXTLINE  # one item per line: labels of several words stay whole
             n = 0
+            if it is None:
+                return out
             for r in tesserocr.iterate_level(it, level):
-                text = r.GetUTF8Text(level)
-                if text and text.strip():
+                try:
+                    text = " ".join((r.GetUTF8Text(level) or "").split())
+                except RuntimeError:  # "No text returned": an empty line or image
+                    continue
+                if text:
                     x0, y0, x1, y1 = r.BoundingBox(level)
-                    out.append((text.strip(), r.Confidence(level), x0, y0, x1 - x0, y1 - y0, (0, 0, n)))
+                    out.append((text, r.Confidence(level), x0, y0, x1 - x0, y1 - y0, (0, 0, n)))
                 n += 1
             return out
         import pytesseract

@@ -1,4 +1,4 @@
-"""The Win32 platform layer of the UIA backend (Windows only; imported lazily).
+"""The Win32 platform layer of the UIA backend (Windows only; importable anywhere, usable on Windows).
 
 Not exercised in this project's CI (no Windows machine): the translation
 layer it feeds is tested against fakes; see ``docs/recorder.md``.
@@ -16,16 +16,15 @@ from typing import Any
 from taskmining.recorder.backends.base import BackendStatus
 from taskmining.recorder.backends.uia import UIAElement, WindowFacts
 
-if sys.platform != "win32":  # pragma: no cover - guarded by UIABackend.check()
-    raise ImportError("uia_win32 is Windows only")
-
-import comtypes.client  # noqa: E402
-from ctypes import wintypes  # noqa: E402
+from ctypes import wintypes
 
 __all__ = ["check", "Win32UIA", "install_hooks"]
 
-user32 = ctypes.windll.user32
-kernel32 = ctypes.windll.kernel32
+if sys.platform == "win32":  # pragma: no cover - no Windows machine in CI
+    import comtypes.client
+
+    user32 = ctypes.windll.user32
+    kernel32 = ctypes.windll.kernel32
 WH_KEYBOARD_LL, WH_MOUSE_LL = 13, 14
 EVENT_SYSTEM_FOREGROUND, WINEVENT_OUTOFCONTEXT = 0x0003, 0x0000
 WM_KEYDOWN, WM_SYSKEYDOWN, WM_KEYUP, WM_SYSKEYUP, WM_QUIT = 0x0100, 0x0104, 0x0101, 0x0105, 0x0012
@@ -44,6 +43,16 @@ class _MSLL(ctypes.Structure):
 
 
 def check() -> BackendStatus:
+    """Whether UIAutomationCore loads (Windows only).
+
+    Examples
+    --------
+    >>> import sys
+    >>> check().available if sys.platform != "win32" else True
+    False
+    """
+    if sys.platform != "win32":
+        return BackendStatus("uia", False, f"Windows only (this is {sys.platform})")
     try:
         comtypes.client.GetModule("UIAutomationCore.dll")
     except Exception as exc:

@@ -84,6 +84,7 @@ class X11Backend(Backend):
         self._last_press: tuple[int, float, int, int] | None = None
         self._last_scroll: tuple[int, float] | None = None
         self._overflow = 0
+        self._ready = {n: threading.Event() for n in ("record", "windows", "lookup")}
 
     # -- lifecycle -------------------------------------------------------------
     def start(self, emit: Callable[[Observation], None], context: BackendContext) -> None:
@@ -106,9 +107,13 @@ class X11Backend(Backend):
         self._offset = self.windows.server_time_offset()
         self._last_server_ms = 0
         self._wrap = 0
-        self._spawn(self._record_loop, "taskmining-x11-record")
-        self._spawn(self._window_loop, "taskmining-x11-windows")
         self._spawn(self._lookup_loop, "taskmining-x11-lookup")
+        self._spawn(self._window_loop, "taskmining-x11-windows")
+        self._spawn(self._record_loop, "taskmining-x11-record")
+        # start() returns once input is really captured (RECORD sends StartOfData when enabled)
+        for name, ready in self._ready.items():
+            if not ready.wait(10):
+                context.fault(f"x11_start_{name}", f"x11 backend: the {name} thread is slow to start")
 
     def _spawn(self, target: Callable[[], None], name: str) -> None:
         t = threading.Thread(target=target, name=name, daemon=True)
@@ -153,6 +158,7 @@ class X11Backend(Backend):
         try:
             self._rec.record_enable_context(self._ctx, self._on_record)
         except Exception as exc:
+            self._ready["record"].set()
             if not self._stop.is_set():
                 self.context.fault("x11_record", f"X RECORD stopped ({type(exc).__name__}: {exc}); "
                                    "input is no longer captured")
@@ -162,6 +168,9 @@ class X11Backend(Backend):
         from Xlib.ext import record
         from Xlib.protocol import rq
 
+        if reply.category == record.StartOfData:
+            self._ready["record"].set()
+            return
         if reply.category != record.FromServer or reply.client_swapped or not reply.data or reply.data[0] < 2:
             return
         data = reply.data
@@ -200,6 +209,7 @@ class X11Backend(Backend):
         w = self.windows
         try:
             w.watch_root()
+            self._ready["windows"].set()
             self._queue(("window", (time.time(), w.active_window(), "window_activate")))
             while not self._stop.is_set():
                 r, _, _ = select.select([w.fileno()], [], [], 0.25)
@@ -208,6 +218,7 @@ class X11Backend(Backend):
                 for kind, server_ms, wid in w.drain_events():
                     self._queue(("window", (self._utc(server_ms) if server_ms else time.time(), wid, kind)))
         except Exception as exc:
+            self._ready["windows"].set()
             if not self._stop.is_set():
                 self.context.fault("x11_windows", f"active-window tracking stopped ({type(exc).__name__}: {exc})")
 
@@ -215,7 +226,10 @@ class X11Backend(Backend):
     def _lookup_loop(self) -> None:
         from taskmining.recorder.backends.x11_lookup import Lookup
 
-        look = Lookup(self.context)
+        try:
+            look = Lookup(self.context)
+        finally:
+            self._ready["lookup"].set()
         try:
             while True:
                 kind, payload = self._tasks.get()

@@ -166,7 +166,6 @@ class Lookup:
         if not self.ctx.screenshot_dir:
             return
         try:
-            from Xlib.error import XError  # noqa: F401
             win = self.x._window(info.wid)
             g = win.get_geometry()
             pos = self.x.root.translate_coords(win, 0, 0)
@@ -176,7 +175,18 @@ class Lookup:
             os.makedirs(self.ctx.screenshot_dir, exist_ok=True)
             self._shots += 1
             name = f"shot-{int(obs.timestamp * 1000)}-{self._shots:05d}.png"
-            img.save(os.path.join(self.ctx.screenshot_dir, name))
+            path = os.path.join(self.ctx.screenshot_dir, name)
+            if self.ctx.encrypt_key is not None:  # encrypted at rest like the segments
+                import io
+
+                from taskmining.io.encrypted import EncryptedWriter
+                buf = io.BytesIO()
+                img.save(buf, format="PNG")
+                name, path = name + ".enc", path + ".enc"
+                with EncryptedWriter(path, self.ctx.encrypt_key) as w:
+                    w.write(buf.getvalue())
+            else:
+                img.save(path)
             obs.attrs["screenshot"] = f"screenshots/{name}"
         except Exception as exc:
             self.ctx.fault("screenshot", f"screenshot failed ({type(exc).__name__}: {exc})")
