@@ -3,7 +3,8 @@
 - :func:`to_pm4py`: the tasks frame as a pm4py event-log DataFrame.
 - :func:`write_xes`: streaming XES (IEEE 1849-2016), ``.xes`` or ``.xes.gz``.
 - :func:`write_ocel`: OCEL 2.0 as JSON or SQLite.
-- :func:`extract_keys`: business keys (invoice, order, customer numbers) in desktop events.
+- :func:`extract_keys`: business keys (invoice, order, customer numbers) in desktop events;
+  :func:`documents`: the files named in window titles.
 - :func:`link_to_process`: desktop task instances joined to the cases of a system event log.
 
 None of them imports pm4py; see ``docs/export.md``.
@@ -26,12 +27,13 @@ _NAMES = {
     "write_ocel": "taskmining.export.ocel",
     "extract_keys": "taskmining.export.keys",
     "DEFAULT_KEYS": "taskmining.export.keys",
+    "documents": "taskmining.export.keys",
     "link_to_process": "taskmining.export.link",
     "LinkResult": "taskmining.export.link",
     "UnassignedRowsWarning": "taskmining.export._check",
 }
 
-__all__ = ["DEFAULT_KEYS", "LinkResult", "UnassignedRowsWarning", "extract_keys", "link_to_process",
+__all__ = ["DEFAULT_KEYS", "LinkResult", "UnassignedRowsWarning", "documents", "extract_keys", "link_to_process",
            "to_pm4py", "write_ocel", "write_xes"]
 
 

@@ -1,4 +1,5 @@
-"""Business keys in desktop events: invoice, order and customer numbers (``extract_keys``).
+"""Business keys in desktop events: invoice, order and customer numbers (``extract_keys``),
+and the documents (files) named in window titles (``documents``).
 
 Keys are found in window titles, element names, field values, URLs and
 clipboard content (the ``value`` of ``copy``/``cut``/``paste`` events) with
@@ -22,7 +23,7 @@ from taskmining.errors import ParameterError
 from taskmining.export._check import as_str, check_choice, require_columns
 from taskmining.schema import ELEMENT_NAME, URL, VALUE, WINDOW
 
-__all__ = ["DEFAULT_KEYS", "HASHED", "KEY_COLUMNS", "Extractor", "extract_keys"]
+__all__ = ["documents", "FILE_NAME", "DEFAULT_KEYS", "HASHED", "KEY_COLUMNS", "Extractor", "extract_keys"]
 
 #: A regular expression (its first group, if any, is the key) or a function
 #: from one text to the keys found in it.
@@ -166,3 +167,24 @@ def extract_keys(
     result["columns"] = pd.Series(bits, index=result.index).map(labels).astype("str")
     result["n"] = result["n"].astype("int64")
     return result.drop(columns=list(flags)).reset_index()
+
+
+#: A file name inside a window title (``Invoices.xlsx - Excel`` -> ``Invoices.xlsx``).
+FILE_NAME = re.compile(r"([^\\/:*?\"<>|\[\]]+?\.(?:xlsx|xlsm|xls|csv|docx|doc|pdf|pptx|ppt|txt|msg|eml|xml|json))\b",
+                       re.IGNORECASE)
+
+
+def documents(windows: pd.Series) -> pd.Series:
+    """The document behind each window title: the file name in it, else the whole title.
+
+    Examples
+    --------
+    >>> documents(pd.Series(["Weekly report RPT-7.xlsx - Excel", "Inbox - Outlook", None])).tolist()
+    ['Weekly report RPT-7.xlsx', 'Inbox - Outlook', nan]
+    """
+    codes, titles = pd.factorize(as_str(windows))
+    text = pd.Series(np.asarray(titles, dtype=object))
+    names = text.str.extract(FILE_NAME, expand=False).str.strip()
+    names = names.where(names.notna() & (names != ""), text)
+    out = np.where(codes >= 0, names.to_numpy(dtype=object)[np.maximum(codes, 0)] if len(names) else None, None)
+    return pd.Series(out, index=windows.index, dtype="str")

@@ -27,22 +27,10 @@ import pandas as pd
 
 from taskmining.errors import ExportError, ParameterError
 from taskmining.export._check import (
-    UnassignedRowsWarning,
-    as_str,
-    check_choice,
-    require_columns,
-    require_rows,
-    utc_times,
+    UnassignedRowsWarning, as_str, check_choice, require_columns, require_rows, utc_times,
 )
 from taskmining.export.keys import HASHED, Extractor, extract_keys
-from taskmining.export.pm4py_frame import (
-    ACTIVITY,
-    CASE,
-    RESOURCE,
-    START,
-    TIME,
-    to_pm4py,
-)
+from taskmining.export.pm4py_frame import ACTIVITY, CASE, RESOURCE, START, TIME, to_pm4py
 
 __all__ = ["DESKTOP_CASE", "SOURCE", "LinkResult", "hash_keys", "link_to_process"]
 

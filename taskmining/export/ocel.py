@@ -41,30 +41,16 @@ import pyarrow as pa
 
 from taskmining.errors import ExportError, ParameterError
 from taskmining.export._check import (
-    as_str,
-    check_choice,
-    require_columns,
-    require_rows,
-    utc_times,
+    as_str, check_choice, is_pm4py_frame, iso_times, require_columns, require_rows, utc_times,
     value_kind,
 )
-from taskmining.export.keys import Extractor, extract_keys
-from taskmining.export.pm4py_frame import (
-    ACTIVITY,
-    CASE,
-    DEFAULT_ATTRIBUTES,
-    RESOURCE,
-    TIME,
-    to_pm4py,
-)
-from taskmining.export.xes import _iso_times, is_pm4py_frame
+from taskmining.export.keys import Extractor, documents, extract_keys
+from taskmining.export.pm4py_frame import ACTIVITY, CASE, DEFAULT_ATTRIBUTES, RESOURCE, TIME, to_pm4py
 
-__all__ = ["OcelTables", "documents", "ocel_tables", "write_ocel"]
+__all__ = ["OcelTables", "ocel_tables", "write_ocel"]
 
 _FORMATS = {".json": "json", ".jsonocel": "json", ".sqlite": "sqlite", ".sqlite3": "sqlite", ".db": "sqlite"}
 _TASK_OBJECTS = {"task_instance": CASE, "application": "app", "document": "document"}
-_FILE = re.compile(r"([^\\/:*?\"<>|\[\]]+?\.(?:xlsx|xlsm|xls|csv|docx|doc|pdf|pptx|ppt|txt|msg|eml|xml|json))\b",
-                   re.IGNORECASE)
 _QUALIFIERS = {"task_instance": "task instance", "process_case": "process case"}
 _EPOCH = "1970-01-01T00:00:00+00:00"
 _JSON_CHUNK = 10_000
@@ -90,7 +76,7 @@ def _ocel_type(series: pd.Series) -> str:
 
 
 def _iso(series: pd.Series) -> np.ndarray:
-    text = _iso_times(series).to_numpy(zero_copy_only=False).astype(object)
+    text = iso_times(series).to_numpy(zero_copy_only=False).astype(object)
     ok = pd.notna(text)
     text[ok] = text[ok] + "+00:00"
     return text
@@ -326,7 +312,7 @@ def write_ocel(
     objects : mapping of str to str, optional
         Object type -> column (of the tasks frame or of the pm4py frame
         given); the column ``document`` is derived from ``window`` (see
-        :func:`documents`) when missing. Default for a tasks frame:
+        :func:`~taskmining.export.keys.documents`) when missing. Default for a tasks frame:
         ``task_instance``, ``application``, ``document``; for a pm4py frame:
         ``case`` (``case:concept:name``), ``application``, ``document``.
     keys : mapping, False or None
@@ -408,22 +394,6 @@ def write_ocel(
     except (OSError, sqlite3.Error) as exc:
         raise ExportError(f"{path}: cannot write: {getattr(exc, 'strerror', None) or exc}") from None
     return path
-
-
-def documents(windows: pd.Series) -> pd.Series:
-    """The document behind each window title: the file name in it, else the whole title.
-
-    Examples
-    --------
-    >>> documents(pd.Series(["Weekly report RPT-7.xlsx - Excel", "Inbox - Outlook", None])).tolist()
-    ['Weekly report RPT-7.xlsx', 'Inbox - Outlook', nan]
-    """
-    codes, titles = pd.factorize(as_str(windows))
-    text = pd.Series(np.asarray(titles, dtype=object))
-    names = text.str.extract(_FILE, expand=False).str.strip()
-    names = names.where(names.notna() & (names != ""), text)
-    out = np.where(codes >= 0, names.to_numpy(dtype=object)[np.maximum(codes, 0)] if len(names) else None, None)
-    return pd.Series(out, index=windows.index, dtype="str")
 
 
 def _task_keys(tasks: pd.DataFrame, log: pd.DataFrame, keys: Mapping[str, Extractor] | None,

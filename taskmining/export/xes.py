@@ -40,17 +40,12 @@ import pyarrow.compute as pc
 from taskmining._progress import progress as _progress
 from taskmining.errors import ExportError, ParameterError
 from taskmining.export._check import (
-    as_str,
-    check_choice,
-    require_columns,
-    require_rows,
-    unassigned_mask,
-    utc_times,
-    value_kind,
+    STR, arrow_strings, as_str, check_choice, is_pm4py_frame, iso_times, join_text, require_columns,
+    require_rows, unassigned_mask, utc_times, value_kind,
 )
 from taskmining.export.pm4py_frame import ACTIVITY, CASE, TIME, to_pm4py
 
-__all__ = ["EXTENSIONS", "is_pm4py_frame", "write_xes"]
+__all__ = ["EXTENSIONS", "write_xes"]
 
 #: (name, prefix, uri) of the standard extensions the writer declares.
 EXTENSIONS: tuple[tuple[str, str, str], ...] = (
@@ -62,51 +57,15 @@ EXTENSIONS: tuple[tuple[str, str, str], ...] = (
 _CLASSIFIERS = (("Activity", "concept:name"), ("Activity and lifecycle", "concept:name lifecycle:transition"),
                 ("Resource", "org:resource"))
 _LIFECYCLE = "lifecycle:transition"
-_STR = pa.large_string()
 _INVALID_XML = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"  # RE2: characters XML 1.0 forbids
 _ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"),
             ("\t", "&#9;"), ("\n", "&#10;"), ("\r", "&#13;"))
-
-
-def is_pm4py_frame(frame: pd.DataFrame) -> bool:
-    """True when ``frame`` is already a pm4py-format log (has ``case:concept:name``).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> is_pm4py_frame(pd.DataFrame(columns=["case:concept:name", "concept:name"]))
-    True
-    """
-    return isinstance(frame, pd.DataFrame) and CASE in frame.columns
 
 
 # --- typing and formatting of attribute values ------------------------------
 
 def _xes_type(series: pd.Series) -> str:
     return value_kind(series)
-
-
-def _pad(values: np.ndarray, width: int) -> pa.Array:
-    return pc.utf8_lpad(pc.cast(pa.array(values), _STR), width=width, padding="0")
-
-
-def _iso_times(series: pd.Series) -> pa.Array:
-    """``YYYY-MM-DDTHH:MM:SS.ffffff`` in UTC (null for NaT), built from integer parts.
-
-    Formatting each distinct day once and the time of day from integer
-    arithmetic is several times faster than ``strftime`` per value.
-    """
-    s = series if isinstance(series.dtype, pd.DatetimeTZDtype) else series.dt.tz_localize("UTC")
-    ns = s.dt.tz_convert("UTC").to_numpy(dtype="datetime64[ns]")
-    nat = np.isnat(ns)
-    us = np.where(nat, 0, ns.view("int64") // 1000)
-    day, rem = np.divmod(us, 86_400_000_000)
-    days, inverse = np.unique(day, return_inverse=True)
-    day_text = pa.array(np.datetime_as_string(days.astype("datetime64[D]")), _STR)
-    sec, frac = np.divmod(rem, 1_000_000)
-    out = _join(pc.take(day_text, pa.array(inverse.ravel())), "T", _pad(sec // 3600, 2), ":",
-                _pad(sec // 60 % 60, 2), ":", _pad(sec % 60, 2), ".", _pad(frac, 6))
-    return pc.if_else(pa.array(nat), pa.scalar(None, _STR), out) if nat.any() else out
 
 
 def _escape(arr: pa.Array) -> pa.Array:
@@ -119,61 +78,31 @@ def _escape(arr: pa.Array) -> pa.Array:
 def _text(series: pd.Series, kind: str) -> pa.Array:
     """Values of ``series`` as XES text (null where missing)."""
     if kind == "date":
-        return _iso_times(series)
+        return iso_times(series)
     if kind == "boolean":
         vals = series.to_numpy(dtype=object)
         text = np.where(vals == True, "true", "false").astype(object)
         text[pd.isna(vals)] = None
-        return pa.array(text, type=_STR)
+        return pa.array(text, type=STR)
     if kind == "int":
-        return pc.cast(pc.cast(pa.array(series, from_pandas=True), pa.int64()), _STR)  # exact, NA -> null
+        return pc.cast(pc.cast(pa.array(series, from_pandas=True), pa.int64()), STR)  # exact, NA -> null
     if kind == "float":
         vals = series.to_numpy(dtype="float64")
-        return pc.cast(pa.array(np.where(np.isfinite(vals), vals, np.nan), from_pandas=True), _STR)
-    arr = _arrow_strings(series)
+        return pc.cast(pa.array(np.where(np.isfinite(vals), vals, np.nan), from_pandas=True), STR)
+    arr = arrow_strings(series)
     if isinstance(arr, pa.DictionaryArray):  # escape each distinct value once
         return pc.take(_escape(arr.dictionary), arr.indices)
     return _escape(arr)
 
 
-def _arrow_strings(series: pd.Series) -> pa.Array:
-    """A string column as an Arrow ``large_string`` array, dictionary-encoded when that pays off."""
-    dtype = series.dtype
-    if isinstance(dtype, pd.CategoricalDtype):
-        arr = pa.array(series, from_pandas=True)
-        return pa.DictionaryArray.from_arrays(arr.indices, pc.cast(arr.dictionary, pa.large_string()))
-    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
-        series = as_str(series)
-    arr = pa.array(series.array)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    arr = pc.cast(arr, pa.large_string())
-    enc = arr.dictionary_encode()
-    return enc if len(enc.dictionary) * 2 < len(arr) else arr
-
-
-def _join(*parts: str | pa.Array) -> pa.Array:
-    """Element-wise concatenation of Arrow string arrays and literal strings."""
-    merged: list[str | pa.Array] = []
-    for p in parts:  # adjacent literals become one argument
-        if isinstance(p, str) and merged and isinstance(merged[-1], str):
-            merged[-1] += p
-        else:
-            merged.append(p)
-    args = [pa.scalar(p, _STR) if isinstance(p, str) else p for p in merged]
-    if not any(isinstance(a, pa.Array) for a in args):
-        return pa.array([pa.scalar("", _STR).as_py().join(str(a.as_py()) for a in args)], _STR)
-    return pc.binary_join_element_wise(*args, pa.scalar("", _STR))
-
-
 def _escape_key(key: str) -> str:
-    return _escape(pa.array([key], _STR))[0].as_py()
+    return _escape(pa.array([key], STR))[0].as_py()
 
 
 def _pieces(series: pd.Series, key: str, kind: str, cache: dict[bytes, pa.Array] | None = None) -> list:
     """``<kind key="key" value="..."/>`` and a line break for every row ("" where missing).
 
-    Returned as parts for :func:`_join`: the literal prefix, the values and the
+    Returned as parts for :func:`join_text`: the literal prefix, the values and the
     suffix when no value is missing (saves one pass), else one joined array.
     """
     text = None
@@ -188,7 +117,7 @@ def _pieces(series: pd.Series, key: str, kind: str, cache: dict[bytes, pa.Array]
     parts = [f'<{kind} key="{_escape_key(key)}" value="', text, f'{suffix}"/>\n']
     if text.null_count == 0:
         return parts
-    return [pc.fill_null(_join(*parts), pa.scalar("", _STR))]
+    return [pc.fill_null(join_text(*parts), pa.scalar("", STR))]
 
 
 # --- the document -----------------------------------------------------------
@@ -230,19 +159,19 @@ def _chunk_text(log: pd.DataFrame) -> memoryview:
     last = np.r_[first[1:], True]
     starts = np.flatnonzero(first)
     head = log.iloc[starts]
-    traces = _join("<trace>\n", *[p for col, key, kind in trace_cols for p in _pieces(head[col], key, kind)])
-    traces = pa.concat_arrays([traces, pa.array([""], _STR)])
+    traces = join_text("<trace>\n", *[p for col, key, kind in trace_cols for p in _pieces(head[col], key, kind)])
+    traces = pa.concat_arrays([traces, pa.array([""], STR)])
     opening = pc.take(traces, pa.array(np.where(first, np.cumsum(first) - 1, len(starts))))
-    closing = pa.array(np.where(last, "</event>\n</trace>\n", "</event>\n").astype(object), _STR)
+    closing = pa.array(np.where(last, "</event>\n</trace>\n", "</event>\n").astype(object), STR)
     cache: dict[bytes, pa.Array] = {}
     pieces = [p for col, key, kind in event_cols for p in _pieces(log[col], key, kind, cache)]
-    rows = _join(opening, "<event>\n", *pieces, closing)
+    rows = join_text(opening, "<event>\n", *pieces, closing)
     return _utf8(rows)
 
 
 def _utf8(rows: pa.Array) -> memoryview:
     """The UTF-8 bytes of all strings of ``rows``, concatenated (a view of Arrow's data buffer)."""
-    rows = pc.cast(rows, _STR)
+    rows = pc.cast(rows, STR)
     if rows.null_count:
         rows = pc.fill_null(rows, "")
     offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)[rows.offset:rows.offset + len(rows) + 1]
@@ -307,9 +236,9 @@ def _lxml_chunk(xf: Any, etree: Any, log: pd.DataFrame) -> None:
 def _raw_text(series: pd.Series, kind: str) -> pa.Array:
     """Unescaped XES text of a column (lxml escapes on write)."""
     if kind == "string":
-        return pa.array(as_str(series).to_numpy(dtype=object), type=_STR, from_pandas=True)
+        return pa.array(as_str(series).to_numpy(dtype=object), type=STR, from_pandas=True)
     text = _text(series, kind)
-    return _join(text, "+00:00") if kind == "date" else text
+    return join_text(text, "+00:00") if kind == "date" else text
 
 
 # --- chunking ---------------------------------------------------------------
