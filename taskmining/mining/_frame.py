@@ -264,7 +264,11 @@ def distinct_activities(seq: Sequences) -> tuple[np.ndarray, np.ndarray]:
     if k <= 64:
         bits = np.left_shift(np.uint64(1), seq.act.astype(np.uint64))
         mask = np.bitwise_or.reduceat(bits, seq.ptr[:-1])
-        per_case = np.bitwise_count(mask).astype(np.int64)
+        if hasattr(np, "bitwise_count"):  # numpy >= 2.0
+            per_case = np.bitwise_count(mask).astype(np.int64)
+        else:
+            table = np.array([bin(b).count("1") for b in range(256)], dtype=np.int64)
+            per_case = table[mask.view(np.uint8).reshape(-1, 8)].sum(axis=1)
         per_act = np.array([int(np.count_nonzero(mask & np.uint64(1 << a))) for a in range(k)], dtype=np.int64)
         return per_case, per_act
     pairs = np.unique(seq.case.astype(np.int64) * k + seq.act)

@@ -383,7 +383,11 @@ def graph_to_json(graph: nx.DiGraph) -> str:
     >>> '"mean": null' in graph_to_json(g)
     True
     """
-    data = nx.node_link_data(graph, edges="edges")
+    try:
+        data = nx.node_link_data(graph, edges="edges")
+    except TypeError:  # networkx < 3.4 names them "links"
+        data = nx.node_link_data(graph)
+        data["edges"] = data.pop("links")
 
     def clean(obj: Any) -> Any:
         if isinstance(obj, dict):
