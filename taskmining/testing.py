@@ -261,6 +261,9 @@ def check_segmenter(segmenter: type[BaseSegmenter] | BaseSegmenter, steps: pd.Da
         for c in (CASE_ID, TASK):
             assert c in out.columns, f"predict output lacks {c!r}"
             assert out[c].dtype == STRING_DTYPE, f"{c!r} has dtype {out[c].dtype}, not str"
+        if getattr(cls, "types_tasks", False):
+            typed = out[TASK].notna() | out[CASE_ID].isna()
+            assert typed.all(), f"types_tasks is set but {int((~typed).sum())} steps in a case have no task"
         sessions = pd.DataFrame({"c": out[CASE_ID], "s": data[SESSION]}).dropna().groupby("c")["s"].nunique()
         assert (sessions <= 1).all(), f"case ids shared across sessions: {list(sessions[sessions > 1].index[:3])}"
         return out

@@ -79,7 +79,15 @@ class SharedIds(BaseSegmenter):
         return pd.DataFrame({"case_id": ["one"] * len(steps)})
 
 
+class UntypedTasks(BaseSegmenter):
+    types_tasks = True
+
+    def _predict(self, steps: pd.DataFrame) -> pd.DataFrame:
+        return pd.DataFrame({"case_id": steps["session"] + "-1"})
+
+
 @pytest.mark.parametrize("cls, check", [
+    (UntypedTasks, "predict_output"),
     (Validating, "init_stores_params"),
     (Mutating, "no_mutation"),
     (BadFitted, "fitted_attributes"),
