@@ -231,3 +231,13 @@ def test_fuzz_activitywatch_bytes(tmp_path: Path, data: bytes) -> None:
         get_format("activitywatch").read([p], errors="quarantine", tz=None, progress=False)
     except TaskminingError:
         pass
+
+
+def test_quotes_inside_unquoted_fields_keep_line_numbers(tmp_path: Path) -> None:
+    header, row, ts, _, _ = FORMATS["generic"]
+    p = _write(tmp_path, "generic", [header, f'{ts},click,u"1', f"{ts},click,u2,extra", f'{ts},click,"u\n3"',
+                                     "never,click,u4"])
+    res = _read("generic", p)
+    assert res.events["user"].tolist() == ['u"1', "u\n3"]
+    assert dict(zip(res.quarantine["line"], res.quarantine["raw"])) == {3: f"{ts},click,u2,extra",
+                                                                       6: "never,click,u4"}

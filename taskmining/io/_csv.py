@@ -84,7 +84,7 @@ class CsvTable:
             texts = np.asarray(reasons, dtype=object) if not isinstance(reasons, str) else None
             for i in idx:
                 reason = reasons if texts is None else str(texts[i])
-                qlog.add(self.path, int(self.lines[i]), reason, self.raw_text(int(i)))
+                qlog.add(self.path, int(self.lines[i]) if self.lines[i] > 0 else None, reason, self.raw_text(int(i)))
         return ~bad
 
     def take(self, keep: np.ndarray) -> CsvTable:
@@ -106,6 +106,28 @@ def _records(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         starts, stops = starts[:-1], stops[:-1]
     lines = np.searchsorted(nl, starts, side="left") + 1
     return starts.astype(np.int64), stops.astype(np.int64), lines.astype(np.int64)
+
+
+def _records_by_csv(data: bytes, *, known: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, bytes]:
+    """Non-empty records as Python's csv module splits them (slow path); lines -1 unless ``known``."""
+    text = data.decode("utf-8")
+    phys = io.StringIO(text, newline="").readlines()  # the lines csv counts (\n, \r\n and \r)
+    size = np.array([len(x.encode()) for x in phys], dtype=np.int64)
+    offset = np.concatenate(([0], np.cumsum(size)))
+    spans, prev = [], 0
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for row in reader:
+            if row:
+                spans.append((prev + 1, reader.line_num))
+            prev = reader.line_num
+    except csv.Error:
+        spans = []
+    first = np.array([a for a, _ in spans], dtype=np.int64)
+    starts = offset[first - 1] if len(spans) else first
+    stops = np.array([offset[b - 1] + len(phys[b - 1].rstrip("\r\n").encode()) for _, b in spans], dtype=np.int64)
+    lines = first if known else np.full(len(first), -1, dtype=np.int64)
+    return starts.astype(np.int64), stops, lines, data
 
 
 def _bad_utf8(data: bytes, starts: np.ndarray, stops: np.ndarray) -> list[int]:
@@ -228,6 +250,10 @@ def read_table(
     nonempty = (stops - starts) > 0
     nonempty &= ~((stops - starts == 1) & (np.frombuffer(data, np.uint8)[np.minimum(starts, len(data) - 1)] == 13))
     nonempty[0] = True  # the header
+    if int(nonempty.sum()) != table.num_rows + len(invalid) + 1:
+        # a quote inside an unquoted field fooled the quote count: ask Python's csv module
+        starts, stops, lines, data = _records_by_csv(body, known=not bad)
+        nonempty = np.ones(len(starts), dtype=bool)
     # pyarrow numbers rows 1-based over the non-empty records, the header being 1
     record_of = np.flatnonzero(nonempty)
     nonempty[0] = False
@@ -236,7 +262,7 @@ def read_table(
         if 1 < number <= len(record_of):
             k = record_of[number - 1]
             dropped[k] = True
-            qlog.add(spath, int(lines[k]), f"expected {expected} fields, found {actual}",
+            qlog.add(spath, int(lines[k]) if lines[k] > 0 else None, f"expected {expected} fields, found {actual}",
                      data[starts[k]:stops[k]].decode("utf-8", errors="replace").rstrip("\r"))
         else:
             qlog.add(spath, None, f"expected {expected} fields, found {actual}", None)
