@@ -223,3 +223,16 @@ def test_plugin_gone_after_uninstall() -> None:
     assert "fixed_window" not in registry.reload_plugins()
     with pytest.raises(ParameterError, match="unknown segmenter 'fixed_window'"):
         tm.segmenter("fixed_window")
+
+
+def test_custom_segmenter_example_runs_as_a_script(capsys: pytest.CaptureFixture[str]) -> None:
+    import runpy
+
+    script = Path(__file__).parent.parent / "examples" / "custom_segmenter.py"
+    try:
+        runpy.run_path(str(script), run_name="__main__")
+    finally:
+        registry._REGISTERED.pop("opening_labels", None)
+    out = capsys.readouterr().out
+    assert "check_segmenter: 14 checks passed" in out
+    assert "adjusted Rand index" in out
