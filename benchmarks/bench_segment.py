@@ -120,7 +120,7 @@ def _scale_run(n_events: int, queue: mp.Queue) -> None:
     from taskmining.segment.registry import segmenter
 
     per_user = len(simulate(1, seed=0))
-    users = max(1, round(n_events / per_user))
+    users = max(1, -(-n_events // per_user))  # enough users to reach n_events
     events = simulate(users, seed=7)
     base = _rss_mb()
     t0 = time.perf_counter()
