@@ -186,5 +186,7 @@ def documents(windows: pd.Series) -> pd.Series:
     text = pd.Series(np.asarray(titles, dtype=object))
     names = text.str.extract(FILE_NAME, expand=False).str.strip()
     names = names.where(names.notna() & (names != ""), text)
-    out = np.where(codes >= 0, names.to_numpy(dtype=object)[np.maximum(codes, 0)] if len(names) else None, None)
+    out = np.full(len(codes), None, dtype=object)
+    found = codes >= 0
+    out[found] = names.to_numpy(dtype=object)[codes[found]]
     return pd.Series(out, index=windows.index, dtype="str")

@@ -273,7 +273,7 @@ def _write_sqlite(t: OcelTables, path: Path) -> None:
             cur.executemany(f"INSERT INTO {table} VALUES ({marks})",
                             _rows(ev.iloc[order[a:b]], ["ocel_id", "ocel_time", *attrs]))
         for otype, g in t.objects.groupby("ocel_type", sort=True):
-            table = _q("object_" + omap[otype])
+            table = _q("object_" + omap[str(otype)])
             cur.execute(f"CREATE TABLE {table} (ocel_id TEXT, ocel_time TIMESTAMP, ocel_changed_field TEXT, "
                         "name TEXT, FOREIGN KEY (ocel_id) REFERENCES object (ocel_id))")
             cur.executemany(f"INSERT INTO {table} VALUES (?, ?, NULL, ?)",

@@ -366,7 +366,7 @@ def write_xes(
     name = log_name if log_name is not None else path.name.split(".")[0]
     try:
         with open(path, "wb") as raw:
-            out: IO[bytes] = (gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=compresslevel)
+            out: IO[bytes] = (gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=compresslevel)  # type: ignore[assignment]
                               if path.name.endswith(".gz") else raw)
             with out:
                 if engine == "lxml":

@@ -32,7 +32,7 @@ TARGETS = ("xes", "ocel-json", "ocel-sqlite", "pm4py-csv", "parquet")
 
 
 def tasks_from_events(events: pd.DataFrame, *, case_col: str, method: str,
-                      params: dict[str, object] | None = None) -> pd.DataFrame:
+                      params: dict[str, Any] | None = None) -> pd.DataFrame:
     """``events`` when it has ``case_col``, else ``taskmining.segment(events, method)``.
 
     Examples
