@@ -153,7 +153,7 @@ def test_utf8_bom_and_gzip(tmp_path: Path) -> None:
 
 # --- fuzzing -------------------------------------------------------------------
 
-_FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+_FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 def _garbage_ok(fmt: str, path: Path) -> None:
