@@ -19,11 +19,16 @@ def test_demo_writes_reads_and_summarises(tmp_path: Path, capsys: pytest.Capture
     out = tmp_path / "demo"
     assert main(["demo", "-o", str(out), "--users", "3", "--hours", "1.5", "--quiet"]) == 0
     text = capsys.readouterr().out
-    manifest = json.loads((out / "manifest.json").read_text())
+    manifest = json.loads((out / "recording" / "manifest.json").read_text())
     assert len(manifest["sessions"]) == 3
     assert f"read {manifest['events']:,} events back" in text
-    for word in ("events", "users       3", "apps", "span", "instances", "top actions"):
+    for word in ("events", "users       3", "apps", "span", "instances", "top actions", "segmented",
+                 "boundary F1", "mined", "exported XES", "wrote the report"):
         assert word in text, word
+    for name in ("report.html", "tasks.xes.gz", "tasks.ocel.json", "joint.xes.gz", "mined/variants.csv",
+                 "mined/candidates.csv", "mined/metrics.csv"):
+        assert (out / name).is_file(), name
+    assert text.rstrip().endswith(str((out / "report.html").resolve()))
 
 
 def test_demo_stages_can_be_appended(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -76,5 +81,6 @@ def test_demo_runs_as_a_command(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "taskmining", "demo", "--users", "2", "--hours", "1", "--quiet"],
                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    assert (tmp_path / "taskmining-demo" / "manifest.json").is_file()
+    assert (tmp_path / "taskmining-demo" / "recording" / "manifest.json").is_file()
+    assert (tmp_path / "taskmining-demo" / "report.html").is_file()
     assert "Traceback" not in proc.stderr
