@@ -288,3 +288,17 @@ def test_screenshots_only_of_allowlisted_windows(desktop, tmp_path):
     ev, _ = _read(out, key=key)
     click = ev[ev["action"] == "click"]
     assert len(click) == 1 and json.loads(click["attrs"].iloc[0])["screenshot"] == f"screenshots/{shots[0].name}"
+
+
+def test_cli_stops_at_duration_and_on_sigterm(desktop, tmp_path):
+    t0 = time.monotonic()
+    proc = start_recorder(desktop, tmp_path / "a", "--duration", "2s")
+    proc.wait(30)
+    assert proc.returncode == 0 and 1.5 < time.monotonic() - t0 < 25
+    proc = start_recorder(desktop, tmp_path / "b")
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(30)
+    assert proc.returncode == 0 and "stopped:" in "".join(proc.log)
+    for run in ("a", "b"):
+        m = json.loads((tmp_path / run / "manifest.json").read_text())
+        assert m["sessions"][0]["stop"] is not None and m["sessions"][0]["backends"] == ["x11"]
