@@ -177,6 +177,29 @@ def test_keep_text_keeps_characters_and_clipboard(tmp_path):
     assert b"bank" not in raw and b'"p"' not in raw  # allowlist and password rules hold in every mode
 
 
+def test_title_change_is_not_an_app_switch(tmp_path):
+    obs = [Observation("window", T0, app="gedit", title="a.txt", attrs={"window_id": 1}),
+           Observation("window", T0 + 1, app="gedit", title="b.txt", raw_action="title_change",
+                       attrs={"window_id": 1})]
+    with Recorder(tmp_path, allow=["gedit"], backends=[Script(obs)], salt=SALT):
+        pass
+    ev, _ = read_back(tmp_path)
+    assert ev["action"].tolist() == ["app_switch", "other"] and ev["raw_action"].iloc[1] == "title_change"
+
+
+def test_allow_title_only(tmp_path):
+    obs = [Observation("window", T0, app="firefox", title="PROJ-1 - Jira", attrs={"window_id": 1}),
+           Observation("click", T0 + 1, app="firefox", title="PROJ-1 - Jira", button=1, x=1, y=1),
+           Observation("window", T0 + 2, app="firefox", title="Online banking", attrs={"window_id": 1}),
+           Observation("click", T0 + 3, app="firefox", title="Online banking", button=1, x=1, y=1)]
+    with Recorder(tmp_path, allow_title=[r"- Jira$"], backends=[Script(obs)], salt=SALT):
+        pass
+    ev, _ = read_back(tmp_path)
+    assert ev["action"].tolist() == ["app_switch", "click", "idle"]
+    raw = b"".join(p.read_bytes() for p in tmp_path.rglob("segment-*"))
+    assert b"banking" not in raw
+
+
 def test_empty_allowlist_is_privacy_error(tmp_path):
     with pytest.raises(PrivacyError, match="allowlist is empty"):
         Recorder(tmp_path, allow=[], salt=SALT)

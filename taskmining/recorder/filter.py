@@ -94,7 +94,9 @@ class PrivacyFilter:
                 return []
             self._active_allowed = True
             out = self._end_outside(obs.timestamp)
-            out.append(self._record(obs, "app_switch", raw_action=obs.raw_action or "window_activate"))
+            # a title change inside the same window is not an application switch
+            action = "other" if obs.raw_action == "title_change" else "app_switch"
+            out.append(self._record(obs, action, raw_action=obs.raw_action or "window_activate"))
             return out
         if not allowed:
             self.dropped_outside += 1
