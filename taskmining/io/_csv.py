@@ -81,9 +81,9 @@ class CsvTable:
         bad = np.asarray(bad, dtype=bool)
         idx = np.flatnonzero(bad)
         if len(idx):
-            texts = np.asarray(reasons, dtype=object) if not isinstance(reasons, str) else None
+            texts = [reasons] * len(bad) if isinstance(reasons, str) else np.asarray(reasons, dtype=object)
             for i in idx:
-                reason = reasons if texts is None else str(texts[i])
+                reason = str(texts[i])
                 qlog.add(self.path, int(self.lines[i]) if self.lines[i] > 0 else None, reason, self.raw_text(int(i)))
         return ~bad
 

@@ -352,8 +352,8 @@ def run_reader(paths: Any, read_one: Callable[[Path, QuarantineLog], pd.DataFram
     qlog = QuarantineLog()  # with errors="raise", each file is read whole, then its first bad line raises
     files = as_paths(paths, patterns)
     frames = []
-    for f in _progress(files, enabled=bool(progress), desc=f"reading {fmt}", total=len(files), unit="file"):
-        frames.append(read_one(f, qlog))
+    for path in _progress(files, enabled=bool(progress), desc=f"reading {fmt}", total=len(files), unit="file"):
+        frames.append(read_one(path, qlog))
         if errors == "raise" and len(qlog):
             bad = qlog.to_frame().sort_values("line", kind="stable", na_position="last").iloc[0]
             raise IngestError(str(bad["reason"]), path=str(bad["file"]),
@@ -386,18 +386,19 @@ def _contract_frame(df: pd.DataFrame, cols: Mapping[str, str | None], action_map
         if name is not None:
             out[field] = _as_text(df[name])
             used.add(name)
-    if cols.get("app") is not None:
-        out["app"] = normalise_app(_as_text(df[cols["app"]]))
-        used.add(cols["app"])
-    if cols.get("element_role") is not None:
-        out["element_role"] = _as_text(df[cols["element_role"]]).str.lower()
-        used.add(cols["element_role"])
-    if cols.get("action") is not None:
-        raw = _as_text(df[cols["action"]])
+    app, role, action = cols.get("app"), cols.get("element_role"), cols.get("action")
+    if app is not None:
+        out["app"] = normalise_app(_as_text(df[app]))
+        used.add(app)
+    if role is not None:
+        out["element_role"] = _as_text(df[role]).str.lower()
+        used.add(role)
+    if action is not None:
+        raw = _as_text(df[action])
         table = {a: a for a in ACTIONS} | dict(action_map or {})
         out["action"] = map_values(raw, table, "other", lower=False).fillna("other")
         out["raw_action"] = raw
-        used.add(cols["action"])
+        used.add(action)
     else:
         out["action"] = pd.Series(["other"] * n, index=df.index, dtype=STRING_DTYPE)
     if "duration" in df.columns:
