@@ -121,3 +121,26 @@ def test_detection_and_read_events() -> None:
     assert tm.detect_format(EXPORT) == "activitywatch"
     ev = tm.read_events(EXPORT, progress=False)
     assert ev.attrs["taskmining"]["format"] == "activitywatch" and len(ev) == 11
+
+
+def test_two_hosts_make_two_sessions(tmp_path: Path) -> None:
+    def bucket(host: str, typ: str, events: list) -> dict:
+        return {"type": typ, "client": "aw-watcher", "hostname": host, "events": events}
+
+    def ev(ts: str, dur: float, data: dict) -> dict:
+        return {"timestamp": f"2026-11-24T{ts}+00:00", "duration": dur, "data": data}
+
+    doc = {"buckets": {
+        "w_b": bucket("b", "currentwindow", [ev("09:00:05", 5, {"app": "Excel", "title": "x"}),
+                                             ev("09:00:00", 5, {"app": "Excel", "title": "y"})]),
+        "w_a": bucket("a", "currentwindow", [ev("09:00:00", 10, {"app": "Excel", "title": "x"})]),
+        "i_a": bucket("a", "os.hid.input", [ev("09:00:06", 1, {"presses": 4, "clicks": 0})]),
+        "i_b": bucket("b", "os.hid.input", [ev("09:00:06", 1, {"presses": 1, "clicks": 2})]),
+    }}
+    p = tmp_path / "two.json"
+    p.write_text(json.dumps(doc))
+    ev_ = _read(p).events
+    assert ev_["session"].tolist() == ["a", "b", "b"]
+    assert ev_["action"].tolist() == ["app_switch", "app_switch", "focus"]  # per host, not across hosts
+    presses = [json.loads(a).get("input_presses") for a in ev_["attrs"]]
+    assert presses == [4, None, 1]
