@@ -26,7 +26,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from taskmining.schema import SESSION, STEP, URL, WINDOW
+from taskmining.schema import ELEMENT_NAME, SESSION, STEP, URL, WINDOW
 
 __all__ = ["class_labels", "event_classes", "context_keys", "session_codes", "UNLABELLED"]
 
@@ -102,7 +102,9 @@ def context_keys(steps: pd.DataFrame) -> np.ndarray:
     """Integer context key per step (-1 when the step shows none).
 
     The key is the longest run of at least three digits in the window title,
-    else in the URL (``INV-12173`` and ``invoice-12173.pdf`` share ``12173``). Keys are coded per session (the same number in two
+    else in the URL, else in the element name (``INV-12173`` and
+    ``invoice-12173.pdf`` share ``12173``; clicking the mail ``Address change
+    customer 84003`` shows ``84003`` before any window does). Keys are coded per session (the same number in two
     sessions gives two keys). Keys seen on more than half of a session's keyed
     steps (of at least 20) are dropped: they identify the session's common document, not one
     task instance.
@@ -117,7 +119,7 @@ def context_keys(steps: pd.DataFrame) -> np.ndarray:
     """
     n = len(steps)
     key = pd.Series(np.nan, index=steps.index, dtype=object)
-    for col in (WINDOW, URL):
+    for col in (WINDOW, URL, ELEMENT_NAME):
         if col in steps.columns:
             key = key.where(key.notna(), _key_tokens(steps[col]))
     if key.notna().sum() == 0:

@@ -3,7 +3,8 @@
 After cutting at start classes, an instance that was suspended and resumed
 later has its tail glued to whatever instance was running at the time. Each
 segment *owns* the key (invoice, customer, order number ...) of its first
-keyed step; a step showing another key that an earlier segment owns goes
+keyed step (a key owned by three or more segments names something they
+share, such as a form number, and is ignored); a step showing another key that an earlier segment owns goes
 back to the latest such segment, and the keyless steps after it follow it
 until the next keyed step; keyless steps just before such a step go with
 it (the switch back began before the key showed). A binary search over
@@ -23,6 +24,18 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["reassign_interleaved"]
+
+
+_MAX_OWNERS = 3
+
+
+def _owners(seg: np.ndarray, keys: np.ndarray, keyed: np.ndarray, n_seg: int) -> np.ndarray:
+    """Owner key of each segment: the key of its first keyed step (-1 when none)."""
+    own = np.full(n_seg, -1, dtype=np.int64)
+    kpos = np.flatnonzero(keyed)
+    _, first = np.unique(seg[kpos], return_index=True)
+    own[seg[kpos[first]]] = keys[kpos[first]]
+    return own
 
 
 def reassign_interleaved(seg: np.ndarray, keys: np.ndarray) -> np.ndarray:
@@ -52,11 +65,15 @@ def reassign_interleaved(seg: np.ndarray, keys: np.ndarray) -> np.ndarray:
     if not keyed.any():
         return seg.copy()
     n_seg = int(seg.max()) + 1
-    # owner key of each segment: the key of its first keyed step
-    own = np.full(n_seg, -1, dtype=np.int64)
-    kpos = np.flatnonzero(keyed)
-    _, first = np.unique(seg[kpos], return_index=True)
-    own[seg[kpos[first]]] = keys[kpos[first]]
+    own = _owners(seg, keys, keyed, n_seg)
+    # a key owned by several segments names something they share, not an instance
+    shared = np.bincount(own[own >= 0], minlength=int(keys.max()) + 1) >= _MAX_OWNERS
+    if shared.any():
+        keys = np.where(keyed & shared[np.maximum(keys, 0)], -1, keys)
+        keyed = keys >= 0
+        if not keyed.any():
+            return seg.copy()
+        own = _owners(seg, keys, keyed, n_seg)
     foreign = keyed & (own[seg] != keys)
     if not foreign.any():
         return seg.copy()

@@ -1,9 +1,13 @@
 """Task types: cluster task instances by the event classes they contain, and name them.
 
 Each instance is reduced to its *set* of event classes (loops and
-re-orderings do not change it). The most frequent distinct sets (at most
-``max_sets``) are clustered by average-linkage agglomerative clustering on
-the Jaccard distance, cut at ``threshold``: the number of task types follows
+re-orderings do not change it), each class weighted by its inverse instance
+frequency ``log((1 + N) / (1 + df)) + 1`` (a class found in every instance,
+such as switching to the mail client, weighs least: it tells types apart no
+better than chance).
+The most frequent distinct sets (at most ``max_sets``) are clustered by
+average-linkage agglomerative clustering on the weighted Jaccard distance,
+cut at ``threshold``: the number of task types follows
 from the data. Every instance is then assigned to the type whose profile (the
 share of its instances containing each class) it matches best, by a soft
 Jaccard similarity computed as one sparse matrix product. Names come from the
@@ -41,6 +45,7 @@ class TypeModel:
     profiles: np.ndarray  # (n_types, n_classes) share of the type's instances containing each class
     first_counts: np.ndarray  # (n_types, n_classes) how often each class begins an instance of the type
     sizes: np.ndarray  # instances per type
+    weights: np.ndarray  # (n_classes,) idf weight of each class in the similarities
 
 
 def _presence(codes: np.ndarray, seg: np.ndarray, n_classes: int) -> sp.csr_matrix:
@@ -59,15 +64,23 @@ def _first_classes(codes: np.ndarray, seg: np.ndarray) -> np.ndarray:
     return first
 
 
-def _soft_jaccard(x: sp.csr_matrix, profiles: np.ndarray) -> np.ndarray:
-    inter = np.asarray(x @ profiles.T)
-    size_x = np.asarray(x.sum(axis=1)).reshape(-1, 1)
-    size_p = profiles.sum(axis=1).reshape(1, -1)
+def _soft_jaccard(x: sp.csr_matrix, profiles: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Weighted soft Jaccard similarity of binary rows ``x`` to profile rows."""
+    xw = sp.csr_matrix(x.multiply(weights.reshape(1, -1)))
+    inter = np.asarray(xw @ profiles.T)
+    size_x = np.asarray(xw.sum(axis=1)).reshape(-1, 1)
+    size_p = (profiles * weights).sum(axis=1).reshape(1, -1)
     return np.asarray(inter / np.maximum(size_x + size_p - inter, 1e-12))
 
 
+def _idf(x: sp.csr_matrix) -> np.ndarray:
+    """Smoothed inverse instance frequency of each class: classes in every instance weigh 1, rare ones more."""
+    df = np.asarray(x.sum(axis=0)).ravel()
+    return np.log((1.0 + x.shape[0]) / (1.0 + df)) + 1.0
+
+
 def fit_types(
-    codes: np.ndarray, seg: np.ndarray, n_classes: int, *, threshold: float = 0.6, max_sets: int = 300
+    codes: np.ndarray, seg: np.ndarray, n_classes: int, *, threshold: float = 0.85, max_sets: int = 300
 ) -> TypeModel:
     """Cluster instances (segment ids ``seg`` per step) into task types.
 
@@ -77,7 +90,7 @@ def fit_types(
         Event class and instance id (dense, ``0..N-1``) per step, time order.
     n_classes : int
         Number of event classes.
-    threshold : float, default 0.6
+    threshold : float, default 0.85
         Jaccard distance at which the average-linkage tree is cut.
     max_sets : int, default 300
         Distinct class sets clustered (the most frequent); the rest are assigned.
@@ -90,8 +103,10 @@ def fit_types(
     """
     x = _presence(codes, seg, n_classes)
     n_seg = x.shape[0]
+    weights_c = _idf(x)
     if n_seg == 0:
-        return TypeModel(np.zeros((0, n_classes)), np.zeros((0, n_classes)), np.zeros(0, dtype=np.int64))
+        return TypeModel(np.zeros((0, n_classes)), np.zeros((0, n_classes)), np.zeros(0, dtype=np.int64),
+                         np.ones(n_classes))
     # distinct sets, most frequent first
     rng = np.random.default_rng(0)
     keys = rng.integers(1, 2**63, size=n_classes, dtype=np.uint64)
@@ -104,8 +119,9 @@ def fit_types(
     if len(top) == 1:
         labels = np.zeros(1, dtype=np.int64)
     else:
-        inter = sets.astype(np.float64) @ sets.T.astype(np.float64)
-        sizes = sets.sum(axis=1).astype(np.float64)
+        weighted = sets * weights_c
+        inter = weighted @ sets.T.astype(np.float64)
+        sizes = weighted.sum(axis=1)
         dist = 1.0 - inter / np.maximum(sizes[:, None] + sizes[None, :] - inter, 1e-12)
         np.fill_diagonal(dist, 0.0)
         labels = AgglomerativeClustering(
@@ -116,16 +132,22 @@ def fit_types(
     profiles = np.zeros((n_types, n_classes))
     np.add.at(profiles, labels, sets * weights[:, None])
     profiles /= np.bincount(labels, weights=weights, minlength=n_types)[:, None]
-    assigned = np.argmax(_soft_jaccard(x, profiles), axis=1)
+    assigned = np.argmax(_soft_jaccard(x, profiles, weights_c), axis=1)
     del inverse
     # number types in order of their first instance
     assigned = np.asarray(pd.factorize(assigned)[0], dtype=np.int64)
     n_types = int(assigned.max()) + 1
-    return _model_from(codes, seg, x, assigned, n_types, n_classes)
+    return _model_from(codes, seg, x, assigned, n_types, n_classes, weights_c)
 
 
 def _model_from(
-    codes: np.ndarray, seg: np.ndarray, x: sp.csr_matrix, assigned: np.ndarray, n_types: int, n_classes: int
+    codes: np.ndarray,
+    seg: np.ndarray,
+    x: sp.csr_matrix,
+    assigned: np.ndarray,
+    n_types: int,
+    n_classes: int,
+    weights: np.ndarray,
 ) -> TypeModel:
     onehot = sp.csr_matrix(
         (np.ones(len(assigned)), (assigned, np.arange(len(assigned)))), shape=(n_types, len(assigned))
@@ -136,7 +158,7 @@ def _model_from(
     first_counts = np.zeros((n_types, n_classes))
     np.add.at(first_counts, (assigned, first), 1.0)
     keep = sizes > 0
-    return TypeModel(profiles[keep], first_counts[keep], sizes[keep])
+    return TypeModel(profiles[keep], first_counts[keep], sizes[keep], weights)
 
 
 def assign_types(model: TypeModel, codes: np.ndarray, seg: np.ndarray, n_classes: int) -> np.ndarray:
@@ -152,12 +174,14 @@ def assign_types(model: TypeModel, codes: np.ndarray, seg: np.ndarray, n_classes
     if len(seg) == 0:
         return np.zeros(0, dtype=np.int64)
     x = _presence(codes, seg, n_classes)
-    profiles = model.profiles
+    profiles, weights = model.profiles, model.weights
     if profiles.shape[1] < n_classes:
-        profiles = np.hstack([profiles, np.zeros((profiles.shape[0], n_classes - profiles.shape[1]))])
+        extra = n_classes - profiles.shape[1]
+        profiles = np.hstack([profiles, np.zeros((profiles.shape[0], extra))])
+        weights = np.append(weights, np.full(extra, float(weights.max()) if len(weights) else 1.0))
     if profiles.shape[0] == 0:
         return np.zeros(x.shape[0], dtype=np.int64)
-    return np.asarray(np.argmax(_soft_jaccard(x, profiles), axis=1), dtype=np.int64)
+    return np.asarray(np.argmax(_soft_jaccard(x, profiles, weights), axis=1), dtype=np.int64)
 
 
 def name_types(model: TypeModel, labels: list[str]) -> list[str]:

@@ -94,7 +94,7 @@ class TaskRecognitionSegmenter(BaseSegmenter):
         has at least ``min_pauses`` pauses).
     min_pauses : int, default 20
         Pauses needed to learn boundaries from them.
-    type_threshold : float, default 0.6
+    type_threshold : float, default 0.85
         Jaccard distance at which instance clusters become separate task types.
     max_candidates : int, default 64
         Most frequent classes tried as start classes.
@@ -128,7 +128,7 @@ class TaskRecognitionSegmenter(BaseSegmenter):
         pause: float = 20.0,
         repetition_ratio: float = 0.25,
         min_pauses: int = 20,
-        type_threshold: float = 0.6,
+        type_threshold: float = 0.85,
         max_candidates: int = 64,
         sample_size: int = 50_000,
         noise_steps: str = "none",
