@@ -200,6 +200,24 @@ def test_allow_title_only(tmp_path):
     assert b"banking" not in raw
 
 
+def test_time_away_is_an_afk_record(tmp_path):
+    win = dict(app="gedit", title="t")
+    obs = [Observation("window", T0, **win, attrs={"window_id": 1}),
+           Observation("key", T0 + 1, **win, key="a"),
+           Observation("key", T0 + 601, **win, key="b"),          # 10 minutes away
+           Observation("window", T0 + 602, app="bank", title="x", attrs={"window_id": 2}),
+           Observation("key", T0 + 1500, app="bank", title="x", key="c"),
+           Observation("window", T0 + 1501, **win, attrs={"window_id": 1}),
+           Observation("key", T0 + 1502, **win, key="d")]         # time outside is not afk
+    with Recorder(tmp_path, allow=["gedit"], backends=[Script(obs)], salt=SALT, afk_after=300):
+        pass
+    ev, _ = read_back(tmp_path)
+    idle = ev[ev["action"] == "idle"]
+    assert idle["raw_action"].tolist() == ["afk", "outside_allowlist"]
+    assert idle["duration"].tolist() == pytest.approx([600.0, 899.0])
+    assert ev["timestamp"].is_monotonic_increasing
+
+
 def test_empty_allowlist_is_privacy_error(tmp_path):
     with pytest.raises(PrivacyError, match="allowlist is empty"):
         Recorder(tmp_path, allow=[], salt=SALT)

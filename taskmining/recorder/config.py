@@ -77,6 +77,7 @@ class RecorderConfig:
     flush_interval: float = 0.25
     fsync_interval: float = 1.0
     lookup_timeout: float = 1.0
+    afk_after: float | None = 300.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -88,6 +89,8 @@ class RecorderConfig:
                      "lookup_timeout"):
             if getattr(self, name) <= 0:
                 raise ParameterError(f"{name}: must be positive (got {getattr(self, name)!r})")
+        if self.afk_after is not None and self.afk_after <= 0:
+            raise ParameterError(f"afk_after: must be positive or None (got {self.afk_after!r})")
         if self.flush_interval > 1.0:
             raise ParameterError(f"flush_interval: at most 1 second (got {self.flush_interval!r}); "
                                  "a crash must lose at most the last second")
@@ -112,6 +115,7 @@ class RecorderConfig:
             "clipboard": "salted hash" + (" and text" if self.keep_text else ""),
             "password_fields": "never captured",
             "outside_allowlist": "time only (idle/outside_allowlist)",
+            "afk_after_s": self.afk_after,
             "salt_id": salt_id(self.salt),
             "encrypted": self.encrypt_key is not None,
             "key_id": key_id(self.encrypt_key) if self.encrypt_key is not None else None,

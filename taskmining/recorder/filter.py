@@ -56,10 +56,14 @@ class PrivacyFilter:
         Written into every record (``user`` is already a pseudonym).
     keep_text : bool
         Keep typed characters and clipboard text.
+    afk_after : float or None
+        Seconds without any input after which the gap is written as an
+        ``idle``/``afk`` record (with its duration) when input resumes; None
+        turns this off.
     """
 
     def __init__(self, allow: Allowlist, salt: bytes, *, session: str, user: str,
-                 keep_text: bool = False) -> None:
+                 keep_text: bool = False, afk_after: float | None = 300.0) -> None:
         self.allow = allow
         self.salt = salt
         self.session = session
@@ -69,6 +73,8 @@ class PrivacyFilter:
         self._outside_since: float | None = None
         self._active_allowed = True
         self._last_t = float("-inf")
+        self.afk_after = afk_after
+        self._last_input: float | None = None
         self.dropped_outside = 0
         self.dropped_password = 0
 
@@ -100,11 +106,15 @@ class PrivacyFilter:
             return out
         if not allowed:
             self.dropped_outside += 1
+            self._last_input = obs.timestamp  # someone is at the desk, elsewhere
             return []
+        out = self._afk(obs.timestamp)
+        self._last_input = obs.timestamp
         if obs.is_password or is_password_field(obs.element_role, states=obs.element_states):
             self.dropped_password += 1
             return []
-        out = self._end_outside(obs.timestamp) if self._outside_since is not None and obs.kind == "click" else []
+        if self._outside_since is not None and obs.kind == "click":
+            out += self._end_outside(obs.timestamp)
         rec = self._translate(obs)
         if rec is not None:
             out.append(rec)
@@ -114,13 +124,25 @@ class PrivacyFilter:
         if self._outside_since is None:
             return []
         start, self._outside_since = self._outside_since, None
+        if self._last_input is not None:  # time outside is not counted again as time away
+            self._last_input = max(self._last_input, t)
+        return [self._idle(start, t, "outside_allowlist")]
+
+    def _afk(self, t: float) -> list[dict[str, Any]]:
+        last = self._last_input
+        if self.afk_after is None or last is None or t - last <= self.afk_after or self._outside_since is not None:
+            return []
+        self._last_input = t
+        return [self._idle(last, t, "afk")]
+
+    def _idle(self, start: float, t: float, kind: str) -> dict[str, Any]:
         rec = {"timestamp": iso_utc(max(start, self._last_t)), "user": self.user, "session": self.session,
                "app": None, "window": None, "action": "idle", "element_role": None, "element_name": None,
                "element_id": None, "value": None, "url": None, "source": "recorder",
-               "raw_action": "outside_allowlist", "duration": round(max(t - start, 0.0), 6),
+               "raw_action": kind, "duration": round(max(t - start, 0.0), 6),
                "attrs": {"end": iso_utc(max(t, start))}}
         self._last_t = max(start, self._last_t)
-        return [rec]
+        return rec
 
     def _translate(self, obs: Observation) -> dict[str, Any] | None:
         if obs.kind == "click":

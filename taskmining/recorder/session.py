@@ -21,7 +21,7 @@ A recorder with a scripted backend (real backends: ``"x11"`` on Linux,
 >>> rec.stats["records_written"]
 1
 >>> import taskmining as tm
->>> tm.read_events(out)["element_name"].tolist()  # doctest: +SKIP
+>>> tm.read_events(out, progress=False)["element_name"].tolist()
 ['Save']
 """
 
@@ -103,7 +103,8 @@ class Recorder:
     **options
         :class:`~taskmining.recorder.config.RecorderConfig` fields
         (``segment_bytes``, ``segment_seconds``, ``queue_size``,
-        ``flush_interval``, ``fsync_interval``, ``lookup_timeout``).
+        ``flush_interval``, ``fsync_interval``, ``lookup_timeout``,
+        ``afk_after``: seconds without input written as ``idle``/``afk``, default 300).
 
     Raises
     ------
@@ -131,7 +132,7 @@ class Recorder:
         self._backend_specs = list(backends)
         self.faults = FaultLog()
         self._filter = PrivacyFilter(allowlist, salt_bytes, session=self.session, user=self.user,
-                                     keep_text=self.config.keep_text)
+                                     keep_text=self.config.keep_text, afk_after=self.config.afk_after)
         self._writer: SegmentWriter | None = None
         self._backends: list[Backend] = []
         self._stop = threading.Event()
