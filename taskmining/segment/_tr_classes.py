@@ -28,7 +28,7 @@ import pandas as pd
 
 from taskmining.schema import ELEMENT_NAME, SESSION, STEP, URL, WINDOW
 
-__all__ = ["class_labels", "event_classes", "context_keys", "session_codes", "UNLABELLED"]
+__all__ = ["class_labels", "coarse_classes", "event_classes", "context_keys", "session_codes", "UNLABELLED"]
 
 UNLABELLED = "(unlabelled step)"
 
@@ -52,6 +52,21 @@ def class_labels(step: pd.Series) -> pd.Series:
     masked = pd.Series(uniques, dtype=object).astype(str).str.replace(_DIGITS, "#", regex=True)
     table = np.append(masked.to_numpy(dtype=object), UNLABELLED)
     return pd.Series(table[np.asarray(codes)], index=step.index, dtype=object)
+
+
+def coarse_classes(labels: pd.Index) -> np.ndarray:
+    """A coarser class per class label: the quoted element name left out.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> coarse_classes(pd.Index(["Click 'Invoice 1 from A' in Outlook", "Click 'Invoice 2 from B' in Outlook",
+    ...                          "Save in Excel"])).tolist()
+    [0, 0, 1]
+    """
+    stripped = pd.Series(labels, dtype=object).astype(str).str.replace(r"'[^']*'", "'…'", regex=True)
+    codes, _ = pd.factorize(stripped)
+    return np.asarray(codes, dtype=np.int64)
 
 
 def event_classes(steps: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:

@@ -9,7 +9,8 @@ carry a pause estimates ``rho * P(boundary | a -> b)``, where ``rho`` is the
 start instances reach about ``rho``; transitions inside instances stay near
 zero. Rates are shrunk towards the rate of ``b`` alone (and that towards the
 overall rate) so rare transitions are judged by their class, ``rho`` is
-estimated from the well-observed transitions, and every transition whose
+estimated from the well-observed transitions (rare classes shrink towards a
+coarser class first, e.g. the same verb in the same application), and every transition whose
 rate reaches ``fraction * rho`` becomes a cut, also where no pause occurs.
 Counting is ``np.unique``/``bincount``: O(n log n).
 
@@ -72,7 +73,14 @@ def _keys(codes: np.ndarray, first: np.ndarray, base: int) -> tuple[np.ndarray, 
 
 
 def fit_pairs(
-    codes: np.ndarray, first: np.ndarray, seeds: np.ndarray, n_classes: int, *, alpha: float = 5.0, fraction: float = 0.3
+    codes: np.ndarray,
+    first: np.ndarray,
+    seeds: np.ndarray,
+    n_classes: int,
+    *,
+    coarse: np.ndarray | None = None,
+    alpha: float = 5.0,
+    fraction: float = 0.2,
 ) -> PairModel:
     """Learn the cut transitions from pause seeds (see the module docstring).
 
@@ -82,9 +90,12 @@ def fit_pairs(
         Class per work step, session starts, and pause seeds (:func:`pause_seeds`).
     n_classes : int
         Number of classes; unseen classes at prediction time share one extra code.
+    coarse : numpy.ndarray, optional
+        A coarser class per class (e.g. the label without the element name):
+        rates of rare classes shrink towards their coarse class's rate first.
     alpha : float, default 5.0
         Shrinkage (pseudo-count) of transition rates towards class rates.
-    fraction : float, default 0.3
+    fraction : float, default 0.2
         A transition is a cut when its rate reaches ``fraction * rho``.
 
     Examples
@@ -103,7 +114,13 @@ def fit_pairs(
     n_b = np.bincount(b, minlength=base).astype(np.float64)
     s_b = np.bincount(b, weights=seed, minlength=base)
     overall = float(seed.mean()) if len(seed) else 0.0
-    r_b = (s_b + alpha * overall) / (n_b + alpha)
+    prior = np.full(base, overall)
+    if coarse is not None:
+        group = np.append(np.asarray(coarse, dtype=np.int64)[: base - 1], int(np.max(coarse, initial=0)) + 1)
+        n_g = np.bincount(group, weights=n_b)
+        s_g = np.bincount(group, weights=s_b)
+        prior = ((s_g + alpha * overall) / (n_g + alpha))[group]
+    r_b = (s_b + alpha * prior) / (n_b + alpha)
     r_ab = (s_ab + alpha * r_b[uniq % base]) / (n_ab + alpha)
     well = s_ab >= 3
     rho = float(np.average(r_ab[well], weights=s_ab[well])) if well.any() else max(overall, 1e-12)

@@ -64,7 +64,7 @@ import pandas as pd
 
 from taskmining.errors import ParameterError
 from taskmining.schema import CASE_ID, SESSION, TASK
-from taskmining.segment._tr_classes import class_labels, context_keys, event_classes
+from taskmining.segment._tr_classes import class_labels, coarse_classes, context_keys, event_classes
 from taskmining.segment._tr_noise import noise_classes
 from taskmining.segment._tr_pairs import PairModel, fit_pairs, pair_cuts, pause_seeds
 from taskmining.segment._tr_search import cut_positions, description_length, loop_header_mask, select_start_classes
@@ -183,7 +183,7 @@ class TaskRecognitionSegmenter(BaseSegmenter):
         seeds = pause_seeds(stream.seconds[stream.work], w_first, w_idle, pause=float(self.pause))
         if ratio > self.repetition_ratio and seeds.sum() >= self.min_pauses:
             self.mode_ = "pauses"
-            self._pairs_ = fit_pairs(w_codes, w_first, seeds, k)
+            self._pairs_ = fit_pairs(w_codes, w_first, seeds, k, coarse=coarse_classes(labels))
         else:
             self.start_classes_ = [str(v) for v in labels[mask]]
         seg = instances(stream, self._work_cuts(stream, k), absorb_noise=self.noise_steps == "absorb")
