@@ -115,7 +115,9 @@ def _session_order(events: pd.DataFrame) -> np.ndarray:
     n = len(events)
     pos = np.arange(n)
     ts = events[TIMESTAMP].to_numpy(dtype="datetime64[ns]").view(np.int64)
-    eid = events[EVENT_ID].to_numpy() if EVENT_ID in events.columns and events[EVENT_ID].notna().all() else pos
+    eid = pos
+    if EVENT_ID in events.columns and pd.api.types.is_integer_dtype(events[EVENT_ID].dtype):
+        eid = events[EVENT_ID].to_numpy(dtype=np.int64)
     sess = pd.factorize(events[SESSION], sort=True)[0] if SESSION in events.columns else np.zeros(n, np.int64)
     return np.lexsort((pos, eid, ts, sess))
 
