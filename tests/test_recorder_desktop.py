@@ -305,3 +305,28 @@ def test_cli_stops_at_duration_and_on_sigterm(desktop, tmp_path):
     for run in ("a", "b"):
         m = json.loads((tmp_path / run / "manifest.json").read_text())
         assert m["sessions"][0]["stop"] is not None and m["sessions"][0]["backends"] == ["x11"]
+
+
+def test_click_goes_to_the_window_on_top(desktop, tmp_path):
+    """The element is looked up in the window on top (stacking order + PID), not in the active one."""
+    w = desktop.windows
+    geo = desktop.run("xdotool", "getwindowgeometry", w["secret"])
+    pos = geo.split("Position: ")[1].split()[0]
+    out = tmp_path / "top"
+    proc = start_recorder(desktop, out)
+    try:
+        desktop.activate(w["gtk"])
+        desktop.run("xdotool", "windowmove", "--sync", w["secret"], "42", "80")  # over the GTK window
+        desktop.run("xdotool", "windowraise", w["secret"])
+        time.sleep(0.3)
+        desktop.click(w["gtk"], 150, 30)  # where "Save invoice" is, now under the secret window
+        time.sleep(0.8)
+    finally:
+        stop_recorder(proc)
+        x, y = pos.split(",")
+        desktop.run("xdotool", "windowmove", "--sync", w["secret"], x, y, check=False)
+    ev, _ = _read(out)
+    assert not (ev["element_name"] == "Save invoice").any()
+    assert not ev["action"].isin(["click"]).any()
+    raw = b"".join(p.read_bytes() for p in out.rglob("segment-*"))
+    assert b"Secret" not in raw and b"Transfer" not in raw
