@@ -123,7 +123,8 @@ def test_docs_template_passes_the_suite() -> None:
     from pathlib import Path
 
     text = (Path(__file__).parent.parent / "docs" / "extending.md").read_text()
-    code = text.split("```python\n", 1)[1].split("```", 1)[0]
+    blocks = [b.split("```", 1)[0] for b in text.split("```python\n")[1:]]
+    code = next(b for b in blocks if "class FixedWindowSegmenter" in b and "import" in b)
     namespace: dict = {"__name__": "template_demo"}
     exec(compile(code, "docs/extending.md", "exec"), namespace)  # noqa: S102 - our own documentation
     assert check_segmenter(namespace["FixedWindowSegmenter"]) == list(CHECKS)
