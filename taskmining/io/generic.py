@@ -1,9 +1,14 @@
-"""Any tabular log with a column mapping, and the mapping helpers every reader shares.
+"""Any tabular log with a column mapping, and the file loop every reader is built on.
 
 ``from_dataframe`` maps the columns of an arbitrary frame onto the events
 frame; ``format="generic"`` reads CSV or Parquet files the same way, given a
 ``mapping``. Detection never picks this format by itself (its ``sniff`` says
 no): ask for it with ``format="generic"``.
+
+:func:`run_reader` and :func:`file_reader` read a list of files with a
+format's one-file reader, quarantine or raise, and validate the result; every
+file format's ``read`` is built with them. The column helpers the readers map
+fields with live in :mod:`taskmining.io._mapping`.
 
 Examples
 --------
@@ -19,7 +24,6 @@ Examples
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping
 from os import PathLike
 from pathlib import Path
@@ -27,251 +31,19 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from taskmining._progress import progress as _progress
 from taskmining.errors import IngestError, ParameterError
-from taskmining.io._attrs import pack_attrs
 from taskmining.io._csv import check_tz, parse_times, read_table
+from taskmining.io._mapping import finish_frame, map_values, normalise_app
 from taskmining.io.quarantine import QuarantineLog, ReadResult
 from taskmining.io.registry import ReaderSpec
 from taskmining.schema import ACTIONS, STRING_DTYPE, as_utc, validate_events
 
+
 # ---------------------------------------------------------------------------
-# helpers shared by the readers
+# reading many files with a format's one-file reader
 # ---------------------------------------------------------------------------
-def column(frame: pd.DataFrame, name: str) -> pd.Series:
-    """``frame[name]`` as ``str``, or an all-missing column when absent."""
-    if name in frame.columns:
-        return frame[name]
-    return pd.Series(np.full(len(frame), np.nan), index=frame.index, dtype=STRING_DTYPE)
-
-
-def coalesce(frame: pd.DataFrame, names: Iterable[str]) -> pd.Series:
-    """The first non-missing value among the columns ``names`` (absent ones are skipped).
-
-    Examples
-    --------
-    >>> coalesce(pd.DataFrame({"a": [None, "x"], "b": ["y", "z"]}), ["a", "b", "c"]).tolist()
-    ['y', 'x']
-    """
-    out = column(frame, "\0none")
-    for n in names:
-        if n in frame.columns:
-            out = out.fillna(frame[n].astype(STRING_DTYPE))
-    return out
-
-
-def per_value(values: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
-    """Apply ``fn`` once per distinct non-missing value (missing stays missing)."""
-    codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
-    table = np.array([fn(u) for u in uniques] + [None], dtype=object)
-    return pd.Series(table[codes], index=values.index, dtype=STRING_DTYPE)  # code -1 picks None
-
-
-def map_values(values: pd.Series, mapping: Mapping[str, str], default: str | None,
-               *, lower: bool = True) -> pd.Series:
-    """Map values through ``mapping`` once per distinct value.
-
-    Keys are matched case-insensitively when ``lower``; unmapped values get
-    ``default`` (``None`` keeps them as they are), missing ones stay missing.
-
-    Examples
-    --------
-    >>> map_values(pd.Series(["ClickButton", "zoom", None]), {"clickbutton": "click"}, "other").tolist()
-    ['click', 'other', nan]
-    """
-    table = {k.lower() if lower else k: v for k, v in mapping.items()}
-
-    def one(u: Any) -> Any:
-        hit = table.get(str(u).lower() if lower else str(u))
-        return hit if hit is not None else (default if default is not None else u)
-
-    return per_value(values, one)
-
-
-def normalise_app(values: pd.Series, known: Mapping[str, str] | None = None) -> pd.Series:
-    """Application names to the lowercase short form (``"Microsoft Excel"`` -> ``"excel"``).
-
-    Examples
-    --------
-    >>> normalise_app(pd.Series(["Chrome", "Microsoft Excel", "EXCEL.EXE", "My App"])).tolist()
-    ['chrome', 'excel', 'excel', 'my app']
-    """
-    table = {**APP_NAMES, **(known or {})}
-
-    def one(u: Any) -> str:
-        key = str(u).strip().lower()
-        key = key[:-4] if key.endswith(".exe") else key
-        return table.get(key, key)
-
-    return per_value(values, one)
-
-
-def drop_secrets(frame: pd.DataFrame, secret: np.ndarray, columns: Iterable[str]) -> pd.DataFrame:
-    """``frame`` with ``columns`` blanked in the rows of password fields (a copy when any is blanked).
-
-    Examples
-    --------
-    >>> drop_secrets(pd.DataFrame({"v": ["a", "b"]}), np.array([False, True]), ["v", "w"])["v"].tolist()
-    ['a', nan]
-    """
-    secret = np.asarray(secret, dtype=bool)
-    present = [c for c in columns if c in frame.columns]
-    if not secret.any() or not present:
-        return frame
-    frame = frame.copy()
-    frame.loc[secret, present] = np.nan  # password values are never kept
-    return frame
-
-
-def dom_roles(tag: pd.Series, typ: pd.Series, event: pd.Series) -> np.ndarray:
-    """Element roles from an HTML tag name, input type and event type (``""`` when undecided).
-
-    Examples
-    --------
-    >>> s = lambda *v: pd.Series(v, dtype="str")
-    >>> dom_roles(s("INPUT", "A", None), s("checkbox", None, None), s("click", "click", "clickButton")).tolist()
-    ['checkbox', 'link', 'button']
-    """
-    tag_ = tag.str.lower().fillna("").to_numpy(dtype=object)
-    typ_ = typ.str.lower().fillna("").to_numpy(dtype=object)
-    ev = event.str.lower().fillna("").to_numpy(dtype=object)
-    conditions = [
-        typ_ == "password",
-        (typ_ == "checkbox") | np.isin(ev, ["clickcheckbox", "clickcheckboxbutton"]),
-        (typ_ == "radio") | (ev == "clickradiobutton"),
-        (tag_ == "button") | np.isin(typ_, ["button", "submit", "reset"]) | (ev == "clickbutton"),
-        (tag_ == "select") | (ev == "selectoptions"),
-        tag_ == "option",
-        (tag_ == "a") | (ev == "clicklink"),
-        np.isin(tag_, ["input", "textarea"]) | np.isin(ev, ["clicktextfield", "editfield", "fieldinput",
-                                                             "changefield", "typed"]),
-    ]
-    choices = ["password", "checkbox", "radio", "button", "combobox", "list_item", "link", "edit"]
-    return np.select(conditions, choices, default="")
-
-
-#: Application names as UI logs spell them -> our short names.
-APP_NAMES: dict[str, str] = {
-    "chrome": "chrome", "google chrome": "chrome", "chromium": "chrome",
-    "firefox": "firefox", "mozilla firefox": "firefox",
-    "edge": "edge", "microsoft edge": "edge", "msedge": "edge", "opera": "opera",
-    "excel": "excel", "microsoft excel": "excel",
-    "word": "word", "microsoft word": "word", "winword": "word",
-    "powerpoint": "powerpoint", "microsoft powerpoint": "powerpoint", "powerpnt": "powerpoint",
-    "outlook": "outlook", "microsoft outlook": "outlook",
-    "web": "chrome",
-    "explorer": "explorer", "notepad": "notepad", "notepad.exe": "notepad",
-    "skype": "skype", "sublimetext": "sublime_text", "visualstudiocode": "vscode",
-    "os-clipboard": "clipboard", "clipboard": "clipboard",
-}
-
-#: Event types shared by the UI-log formats (Action Logger, SmartRPA, Leno),
-#: lowercase -> action. Each reader adds its own.
-COMMON_EVENT_ACTIONS: dict[str, str] = {
-    "mouseclick": "click", "click": "click", "clickbutton": "click", "clicktextfield": "click",
-    "clickcheckbox": "click", "clickcheckboxbutton": "click", "clickradiobutton": "click",
-    "clicklink": "click", "link": "click",
-    "doubleclick": "double_click", "rightclick": "right_click", "contextmenu": "right_click",
-    "selectoptions": "select", "selecttext": "select", "getcell": "select", "getrange": "select",
-    "selectcell": "select", "selectrange": "select", "selectfile": "select", "selectfolder": "select",
-    "editfield": "edit", "changefield": "edit", "editcell": "edit", "editrange": "edit",
-    "editcellsheet": "edit", "insertvalue": "edit",
-    "fieldinput": "type", "typed": "type", "input": "type",
-    "presskey": "key", "keypress": "key", "hotkey": "key",
-    "copy": "copy", "copycell": "copy", "copyrange": "copy",
-    "cut": "cut", "cutcell": "cut",
-    "paste": "paste", "pasteintocell": "paste", "pasteintorange": "paste",
-    "createnewtab": "open", "newtab": "open", "newwindow": "open", "openfile": "open",
-    "openfolder": "open", "openwindow": "open", "openworkbook": "open", "opendocument": "open",
-    "openpresentation": "open", "programopen": "open", "newworkbook": "open", "newdocument": "open",
-    "newpresentation": "open", "addworksheet": "open",
-    "selecttab": "focus", "selectworksheet": "focus", "activatewindow": "focus",
-    "activateworkbook": "focus",
-    "closetab": "close", "closewindow": "close", "closeworkbook": "close", "closedocument": "close",
-    "closepresentation": "close", "programclose": "close",
-    "gotourl": "navigate", "navigateto": "navigate", "changeurl": "navigate", "reload": "navigate",
-    "urlhashchange": "navigate", "changehistory": "navigate", "followhiperlinksheet": "navigate",
-    "submit": "submit", "form_submit": "submit", "formsubmit": "submit", "savefile": "submit",
-    "saveworkbook": "submit", "savedocument": "submit", "savepresentation": "submit",
-    "scroll": "scroll",
-}
-
-
-def finish_frame(columns: Mapping[str, pd.Series], extra: pd.DataFrame) -> pd.DataFrame:
-    """Contract columns plus ``attrs`` packed from ``extra`` (missing values left out).
-
-    Examples
-    --------
-    >>> f = finish_frame({"action": pd.Series(["click"])}, pd.DataFrame({"x": ["1"], "y": [None]}))
-    >>> f["attrs"].tolist()
-    ['{"x":"1"}']
-    """
-    out = pd.DataFrame(dict(columns))
-    out["attrs"] = pack_json(extra.reset_index(drop=True)).set_axis(out.index)
-    return out
-
-
-_ESCAPES = [("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t")]
-_ESCAPES += [(chr(c), f"\\u{c:04x}") for c in range(32) if chr(c) not in "\n\r\t"]
-_NEEDS_ESCAPE = '[\\x00-\\x1f"\\\\]'
-
-
-def _lit(text: str) -> pa.Scalar:
-    return pa.scalar(text, type=pa.large_string())
-
-
-def _json_strings(values: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
-    """JSON string literals of Arrow strings (nulls stay null), escaped with Arrow kernels."""
-    if pc.any(pc.match_substring_regex(values, _NEEDS_ESCAPE)).as_py():
-        controls = pc.any(pc.match_substring_regex(values, "[\\x00-\\x1f]")).as_py()
-        for raw, escaped in _ESCAPES if controls else _ESCAPES[:2]:
-            values = pc.replace_substring(values, raw, escaped)
-    return pc.binary_join_element_wise(_lit('"'), values, _lit('"'), _lit(""))
-
-
-def pack_json(extra: pd.DataFrame) -> pd.Series:
-    """One JSON object per row of ``extra``, leaving out missing values; rows with nothing are missing.
-
-    Text columns are escaped and joined with Arrow kernels (no loop per row);
-    other columns go through pandas' JSON writer.
-
-    Examples
-    --------
-    >>> pack_json(pd.DataFrame({"a": ['x"y', None], "n": [1, None]})).tolist()
-    ['{"a":"x\\\\"y","n":1}', nan]
-    """
-    n = len(extra)
-    if extra.shape[1] == 0 or n == 0:
-        return pd.Series(np.full(n, np.nan), index=extra.index, dtype=STRING_DTYPE)
-    members = []
-    for name in extra.columns:
-        col = extra[name]
-        key = json.dumps(str(name), ensure_ascii=False) + ":"
-        kind = "string" if col.dtype == STRING_DTYPE else pd.api.types.infer_dtype(col, skipna=True)
-        if kind in ("string", "empty"):
-            values = _json_strings(pa.array(col.astype(STRING_DTYPE).array, type=pa.large_string()))
-        elif kind in ("integer", "boolean") or (kind == "floating" and pd.api.types.is_float_dtype(col.dtype)):
-            arr = pa.array(col.astype("Int64" if kind == "integer" else col.dtype), from_pandas=True)
-            if kind == "floating":
-                arr = pc.if_else(pc.is_finite(arr), arr, pa.scalar(None, arr.type))
-            values = pc.cast(arr, pa.large_string())
-        else:
-            text = pack_attrs(col.to_frame()).str.slice(len(key) + 1, -1)  # '{"k":v}' -> 'v'
-            text = text.where(col.notna().to_numpy() & (text != "null"))
-            values = pa.array(text.array, type=pa.large_string())
-        member = pc.binary_join_element_wise(_lit(key), values, _lit(","), _lit(""))  # '"k":v,' or null
-        members.append(pc.fill_null(member, _lit("")))
-    body = pc.binary_join_element_wise(*members, _lit(""))
-    body = pc.replace_substring_regex(body, ",$", "")
-    packed = pc.binary_join_element_wise(_lit("{"), body, _lit("}"), _lit(""))
-    out = pd.Series(pd.arrays.ArrowStringArray(packed.cast(pa.large_string())), index=extra.index)
-    out = out.astype(STRING_DTYPE)
-    return out.where(out != "{}")
-
-
 def check_options(options: Mapping[str, object], allowed: Iterable[str], fmt: str) -> None:
     """Raise :class:`ParameterError` for an option the reader does not know."""
     unknown = sorted(set(options) - set(allowed))
@@ -291,11 +63,6 @@ def as_paths(paths: str | PathLike[str] | Iterable[str | PathLike[str]],
         else:
             out.append(p)
     return out
-
-
-def constant(value: str, n: int) -> pd.Series:
-    """A ``str`` column of ``n`` times ``value``."""
-    return pd.Series([value] * n, dtype=STRING_DTYPE)
 
 
 _READ_DOC = """Read {what} into one events frame.

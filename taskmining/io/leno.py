@@ -28,10 +28,10 @@ import numpy as np
 import pandas as pd
 
 from taskmining.io._csv import header_fields, read_timed
-from taskmining.io.generic import (
-    COMMON_EVENT_ACTIONS, coalesce, column, constant, drop_secrets, file_reader, finish_frame, map_values,
-    normalise_app,
+from taskmining.io._mapping import (
+    COMMON_EVENT_ACTIONS, coalesce, column, constant, drop_secrets, finish_frame, map_values, normalise_app,
 )
+from taskmining.io.generic import file_reader
 from taskmining.io.quarantine import QuarantineLog
 from taskmining.io.registry import ReaderSpec
 from taskmining.schema import STRING_DTYPE
