@@ -480,33 +480,50 @@ def _load(path: Path, key: bytes | None, *, encrypted: bool = False) -> bytes:
     return read_bytes(path)
 
 
-def _chunks(path: Path, key: bytes | None, size: int | None = None) -> Iterator[tuple[bytes, int, int]]:
+def _chunks(path: Path, key: bytes | None, size: int | None = None) -> Iterator[tuple[bytes | bytearray, int, int]]:
     """The file's (decompressed) content in pieces of about ``size`` bytes cut at line ends,
     each with the number of lines before it and of newlines in it."""
     if path.name.endswith(".enc") or _encrypted(path):
         buf = _load(path, key, encrypted=True)
         yield buf, 0, buf.count(b"\n")
         return
-    lines_before, rest = 0, b""
+    size = size or CHUNK_BYTES
+    lines_before = 0
     with open_binary(path) as f:
         while True:
             try:
-                piece = f.read(size or CHUNK_BYTES)
+                buf = _read_piece(f, size)
             except (OSError, EOFError) as exc:
                 raise IngestError(f"damaged compressed data: {exc}", path=path) from None
-            if not piece:
-                break
-            piece = rest + piece
-            cut = piece.rfind(b"\n") + 1
-            if cut == 0:
-                rest = piece
-                continue
-            rest = piece[cut:]
-            newlines = piece.count(b"\n", 0, cut)
-            yield (piece if cut == len(piece) else piece[:cut]), lines_before, newlines
+            if not buf and lines_before:
+                return
+            newlines = buf.count(b"\n")
+            yield buf, lines_before, newlines
             lines_before += newlines
-    if rest or lines_before == 0:
-        yield rest, lines_before, 0
+            if not buf.endswith(b"\n"):
+                return
+
+
+def _read_piece(f: Any, size: int) -> bytearray:
+    """About ``size`` bytes read straight into one buffer, completed to the end of the line."""
+    reserve = 1 << 16
+    buf = bytearray(size + reserve)
+    view = memoryview(buf)
+    n = 0
+    while n < size:
+        got = f.readinto(view[n:size])
+        if not got:
+            break
+        n += got
+    tail = f.readline() if n == size else b""
+    if len(tail) <= reserve:
+        view[n:n + len(tail)] = tail
+        view.release()
+        del buf[n + len(tail):]
+        return buf
+    view.release()
+    del buf[n:]
+    return buf + tail
 
 
 def _size(path: Path) -> int:
