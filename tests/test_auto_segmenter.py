@@ -33,7 +33,9 @@ def test_tiny_or_unrepeated_data_uses_idle_gap():
     })
     seg = AutoSegmenter().fit(unique)
     assert seg.method_ == "idle_gap" and "repeats" in seg.reason_
-    assert len(seg.predict(unique)) == 80
+    out = seg.predict(unique)
+    assert len(out) == 80
+    assert (out["task"] == "(untyped task)").all()
 
 
 def test_choose_method_thresholds():

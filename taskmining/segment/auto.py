@@ -8,7 +8,8 @@ The rule, in order:
 2. otherwise ``task_recognition`` with its defaults.
 
 The choice is in ``method_`` and the fitted segmenter in ``segmenter_``;
-``reason_`` says why in one sentence.
+``reason_`` says why in one sentence. Cases of a method that does not type
+them get the task type :data:`UNTYPED`.
 
 Examples
 --------
@@ -37,7 +38,10 @@ from taskmining.segment._tr_classes import class_labels
 from taskmining.segment.base import BaseSegmenter
 from taskmining.segment.registry import segmenter
 
-__all__ = ["AutoSegmenter", "choose_method"]
+__all__ = ["AutoSegmenter", "choose_method", "UNTYPED"]
+
+#: task type of cases found by a method that does not type its cases
+UNTYPED = "(untyped task)"
 
 
 def choose_method(steps: pd.DataFrame, *, min_steps: int = 50, min_repeats: int = 3) -> tuple[str, str]:
@@ -102,4 +106,10 @@ class AutoSegmenter(BaseSegmenter):
 
     def _predict(self, steps: pd.DataFrame) -> pd.DataFrame:
         model = self if getattr(self, "is_fitted_", False) else type(self)(**self.get_params()).fit(steps)
-        return model.segmenter_.predict(steps)
+        out = model.segmenter_.predict(steps)
+        untyped = out["task"].isna() & out["case_id"].notna()
+        if untyped.any():
+            # a segmenter that does not type its cases: every case is of one generic type
+            out = out.astype({"task": object})
+            out.loc[untyped, "task"] = UNTYPED
+        return out
