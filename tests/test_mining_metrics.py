@@ -132,6 +132,9 @@ def test_fragmentation_groups(tasks):
     mapping = {u: "all-one" for u in tasks["user"].unique()}
     assert list(tm.fragmentation(tasks, team=mapping)["team"]) == ["all-one"]
     assert list(tm.fragmentation(tasks, by=None)["team"]) == ["(all)"]
+    per_user = tm.fragmentation(tasks, per_user=True, min_group_size=50)  # opt-in: no suppression
+    assert len(per_user) == tasks["user"].nunique() and (per_user["users"] == 1).all()
+    assert per_user["app_switches"].sum() == f["app_switches"].sum()
     with pytest.warns(SmallGroupWarning):
         small = tm.fragmentation(tasks, min_group_size=7)
     assert small.empty and len(small.attrs["suppressed"]) == 2
