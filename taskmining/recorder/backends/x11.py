@@ -130,7 +130,10 @@ class X11Backend(Backend):
                 self._ctl.flush()
         except Exception:
             pass
-        self._tasks.put(("stop", None)) if not self._tasks.full() else None
+        try:
+            self._tasks.put(("stop", None), timeout=2)
+        except queue.Full:
+            pass  # the worker also ends when stopping and the queue runs empty
         for t in self._threads:
             t.join(5)
         try:
@@ -228,12 +231,21 @@ class X11Backend(Backend):
 
         try:
             look = Lookup(self.context)
+        except Exception as exc:
+            self.context.fault("x11_lookup", f"window and element lookups unavailable ({type(exc).__name__}: "
+                               f"{exc}); nothing is recorded")
+            return
         finally:
             self._ready["lookup"].set()
         try:
             while True:
-                kind, payload = self._tasks.get()
-                if kind == "stop" or (self._stop.is_set() and self._tasks.empty()):
+                try:
+                    kind, payload = self._tasks.get(timeout=1.0)
+                except queue.Empty:
+                    if self._stop.is_set():
+                        return
+                    continue
+                if kind == "stop":
                     return
                 try:
                     obs = look.handle(kind, payload)
