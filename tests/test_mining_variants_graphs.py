@@ -84,6 +84,13 @@ def test_step_rule_collapses_consecutive_rows_of_a_step():
     assert c["length"].min() == 3 * b["length"].min()
 
 
+def test_nullable_step_ids():
+    t = pd.DataFrame({"case_id": ["a"] * 4, "step": ["x", "x", "y", "y"],
+                      "step_id": pd.array([1, 1, None, None], dtype="Int64"),
+                      "timestamp": pd.to_datetime([f"2026-01-05 09:00:0{i}" for i in range(4)], utc=True)})
+    assert tm.variants(t)["variant"].tolist() == ["x → y → y"]  # rows without a step id are steps of their own
+
+
 def test_hash_collisions_are_split_exactly(monkeypatch):
     t = make_tasks(80, seed=6)
     expected = dict(zip(*[tm.variants(t)[c] for c in ("variant", "count")]))

@@ -334,7 +334,13 @@ def encode(tasks: pd.DataFrame, *, case_col: str = CASE_ID, activity_col: str = 
     n = len(rows)
     new = None
     if step_id_col is not None and step_id_col in tasks.columns:
-        sid = tasks[step_id_col].to_numpy()
+        sid_col = tasks[step_id_col]
+        if isinstance(sid_col.dtype, np.dtype) and sid_col.dtype.kind in "iu":
+            sid = sid_col.to_numpy()
+        else:  # nullable or other ids: codes; a row without a step id is a step of its own
+            sid = pd.factorize(sid_col, use_na_sentinel=True)[0].astype(np.int64)
+            missing = sid < 0
+            sid[missing] = -2 - np.flatnonzero(missing)
         if not identity:
             sid = sid[rows]
         new = np.ones(n, dtype=bool)
