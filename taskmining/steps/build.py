@@ -41,7 +41,7 @@ from taskmining.schema import (
     ACTION, APP, CASE_ID, DURATION, ELEMENT_ID, ELEMENT_NAME, ELEMENT_ROLE, EVENT_ID, RAW_ACTION, SESSION, STEP, STEP_ID,
     STRING_DTYPE, TASK, TIMESTAMP, TIMESTAMP_DTYPE, URL, USER, VALUE, WINDOW,
 )
-from taskmining.steps.labels import check_level, step_labels
+from taskmining.steps.labels import as_strings, check_level, label_codes
 from taskmining.steps.normalize import VERBS, event_info, step_starts, step_verbs
 from taskmining.steps.transfers import TRANSFER_COLUMNS, pair_transfers
 
@@ -230,11 +230,11 @@ def build_steps(events: pd.DataFrame, level: str = "element", *, idle_gap: objec
     info = event_info(ev)
     codes = np.cumsum(step_starts(info, idle_gap=gap)) - 1
     steps = _aggregate(ev, info, codes, [])
-    labels = step_labels(steps.assign(verb=steps["verb"].astype(str)), level).to_numpy(dtype=object)
+    label_of_step, texts = label_codes(steps.assign(verb=steps["verb"].astype(str)), level)
     step_id = np.empty(n, dtype=np.int64)
     step_id[order] = codes
     out[STEP_ID] = step_id
-    out[STEP] = pd.array(labels[step_id], dtype=STRING_DTYPE)
+    out[STEP] = pd.Series(as_strings(texts, label_of_step[step_id]), index=events.index)
     return out
 
 

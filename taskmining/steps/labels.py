@@ -36,11 +36,12 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from taskmining.errors import ParameterError
-from taskmining.schema import APP, ELEMENT_ID, ELEMENT_NAME, ELEMENT_ROLE, RAW_ACTION, URL
+from taskmining.schema import APP, ELEMENT_ID, ELEMENT_NAME, ELEMENT_ROLE, RAW_ACTION, STRING_DTYPE, URL
 
-__all__ = ["LEVELS", "VERB_TEXT", "step_labels", "check_level"]
+__all__ = ["LEVELS", "VERB_TEXT", "step_labels", "label_codes", "as_strings", "check_level"]
 
 LEVELS: tuple[str, ...] = ("element", "role", "app")
 
@@ -57,6 +58,7 @@ VERB_TEXT: dict[str, tuple[str, str]] = {
 }
 
 _CELL = re.compile(r"^(?:(?P<sheet>.+)!)?\$?(?P<col>[A-Za-z]{1,3})\$?(?P<row>\d+)(?::\$?[A-Za-z]{1,3}\$?\d+)?$")
+_ID_ROW = re.compile(r"\$?\d+(?::.*)?$")
 _LONG_DIGITS = re.compile(r"\d{3,}")
 _DIGITS = re.compile(r"\d+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -183,16 +185,55 @@ def step_labels(steps: pd.DataFrame, level: str = "element") -> pd.Series:
     >>> step_labels(df, level="app").tolist()
     ['Type in Chrome', 'Sort column in Excel']
     """
+    group, texts = label_codes(steps, level)
+    return pd.Series(as_strings(texts, group), index=steps.index)
+
+
+def as_strings(texts: np.ndarray, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``texts[codes]`` as a ``str`` array, built in Arrow (no Python string per row).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> list(as_strings(np.array(["a", "b"], dtype=object), np.array([1, 1, 0])))
+    ['b', 'b', 'a']
+    """
+    table = pa.array(list(texts), type=pa.large_string())
+    return pd.array(table.take(pa.array(np.asarray(codes, dtype=np.int64))), dtype=STRING_DTYPE)
+
+
+def label_codes(steps: pd.DataFrame, level: str = "element") -> tuple[np.ndarray, np.ndarray]:
+    """Distinct labels of ``steps`` and the index of each step's label among them.
+
+    Labels are built once per distinct combination of the fields they use.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> codes, texts = label_codes(pd.DataFrame({"verb": ["click", "click"], "app": ["erp", "erp"]}))
+    >>> codes.tolist(), texts.tolist()
+    ([0, 0], ['Click in Erp'])
+    """
     check_level(level)
     cols = [ELEMENT_NAME, ELEMENT_ID, ELEMENT_ROLE, APP, URL, RAW_ACTION]
     if level != "element":
         cols = [ELEMENT_ROLE, APP, RAW_ACTION] if level == "role" else [APP, RAW_ACTION]
     n = len(steps)
     if n == 0:
-        return pd.Series([], index=steps.index, dtype="str")
+        return np.zeros(0, dtype=np.int64), np.array([], dtype=object)
     keys = {"verb": pd.factorize(steps["verb"])[0]}
     for c in cols:
         keys[c] = pd.factorize(steps[c])[0] if c in steps.columns else np.zeros(n, dtype=np.int64)
+    if ELEMENT_ID in keys and ELEMENT_ID in steps.columns:
+        # the id only matters for cell references, and only its sheet and column
+        use = np.ones(n, dtype=bool)
+        if ELEMENT_NAME in steps.columns:
+            codes, uniques = pd.factorize(steps[ELEMENT_NAME])
+            is_ref = np.array([_CELL.match(str(u)) is not None for u in uniques] + [True], dtype=bool)
+            use = is_ref[codes]  # missing names (code -1) use the id too
+        id_codes, id_uniques = pd.factorize(steps[ELEMENT_ID])
+        cell_part = pd.factorize(np.array([_ID_ROW.sub("", str(u)) for u in id_uniques] + [""], dtype=object))[0]
+        keys[ELEMENT_ID] = np.where(use, cell_part[id_codes], -2)
     if RAW_ACTION in steps.columns:  # the raw type only matters for 'other' steps
         keys[RAW_ACTION] = np.where(np.asarray(steps["verb"] == "other"), keys[RAW_ACTION], -2)
     if "key_name" in steps.columns:  # names of single non-character keys ("Press Enter")
@@ -212,4 +253,4 @@ def step_labels(steps: pd.DataFrame, level: str = "element") -> pd.Series:
         _label(str(v), names[i], eids[i], roles[i], apps[i], urls[i], raws[i], level, key_names[i])
         for i, v in enumerate(reps["verb"])
     ], dtype=object)
-    return pd.Series(texts[group], index=steps.index, dtype="str")
+    return group.astype(np.int64), texts

@@ -34,6 +34,8 @@ Examples
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -71,6 +73,7 @@ _KEY_TEXT, _KEY_OTHER, _KEY_SHORTCUT = 1, 2, 3
 #: Keys whose name may appear in a label (never a character: typed text stays unknown).
 _NAMED_KEYS = (r"enter|return|tab|esc|escape|backspace|delete|del|insert|home|end|page_?up|page_?down"
                r"|(?:arrow_?)?(?:up|down|left|right)|f\d{1,2}")
+_NAMED_KEYS_RE = re.compile(_NAMED_KEYS, re.IGNORECASE)
 
 
 def _column(events: pd.DataFrame, name: str) -> pd.Series:
@@ -149,9 +152,12 @@ def event_info(events: pd.DataFrame) -> pd.DataFrame:
         named = _attr(attrs, "(?:[Kk]ey)", is_key)
         if VALUE in events.columns:
             named = np.where(pd.isna(named), events[VALUE].to_numpy(dtype=object), named)
-        names = pd.Series(np.where(is_key, named, None), dtype=object)
-        ok = names.notna() & names.astype(str).str.fullmatch(_NAMED_KEYS, case=False, na=False)
-        key_name = np.where(ok.to_numpy(), names.to_numpy(), None)
+        rows = np.flatnonzero(is_key & pd.notna(named))
+        if len(rows):
+            codes, uniques = pd.factorize(pd.Series(named[rows], dtype=object).astype(str))
+            allowed = np.array([_NAMED_KEYS_RE.fullmatch(u) is not None for u in uniques], dtype=bool)
+            keep = allowed[codes]
+            key_name[rows[keep]] = named[rows[keep]]
         text = np.isin(kclass, ["character", "digit"])
         mapped = np.full(n, -1, dtype=np.int64)
         has_keys = np.flatnonzero(pd.notna(keys))
