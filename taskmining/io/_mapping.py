@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -35,7 +36,7 @@ from taskmining.schema import STRING_DTYPE
 
 __all__ = [
     "APP_NAMES", "COMMON_EVENT_ACTIONS", "coalesce", "column", "constant", "dom_roles", "drop_secrets",
-    "finish_frame", "map_values", "normalise_app", "pack_json", "per_value",
+    "finish_frame", "map_values", "normalise_app", "pack_json", "per_value", "ui_log_frame",
 ]
 
 
@@ -221,6 +222,47 @@ def finish_frame(columns: Mapping[str, pd.Series], extra: pd.DataFrame) -> pd.Da
     out["attrs"] = pack_json(extra.reset_index(drop=True)).set_axis(out.index)
     return out
 
+
+
+def ui_log_frame(t: pd.DataFrame, times: pd.Series, path: Path, fmt: str, *, raw_action: pd.Series,
+                 action: pd.Series, roles: np.ndarray, fields: Mapping[str, pd.Series], consumed: Iterable[str],
+                 keep: Iterable[str] = ()) -> pd.DataFrame:
+    """The events-frame columns of one file of a UI-log format (Action Logger, SmartRPA, Leno).
+
+    ``fields`` holds the columns each format maps its own way (``user``, ``app``,
+    ``window``, ``element_name``, ``element_id``, ``value``, ``url``). The rest
+    is the same for every format: ``timestamp`` is ``times``, ``session`` the
+    file name up to its first dot, ``action`` is ``action`` with missing values
+    as ``other``, ``element_role`` is ``roles``, ``raw_action`` the event type
+    and ``source`` is ``fmt``. Columns of ``t`` not in ``consumed`` are packed
+    into ``attrs``; columns named in ``keep`` (ground truth such as ``caseID``)
+    are copied as they are when ``t`` has them.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"eventType": ["clickButton"], "caseID": ["3"], "x": ["10"]}, dtype="str")
+    >>> f = ui_log_frame(t, pd.Series(pd.to_datetime(["2026-01-05T09:00Z"])), Path("log1.csv"), "leno",
+    ...                  raw_action=t["eventType"], action=pd.Series([None], dtype="str"),
+    ...                  roles=np.array(["button"]), fields={}, consumed=["eventType", "caseID"], keep=["caseID"])
+    >>> f[["session", "action", "element_role", "raw_action", "source", "attrs", "caseID"]].values.tolist()
+    [['log1', 'other', 'button', 'clickButton', 'leno', '{"x":"10"}', '3']]
+    """
+    n = len(t)
+    cols: dict[str, pd.Series] = {
+        "timestamp": times,
+        "session": constant(path.name.split(".")[0], n),
+        **fields,
+        "action": action.fillna("other"),
+        "element_role": pd.Series(roles, dtype=STRING_DTYPE),
+        "source": constant(fmt, n),
+        "raw_action": raw_action,
+    }
+    gone = set(consumed)
+    frame = finish_frame(cols, t.drop(columns=[c for c in t.columns if c in gone]))
+    for name in keep:
+        if name in t.columns:
+            frame[name] = t[name].to_numpy()
+    return frame
 
 _ESCAPES = [("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t")]
 _ESCAPES += [(chr(c), f"\\u{c:04x}") for c in range(32) if chr(c) not in "\n\r\t"]

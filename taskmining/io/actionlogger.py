@@ -31,12 +31,11 @@ import pandas as pd
 
 from taskmining.io._csv import header_fields, read_timed
 from taskmining.io._mapping import (
-    COMMON_EVENT_ACTIONS, coalesce, column, constant, dom_roles, drop_secrets, finish_frame, map_values, normalise_app,
+    COMMON_EVENT_ACTIONS, coalesce, column, dom_roles, drop_secrets, map_values, normalise_app, ui_log_frame,
 )
 from taskmining.io.generic import file_reader
 from taskmining.io.quarantine import QuarantineLog
 from taskmining.io.registry import ReaderSpec
-from taskmining.schema import STRING_DTYPE
 
 FORMAT = "actionlogger"
 
@@ -69,7 +68,6 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFram
     if got is None:
         return pd.DataFrame()
     t, times = got[0].frame, got[1]
-    n = len(t)
     raw_app = column(t, "targetApp")
     clip = raw_app.str.lower().eq("os-clipboard").fillna(False).to_numpy()
     app = normalise_app(raw_app)
@@ -82,25 +80,17 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFram
     sheet = column(t, "target.sheetName")
     in_sheet = (roles == "cell") & sheet.notna().to_numpy() & cell.notna().to_numpy()
     element_id = cell.where(~in_sheet, sheet + "!" + cell)
-    cols: dict[str, pd.Series] = {
-        "timestamp": times,
+    fields = {
         "user": column(t, "userID"),
-        "session": constant(path.name.split(".")[0], n),
         "app": app,
         "window": column(t, "target.workbookName"),
-        "action": map_values(ev, EVENT_ACTIONS, "other").fillna("other"),
-        "element_role": pd.Series(roles, dtype=STRING_DTYPE),
         "element_name": coalesce(t, ["target.name", "target.innerText", "target.title", "target.id"]),
         "element_id": element_id,
         "value": coalesce(t, ["target.value", "content"]),
         "url": column(t, "url"),
-        "source": constant(FORMAT, n),
-        "raw_action": ev,
     }
-    frame = finish_frame(cols, t.drop(columns=[c for c in _CONSUMED if c in t.columns]))
-    if "caseID" in t.columns:
-        frame["caseID"] = t["caseID"].to_numpy()
-    return frame
+    return ui_log_frame(t, times, path, FORMAT, raw_action=ev, action=map_values(ev, EVENT_ACTIONS, "other"),
+                        roles=roles, fields=fields, consumed=_CONSUMED, keep=("caseID",))
 
 
 read = file_reader(

@@ -29,12 +29,11 @@ import pandas as pd
 
 from taskmining.io._csv import header_fields, read_timed
 from taskmining.io._mapping import (
-    COMMON_EVENT_ACTIONS, coalesce, column, constant, drop_secrets, finish_frame, map_values, normalise_app,
+    COMMON_EVENT_ACTIONS, coalesce, column, drop_secrets, map_values, normalise_app, ui_log_frame,
 )
 from taskmining.io.generic import file_reader
 from taskmining.io.quarantine import QuarantineLog
 from taskmining.io.registry import ReaderSpec
-from taskmining.schema import STRING_DTYPE
 
 FORMAT = "leno"
 
@@ -62,7 +61,6 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFram
     if got is None:
         return pd.DataFrame()
     t, times = got[0].frame, got[1]
-    n = len(t)
     ev = t["eventType"]
     app = normalise_app(column(t, "source"), SOURCE_APPS)
     has_cell = column(t, "Column").notna() & column(t, "Row").notna()
@@ -79,24 +77,16 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFram
     roles = np.where(secret, "password", roles)
     t = drop_secrets(t, secret, ("Value",))
     named_file = (column(t, "NameFile") + "." + column(t, "FileExtension")).fillna(column(t, "NameFile"))
-    cols: dict[str, pd.Series] = {
-        "timestamp": times,
-        "session": constant(path.name.split(".")[0], n),
+    fields = {
         "app": app,
         "window": column(t, "FileName").fillna(named_file),
-        "action": map_values(ev, EVENT_ACTIONS, "other").fillna("other"),
-        "element_role": pd.Series(roles, dtype=STRING_DTYPE),
         "element_name": column(t, "Label").fillna(cell).fillna(named_file),
         "element_id": element_id,
         "value": coalesce(t, ["Value", "Key"]),
         "url": column(t, "Url"),
-        "source": constant(FORMAT, n),
-        "raw_action": ev,
     }
-    frame = finish_frame(cols, t.drop(columns=[c for c in _CONSUMED if c in t.columns]))
-    if "caseID" in t.columns:
-        frame["caseID"] = t["caseID"].to_numpy()
-    return frame
+    return ui_log_frame(t, times, path, FORMAT, raw_action=ev, action=map_values(ev, EVENT_ACTIONS, "other"),
+                        roles=roles, fields=fields, consumed=_CONSUMED, keep=("caseID",))
 
 
 read = file_reader(

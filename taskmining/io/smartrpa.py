@@ -30,12 +30,11 @@ import pandas as pd
 
 from taskmining.io._csv import header_fields, read_timed
 from taskmining.io._mapping import (
-    COMMON_EVENT_ACTIONS, coalesce, column, constant, dom_roles, drop_secrets, finish_frame, normalise_app, per_value,
+    COMMON_EVENT_ACTIONS, coalesce, column, dom_roles, drop_secrets, normalise_app, per_value, ui_log_frame,
 )
 from taskmining.io.generic import file_reader
 from taskmining.io.quarantine import QuarantineLog
 from taskmining.io.registry import ReaderSpec
-from taskmining.schema import STRING_DTYPE
 
 FORMAT = "smartrpa"
 
@@ -89,7 +88,6 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFram
     ts_col = next(c for c in _TS if c in names)
     ev_col = next(c for c in _EVENT if c in names)
     user_col = next((c for c in _USER if c in names), None)
-    n = len(t)
     raw_app = column(t, "application")
     app = normalise_app(raw_app)
     clip = (app == "clipboard").fillna(False).to_numpy()
@@ -100,23 +98,17 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFram
     cell = column(t, "cell_range")
     sheet = column(t, "current_worksheet")
     in_sheet = sheet.notna().to_numpy() & cell.notna().to_numpy()
-    cols: dict[str, pd.Series] = {
-        "timestamp": times,
+    fields = {
         "user": column(t, user_col) if user_col else column(t, "\0"),
-        "session": constant(path.name.split(".")[0], n),
         "app": app,
         "window": coalesce(t, ["title", "workbook"]),
-        "action": per_value(ev, _action).fillna("other"),
-        "element_role": pd.Series(roles, dtype=STRING_DTYPE),
         "element_name": coalesce(t, ["tag_name", "tag_innerText", "tag_title", "cell_range", "event_src_path"]),
         "element_id": column(t, "xpath").fillna(cell.where(~in_sheet, sheet + "!" + cell)),
         "value": coalesce(t, ["tag_value", "cell_content", "clipboard_content"]),
         "url": column(t, "browser_url"),
-        "source": constant(FORMAT, n),
-        "raw_action": ev,
     }
-    consumed = {ts_col, ev_col, user_col, "browser_url"}
-    return finish_frame(cols, t.drop(columns=[c for c in t.columns if c in consumed]))
+    return ui_log_frame(t, times, path, FORMAT, raw_action=ev, action=per_value(ev, _action), roles=roles,
+                        fields=fields, consumed=[c for c in (ts_col, ev_col, user_col, "browser_url") if c])
 
 
 read = file_reader(
