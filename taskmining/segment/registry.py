@@ -113,7 +113,13 @@ def _names() -> list[str]:
 
 
 def get_segmenter_class(name: str) -> type[BaseSegmenter]:
-    """The class registered as ``name``."""
+    """The class registered as ``name``.
+
+    Examples
+    --------
+    >>> get_segmenter_class("idle_gap").__name__
+    'IdleGapSegmenter'
+    """
     _load_entry_points()
     if name in _REGISTERED:
         return _resolve(_REGISTERED[name], name)
@@ -129,6 +135,11 @@ def segmenter(name: str = "auto", **params: Any) -> BaseSegmenter:
     ------
     ParameterError
         For an unknown name or a parameter the segmenter does not take.
+
+    Examples
+    --------
+    >>> segmenter("delimiter", start="^Open").start
+    '^Open'
     """
     cls = get_segmenter_class(name)
     try:
@@ -142,7 +153,14 @@ def segmenter(name: str = "auto", **params: Any) -> BaseSegmenter:
 
 
 def list_segmenters() -> pd.DataFrame:
-    """Name, class, first docstring line and origin of every segmenter."""
+    """Name, class, first docstring line and origin of every segmenter.
+
+    Examples
+    --------
+    >>> table = list_segmenters()
+    >>> list(table.columns), "idle_gap" in table["name"].tolist()
+    (['name', 'class', 'description', 'origin'], True)
+    """
     rows = []
     for name in _names():
         origin = "builtin" if name in _BUILTIN and name not in _REGISTERED else "registered"

@@ -195,7 +195,21 @@ def _segment_events(path: Path, args: argparse.Namespace) -> tuple[pd.DataFrame,
 
 
 def segment_file(args: argparse.Namespace) -> tuple[pd.DataFrame, int]:
-    """The output frame for the parsed arguments, and the number of quarantined records."""
+    """The output frame for the parsed arguments, and the number of quarantined records.
+
+    Examples
+    --------
+    >>> import argparse, os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "log.csv")
+    >>> _ = open(path, "w").write("caseID,eventType,timeStamp,source,Label\\n"
+    ...                           "1,clickButton,2019-02-19T03:38:31.823Z,Web,New\\n"
+    ...                           "1,clickButton,2019-02-19T03:39:31.823Z,Web,Save\\n")
+    >>> args = argparse.Namespace(input=path, format="leno", tz=None, method="idle_gap", param=[],
+    ...                           level="element", quiet=True)
+    >>> frame, quarantined = segment_file(args)
+    >>> frame[["Label", "row", "step", "case_id"]].values.tolist()
+    [['New', 0, "Click 'New' in Chrome", 'log-1'], ['Save', 1, "Click 'Save' in Chrome", 'log-1']]
+    """
     source = Path(args.input)
     if not source.exists():
         raise IngestError("no such file or folder", path=source)
