@@ -106,14 +106,18 @@ def _picklable(func: Callable[..., Any]) -> bytes:
     return bytes(cloudpickle.dumps(func))
 
 
-def _run_serial(parts: list[Partition], func: Any, read: dict[str, Any], out: str | None,
-                show: bool) -> list[tuple[dict[str, Any], pd.DataFrame | None, pd.DataFrame]]:
-    return [_run_one(p, func, read, out, i)
-            for i, p in enumerate(progress_bar(parts, enabled=show, desc="partitions", total=len(parts)))]
+def _run_serial(parts: list[Partition], func: Any, read: dict[str, Any], out: str | None, show: bool,
+                stop: bool) -> list[tuple[dict[str, Any], pd.DataFrame | None, pd.DataFrame]]:
+    runs = []
+    for i, p in enumerate(progress_bar(parts, enabled=show, desc="partitions", total=len(parts))):
+        runs.append(_run_one(p, func, read, out, i))
+        if stop and runs[-1][0]["status"] == "failed":
+            break
+    return runs
 
 
 def _run_processes(parts: list[Partition], func: Any, read: dict[str, Any], out: str | None, show: bool,
-                   n_jobs: int | None) -> list[tuple[dict[str, Any], pd.DataFrame | None, pd.DataFrame]]:
+                   n_jobs: int | None, stop: bool) -> list[tuple[dict[str, Any], pd.DataFrame | None, pd.DataFrame]]:
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     payload = _picklable(func)
@@ -122,7 +126,11 @@ def _run_processes(parts: list[Partition], func: Any, read: dict[str, Any], out:
         futures = {pool.submit(_run_one, p, payload, read, out, i): i for i, p in enumerate(parts)}
         for fut in progress_bar(as_completed(futures), enabled=show, desc="partitions", total=len(parts)):
             results[futures[fut]] = fut.result()
-    return results
+            if stop and results[futures[fut]][0]["status"] == "failed":
+                pool.shutdown(wait=True, cancel_futures=True)  # the raise reports the first failure in order
+                break
+    done = [r for r in results if r is not None]
+    return done
 
 
 def _run_dask(parts: list[Partition], func: Any, read: dict[str, Any], out: str | None, n_jobs: int | None,
@@ -199,7 +207,9 @@ def map_partitions(source: Source, func: Callable[[pd.DataFrame], pd.DataFrame],
     errors : {"quarantine", "raise"}
         A failing partition is recorded in the failures table and a
         :class:`BatchWarning` gives the count (default), or re-raised naming
-        the partition.
+        the partition (no further partitions are started; with
+        ``backend="processes"`` the first failure among those that ran, in
+        partition order).
     out : path, optional
         Write each partition's result to ``out/part-NNNNNN.parquet`` (with a
         ``partition`` column) instead of keeping it in memory; then the
@@ -262,9 +272,9 @@ def map_partitions(source: Source, func: Callable[[pd.DataFrame], pd.DataFrame],
             raise ExportError(f"{out_dir}: cannot create the output folder ({exc})") from None
     read = {"tz": tz, "key": key}
     if backend == "serial":
-        runs = _run_serial(parts, func, read, out_dir, progress)
+        runs = _run_serial(parts, func, read, out_dir, progress, errors == "raise")
     elif backend == "processes":
-        runs = _run_processes(parts, func, read, out_dir, progress, n_jobs)
+        runs = _run_processes(parts, func, read, out_dir, progress, n_jobs, errors == "raise")
     else:
         runs = _run_dask(parts, func, read, out_dir, n_jobs, scheduler)
     return _collect(runs, errors, out_dir)
