@@ -38,6 +38,7 @@ import multiprocessing as mp
 import resource
 import time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -66,10 +67,10 @@ def _datasets() -> list[tuple[str, pd.DataFrame, pd.DataFrame]]:
 
     out = []
     logs = sorted(LENO.glob("log*_segmented.csv"), key=lambda p: int(p.stem[3:].split("_")[0]))
-    leno = [_steps_from_events(tm.read_events(p, format="leno")) for p in logs]
+    leno = [_steps_from_events(tm.read_events(p, format="leno")) for p in logs]  # type: ignore[arg-type]
     for i, (path, steps) in enumerate(zip(logs, leno, strict=True)):
         out.append((f"leno {path.stem.split('_')[0]}", steps, leno[(i + 1) % len(leno)]))
-    single = dict(routines=["invoice_entry"], interleave=0.0)
+    single: dict[str, Any] = {"routines": ["invoice_entry"], "interleave": 0.0}
     out.append(("sim 1 routine, 3 users", _steps_from_events(simulate(3, seed=1, **single)),
                 _steps_from_events(simulate(3, seed=101, **single))))
     for users, seed in ((3, 2), (10, 3)):

@@ -9,7 +9,11 @@ import pytest
 from taskmining.errors import ParameterError
 from taskmining.segment._tr_synthetic import routine_steps
 from taskmining.segment.evaluate import evaluate
-from taskmining.segment.start_end import StartEndDiscoverySegmenter, loop_headers, step_graph
+from taskmining.segment.start_end import (
+    StartEndDiscoverySegmenter,
+    loop_headers,
+    step_graph,
+)
 
 
 def _steps(labels: list[str], session: str = "s") -> pd.DataFrame:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -21,7 +23,7 @@ def _score(steps: pd.DataFrame, out: pd.DataFrame) -> pd.Series:
     )
 
 
-def _run(steps: pd.DataFrame, **params: object) -> tuple[TaskRecognitionSegmenter, pd.DataFrame]:
+def _run(steps: pd.DataFrame, **params: Any) -> tuple[TaskRecognitionSegmenter, pd.DataFrame]:
     seg = TaskRecognitionSegmenter(**params)
     out = seg.fit(steps.drop(columns=TRUTH)).predict(steps.drop(columns=TRUTH))
     return seg, out

@@ -28,7 +28,7 @@ import pandas as pd
 
 from taskmining.schema import ELEMENT_NAME, SESSION, STEP, URL, WINDOW
 
-__all__ = ["class_labels", "coarse_classes", "event_classes", "context_keys", "session_codes", "UNLABELLED"]
+__all__ = ["UNLABELLED", "class_labels", "coarse_classes", "context_keys", "event_classes", "session_codes"]
 
 UNLABELLED = "(unlabelled step)"
 

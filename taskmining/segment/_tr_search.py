@@ -33,7 +33,7 @@ import pandas as pd
 
 from taskmining.segment._tr_interleave import reassign_interleaved
 
-__all__ = ["description_length", "select_start_classes", "cut_positions", "loop_header_mask"]
+__all__ = ["cut_positions", "description_length", "loop_header_mask", "select_start_classes"]
 
 _POSITIONS = 1024
 _SHORTLIST = 16
@@ -165,7 +165,8 @@ def loop_header_mask(codes: np.ndarray, session_first: np.ndarray, n_classes: in
     root = int(np.argmax(np.bincount(codes[session_first], minlength=n_classes)))
     if root not in graph:
         return mask
-    mask[list(loop_headers(graph, root))] = True
+    headers = np.fromiter((int(h) for h in loop_headers(graph, root)), dtype=np.int64)
+    mask[headers] = True
     return mask
 
 

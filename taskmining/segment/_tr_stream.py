@@ -32,7 +32,7 @@ from taskmining.schema import ACTION, APP
 from taskmining.segment._tr_classes import session_codes
 from taskmining.segment._tr_interleave import reassign_interleaved
 
-__all__ = ["LEAD_IN_ACTIONS", "NOISE_ACTIONS", "Stream", "attach_lead_in", "make_stream", "instances"]
+__all__ = ["LEAD_IN_ACTIONS", "NOISE_ACTIONS", "Stream", "attach_lead_in", "instances", "make_stream"]
 
 #: actions that begin what follows them: a cut before a step moves before these
 LEAD_IN_ACTIONS = ("app_switch",)

@@ -35,7 +35,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.cluster import AgglomerativeClustering
 
-__all__ = ["TypeModel", "fit_types", "assign_types", "name_types"]
+__all__ = ["TypeModel", "assign_types", "fit_types", "name_types"]
 
 
 @dataclass

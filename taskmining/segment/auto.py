@@ -38,7 +38,7 @@ from taskmining.segment._tr_classes import class_labels
 from taskmining.segment.base import BaseSegmenter
 from taskmining.segment.registry import segmenter
 
-__all__ = ["AutoSegmenter", "choose_method", "UNTYPED"]
+__all__ = ["UNTYPED", "AutoSegmenter", "choose_method"]
 
 #: task type of cases found by a method that does not type its cases
 UNTYPED = "(untyped task)"

@@ -37,14 +37,14 @@ from sklearn.metrics import adjusted_rand_score, precision_recall_fscore_support
 from taskmining.errors import ParameterError
 
 __all__ = [
+    "adjusted_rand",
     "boundaries",
     "boundary_scores",
     "edit_distance",
-    "levenshtein",
-    "event_scores",
-    "adjusted_rand",
-    "jaccard",
     "evaluate",
+    "event_scores",
+    "jaccard",
+    "levenshtein",
 ]
 
 NONE_LABEL = "\x00none"
@@ -138,7 +138,8 @@ def boundaries(labels: ArrayLike, *, session: ArrayLike | None = None) -> np.nda
     """
     arr = _as_array(labels, "labels")
     assert arr is not None
-    s = np.zeros(len(arr), dtype=np.int64) if session is None else _codes(_as_array(session, "session", len(arr)))
+    sess = _as_array(session, "session", len(arr))
+    s = np.zeros(len(arr), dtype=np.int64) if sess is None else _codes(sess)
     return np.sort(_first_positions(arr, s))
 
 
@@ -284,7 +285,9 @@ def edit_distance(
     pair = pair.sort_values(["p", "n", "t"], ascending=[True, False, True]).drop_duplicates("p")
     best = dict(zip(pair["p"].tolist(), pair["t"].tolist(), strict=True))
     pred_seq = pd.Series(lab_codes[pc >= 0]).groupby(pc[pc >= 0], sort=True).agg(tuple)
-    true_seq = pd.Series(lab_codes[tc >= 0]).groupby(tc[tc >= 0], sort=True).agg(tuple) if (tc >= 0).any() else {}
+    true_seq: pd.Series | dict[int, tuple[int, ...]] = (
+        pd.Series(lab_codes[tc >= 0]).groupby(tc[tc >= 0], sort=True).agg(tuple) if (tc >= 0).any() else {}
+    )
     dists = []
     for pcode, seq in pred_seq.items():
         tcode = best.get(pcode)
@@ -407,7 +410,7 @@ def evaluate(
     ed = edit_distance(t, p, other["steps"], session=s) if other["steps"] is not None else float("nan")
     if (other["true_task"] is None) != (other["pred_task"] is None):
         raise ParameterError("give both true_task and pred_task, or neither")
-    if other["true_task"] is not None:
+    if other["true_task"] is not None and other["pred_task"] is not None:
         ev = event_scores(other["true_task"], other["pred_task"])
     else:
         # case ids are only unique within a session: qualify them

@@ -32,7 +32,8 @@ Examples
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Hashable
+from typing import Any, ClassVar
 
 import networkx as nx
 import numpy as np
@@ -43,7 +44,7 @@ from taskmining.schema import CASE_ID, SESSION, TASK
 from taskmining.segment._tr_classes import class_labels
 from taskmining.segment.base import BaseSegmenter, cases_from_boundaries
 
-__all__ = ["StartEndDiscoverySegmenter", "step_graph", "loop_headers"]
+__all__ = ["StartEndDiscoverySegmenter", "loop_headers", "step_graph"]
 
 
 def step_graph(labels: pd.Series, session: pd.Series, *, min_count: int = 2) -> nx.DiGraph:
@@ -62,13 +63,14 @@ def step_graph(labels: pd.Series, session: pd.Series, *, min_count: int = 2) -> 
     counts = frame.groupby(["u", "v"], sort=True).size()
     graph = nx.DiGraph()
     graph.add_nodes_from(pd.unique(labels.to_numpy(dtype=object)).tolist())
-    for (u, v), n in counts.items():
-        if n >= min_count:
-            graph.add_edge(u, v, count=int(n))
+    keep = counts[counts >= min_count]
+    us = keep.index.get_level_values(0).tolist()
+    vs = keep.index.get_level_values(1).tolist()
+    graph.add_edges_from((u, v, {"count": int(n)}) for u, v, n in zip(us, vs, keep.tolist(), strict=True))
     return graph
 
 
-def _natural_loop(graph: nx.DiGraph, source: str, header: str) -> set[str]:
+def _natural_loop(graph: nx.DiGraph, source: Hashable, header: Hashable) -> set[Hashable]:
     loop, stack = {header, source}, [source]
     while stack:
         node = stack.pop()
@@ -79,7 +81,7 @@ def _natural_loop(graph: nx.DiGraph, source: str, header: str) -> set[str]:
     return loop
 
 
-def loop_headers(graph: nx.DiGraph, root: str) -> dict[str, tuple[int, list[str]]]:
+def loop_headers(graph: nx.DiGraph, root: Hashable) -> dict[Any, tuple[int, list[Any]]]:
     """Natural-loop headers reachable from ``root``: header -> (loop size, back-edge sources).
 
     Examples
@@ -91,7 +93,7 @@ def loop_headers(graph: nx.DiGraph, root: str) -> dict[str, tuple[int, list[str]
     reachable = graph.subgraph(nx.descendants(graph, root) | {root})
     idom = nx.immediate_dominators(reachable, root)
 
-    def dominates(v: str, u: str) -> bool:
+    def dominates(v: Hashable, u: Hashable) -> bool:
         while True:
             if u == v:
                 return True
@@ -100,7 +102,7 @@ def loop_headers(graph: nx.DiGraph, root: str) -> dict[str, tuple[int, list[str]
                 return False
             u = parent
 
-    headers: dict[str, tuple[int, list[str]]] = {}
+    headers: dict[Any, tuple[int, list[Any]]] = {}
     for u, v in sorted(reachable.edges()):
         if u != v and dominates(v, u):
             size = len(_natural_loop(reachable, u, v))

@@ -64,15 +64,25 @@ import pandas as pd
 
 from taskmining.errors import ParameterError
 from taskmining.schema import CASE_ID, SESSION, TASK
-from taskmining.segment._tr_classes import class_labels, coarse_classes, context_keys, event_classes
+from taskmining.segment._tr_classes import (
+    class_labels,
+    coarse_classes,
+    context_keys,
+    event_classes,
+)
 from taskmining.segment._tr_noise import noise_classes
 from taskmining.segment._tr_pairs import PairModel, fit_pairs, pair_cuts, pause_seeds
-from taskmining.segment._tr_search import cut_positions, description_length, loop_header_mask, select_start_classes
+from taskmining.segment._tr_search import (
+    cut_positions,
+    description_length,
+    loop_header_mask,
+    select_start_classes,
+)
 from taskmining.segment._tr_stream import Stream, app_codes, instances, make_stream
 from taskmining.segment._tr_types import TypeModel, assign_types, fit_types, name_types
 from taskmining.segment.base import BaseSegmenter
 
-__all__ = ["TaskRecognitionSegmenter", "HEADER_SLACK"]
+__all__ = ["HEADER_SLACK", "TaskRecognitionSegmenter"]
 
 #: start classes that are not loop headers of the step graph are accepted only
 #: when the loop-header-only solution needs this factor more bits
@@ -195,13 +205,15 @@ class TaskRecognitionSegmenter(BaseSegmenter):
 
     def _search(self, codes: np.ndarray, first: np.ndarray, k: int, context: np.ndarray) -> np.ndarray:
         """Start classes by MDL; loop headers only, unless that costs over ``HEADER_SLACK`` more bits."""
-        params = dict(max_candidates=int(self.max_candidates), random_state=int(self.random_state), context=context)
-        free = select_start_classes(codes, first, k, **params)
+        cands, seed = int(self.max_candidates), int(self.random_state)
+        free = select_start_classes(codes, first, k, max_candidates=cands, random_state=seed, context=context)
         headers = loop_header_mask(codes, first, k)
         forced = np.bincount(codes[first], minlength=k) > 0
         if not (free & ~headers & ~forced).any():
             return free
-        constrained = select_start_classes(codes, first, k, allowed=headers, **params)
+        constrained = select_start_classes(
+            codes, first, k, max_candidates=cands, random_state=seed, context=context, allowed=headers
+        )
         cost_free = description_length(codes, first, free, k, context=context)
         cost_constrained = description_length(codes, first, constrained, k, context=context)
         return constrained if cost_constrained <= HEADER_SLACK * cost_free else free
@@ -226,7 +238,7 @@ class TaskRecognitionSegmenter(BaseSegmenter):
         model = self if getattr(self, "is_fitted_", False) else _fitted_copy(self, steps)
         labels = model._labels_
         cls = class_labels(steps["step"])
-        codes = np.asarray(labels.get_indexer(cls), dtype=np.int64)
+        codes = np.asarray(labels.get_indexer(pd.Index(cls)), dtype=np.int64)
         k = len(labels)
         codes[codes < 0] = k  # unseen classes share one code
         noise = np.zeros(k + 1, dtype=bool)
