@@ -31,13 +31,14 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
+from taskmining._batch_merge import merge_graphs, transition_graph_partitions
 from taskmining._batch_partitions import BY, Partition, partitions
 from taskmining._progress import progress as progress_bar
 from taskmining.errors import ExportError, ParameterError, TaskminingError
 from taskmining.schema import STEP_ID
 
-__all__ = ["map_partitions", "segment_partitions", "partitions", "Partition", "batch_failures",
-           "BatchWarning", "count_rows"]
+__all__ = ["map_partitions", "segment_partitions", "transition_graph_partitions", "merge_graphs", "partitions",
+           "Partition", "batch_failures", "BatchWarning", "count_rows"]
 
 Source = str | PathLike[str] | Iterable[str | PathLike[str]] | list[Partition]
 BACKENDS = ("serial", "processes", "dask")

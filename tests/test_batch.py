@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 import warnings
 from pathlib import Path
@@ -11,9 +12,12 @@ import pytest
 from syspart import require
 
 import taskmining as tm
-from taskmining.batch import BatchWarning, batch_failures, count_rows, map_partitions, partitions, segment_partitions
+from taskmining.batch import (
+    BatchWarning, batch_failures, count_rows, map_partitions, merge_graphs, partitions, segment_partitions,
+    transition_graph_partitions,
+)
 from taskmining.cli import main
-from taskmining.errors import IngestError, ParameterError, SegmentationError, TaskminingError
+from taskmining.errors import IngestError, MiningError, ParameterError, SegmentationError, TaskminingError
 
 
 @pytest.fixture(scope="module")
@@ -248,3 +252,38 @@ def test_cli_exit_codes(rec: Path, tmp_path: Path, capsys: pytest.CaptureFixture
     with pytest.raises(SystemExit) as exc:
         main(["batch", "segment", str(rec), "-o", str(tmp_path / "o"), "--backend", "spark"])
     assert exc.value.code == 1
+
+
+# merging transition graphs
+
+def _same_graph(merged, whole) -> None:  # type: ignore[no-untyped-def]
+    assert dict(merged.nodes(data=True)) == dict(whole.nodes(data=True))
+    assert sorted(merged.edges) == sorted(whole.edges)
+    assert {k: merged.graph[k] for k in ("level", "n_cases", "n_unassigned")} == \
+        {k: whole.graph[k] for k in ("level", "n_cases", "n_unassigned")}
+    for u, v, d in whole.edges(data=True):
+        m = merged.edges[u, v]
+        assert m["count"] == d["count"]
+        assert m["share"] == pytest.approx(d["share"])
+        for stat in ("sum", "mean", "min", "max", "stdev"):
+            if stat in d:
+                assert m[stat] == pytest.approx(d[stat], rel=1e-9, nan_ok=True), (u, v, stat)
+        if "median" in d:
+            assert math.isnan(m["median"]) and math.isnan(m["p90"])
+
+
+def test_merge_graphs_equals_the_whole_graph(serial_tasks: pd.DataFrame) -> None:
+    whole = tm.transition_graph(serial_tasks)
+    parts = [tm.transition_graph(t) for _, t in serial_tasks.groupby("user", observed=True)]
+    assert len(parts) == 3
+    _same_graph(merge_graphs(parts), whole)
+    apps = [tm.transition_graph(t, level="app") for _, t in serial_tasks.groupby("session", observed=True)]
+    _same_graph(merge_graphs(apps), tm.transition_graph(serial_tasks, level="app"))
+    with pytest.raises(MiningError, match="different levels"):
+        merge_graphs([parts[0], apps[0]])
+
+
+def test_transition_graph_partitions(rec: Path, serial_tasks: pd.DataFrame) -> None:
+    merged = transition_graph_partitions(rec, method="idle_gap", gap="2min", by="user", progress=False)
+    _same_graph(merged, tm.transition_graph(serial_tasks))
+    assert merged.graph["batch"]["partitions"] == 3
