@@ -38,7 +38,7 @@ def _owners(seg: np.ndarray, keys: np.ndarray, keyed: np.ndarray, n_seg: int) ->
     return own
 
 
-def reassign_interleaved(seg: np.ndarray, keys: np.ndarray) -> np.ndarray:
+def reassign_interleaved(seg: np.ndarray, keys: np.ndarray, *, max_owners: int | None = _MAX_OWNERS) -> np.ndarray:
     """New segment id per step after moving resumed steps back to their instance.
 
     Parameters
@@ -47,6 +47,8 @@ def reassign_interleaved(seg: np.ndarray, keys: np.ndarray) -> np.ndarray:
         Segment id per step, non-decreasing in time order.
     keys : numpy.ndarray of int
         Context key per step, -1 when the step shows none.
+    max_owners : int or None, default 3
+        Keys owned by this many segments are ignored (None: never).
 
     Returns
     -------
@@ -67,7 +69,7 @@ def reassign_interleaved(seg: np.ndarray, keys: np.ndarray) -> np.ndarray:
     n_seg = int(seg.max()) + 1
     own = _owners(seg, keys, keyed, n_seg)
     # a key owned by several segments names something they share, not an instance
-    shared = np.bincount(own[own >= 0], minlength=int(keys.max()) + 1) >= _MAX_OWNERS
+    shared = np.bincount(own[own >= 0], minlength=int(keys.max()) + 1) >= (max_owners or len(seg) + 1)
     if shared.any():
         keys = np.where(keyed & shared[np.maximum(keys, 0)], -1, keys)
         keyed = keys >= 0

@@ -35,7 +35,7 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.cluster import AgglomerativeClustering
 
-__all__ = ["TypeModel", "assign_types", "fit_types", "name_types"]
+__all__ = ["TypeModel", "assign_types", "fit_types", "name_types", "type_keys"]
 
 
 @dataclass
@@ -182,6 +182,30 @@ def assign_types(model: TypeModel, codes: np.ndarray, seg: np.ndarray, n_classes
     if profiles.shape[0] == 0:
         return np.zeros(x.shape[0], dtype=np.int64)
     return np.asarray(np.argmax(_soft_jaccard(x, profiles, weights), axis=1), dtype=np.int64)
+
+
+def type_keys(model: TypeModel, *, exclusive: float = 0.9, presence: float = 0.2) -> np.ndarray:
+    """Per class, the task type it marks (-1 when it marks none): a "key" for ``reassign_interleaved``.
+
+    A class marks type ``t`` when at least ``presence`` of ``t``'s instances
+    contain it and ``t`` holds at least ``exclusive`` of its presence over
+    all types. A step of such a class inside an instance of another type is
+    most likely the resumed tail of an interleaved instance of ``t``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> model = fit_types(np.array([0, 1, 2, 0, 1, 2, 3, 4, 3, 4]), np.repeat([0, 1, 2, 3], [3, 3, 2, 2]), 5)
+    >>> type_keys(model).tolist()
+    [0, 0, 0, 1, 1]
+    """
+    p = model.profiles
+    if p.shape[0] == 0:
+        return np.full(p.shape[1], -1, dtype=np.int64)
+    home = np.argmax(p, axis=0)
+    top = p.max(axis=0)
+    share = top / np.maximum(p.sum(axis=0), 1e-12)
+    return np.where((top >= presence) & (share >= exclusive), home, -1).astype(np.int64)
 
 
 def name_types(model: TypeModel, labels: list[str]) -> list[str]:

@@ -79,7 +79,8 @@ from taskmining.segment._tr_search import (
     select_start_classes,
 )
 from taskmining.segment._tr_stream import Stream, app_codes, instances, make_stream
-from taskmining.segment._tr_types import TypeModel, assign_types, fit_types, name_types
+from taskmining.segment._tr_interleave import reassign_interleaved
+from taskmining.segment._tr_types import TypeModel, assign_types, fit_types, name_types, type_keys
 from taskmining.segment.base import BaseSegmenter
 
 __all__ = ["HEADER_SLACK", "TaskRecognitionSegmenter"]
@@ -199,7 +200,11 @@ class TaskRecognitionSegmenter(BaseSegmenter):
         seg = instances(stream, self._work_cuts(stream, k), absorb_noise=self.noise_steps == "absorb")
         valid = seg >= 0
         if valid.any():
-            self._types_ = fit_types(codes[valid], seg[valid], k, threshold=float(self.type_threshold))
+            threshold = float(self.type_threshold)
+            self._types_ = fit_types(codes[valid], seg[valid], k, threshold=threshold)
+            if self.use_context:
+                seg = _untangle_types(self._types_, codes, seg)
+                self._types_ = fit_types(codes[valid], seg[valid], k, threshold=threshold)
             self.task_names_ = name_types(self._types_, [str(v) for v in labels])
         self.n_tasks_ = len(self.task_names_)
 
@@ -245,6 +250,8 @@ class TaskRecognitionSegmenter(BaseSegmenter):
         noise[labels.get_indexer(pd.Index(model.noise_classes_, dtype=object))] = True
         stream = make_stream(steps, codes, noise, model._context(steps))
         seg = instances(stream, model._work_cuts(stream, k + 1), absorb_noise=model.noise_steps == "absorb")
+        if model.use_context and model._types_ is not None and len(model._types_.sizes):
+            seg = _untangle_types(model._types_, codes, seg)
         valid = seg >= 0
         case = np.full(len(seg), None, dtype=object)
         task = np.full(len(seg), None, dtype=object)
@@ -258,6 +265,27 @@ class TaskRecognitionSegmenter(BaseSegmenter):
             case[valid] = _case_ids(steps.loc[valid], seg[valid])
             task[valid] = names[seg[valid]]
         return pd.DataFrame({CASE_ID: case, TASK: task})
+
+
+def _untangle_types(types: TypeModel, codes: np.ndarray, seg: np.ndarray) -> np.ndarray:
+    """Send steps of classes that mark another task type back to the latest instance of that type.
+
+    The keyless counterpart of business keys: when an instance of type A is
+    suspended for one of type B and resumed, A's tail is glued to B; its
+    steps of A-only classes (:func:`._tr_types.type_keys`) go back to the
+    latest earlier A instance, with the neutral steps around them, as for
+    business keys (:func:`._tr_interleave.reassign_interleaved`).
+    """
+    valid = seg >= 0
+    if not valid.any():
+        return seg
+    marks = np.append(type_keys(types), -1)
+    marks_per_step = marks[np.minimum(codes[valid], len(marks) - 1)]
+    moved = reassign_interleaved(seg[valid], marks_per_step, max_owners=None)
+    out = seg.copy()
+    dense, _ = pd.factorize(moved)
+    out[valid] = dense
+    return out
 
 
 def _first(steps: pd.DataFrame) -> np.ndarray:
