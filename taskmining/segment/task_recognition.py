@@ -70,6 +70,7 @@ from taskmining.segment._tr_classes import (
     context_keys,
     event_classes,
 )
+from taskmining.segment._tr_interleave import reassign_interleaved
 from taskmining.segment._tr_noise import noise_classes
 from taskmining.segment._tr_pairs import PairModel, fit_pairs, pair_cuts, pause_seeds
 from taskmining.segment._tr_search import (
@@ -79,8 +80,13 @@ from taskmining.segment._tr_search import (
     select_start_classes,
 )
 from taskmining.segment._tr_stream import Stream, app_codes, instances, make_stream
-from taskmining.segment._tr_interleave import reassign_interleaved
-from taskmining.segment._tr_types import TypeModel, assign_types, fit_types, name_types, type_keys
+from taskmining.segment._tr_types import (
+    TypeModel,
+    assign_types,
+    fit_types,
+    name_types,
+    type_keys,
+)
 from taskmining.segment.base import BaseSegmenter
 
 __all__ = ["HEADER_SLACK", "TaskRecognitionSegmenter"]
