@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -57,7 +59,7 @@ _KNOWN = set(SCHEMA.names) | {"attrs"}
 _PARSE = pj.ParseOptions(explicit_schema=SCHEMA, unexpected_field_behavior="infer")
 _SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.enc")
 #: Large files are parsed in pieces of about this size (bounds peak memory).
-CHUNK_BYTES = 256 << 20
+CHUNK_BYTES = 64 << 20
 _CONTROL = [chr(i) for i in range(32)]
 
 
@@ -570,20 +572,48 @@ def read_native(paths: list[str | PathLike[str]], *, errors: str = "quarantine",
         raise IngestError("no native segments to read")
     qlog = QuarantineLog(errors=errors)
     tables: list[pa.Table] = []
+    # pieces are parsed and checked on two threads (Arrow and numpy release the GIL), kept in read order;
+    # with errors="raise" one at a time, so the first bad record raises
+    workers = 1 if errors == "raise" else 2
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: deque[Future[pa.Table | None]] = deque()
+        for no, path, buf, first, newlines in _pieces(files, key, progress):
+            pending.append(pool.submit(_read_piece_checked, buf, str(path), no, first, newlines, qlog))
+            del buf
+            while len(pending) >= workers:
+                _collect(pending.popleft(), tables)
+        while pending:
+            _collect(pending.popleft(), tables)
+    events = finish(tables, files, key, qlog)
+    quarantine = qlog.to_frame()
+    if len(quarantine):
+        rank = quarantine["file"].map({str(f): i for i, f in enumerate(files)})
+        quarantine = quarantine.assign(_rank=rank).sort_values(["_rank", "line"], kind="stable")
+        quarantine = quarantine.drop(columns="_rank").reset_index(drop=True)
+    return ReadResult(events=events, quarantine=quarantine, format="native")
+
+
+def _pieces(files: list[Path], key: bytes | None, progress: bool) -> Iterator[tuple[int, Path, Any, int, int]]:
     for no, path in enumerate(_progress(files, enabled=progress and len(files) > 1, desc="reading", unit="file")):
         big = progress and _size(path) > 2 * CHUNK_BYTES
         pieces = _chunks(path, key)
         for buf, first, newlines in _progress(pieces, enabled=big, desc=path.name, unit="piece",
                                                total=-(-_size(path) // CHUNK_BYTES) if big else None):
-            blocks = _Blocks(buf, str(path), qlog, first, newlines)
-            blocks.run()
-            parts = [_normalise(t, lines, blocks, no) for t, lines in blocks.parts]
-            table = check_records(parts, blocks, qlog)
-            if table is not None:
-                tables.append(table)
-            del blocks, buf, parts
-    events = finish(tables, files, key, qlog)
-    return ReadResult(events=events, quarantine=qlog.to_frame(), format="native")
+            yield no, path, buf, first, newlines
+
+
+def _read_piece_checked(buf: Any, file: str, no: int, first: int, newlines: int,
+                        qlog: QuarantineLog) -> pa.Table | None:
+    blocks = _Blocks(buf, file, qlog, first, newlines)
+    blocks.run()
+    parts = [_normalise(t, lines, blocks, no) for t, lines in blocks.parts]
+    return check_records(parts, blocks, qlog)
+
+
+def _collect(future: Future[pa.Table | None], tables: list[pa.Table]) -> None:
+    table = future.result()
+    if table is not None:
+        tables.append(table)
 
 
 def sniff(path: Path, head: bytes) -> bool:
