@@ -31,7 +31,9 @@ The default segmenter. No labels and no per-log parameters:
    (window title or URL) of an earlier, suspended instance go back to it.
 5. **Task types** (:mod:`._tr_types`): instances are clustered by the set of
    classes they contain (number of types chosen by a distance threshold);
-   each type is named from its first and most characteristic step.
+   each type is named from its first and most characteristic step. Steps of
+   classes that mark one type, found inside an instance of another type, go
+   back to the latest instance of their type (keyless de-interleaving).
 
 Ground-truth columns are never read: only ``session``, ``start``, ``step``,
 ``action``, ``app``, ``window`` and ``url``. ``fit`` learns classes, noise,
@@ -102,7 +104,8 @@ class TaskRecognitionSegmenter(BaseSegmenter):
     Parameters
     ----------
     use_context : bool, default True
-        Separate interleaved instances by the business keys in window titles and URLs.
+        Separate interleaved instances by the business keys in window titles,
+        URLs and element names, and by the classes that mark a task type.
     pause : float, default 20.0
         Seconds without action that count as a pause (a boundary example).
     repetition_ratio : float, default 0.25
