@@ -263,8 +263,8 @@ def test_duration_stops_wait(tmp_path):
 
 
 def test_rotation_by_size_keeps_every_record(tmp_path):
-    obs = [Observation("key", T0 + i * 0.01, app="gedit", title="t", key="a") for i in range(400)]
-    script = Script(obs, delay=0.0005)
+    obs = [Observation("key", T0 + i * 0.01, app="gedit", title="t", key="a") for i in range(150)]
+    script = Script(obs, delay=0.001)
     rec = Recorder(tmp_path, allow=["gedit"], backends=[script], salt=SALT, segment_bytes=4096,
                    flush_interval=0.02)
     with rec:
@@ -272,9 +272,9 @@ def test_rotation_by_size_keeps_every_record(tmp_path):
     segs = sorted((tmp_path / rec.session).glob("segment-*.jsonl"))
     assert len(segs) > 3
     ev, q = read_back(tmp_path)
-    assert len(ev) == 400 and len(q) == 0
+    assert len(ev) == 150 and len(q) == 0
     seqs = sorted(json.loads(line)["seq"] for s in segs for line in s.read_text().splitlines())
-    assert seqs == list(range(1, 401))
+    assert seqs == list(range(1, 151))
     assert all(s.read_bytes().endswith(b"\n") for s in segs)
 
 
