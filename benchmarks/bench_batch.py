@@ -58,22 +58,25 @@ def main() -> None:
     parser.add_argument("--hours", type=float, default=8.0)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--method", default="idle_gap")
+    parser.add_argument("--repeat", type=int, default=1, help="run the configurations this many times")
     parser.add_argument("--measure", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         config, rec, out, jobs, method = args.measure
         _measure(config, rec, out, int(jobs), method)
         return
-    import taskmining as tm
-
     with tempfile.TemporaryDirectory() as tmp:
         rec = Path(tmp) / "rec"
-        tm.simulate(n_users=args.users, n_days=1, hours=args.hours, seed=0, path=rec)
+        # generated in a subprocess: Linux keeps the peak RSS across exec, so a large parent would
+        # show up as every measurement's peak
+        code = ("import sys, taskmining as tm; tm.simulate(n_users=int(sys.argv[1]), n_days=1, "
+                "hours=float(sys.argv[2]), seed=0, path=sys.argv[3])")
+        subprocess.run([sys.executable, "-c", code, str(args.users), str(args.hours), str(rec)], check=True)
         size = sum(f.stat().st_size for f in rec.rglob("*.jsonl")) / 2**20
         print(f"{args.users} sessions, {size:.0f} MB of JSONL, method={args.method}, jobs={args.jobs}")
         print(f"{'config':<16}{'events':>9}{'seconds':>9}{'cpu s':>8}{'events/s':>11}{'parent MB':>11}"
               f"{'worker MB':>11}")
-        for i, config in enumerate(CONFIGS):
+        for i, config in enumerate(CONFIGS * args.repeat):
             out = str(Path(tmp) / f"out{i}")
             run = subprocess.run([sys.executable, __file__, "--measure", config, str(rec), out, str(args.jobs),
                                   args.method], capture_output=True, text=True, check=True)

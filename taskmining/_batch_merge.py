@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from itertools import pairwise
 from typing import Any
 
 import networkx as nx
@@ -28,7 +29,7 @@ import pandas as pd
 
 from taskmining.errors import MiningError
 
-__all__ = ["merge_graphs", "transition_graph_partitions", "graph_rows", "graph_from_rows"]
+__all__ = ["graph_from_rows", "graph_rows", "merge_graphs", "transition_graph_partitions"]
 
 _STATS = ("mean", "median", "p90", "min", "max", "sum", "stdev")
 
@@ -205,7 +206,7 @@ def transition_graph_partitions(source: Any, *, method: Any = "auto", level: str
     bounds = [0]
     for size in info["sizes"]:
         bounds.append(bounds[-1] + size)
-    graphs = [graph_from_rows(rows.iloc[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
+    graphs = [graph_from_rows(rows.iloc[a:b]) for a, b in pairwise(bounds) if b > a]
     if not graphs:
         raise MiningError("transition_graph_partitions: no partition could be mined "
                           f"({info['failed']} of {info['partitions']} failed)")

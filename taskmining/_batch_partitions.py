@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote
 
 import pandas as pd
@@ -34,7 +34,7 @@ from taskmining.io.detect import detect_format
 from taskmining.io.read import expand_sources, read_events
 from taskmining.schema import STRING_DTYPE, USER
 
-__all__ = ["Partition", "partitions", "BY"]
+__all__ = ["BY", "Partition", "partitions"]
 
 #: Partition kinds: one session, one user (all their sessions), one input file.
 BY = ("session", "user", "file")
@@ -93,8 +93,9 @@ class Partition:
         """
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            ev, quarantine = read_events(list(self.paths), self.format, errors=errors, tz=tz, key=key,
-                                         progress=False, return_quarantine=True)
+            ev, quarantine = cast(tuple[pd.DataFrame, pd.DataFrame],
+                                  read_events(list(self.paths), self.format, errors=errors, tz=tz, key=key,
+                                              progress=False, return_quarantine=True))
         meta = dict(ev.attrs.get("taskmining", {}))
         for col, value in self.fill:
             if col not in ev.columns or ev[col].isna().all():

@@ -23,9 +23,10 @@ import os
 import pickle
 import warnings
 from collections.abc import Callable, Iterable
+from itertools import pairwise
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -37,8 +38,17 @@ from taskmining._progress import progress as progress_bar
 from taskmining.errors import ExportError, ParameterError, TaskminingError
 from taskmining.schema import STEP_ID
 
-__all__ = ["map_partitions", "segment_partitions", "transition_graph_partitions", "merge_graphs", "partitions",
-           "Partition", "batch_failures", "BatchWarning", "count_rows"]
+__all__ = [
+    "BatchWarning",
+    "Partition",
+    "batch_failures",
+    "count_rows",
+    "map_partitions",
+    "merge_graphs",
+    "partitions",
+    "segment_partitions",
+    "transition_graph_partitions",
+]
 
 Source = str | PathLike[str] | Iterable[str | PathLike[str]] | list[Partition]
 BACKENDS = ("serial", "processes", "dask")
@@ -71,7 +81,7 @@ def _run_one(part: Partition, func: Callable[[pd.DataFrame], Any] | bytes, read:
     quarantine = pd.DataFrame()
     try:
         fn = pickle.loads(func) if isinstance(func, bytes) else func
-        events, quarantine = part.read(**read, return_quarantine=True)
+        events, quarantine = cast(tuple[pd.DataFrame, pd.DataFrame], part.read(**read, return_quarantine=True))
         row["quarantined"] = len(quarantine)
         result = fn(events)
         if result is None:
@@ -375,7 +385,7 @@ def _renumber_steps(tasks: pd.DataFrame) -> pd.DataFrame:
     sizes = [s for s in tasks.attrs["taskmining"]["batch"]["sizes"] if s]
     ids = tasks[STEP_ID].to_numpy(dtype=np.int64)
     bounds = np.cumsum([0, *sizes])
-    maxima = np.array([ids[a:b].max() + 1 for a, b in zip(bounds[:-1], bounds[1:], strict=True)], dtype=np.int64)
+    maxima = np.array([ids[a:b].max() + 1 for a, b in pairwise(bounds)], dtype=np.int64)
     shifts = np.concatenate([[0], np.cumsum(maxima)[:-1]])
     out = tasks.copy(deep=False)
     out[STEP_ID] = ids + np.repeat(shifts, sizes)

@@ -13,11 +13,23 @@ from syspart import require
 
 import taskmining as tm
 from taskmining.batch import (
-    BatchWarning, batch_failures, count_rows, map_partitions, merge_graphs, partitions, segment_partitions,
+    BatchWarning,
+    batch_failures,
+    count_rows,
+    map_partitions,
+    merge_graphs,
+    partitions,
+    segment_partitions,
     transition_graph_partitions,
 )
 from taskmining.cli import main
-from taskmining.errors import IngestError, MiningError, ParameterError, SegmentationError, TaskminingError
+from taskmining.errors import (
+    IngestError,
+    MiningError,
+    ParameterError,
+    SegmentationError,
+    TaskminingError,
+)
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +176,7 @@ def test_errors_raise_names_the_partition(rec: Path) -> None:
 def test_quarantined_records_are_counted(rec: Path, tmp_path: Path) -> None:
     copy = tmp_path / "rec"
     shutil.copytree(rec, copy)
-    seg = sorted(copy.glob("ws01-*/segment-000001.jsonl"))[0]
+    seg = min(copy.glob("ws01-*/segment-000001.jsonl"))
     with open(seg, "a") as f:
         f.write("not json\n")
     out = map_partitions(only(partitions(copy), "ws01"), count_rows, progress=False)
@@ -203,7 +215,7 @@ def test_processes_failures_and_lambdas(rec: Path) -> None:
 
 def test_dask_backend(rec: Path, serial_tasks: pd.DataFrame) -> None:
     try:
-        import dask  # noqa: F401
+        import dask
     except ImportError:
         dask = None
     require(dask is not None, "dask is not installed (pip install taskmining[dask])")
