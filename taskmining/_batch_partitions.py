@@ -40,6 +40,7 @@ __all__ = ["BY", "Partition", "partitions"]
 BY = ("session", "user", "file")
 _NATIVE_SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.enc")
 _MANIFEST = "manifest.json"
+_SEGMENT = "segment-"
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,12 @@ def _first_record_user(files: list[Path]) -> str | None:
 
 
 def _native_partitions(paths: list[Path], by: str) -> list[Partition]:
+    loose = [p for p in paths if not p.name.startswith(_SEGMENT)]
+    out = [Partition(str(f), "file", (str(f),), "native") for f in loose]  # e.g. write_events(df, "x.jsonl")
+    return out + _segment_partitions([p for p in paths if p.name.startswith(_SEGMENT)], by)
+
+
+def _segment_partitions(paths: list[Path], by: str) -> list[Partition]:
     groups = _native_groups(paths)
     if by == "session":
         return [Partition(folder.name, "session", tuple(map(str, files)), "native")
@@ -234,8 +241,9 @@ def partitions(source: str | PathLike[str] | Iterable[str | PathLike[str]], *, b
         list or glob of files of any readable format.
     by : {"session", "user", "file"}
         One partition per session, per user (all of a user's sessions), or
-        per input file. Native recordings: a session is a folder of segments;
-        its user comes from ``manifest.json`` or the first record. Parquet:
+        per input file. Native recordings: a session is a folder of
+        ``segment-*`` files; its user comes from ``manifest.json`` or the
+        first record (other JSONL files are one partition each). Parquet:
         from hive folder names (``user=u1``) or the file's column (only that
         column is read). Other formats are partitioned by file.
     format : str, default "auto"

@@ -299,3 +299,10 @@ def test_transition_graph_partitions(rec: Path, serial_tasks: pd.DataFrame) -> N
     merged = transition_graph_partitions(rec, method="idle_gap", gap="2min", by="user", progress=False)
     _same_graph(merged, tm.transition_graph(serial_tasks))
     assert merged.graph["batch"]["partitions"] == 3
+
+
+def test_loose_jsonl_files_are_partitions_of_their_own(whole: pd.DataFrame, tmp_path: Path) -> None:
+    path = tm.write_events(whole.head(100), tmp_path / "first.jsonl")
+    parts = partitions([path])
+    assert [(p.key, p.by) for p in parts] == [(str(path), "file")]
+    assert len(parts[0].read()) == 100
