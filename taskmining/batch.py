@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import types
 import warnings
 from collections.abc import Callable, Iterable
 from itertools import pairwise
@@ -272,6 +273,8 @@ def map_partitions(source: Source, func: Callable[[pd.DataFrame], pd.DataFrame],
         raise ParameterError(f"n_jobs={n_jobs!r}: expected a positive integer")
     if not callable(func):
         raise ParameterError(f"func={func!r} is not callable")
+    if isinstance(func, types.ModuleType):  # ``tm.segment``: a callable package, pickled as its function
+        func = getattr(func, func.__name__.rsplit(".", 1)[-1], func)
     is_parts = isinstance(source, list) and source and all(isinstance(p, Partition) for p in source)
     parts: list[Partition] = list(source) if is_parts else partitions(source, by=by, format=format)  # type: ignore[arg-type]
     out_dir = None

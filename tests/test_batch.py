@@ -211,6 +211,8 @@ def test_processes_failures_and_lambdas(rec: Path) -> None:
         out = map_partitions(rec, lambda ev: fail_on_second(ev), backend="processes", n_jobs=2, progress=False)
     assert batch_failures(out)["error"].tolist() == ["SegmentationError"]
     assert len(out) == 2
+    tasks = map_partitions(only(partitions(rec), "ws01"), tm.segment, backend="processes", progress=False)
+    assert tasks["case_id"].notna().any()  # the callable package is sent as its function
 
 
 def test_dask_backend(rec: Path, serial_tasks: pd.DataFrame) -> None:
