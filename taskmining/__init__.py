@@ -56,6 +56,8 @@ _LAZY: dict[str, str] = {
     "variant_cases": "taskmining.mining.variants",
     "transition_graph": "taskmining.mining.graphs",
     "to_pm4py_dfg": "taskmining.mining.graphs",
+    "performance_dfg": "taskmining.mining.graphs",
+    "TransitionGraph": "taskmining.mining.display",
     "task_metrics": "taskmining.mining.metrics",
     "fragmentation": "taskmining.mining.fragmentation",
     "automation_candidates": "taskmining.mining.candidates",

@@ -128,10 +128,10 @@ def test_copy_and_paste_carry_the_same_hash_within_a_case(team: pd.DataFrame) ->
 
 
 def test_hash_is_hmac_sha256_of_the_salt() -> None:
-    ev = simulate(n_users=1, routines=["customer_lookup"], seed=2, hours=0.5, salt="pepper")
+    ev = simulate(n_users=1, routines=["customer_lookup"], seed=2, hours=0.5, salt="pepper-salt")
     search = ev[(ev["true_step"] == "Search customer in CRM") & (ev["action"] == "edit")].iloc[0]
-    assert search["value"] == salted_hash(search["true_object"], "pepper")
-    other = simulate(n_users=1, routines=["customer_lookup"], seed=2, hours=0.5, salt="salt")
+    assert search["value"] == salted_hash(search["true_object"], "pepper-salt")
+    other = simulate(n_users=1, routines=["customer_lookup"], seed=2, hours=0.5, salt="other-salt")
     assert set(other["value"].dropna()).isdisjoint(set(ev["value"].dropna()))
 
 

@@ -13,7 +13,7 @@ Examples
 >>> from taskmining.datasets._plan import plan_sessions
 >>> p = plan_sessions(["customer_lookup"], n_users=1, n_days=1, seed=1, interleave=0.0,
 ...                   interruptions=0.0, start="2026-01-05", tz="UTC", hours=0.3)
->>> cols = expand(p, noise=0.0, keep_text=False, salt="s", seed=1)
+>>> cols = expand(p, noise=0.0, keep_text=False, salt="doc-salt", seed=1)
 >>> cols["action"].decode()[:2]
 ['click', 'focus']
 """

@@ -1,20 +1,21 @@
 """The salted hash of clipboard contents and field values (``h:`` + 16 hex digits).
 
-HMAC-SHA256 keyed with the salt, as docs/formats.md specifies, so a paste
-can be paired with its copy and equal values join without being readable.
+The simulator uses the privacy module's :func:`taskmining.privacy.hash_value`
+(HMAC-SHA256 keyed with the salt, as docs/formats.md specifies), so simulated
+recordings hash exactly like real ones: a paste pairs with its copy and equal
+values join without being readable.
 
 Examples
 --------
->>> salted_hash("INV-2026-004211", "s3cret")
-'h:b3f07a2d14fc4cb2'
->>> len(salted_hash("x", "s")), salted_hash("x", "s") == salted_hash("x", b"s")
-(18, True)
+>>> salted_hash("INV-2026-004211", "s3cret-salt") == salted_hash("INV-2026-004211", b"s3cret-salt")
+True
+>>> len(salted_hash("x", "pepper-salt"))
+18
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+from taskmining.privacy.hashing import hash_value
 
 __all__ = ["salted_hash", "DEFAULT_SALT"]
 
@@ -30,12 +31,11 @@ def salted_hash(text: str, salt: str | bytes) -> str:
     text : str
         The value to hide (UTF-8 encoded before hashing).
     salt : str or bytes
-        The recording's secret salt (the HMAC key).
+        The recording's secret salt (the HMAC key, at least 8 bytes).
 
     Examples
     --------
-    >>> salted_hash("1234.50", "salt")[:2]
+    >>> salted_hash("1234.50", "simulator-salt")[:2]
     'h:'
     """
-    key = salt.encode("utf-8") if isinstance(salt, str) else salt
-    return "h:" + hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+    return hash_value(text, salt)

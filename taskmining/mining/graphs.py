@@ -47,6 +47,7 @@ import pandas as pd
 
 from taskmining.errors import MiningError, ParameterError
 from taskmining.mining._frame import NS, Sequences, distinct_activities, encode, factorize, group_stats
+from taskmining.mining.display import TransitionGraph
 from taskmining.schema import APP, CASE_ID, STEP, TIMESTAMP
 
 __all__ = ["transition_graph", "to_pm4py_dfg", "performance_dfg", "filter_graph", "graph_to_dot",
@@ -178,7 +179,7 @@ def transition_graph(
     occ = np.bincount(seq.act, minlength=k)
     cases = distinct_activities(seq)[1]
     total = float(stats["count"].sum() + starts.sum() + ends.sum())
-    g = nx.DiGraph(level=level, n_cases=seq.n_cases, n_unassigned=seq.n_unassigned)
+    g = TransitionGraph(level=level, n_cases=seq.n_cases, n_unassigned=seq.n_unassigned)
     g.add_node(START, kind="start", count=seq.n_cases, cases=seq.n_cases)
     for a in np.flatnonzero(occ):
         g.add_node(str(labels[a]), kind="activity", count=int(occ[a]), cases=int(cases[a]))
