@@ -44,6 +44,16 @@ def test_recovers_three_routine_types_exactly():
     assert out["case_id"].str.match(r"^s0-\d+$").all()
 
 
+def test_three_routines_without_business_keys():
+    # no window titles: the stepwise search alone must find the three starts
+    steps = routine_steps(150, seed=1).drop(columns=["window"])
+    seg, out = _run(steps)
+    s = _score(steps, out)
+    assert s["boundary_f1"] == 1.0
+    assert s["edit_distance"] == 0.0
+    assert len(seg.start_classes_) == 3
+
+
 def test_interleaved_and_noisy_streams():
     steps = routine_steps(150, interleave=0.3, noise=0.05, n_sessions=2, seed=2)
     assert steps["true_case"].isna().any()

@@ -8,8 +8,9 @@ class collapsed) plus the segments as a sequence of lexicon references
 (``N * H(variants)`` bits for ``N`` segments). Routines repeat, so cutting at
 their true starts turns thousands of steps into a few dozen variants; cutting
 too often multiplies references, cutting too rarely multiplies variants. The
-search is greedy forward selection from the classes that begin most sessions
-(a recording begins with a task), evaluated on one shared global objective:
+search is stepwise (greedy forward selection, then backward elimination)
+from the classes that begin most sessions (a recording begins with a task),
+evaluated on one shared global objective:
 every candidate is scored on the whole (sampled) stream, not by local
 pairwise decisions.
 
@@ -207,7 +208,8 @@ def select_start_classes(
     allowed : numpy.ndarray of bool, optional
         Mask over classes: only these are tried (e.g. :func:`loop_header_mask`).
     max_starts : int, default 16
-        At most this many classes are added (greedy rounds). After the first
+        At most this many classes are added (greedy rounds); a backward pass
+        then drops every added class whose removal lowers the code length. After the first
         round only the ``16`` best first-round candidates are revisited, so a
         search costs about ``max_candidates + 16 * rounds`` evaluations.
 
@@ -251,4 +253,17 @@ def select_start_classes(
             break
         best = scores[i]
         mask[candidates.pop(i)] = True
+    # backward pass: a class added early may be redundant once later ones are in
+    forced = np.zeros(n_classes, dtype=bool)
+    forced[(firsts > 0) & (firsts >= first_share * n_sessions)] = True
+    improved = True
+    while improved:
+        improved = False
+        for c in np.flatnonzero(mask & ~forced):
+            mask[c] = False
+            cost = description_length(codes, session_first, mask, n_classes, keys, context)
+            if cost < best - 1e-9:
+                best, improved = cost, True
+            else:
+                mask[c] = True
     return mask
