@@ -75,8 +75,13 @@ def count_rows(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def _run_one(part: Partition, func: Callable[[pd.DataFrame], Any] | bytes, read: dict[str, Any],
-             out: str | None, index: int) -> tuple[dict[str, Any], pd.DataFrame | None, pd.DataFrame]:
-    """Read, apply, (write): the report row, the result (None when written or failed), the quarantine."""
+             out: str | None, index: int, keep_exc: bool = False,
+             ) -> tuple[dict[str, Any], pd.DataFrame | None, pd.DataFrame]:
+    """Read, apply, (write): the report row, the result (None when written or failed), the quarantine.
+
+    ``keep_exc`` keeps the exception object in the row (``_exc``, in-process backends only) so that
+    ``errors="raise"`` chains it.
+    """
     row: dict[str, Any] = {"partition": part.key, "by": part.by, "status": "ok", "rows": 0, "quarantined": 0,
                            "path": None, "error": None, "message": None}
     quarantine = pd.DataFrame()
@@ -101,6 +106,8 @@ def _run_one(part: Partition, func: Callable[[pd.DataFrame], Any] | bytes, read:
         return row, result, quarantine
     except Exception as exc:  # noqa: BLE001 - any failure of one partition is reported, not fatal
         row.update(status="failed", error=type(exc).__name__, message=str(exc).splitlines()[0] if str(exc) else "")
+        if keep_exc:
+            row["_exc"] = exc
         return row, None, quarantine
 
 
@@ -122,7 +129,7 @@ def _run_serial(parts: list[Partition], func: Any, read: dict[str, Any], out: st
                 stop: bool) -> list[tuple[dict[str, Any], pd.DataFrame | None, pd.DataFrame]]:
     runs = []
     for i, p in enumerate(progress_bar(parts, enabled=show, desc="partitions", total=len(parts))):
-        runs.append(_run_one(p, func, read, out, i))
+        runs.append(_run_one(p, func, read, out, i, keep_exc=True))
         if stop and runs[-1][0]["status"] == "failed":
             break
     return runs
@@ -299,9 +306,10 @@ def _reraise(row: dict[str, Any]) -> None:
     import taskmining.errors as errs
 
     cls = getattr(errs, row["error"], None)
+    cause = row.get("_exc")
     if isinstance(cls, type) and issubclass(cls, TaskminingError):
-        raise cls(f"partition {row['partition']!r}: {row['message']}")
-    raise TaskminingError(f"partition {row['partition']!r}: {row['error']}: {row['message']}")
+        raise cls(f"partition {row['partition']!r}: {row['message']}") from cause
+    raise TaskminingError(f"partition {row['partition']!r}: {row['error']}: {row['message']}") from cause
 
 
 def _collect(runs: list[tuple[dict[str, Any], pd.DataFrame | None, pd.DataFrame]], errors: str,

@@ -169,8 +169,9 @@ def test_failures_are_collected_with_a_warning(rec: Path) -> None:
 def test_errors_raise_names_the_partition(rec: Path) -> None:
     with pytest.raises(SegmentationError, match=r"partition 'ws02-.*': no steps to cut"):
         map_partitions(rec, fail_on_second, progress=False, errors="raise")
-    with pytest.raises(TaskminingError, match=r"partition 'ws01-.*': KeyError"):
+    with pytest.raises(TaskminingError, match=r"partition 'ws01-.*': KeyError") as info:
         map_partitions(rec, key_error, progress=False, errors="raise")
+    assert isinstance(info.value.__cause__, KeyError)  # the original, with its traceback
 
 
 def test_quarantined_records_are_counted(rec: Path, tmp_path: Path) -> None:
