@@ -67,13 +67,19 @@ _LAZY: dict[str, str] = {
     "write_xes": "taskmining.export.xes",
     "write_ocel": "taskmining.export.ocel",
     "link_to_process": "taskmining.export.link",
+    # batch processing, partition by partition
+    "partitions": "taskmining.batch",
+    "map_partitions": "taskmining.batch",
+    "segment_partitions": "taskmining.batch",
+    "merge_graphs": "taskmining.batch",
+    "transition_graph_partitions": "taskmining.batch",
     # recorder
     "Recorder": "taskmining.recorder.session",
 }
 
 # subpackages reachable as attributes (``tm.segment`` and ``tm.report`` are
 # also callable: see their modules)
-_SUBMODULES = {"io", "datasets", "steps", "segment", "mining", "export", "recorder",
+_SUBMODULES = {"batch", "io", "datasets", "steps", "segment", "mining", "export", "recorder",
                "privacy", "report", "plot", "testing", "schema", "errors", "cli"}
 
 __all__ = sorted(
