@@ -54,6 +54,34 @@ def test_three_routines_without_business_keys():
     assert len(seg.start_classes_) == 3
 
 
+def test_loop_tails_without_business_keys_are_merged_back():
+    # without keys the search also cuts at the expense routine's loop ("Add line"); those
+    # tails only ever follow an expense claim and are merged back into it
+    steps = routine_steps(300, interleave=0.3, noise=0.05, n_sessions=2, seed=5).drop(columns=["window"])
+    seg, out = _run(steps)
+    assert (seg._fragments_ >= 0).any()
+    s = _score(steps, out)
+    assert s["boundary_f1"] >= 0.98
+    assert s["edit_distance"] <= 0.1
+    assert not any("Add line" in name.split(" … ")[0] for name in seg.task_names_)
+
+
+def test_fragment_types_need_more_than_chance():
+    from taskmining.segment._tr_fragments import fragment_parents, merge_fragments
+
+    session = np.zeros(13, dtype=np.int64)
+    tails = np.array([2, 0, 1, 3, 0, 1, 4, 0, 1, 1, 2, 3, 4])  # 1 only ever follows 0
+    parent = fragment_parents(tails, session, 5, min_count=3)
+    assert parent.tolist() == [-1, 0, -1, -1, -1]
+    assert merge_fragments(tails, session, parent).tolist() == [0, 1, 1, 3, 4, 4, 6, 7, 7, 7, 10, 11, 12]
+    # a rare variant of a dominant routine follows it by chance: no fragment
+    rng = np.random.default_rng(0)
+    variants = np.where(rng.random(400) < 0.1, 1, 0)
+    assert (fragment_parents(variants, np.zeros(400, dtype=np.int64), 2) == -1).all()
+    # a new session has no earlier instance to merge into
+    assert merge_fragments(np.array([1, 0]), np.array([0, 1]), np.array([-1, 0])).tolist() == [0, 1]
+
+
 def test_interleaved_and_noisy_streams():
     steps = routine_steps(150, interleave=0.3, noise=0.05, n_sessions=2, seed=2)
     assert steps["true_case"].isna().any()

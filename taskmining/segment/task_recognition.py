@@ -72,6 +72,7 @@ from taskmining.segment._tr_classes import (
     context_keys,
     event_classes,
 )
+from taskmining.segment._tr_fragments import fragment_parents, merge_fragments
 from taskmining.segment._tr_interleave import reassign_interleaved
 from taskmining.segment._tr_noise import noise_classes
 from taskmining.segment._tr_pairs import PairModel, fit_pairs, pair_cuts, pause_seeds
@@ -187,6 +188,8 @@ class TaskRecognitionSegmenter(BaseSegmenter):
         self._labels_: pd.Index = pd.Index([], dtype=object)
         self._types_: TypeModel | None = None
         self._pairs_: PairModel | None = None
+        self._pre_types_: TypeModel | None = None
+        self._fragments_ = np.zeros(0, dtype=np.int64)
         if len(steps) == 0:
             return
         codes, labels = event_classes(steps)
@@ -213,6 +216,11 @@ class TaskRecognitionSegmenter(BaseSegmenter):
             self._types_ = fit_types(codes[valid], seg[valid], k, threshold=threshold)
             if self.use_context:
                 seg = _untangle_types(self._types_, codes, seg)
+                self._types_ = fit_types(codes[valid], seg[valid], k, threshold=threshold)
+            self._pre_types_ = self._types_
+            self._fragments_ = _fragment_parents(self._types_, steps, codes, seg, k)
+            if (self._fragments_ >= 0).any():
+                seg = _merge_fragments(self._types_, self._fragments_, steps, codes, seg, k)
                 self._types_ = fit_types(codes[valid], seg[valid], k, threshold=threshold)
             self.task_names_ = name_types(self._types_, [str(v) for v in labels])
         self.n_tasks_ = len(self.task_names_)
@@ -260,7 +268,9 @@ class TaskRecognitionSegmenter(BaseSegmenter):
         stream = make_stream(steps, codes, noise, model._context(steps))
         seg = instances(stream, model._work_cuts(stream, k + 1), absorb_noise=model.noise_steps == "absorb")
         if model.use_context and model._types_ is not None and len(model._types_.sizes):
-            seg = _untangle_types(model._types_, codes, seg)
+            seg = _untangle_types(model._pre_types_ or model._types_, codes, seg)
+        if model._pre_types_ is not None and (model._fragments_ >= 0).any():
+            seg = _merge_fragments(model._pre_types_, model._fragments_, steps, codes, seg, k + 1)
         valid = seg >= 0
         case = np.full(len(seg), None, dtype=object)
         task = np.full(len(seg), None, dtype=object)
@@ -293,6 +303,41 @@ def _untangle_types(types: TypeModel, codes: np.ndarray, seg: np.ndarray) -> np.
     moved = reassign_interleaved(seg[valid], marks_per_step, max_owners=None)
     out = seg.copy()
     dense, _ = pd.factorize(moved)
+    out[valid] = dense
+    return out
+
+
+def _instance_types(
+    types: TypeModel, steps: pd.DataFrame, codes: np.ndarray, seg: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Task type and session code of each instance (instances numbered densely by first step)."""
+    valid = seg >= 0
+    inst_type = assign_types(types, codes[valid], seg[valid], k)
+    sess, _ = pd.factorize(steps[SESSION])
+    inst_sess = np.zeros(len(inst_type), dtype=np.int64)
+    inst_sess[seg[valid][::-1]] = np.asarray(sess, dtype=np.int64)[valid][::-1]
+    return inst_type, inst_sess
+
+
+def _fragment_parents(types: TypeModel, steps: pd.DataFrame, codes: np.ndarray, seg: np.ndarray, k: int) -> np.ndarray:
+    """Per task type, the type it is only a continuation of (:mod:`._tr_fragments`)."""
+    if not (seg >= 0).any():
+        return np.full(len(types.sizes), -1, dtype=np.int64)
+    inst_type, inst_sess = _instance_types(types, steps, codes, seg, k)
+    return fragment_parents(inst_type, inst_sess, len(types.sizes))
+
+
+def _merge_fragments(
+    types: TypeModel, parents: np.ndarray, steps: pd.DataFrame, codes: np.ndarray, seg: np.ndarray, k: int
+) -> np.ndarray:
+    """Merge instances of fragment types into the latest earlier instance of their parent type."""
+    valid = seg >= 0
+    if not valid.any():
+        return seg
+    inst_type, inst_sess = _instance_types(types, steps, codes, seg, k)
+    target = merge_fragments(inst_type, inst_sess, parents)
+    out = seg.copy()
+    dense, _ = pd.factorize(target[seg[valid]])
     out[valid] = dense
     return out
 
