@@ -105,6 +105,23 @@ def task_flow(tasks: pd.DataFrame) -> pd.DataFrame:
         **{TIMESTAMP: lambda d: d[TIMESTAMP].dt.tz_localize("UTC") if d[TIMESTAMP].dt.tz is None else d[TIMESTAMP]})
 
 
+def _segmenter_note(meta: Any) -> str | None:
+    """``"auto (min_repeats=3, ...)"`` from the segmenter record that ``segment`` leaves in ``attrs``.
+
+    Examples
+    --------
+    >>> _segmenter_note({"segmenter": {"method": "idle_gap", "params": {"gap": "5min"}}})
+    'idle_gap (gap=5min)'
+    """
+    if not isinstance(meta, dict):
+        return None
+    seg = meta.get("segmenter")
+    if isinstance(seg, dict):
+        params = ", ".join(f"{k}={v}" for k, v in (seg.get("params") or {}).items())
+        return f"{seg.get('method', '?')}" + (f" ({params})" if params else "")
+    return None if seg is None else str(seg)
+
+
 def _overview(tasks: pd.DataFrame, min_group_size: int, per_user: bool, segmented_by: str | None) -> str:
     ts = tasks[TIMESTAMP]
     span = f"{ts.min():%Y-%m-%d %H:%M} – {ts.max():%Y-%m-%d %H:%M} UTC" if len(ts) else "empty"
@@ -284,7 +301,7 @@ def report(
         raise ParameterError(f"compare_by={compare_by!r} is not a column of the tasks frame")
     if TASK not in tasks.columns:
         tasks = tasks.assign(**{TASK: pd.Series("all", index=tasks.index, dtype="str")})
-    segmented_by = tasks.attrs.get("taskmining", {}).get("segmenter") if isinstance(tasks.attrs.get("taskmining"), dict) else None
+    segmented_by = _segmenter_note(tasks.attrs.get("taskmining"))
 
     stages: list[tuple[str, str, Callable[[], str], str]] = [
         ("overview", "Overview", lambda: _overview(tasks, min_group_size, per_user, segmented_by), ""),
