@@ -331,7 +331,9 @@ def validate_events(
             out[col] = s
         else:
             fill = defaults.get(col, "unknown" if col == ELEMENT_ROLE else None)
-            out[col] = pd.Series(pd.Categorical([fill] * n if fill is not None else [None] * n))
+            categories = pd.Index([] if fill is None else [fill], dtype=STRING_DTYPE)
+            codes = np.full(n, -1 if fill is None else 0, dtype=np.int8)
+            out[col] = pd.Series(pd.Categorical.from_codes(codes, categories=categories))
 
     if DURATION in src.columns:
         try:

@@ -72,12 +72,7 @@ def _load_builtins() -> None:
         return
     _loaded = True
     for modname in _BUILTIN:
-        try:
-            module = importlib.import_module(modname)
-        except ModuleNotFoundError as exc:
-            if exc.name == modname:  # not written yet / removed: skip
-                continue
-            raise
+        module = importlib.import_module(modname)  # a broken built-in reader is a bug: fail loudly
         spec = getattr(module, "SPEC", None)
         if spec is not None:
             _FORMATS.setdefault(spec.name, spec)
