@@ -227,3 +227,34 @@ def test_bad_parameters(params, match):
     steps = routine_steps(5, seed=0).drop(columns=TRUTH)
     with pytest.raises(ParameterError, match=match):
         TaskRecognitionSegmenter(**params).fit(steps)
+
+
+def test_interruption_classes_are_rare_and_spread_like_the_task_types():
+    from taskmining.segment._tr_noise import interruption_classes
+
+    sizes = np.array([100, 100, 100, 100])
+    # columns: one class per type, a chat step in 5 % of every type, an optional step of
+    # type 0 only, a shared lead-in found in most instances of every type
+    profiles = np.array([
+        [1.0, 0, 0, 0, 0.05, 0.08, 0.9],
+        [0, 1.0, 0, 0, 0.05, 0.00, 0.8],
+        [0, 0, 1.0, 0, 0.04, 0.00, 0.9],
+        [0, 0, 0, 1.0, 0.06, 0.00, 0.7],
+    ])
+    assert interruption_classes(profiles, sizes).tolist() == [False] * 4 + [True, False, False]
+    # too few task types to tell an interruption from an optional step
+    assert not interruption_classes(profiles[:2], sizes[:2]).any()
+    assert not interruption_classes(profiles, np.array([1000, 5, 5, 5])).any()
+
+
+def test_chat_interruptions_of_simulated_work_are_noise():
+    import taskmining as tm
+    from taskmining.datasets import simulate
+
+    steps = tm.steps_table(tm.build_steps(simulate(2, seed=4)))
+    x = steps.drop(columns=[c for c in steps.columns if c.startswith("true_")])
+    seg = TaskRecognitionSegmenter().fit(x)
+    assert "Press Enter in Teams" in seg.noise_classes_
+    out = seg.predict(x)
+    chat = (x["step"] == "Press Enter in Teams").to_numpy()
+    assert chat.any() and out["case_id"].isna().to_numpy()[chat].all()

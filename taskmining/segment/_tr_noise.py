@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["neighbour_information", "noise_classes"]
+__all__ = ["interruption_classes", "neighbour_information", "noise_classes"]
 
 
 def _divergence(x: np.ndarray, y: np.ndarray, n_classes: int, group: np.ndarray) -> np.ndarray:
@@ -126,3 +126,56 @@ def noise_classes(
         by_app = (np.maximum(a_nxt, a_prv) < app_threshold) & (share < max_app_share)
         noise |= by_app & (counts >= app_min_count)
     return noise & (counts >= min_count)
+
+
+def interruption_classes(
+    profiles: np.ndarray,
+    sizes: np.ndarray,
+    *,
+    max_presence: float = 0.1,
+    max_spread: float = 0.25,
+    min_instances: int = 10,
+    min_types: float = 3.0,
+) -> np.ndarray:
+    """Boolean mask over classes: steps of interruptions (a chat reply, a look at the calendar).
+
+    An interruption is a short routine of its own, so its steps inform about
+    each other and pass :func:`noise_classes`; but it happens inside
+    instances of every task type alike. A class is an interruption when it
+    is found in under ``max_presence`` of all instances (at least
+    ``min_instances`` of them) and the task types of those instances are
+    spread like the types of all instances (total variation distance under
+    ``max_spread``). Needs task types to compare with: at least
+    ``min_types`` effective types (the exponential of the entropy of the
+    type sizes); with fewer, no class is an interruption.
+
+    Parameters
+    ----------
+    profiles : numpy.ndarray
+        (n_types, n_classes) share of each type's instances containing each class.
+    sizes : numpy.ndarray
+        Instances per type.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> sizes = np.array([100, 100, 100, 100])
+    >>> profiles = np.array([[1, 0, 0, 0, 0.05], [0, 1, 0, 0, 0.05], [0, 0, 1, 0, 0.04], [0, 0, 0, 1, 0.06]])
+    >>> interruption_classes(profiles, sizes).tolist()
+    [False, False, False, False, True]
+    """
+    sizes = np.asarray(sizes, dtype=np.float64)
+    n_classes = profiles.shape[1]
+    total = sizes.sum()
+    if total <= 0 or len(sizes) < 2:
+        return np.zeros(n_classes, dtype=bool)
+    base = sizes / total
+    effective = float(np.exp(-(base[base > 0] * np.log(base[base > 0])).sum()))
+    if effective < min_types:
+        return np.zeros(n_classes, dtype=bool)
+    occurrences = profiles * sizes[:, None]
+    per_class = occurrences.sum(axis=0)
+    spread = occurrences / np.maximum(per_class, 1e-12)
+    distance = 0.5 * np.abs(spread - base[:, None]).sum(axis=0)
+    rare = (per_class < max_presence * total) & (per_class >= min_instances)
+    return rare & (distance < max_spread)

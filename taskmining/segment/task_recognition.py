@@ -74,7 +74,7 @@ from taskmining.segment._tr_classes import (
 )
 from taskmining.segment._tr_fragments import fragment_parents, merge_fragments
 from taskmining.segment._tr_interleave import reassign_interleaved
-from taskmining.segment._tr_noise import noise_classes
+from taskmining.segment._tr_noise import interruption_classes, noise_classes
 from taskmining.segment._tr_pairs import PairModel, fit_pairs, pair_cuts, pause_seeds
 from taskmining.segment._tr_search import (
     cut_positions,
@@ -194,8 +194,17 @@ class TaskRecognitionSegmenter(BaseSegmenter):
             return
         codes, labels = event_classes(steps)
         k = len(labels)
-        first_all = _first(steps)
-        noise = noise_classes(codes, first_all, k, apps=app_codes(steps, codes, k))
+        noise = noise_classes(codes, _first(steps), k, apps=app_codes(steps, codes, k))
+        self._fit_stream(steps, codes, labels, noise)
+        if self._types_ is not None:
+            extra = interruption_classes(self._types_.profiles, self._types_.sizes) & ~noise
+            if extra.any():
+                self._fit_stream(steps, codes, labels, noise | extra)
+
+    def _fit_stream(self, steps: pd.DataFrame, codes: np.ndarray, labels: pd.Index, noise: np.ndarray) -> None:
+        """Boundaries, instances and task types, given the event classes and the noise classes."""
+        k = len(labels)
+        self.mode_, self.start_classes_, self._pairs_ = "repetition", [], None
         stream = make_stream(steps, codes, noise, self._context(steps))
         self._labels_ = labels
         self.noise_classes_ = [str(v) for v in labels[noise]]
