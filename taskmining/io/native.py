@@ -1,12 +1,14 @@
 """The native recorder stream: JSON Lines segments (``.jsonl``, ``.jsonl.gz``, ``.jsonl.enc``).
 
-Fast path: the whole (decompressed) buffer goes through ``pyarrow.json``
-with an explicit schema; ``attrs`` and unknown top-level keys are turned
-back into JSON text by a vectorised encoder (:func:`json_text`). When Arrow
-rejects a buffer, it is bisected by lines until every bad line is isolated
-and quarantined; the good blocks are parsed as usual. Record-level checks
-(missing fields, naive or unparsable timestamps, unknown actions, duplicate
-``(session, seq)``) are vectorised over the parsed rows. See docs/formats.md.
+Fast path: files are read in pieces of about :data:`CHUNK_BYTES`, and each
+(decompressed) piece goes through ``pyarrow.json`` with an explicit schema,
+on two worker threads (one with ``errors="raise"``). When Arrow rejects a piece, it is
+bisected by lines until every bad line is isolated and quarantined; the good
+blocks are parsed as usual. ``attrs`` and unknown top-level keys are turned
+back into JSON text by a vectorised encoder (:mod:`taskmining.io._jsontext`);
+record-level checks (missing fields, naive or unparsable timestamps, unknown
+actions, duplicate ``(session, seq)``) are vectorised over the parsed rows
+(:mod:`taskmining.io._native_checks`). See docs/formats.md.
 
 Examples
 --------
@@ -25,7 +27,6 @@ Examples
 from __future__ import annotations
 
 import json
-import re
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -40,11 +41,13 @@ import pyarrow.json as pj
 
 from taskmining._progress import progress as _progress
 from taskmining.errors import IngestError, ParameterError
+from taskmining.io import _native_checks as checks
 from taskmining.io._files import open_binary, read_bytes
+from taskmining.io._jsontext import attrs_from_lines, attrs_text, json_text
 from taskmining.io.parquet import arrow_to_events, concat_tables, is_ground_truth
 from taskmining.io.quarantine import QuarantineLog, ReadResult
 from taskmining.io.registry import ReaderSpec
-from taskmining.schema import ACTIONS, STRING_COLUMNS
+from taskmining.schema import STRING_COLUMNS
 
 __all__ = ["SPEC", "json_text", "native_files", "read_native", "sniff"]
 
@@ -60,79 +63,6 @@ _PARSE = pj.ParseOptions(explicit_schema=SCHEMA, unexpected_field_behavior="infe
 _SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.enc")
 #: Large files are parsed in pieces of about this size (bounds peak memory).
 CHUNK_BYTES = 64 << 20
-_CONTROL = [chr(i) for i in range(32)]
-
-
-class _Unsupported(Exception):
-    """An Arrow type the vectorised encoder does not turn back into JSON text."""
-
-
-# --- Arrow values -> JSON text ------------------------------------------------
-
-def _escape(s: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
-    if pc.any(pc.match_substring_regex(s, r'["\\\x00-\x1f]')).as_py():
-        s = pc.replace_substring(s, "\\", "\\\\")
-        s = pc.replace_substring(s, '"', '\\"')
-        if pc.any(pc.match_substring_regex(s, r"[\x00-\x1f]")).as_py():
-            for ch in _CONTROL:
-                s = pc.replace_substring(s, ch, json.dumps(ch)[1:-1])
-    return pc.binary_join_element_wise('"', s, '"', "")
-
-
-def _members(arr: pa.StructArray) -> list[pa.Array]:
-    """One ``,"key":value`` piece per field, null where the value is null."""
-    pieces = []
-    for i, f in enumerate(arr.type):
-        key = "," + json.dumps(f.name, ensure_ascii=False) + ":"
-        pieces.append(pc.binary_join_element_wise(key, json_text(pc.struct_field(arr, [i])), ""))
-    return pieces
-
-
-def _object(pieces: list[pa.Array], n: int) -> pa.Array:
-    if not pieces:
-        return pc.cast(pa.repeat(pa.scalar("{}"), n), _S)
-    # ("skip" null handling drops rows in some Arrow versions: join with "" instead)
-    body = pc.binary_join_element_wise(*pieces, "", null_handling="replace", null_replacement="")
-    return pc.binary_join_element_wise("{", pc.utf8_slice_codeunits(body, 1), "}", "")
-
-
-def json_text(arr: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
-    """JSON text of each value of an Arrow array parsed from JSON (null stays null).
-
-    Objects drop null-valued members; ints, floats, bools, strings, lists and
-    nested objects are supported, anything else raises an internal error the
-    caller answers with the per-line path.
-
-    Examples
-    --------
-    >>> import pyarrow as pa
-    >>> a = pa.array([{"x": 1, "k": ["a", 'b"']}, None, {"x": None, "k": []}])
-    >>> json_text(a).to_pylist()
-    ['{"x":1,"k":["a","b\\\\""]}', None, '{"k":[]}']
-    """
-    t = arr.type
-    if pa.types.is_null(t):
-        return pa.nulls(len(arr), _S)
-    if pa.types.is_boolean(t):
-        return pc.if_else(arr, "true", "false")
-    if pa.types.is_integer(t) or pa.types.is_floating(t):
-        return pc.cast(arr, _S)
-    if pa.types.is_string(t) or pa.types.is_large_string(t):
-        return pc.cast(_escape(arr), _S)
-    if pa.types.is_struct(t):
-        text = _object(_members(arr), len(arr))
-        return pc.if_else(arr.is_valid(), text, pa.scalar(None, _S))
-    if (pa.types.is_list(t) or pa.types.is_large_list(t)) and isinstance(arr, pa.ChunkedArray):
-        return pa.chunked_array([json_text(c) for c in arr.chunks], _S)
-    if pa.types.is_list(t) or pa.types.is_large_list(t):
-        offsets = arr.offsets
-        first, last = offsets[0].as_py(), offsets[-1].as_py()
-        items = pc.fill_null(json_text(arr.values.slice(first, last - first)), "null")
-        offsets = pc.subtract(offsets, pa.scalar(first, offsets.type))
-        joined = pc.binary_join(pa.ListArray.from_arrays(offsets, items), ",")
-        text = pc.binary_join_element_wise("[", joined, "]", "")
-        return pc.if_else(arr.is_valid(), text, pa.scalar(None, _S))
-    raise _Unsupported(str(t))
 
 
 # --- one buffer -> Arrow tables ------------------------------------------------
@@ -158,26 +88,6 @@ def _line_bounds(buf: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     for i in np.flatnonzero(ends - starts <= 16):  # only short lines can be blank
         filled[i] = not buf[starts[i]: ends[i]].isspace() and ends[i] > starts[i]
     return starts, ends.astype(np.int64), filled
-
-
-def _reason(line: bytes, exc: Exception) -> str:
-    try:
-        text = line.decode("utf-8")
-    except UnicodeDecodeError as err:
-        return f"not valid UTF-8: bad byte at offset {err.start}"
-    try:
-        obj = json.loads(text)
-    except ValueError as err:
-        if not line.endswith(b"\n") and text.lstrip().startswith("{"):
-            return f"invalid JSON (truncated record?): {err.msg}"
-        return f"invalid JSON: {err.msg}"
-    if not isinstance(obj, dict):
-        return f"not a JSON object: {type(obj).__name__}"
-    msg = str(exc).replace("JSON parse error: ", "")
-    m = re.search(r"Column\(/([^)]*)\) changed from (\w+) to (\w+)", msg)
-    if m:
-        return f"wrong value type: field {m.group(1)!r} is {m.group(3)}, expected {m.group(2)}"
-    return f"wrong value type: {msg}"
 
 
 class _Blocks:
@@ -227,7 +137,7 @@ class _Blocks:
         line = self.buf[self.starts[idx[0]]: self.ends[idx[0]] + 1]
         if line.isspace():  # a long blank line: not a record
             return
-        reason = str(err) if isinstance(err, IngestError) else _reason(line, err)
+        reason = str(err) if isinstance(err, IngestError) else checks.line_reason(line, err)
         single = _one_line(line) if reason.startswith("wrong value type") else None
         if single is not None:
             self.parts.append((single, idx + self.first + 1))
@@ -258,62 +168,12 @@ def _one_line(line: bytes) -> pa.Table | None:
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None
     extra = [k for k in rec if k not in _KNOWN and not is_ground_truth(k)]
-    cols["_attrs_text"] = _attrs_slow([line.decode("utf-8")], extra)
+    cols["_attrs_text"] = attrs_from_lines([line.decode("utf-8")], extra)
     return pa.table(cols)
 
 
-def _attrs(table: pa.Table, lines: np.ndarray, blocks: _Blocks) -> tuple[pa.Array, np.ndarray]:
-    """attrs text (attrs object + unknown keys) and a mask of rows whose attrs is not an object."""
-    n = table.num_rows
-    if "_attrs_text" in table.column_names:
-        return table.column("_attrs_text"), np.zeros(n, dtype=bool)
-    extra = [c for c in table.column_names if c not in _KNOWN and not is_ground_truth(c)]
-    bad = np.zeros(n, dtype=bool)
-    pieces: list[pa.Array] = []
-    present = None
-    try:
-        if "attrs" in table.column_names:
-            a = table.column("attrs")
-            if pa.types.is_struct(a.type):
-                pieces += _members(a)
-                present = a.is_valid()
-            elif not pa.types.is_null(a.type):
-                bad = np.asarray(a.is_valid())
-        for c in extra:
-            col = table.column(c)
-            pieces.append(pc.binary_join_element_wise("," + json.dumps(c, ensure_ascii=False) + ":", json_text(col), ""))
-            valid = col.is_valid()
-            present = valid if present is None else pc.or_(present, valid)
-        if present is None:
-            return pa.nulls(n, _S), bad
-        text = pc.if_else(present, _object(pieces, n), pa.scalar(None, _S))
-        return text, bad
-    except _Unsupported:
-        return _attrs_slow(blocks.raw(lines), extra), bad
-
-
-def _drop_nulls(v: Any) -> Any:
-    if isinstance(v, dict):
-        return {k: _drop_nulls(x) for k, x in v.items() if x is not None}
-    if isinstance(v, list):
-        return [_drop_nulls(x) for x in v]
-    return v
-
-
-def _attrs_slow(raw: list[str], extra: list[str]) -> pa.Array:
-    out: list[str | None] = []
-    for line in raw:
-        rec = json.loads(line)
-        obj = rec.get("attrs") if isinstance(rec.get("attrs"), dict) else None
-        merged = dict(obj or {})
-        merged.update({k: rec[k] for k in extra if rec.get(k) is not None})
-        out.append(None if obj is None and len(merged) == 0 else
-                   json.dumps(_drop_nulls(merged), ensure_ascii=False, separators=(",", ":")))
-    return pa.array(out, _S)
-
-
 def _normalise(table: pa.Table, lines: np.ndarray, blocks: _Blocks, file_no: int) -> pa.Table:
-    attrs, bad_attrs = _attrs(table, lines, blocks)
+    attrs, bad_attrs = attrs_text(table, _KNOWN, lambda: blocks.raw(lines))
     cols: dict[str, pa.Array] = {}
     for name in SCHEMA.names:
         cols[name] = table.column(name) if name in table.column_names else \
@@ -336,127 +196,18 @@ def _normalise(table: pa.Table, lines: np.ndarray, blocks: _Blocks, file_no: int
     return out
 
 
-# --- record checks ----------------------------------------------------------
-
-_TS = pa.timestamp("ns", tz="UTC")
-_ACTION_SET = pa.array(list(ACTIONS), _LS)
-
-
-def _timestamps(ts: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
-    """UTC times, and masks of unparsable and naive values (missing ones are neither)."""
-    try:
-        return pc.cast(ts, _TS), np.zeros(len(ts), bool), np.zeros(len(ts), bool)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        pass
-    import pandas as pd
-
-    text = pd.Series(ts.to_pandas(), dtype="str")
-    offset = np.asarray(pc.fill_null(pc.match_substring_regex(ts, r"(?:Z|[+-]\d\d(?::?\d\d)?)\s*$"), False))
-    parsed = pd.to_datetime(text.where(offset), utc=True, format="ISO8601", errors="coerce")
-    missing = text.isna().to_numpy()
-    naive = ~offset & ~missing
-    if naive.any():
-        local = pd.to_datetime(text.where(naive), format="ISO8601", errors="coerce")
-        naive &= local.notna().to_numpy()
-    unparsable = parsed.isna().to_numpy() & ~missing & ~naive
-    return pa.array(parsed.astype("datetime64[ns, UTC]"), _TS), unparsable, naive
-
-
-def _quarantine_rows(table: pa.Table, mask: np.ndarray, reasons: np.ndarray, blocks: _Blocks) -> None:
-    idx = np.flatnonzero(mask)
-    lines = table.column("_line").to_numpy()[idx]
-    for line, reason, raw in zip(lines, reasons[idx], blocks.raw(lines), strict=True):
-        blocks.qlog.add(blocks.file, int(line), str(reason), raw)
-
-
-def check_records(parts: list[pa.Table], blocks: _Blocks, qlog: QuarantineLog) -> pa.Table | None:
-    """Quarantine records with missing required fields, bad timestamps or unknown actions."""
-    if not parts:
-        return None
-    table = concat_tables(parts)
-    n = table.num_rows
-    ts, unparsable, naive = _timestamps(table.column("timestamp"))
-    reasons = np.full(n, "", dtype=object)
-    action = table.column("action")
-    unknown = np.asarray(pc.fill_null(pc.invert(pc.is_in(action, value_set=_ACTION_SET)), False))
-    checks = [
-        (unknown, "action outside the vocabulary"),
-        (np.asarray(naive), "naive timestamp (no UTC offset)"),
-        (np.asarray(unparsable), "unparsable timestamp"),
-        (np.asarray(table.column("session").is_null()), "missing required field 'session'"),
-        (np.asarray(action.is_null()), "missing required field 'action'"),
-        (np.asarray(table.column("timestamp").is_null()), "missing required field 'timestamp'"),
-    ]
-    bad = np.zeros(n, dtype=bool)
-    for mask, reason in checks:  # the last listed reason wins
-        if mask.any():
-            reasons[mask] = reason
-            bad |= mask
-    table = table.set_column(table.schema.get_field_index("timestamp"), "timestamp", ts)
-    if bad.any():
-        if qlog.errors == "raise":
-            first = int(np.flatnonzero(bad)[np.argmin(table.column("_line").to_numpy()[bad])])
-            raise IngestError(str(reasons[first]), path=blocks.file, line=int(table.column("_line")[first].as_py()))
-        _quarantine_rows(table, bad, reasons, blocks)
-        table = table.filter(pa.array(~bad))
-    return table
-
-
-def _no_duplicates_sorted(session: pa.ChunkedArray, seq: pa.ChunkedArray) -> bool:
-    """Cheap proof of no repeated (session, seq): sessions in contiguous runs, seq rising within each."""
-    if seq.null_count or len(seq) < 2:
-        return False
-    same = np.asarray(pc.fill_null(pc.equal(session.slice(1), session.slice(0, len(session) - 1)), False))
-    q = seq.to_numpy()
-    if not (q[1:][same] > q[:-1][same]).all():
-        return False
-    starts = np.concatenate(([0], np.flatnonzero(~same) + 1))
-    firsts = pc.take(session, pa.array(starts)).to_pylist()
-    return len(set(firsts)) == len(firsts)
-
-
-def _duplicates(table: pa.Table, files: list[Path], key: bytes | None, qlog: QuarantineLog) -> pa.Table:
-    """Quarantine repeated (session, seq) records, keeping the first read."""
-    seq = table.column("seq")
-    if seq.null_count == len(seq):
-        return table
-    if _no_duplicates_sorted(table.column("session"), seq):
-        return table
-    import pandas as pd
-
-    frame = pd.DataFrame({"s": pd.factorize(table.column("session").to_pandas())[0],
-                          "q": seq.to_pandas()})
-    dup = (frame.duplicated(keep="first") & frame["q"].notna()).to_numpy()
-    if not dup.any():
-        return table
-    file_no = table.column("_file").to_numpy()
-    lines = table.column("_line").to_numpy()
-    for f in np.unique(file_no[dup]):
-        sel = dup & (file_no == f)
-        blocks = _Blocks(_load(files[f], key), str(files[f]), qlog)
-        for line, raw in zip(lines[sel], blocks.raw(lines[sel]), strict=True):
-            qlog.add(str(files[f]), int(line), "duplicate record: (session, seq) seen before", raw)
-    return table.filter(pa.array(~dup))
-
-
-def _unique(ids: np.ndarray) -> bool:
-    return bool((ids[1:] > ids[:-1]).all()) or len(np.unique(ids)) == len(ids)
-
-
 def finish(tables: list[pa.Table], files: list[Path], key: bytes | None, qlog: QuarantineLog) -> Any:
     """Concatenate per-file tables, drop duplicates, number events and build the frame."""
     table = concat_tables(tables) if tables else pa.table({c: pa.array([], SCHEMA.field(c).type) for c in SCHEMA.names}
                                                          | {"attrs": pa.array([], _S)})
-    if "timestamp" in table.column_names and table.schema.field("timestamp").type != _TS:
+    if "timestamp" in table.column_names and table.schema.field("timestamp").type != checks.TS:
         table = table.set_column(table.schema.get_field_index("timestamp"), "timestamp",
-                                 pc.cast(table.column("timestamp"), _TS))
-    if "_file" in table.column_names:
-        table = _duplicates(table, files, key, qlog)
-    ids = table.column("event_id")
-    keep_ids = ids.null_count == 0 and len(ids) and _unique(ids.to_numpy())
-    if not keep_ids:
-        table = table.set_column(table.schema.get_field_index("event_id"), "event_id",
-                                 pa.array(np.arange(table.num_rows, dtype=np.int64)))
+                                 pc.cast(table.column("timestamp"), checks.TS))
+    if "_file" in table.column_names:  # files are re-read only for the raw text of duplicates
+        names = [str(f) for f in files]
+        table = checks.drop_duplicates(table, names, lambda f, ls: _Blocks(_load(files[f], key), names[f], qlog).raw(ls),
+                                       qlog)
+    table = checks.number_events(table)
     drop = [c for c in ("v", "seq", "_line", "_file") if c in table.column_names]
     return arrow_to_events(table.drop_columns(drop))
 
@@ -608,7 +359,7 @@ def _read_piece_checked(buf: Any, file: str, no: int, first: int, newlines: int,
     blocks = _Blocks(buf, file, qlog, first, newlines)
     blocks.run()
     parts = [_normalise(t, lines, blocks, no) for t, lines in blocks.parts]
-    return check_records(parts, blocks, qlog)
+    return checks.check_records(parts, file, blocks.raw, qlog)
 
 
 def _collect(future: Future[pa.Table | None], tables: list[pa.Table]) -> None:
