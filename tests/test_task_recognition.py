@@ -258,3 +258,19 @@ def test_chat_interruptions_of_simulated_work_are_noise():
     out = seg.predict(x)
     chat = (x["step"] == "Press Enter in Teams").to_numpy()
     assert chat.any() and out["case_id"].isna().to_numpy()[chat].all()
+
+
+def test_steps_foreign_to_their_type_go_back_to_a_suspended_instance():
+    from taskmining.segment._tr_foreign import foreign_targets
+
+    # type 0 (classes 0, 1, 3) is suspended for type 1 (classes 2, 4); its tail (1, 3, then
+    # 3 again) is glued to the type-1 instance: class 1 is foreign to type 1, the later
+    # class-3 steps follow it while type 0 has them; class 4 is type 1's and ends the run
+    profiles = np.array([[1.0, 1.0, 0.0, 0.5, 0.0], [0.0, 0.0, 1.0, 0.5, 1.0]])
+    seg = np.array([0, 0, 1, 1, 1, 1, 1, 1])
+    codes = np.array([0, 1, 2, 1, 3, 3, 4, 3])
+    out = foreign_targets(profiles, np.array([0, 1]), np.array([0, 0]), seg, codes)
+    assert out.tolist() == [-1, -1, -1, 0, 0, 0, -1, -1]
+    # not across sessions
+    out = foreign_targets(profiles, np.array([0, 1]), np.array([0, 1]), seg, codes)
+    assert (out == -1).all()

@@ -72,6 +72,7 @@ from taskmining.segment._tr_classes import (
     context_keys,
     event_classes,
 )
+from taskmining.segment._tr_foreign import foreign_targets
 from taskmining.segment._tr_fragments import fragment_parents, merge_fragments
 from taskmining.segment._tr_interleave import reassign_interleaved
 from taskmining.segment._tr_noise import interruption_classes, noise_classes
@@ -226,11 +227,12 @@ class TaskRecognitionSegmenter(BaseSegmenter):
             if self.use_context:
                 seg = _untangle_types(self._types_, codes, seg)
                 self._types_ = fit_types(codes[valid], seg[valid], k, threshold=threshold)
+                seg = _move_foreign(self._types_, steps, codes, seg, k)
             self._pre_types_ = self._types_
             self._fragments_ = _fragment_parents(self._types_, steps, codes, seg, k)
             if (self._fragments_ >= 0).any():
                 seg = _merge_fragments(self._types_, self._fragments_, steps, codes, seg, k)
-                self._types_ = fit_types(codes[valid], seg[valid], k, threshold=threshold)
+            self._types_ = fit_types(codes[valid], seg[valid], k, threshold=threshold)
             self.task_names_ = name_types(self._types_, [str(v) for v in labels])
         self.n_tasks_ = len(self.task_names_)
 
@@ -278,6 +280,7 @@ class TaskRecognitionSegmenter(BaseSegmenter):
         seg = instances(stream, model._work_cuts(stream, k + 1), absorb_noise=model.noise_steps == "absorb")
         if model.use_context and model._types_ is not None and len(model._types_.sizes):
             seg = _untangle_types(model._pre_types_ or model._types_, codes, seg)
+            seg = _move_foreign(model._pre_types_ or model._types_, steps, codes, seg, k + 1)
         if model._pre_types_ is not None and (model._fragments_ >= 0).any():
             seg = _merge_fragments(model._pre_types_, model._fragments_, steps, codes, seg, k + 1)
         valid = seg >= 0
@@ -310,6 +313,23 @@ def _untangle_types(types: TypeModel, codes: np.ndarray, seg: np.ndarray) -> np.
     marks = np.append(type_keys(types), -1)
     marks_per_step = marks[np.minimum(codes[valid], len(marks) - 1)]
     moved = reassign_interleaved(seg[valid], marks_per_step, max_owners=None)
+    out = seg.copy()
+    dense, _ = pd.factorize(moved)
+    out[valid] = dense
+    return out
+
+
+def _move_foreign(types: TypeModel, steps: pd.DataFrame, codes: np.ndarray, seg: np.ndarray, k: int) -> np.ndarray:
+    """Steps of classes foreign to their instance's type go back to an earlier instance that has them."""
+    valid = seg >= 0
+    if not valid.any():
+        return seg
+    inst_type, inst_sess = _instance_types(types, steps, codes, seg, k)
+    profiles = types.profiles
+    if profiles.shape[1] < k:
+        profiles = np.hstack([profiles, np.zeros((profiles.shape[0], k - profiles.shape[1]))])
+    target = foreign_targets(profiles, inst_type, inst_sess, seg[valid], codes[valid])
+    moved = np.where(target >= 0, target, seg[valid])
     out = seg.copy()
     dense, _ = pd.factorize(moved)
     out[valid] = dense
