@@ -274,3 +274,27 @@ def test_steps_foreign_to_their_type_go_back_to_a_suspended_instance():
     # not across sessions
     out = foreign_targets(profiles, np.array([0, 1]), np.array([0, 1]), seg, codes)
     assert (out == -1).all()
+
+
+def test_a_paste_joins_the_instance_of_its_copy():
+    from taskmining.segment._tr_dataflow import follow_transfers
+
+    seg = np.array([0, 0, 1, 1, 1, 1, 1])
+    step_id = np.array([10, 11, 12, 13, 14, 15, 16])
+    # 15 pastes the copy 11 (instance 0); 14 switches to the window and leads up to it;
+    # 16 pastes a copy that is not in the table: stays
+    transfer = np.array([-1, -1, -1, -1, -1, 11, 99])
+    lead = np.array([False, False, False, False, True, False, False])
+    assert follow_transfers(seg, step_id, transfer, lead).tolist() == [0, 0, 1, 1, 0, 0, 1]
+
+
+def test_segmenter_uses_data_flow_links_when_the_steps_table_has_them():
+    steps = routine_steps(40, seed=6)
+    x = steps.drop(columns=TRUTH)
+    base = TaskRecognitionSegmenter().fit(x).predict(x)
+    # link a paste to the first step of another instance: it must follow that copy
+    paste = int(np.flatnonzero(x["step"].str.startswith("Paste").to_numpy())[-1])
+    linked = x.assign(transfer_from=pd.array([pd.NA] * len(x), dtype="Int64"))
+    linked.loc[linked.index[paste], "transfer_from"] = int(x["step_id"].iloc[0])
+    out = TaskRecognitionSegmenter().fit(linked).predict(linked)
+    assert out["case_id"].iloc[paste] == out["case_id"].iloc[0] != base["case_id"].iloc[paste]

@@ -65,13 +65,14 @@ import numpy as np
 import pandas as pd
 
 from taskmining.errors import ParameterError
-from taskmining.schema import CASE_ID, SESSION, TASK
+from taskmining.schema import ACTION, CASE_ID, SESSION, TASK
 from taskmining.segment._tr_classes import (
     class_labels,
     coarse_classes,
     context_keys,
     event_classes,
 )
+from taskmining.segment._tr_dataflow import follow_transfers
 from taskmining.segment._tr_foreign import foreign_targets
 from taskmining.segment._tr_fragments import fragment_parents, merge_fragments
 from taskmining.segment._tr_interleave import reassign_interleaved
@@ -98,6 +99,8 @@ __all__ = ["HEADER_SLACK", "TaskRecognitionSegmenter"]
 #: start classes that are not loop headers of the step graph are accepted only
 #: when the loop-header-only solution needs this factor more bits
 HEADER_SLACK = 1.3
+#: actions that lead to a paste (the target field, the window) and move with it to its copy's instance
+TRANSFER_LEAD_ACTIONS = ("app_switch", "click", "focus", "select")
 
 
 class TaskRecognitionSegmenter(BaseSegmenter):
@@ -228,6 +231,7 @@ class TaskRecognitionSegmenter(BaseSegmenter):
                 seg = _untangle_types(self._types_, codes, seg)
                 self._types_ = fit_types(codes[valid], seg[valid], k, threshold=threshold)
                 seg = _move_foreign(self._types_, steps, codes, seg, k)
+                seg = _follow_transfers(steps, seg)
             self._pre_types_ = self._types_
             self._fragments_ = _fragment_parents(self._types_, steps, codes, seg, k)
             if (self._fragments_ >= 0).any():
@@ -281,6 +285,7 @@ class TaskRecognitionSegmenter(BaseSegmenter):
         if model.use_context and model._types_ is not None and len(model._types_.sizes):
             seg = _untangle_types(model._pre_types_ or model._types_, codes, seg)
             seg = _move_foreign(model._pre_types_ or model._types_, steps, codes, seg, k + 1)
+            seg = _follow_transfers(steps, seg)
         if model._pre_types_ is not None and (model._fragments_ >= 0).any():
             seg = _merge_fragments(model._pre_types_, model._fragments_, steps, codes, seg, k + 1)
         valid = seg >= 0
@@ -330,6 +335,27 @@ def _move_foreign(types: TypeModel, steps: pd.DataFrame, codes: np.ndarray, seg:
         profiles = np.hstack([profiles, np.zeros((profiles.shape[0], k - profiles.shape[1]))])
     target = foreign_targets(profiles, inst_type, inst_sess, seg[valid], codes[valid])
     moved = np.where(target >= 0, target, seg[valid])
+    out = seg.copy()
+    dense, _ = pd.factorize(moved)
+    out[valid] = dense
+    return out
+
+
+def _follow_transfers(steps: pd.DataFrame, seg: np.ndarray) -> np.ndarray:
+    """Pastes (with the clicks and switches that lead to them) join the instance of their copy."""
+    valid = seg >= 0
+    if "transfer_from" not in steps.columns or "step_id" not in steps.columns or not valid.any():
+        return seg
+    transfer = pd.to_numeric(steps["transfer_from"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    step_id = pd.to_numeric(steps["step_id"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    if not np.isfinite(transfer[valid]).any() or not np.isfinite(step_id).all():
+        return seg
+    lead = np.zeros(len(steps), dtype=bool)
+    if ACTION in steps.columns:
+        lead = np.asarray(steps[ACTION].astype(object).isin(TRANSFER_LEAD_ACTIONS).to_numpy(), dtype=bool)
+    moved = follow_transfers(
+        seg[valid], step_id[valid].astype(np.int64), np.nan_to_num(transfer[valid], nan=-1).astype(np.int64), lead[valid]
+    )
     out = seg.copy()
     dense, _ = pd.factorize(moved)
     out[valid] = dense
