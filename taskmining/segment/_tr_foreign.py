@@ -5,9 +5,9 @@ business key on screen, its tail is glued to the instance that interrupted
 it. Classes that mark one type alone are handled by
 :func:`._tr_types.type_keys`; a step of a class shared by several types
 (saving the spreadsheet, switching to it) is still foreign to a type that
-(almost) never contains it. Such a step goes to the latest earlier instance
-(same session) of any type that commonly contains its class: the most
-recently suspended instance that could have produced it. Types are few, so
+(almost) never contains it. Such a step goes to the instance begun last
+before it (same session) among the types that commonly contain its class:
+the most recent instance that could have produced it. Types are few, so
 one numpy pass per type: O(n * types).
 
 Examples
@@ -77,16 +77,15 @@ def foreign_targets(
     best = np.full(len(seg), -1, dtype=np.int64)
     fpos = np.flatnonzero(foreign)
     f_seg, f_cls = seg[fpos], cls[fpos]
+    # instances are numbered by first step: those begun by a step are numbered up to the running maximum
+    begun = np.maximum.accumulate(seg)[fpos]
     for t in range(n_types):
         has = profiles[t, f_cls] >= common
         if not has.any():
             continue
-        latest = np.maximum.accumulate(np.where(inst_type == t, idx, -1))
-        before = np.full(n_inst, -1, dtype=np.int64)
-        before[1:] = latest[:-1]
-        same = (before >= 0) & (inst_session[np.maximum(before, 0)] == inst_session)
-        before[~same] = -1
-        cand = np.where(has, before[f_seg], -1)
+        latest = np.maximum.accumulate(np.where(inst_type == t, idx, -1))[begun]
+        same = (latest >= 0) & (inst_session[np.maximum(latest, 0)] == inst_session[f_seg])
+        cand = np.where(has & same, latest, -1)
         best[fpos] = np.maximum(best[fpos], cand)
     out[fpos] = best[fpos]
     return _follow(out, profiles, inst_type, seg, cls, in_range, absent)
