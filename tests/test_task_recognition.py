@@ -298,3 +298,15 @@ def test_segmenter_uses_data_flow_links_when_the_steps_table_has_them():
     linked.loc[linked.index[paste], "transfer_from"] = int(x["step_id"].iloc[0])
     out = TaskRecognitionSegmenter().fit(linked).predict(linked)
     assert out["case_id"].iloc[paste] == out["case_id"].iloc[0] != base["case_id"].iloc[paste]
+
+
+def test_keyless_steps_before_the_switch_back_stay_with_their_instance():
+    from taskmining.segment._tr_interleave import reassign_interleaved
+
+    seg = np.array([0, 0, 1, 1, 1, 1, 1])
+    keys = np.array([7, -1, 8, -1, -1, -1, 7])  # instance 0 resumed at the end of segment 1
+    lead = np.array([0, 0, 0, 0, 1, 0, 0], dtype=bool)  # ... after switching back at step 4
+    assert reassign_interleaved(seg, keys).tolist() == [0, 0, 1, 0, 0, 0, 0]
+    assert reassign_interleaved(seg, keys, lead=lead).tolist() == [0, 0, 1, 1, 0, 0, 0]
+    # no switch between the keyed steps: as without lead-in steps
+    assert reassign_interleaved(seg, keys, lead=np.zeros(7, dtype=bool)).tolist() == [0, 0, 1, 0, 0, 0, 0]

@@ -38,7 +38,9 @@ def _owners(seg: np.ndarray, keys: np.ndarray, keyed: np.ndarray, n_seg: int) ->
     return own
 
 
-def reassign_interleaved(seg: np.ndarray, keys: np.ndarray, *, max_owners: int | None = _MAX_OWNERS) -> np.ndarray:
+def reassign_interleaved(
+    seg: np.ndarray, keys: np.ndarray, *, max_owners: int | None = _MAX_OWNERS, lead: np.ndarray | None = None
+) -> np.ndarray:
     """New segment id per step after moving resumed steps back to their instance.
 
     Parameters
@@ -49,6 +51,12 @@ def reassign_interleaved(seg: np.ndarray, keys: np.ndarray, *, max_owners: int |
         Context key per step, -1 when the step shows none.
     max_owners : int or None, default 3
         Keys owned by this many segments are ignored (None: never).
+    lead : numpy.ndarray of bool, optional
+        Lead-in steps (switching application). When given, a keyless step
+        goes with the next keyed step only from the last lead-in step before
+        that one on (the switch back to the suspended instance); the steps
+        before that switch stay with the previous keyed step. Without a
+        lead-in step between the two keyed steps, as without ``lead``.
 
     Returns
     -------
@@ -102,6 +110,11 @@ def reassign_interleaved(seg: np.ndarray, keys: np.ndarray, *, max_owners: int |
     has_prev = (prev_k >= 0) & (seg[np.maximum(prev_k, 0)] == seg)
     has_next = (next_k < len(seg)) & (seg[np.minimum(next_k, len(seg) - 1)] == seg)
     next_moved = has_next & (target[np.minimum(next_k, len(seg) - 1)] >= 0)
+    if lead is not None:
+        # the latest lead-in at or before each step; a step after the switch that precedes the next keyed step
+        last_lead = np.maximum.accumulate(np.where(np.asarray(lead, dtype=bool), idx, -1))
+        switch = last_lead[np.minimum(next_k, len(seg) - 1)]
+        next_moved &= (idx >= switch) | (switch <= prev_k) | ~has_prev  # no switch in between: as without
     out = seg.copy()
     out[keyed] = decided[keyed]
     use_next = ~keyed & next_moved

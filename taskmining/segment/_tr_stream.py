@@ -144,7 +144,7 @@ def instances(stream: Stream, work_cuts: np.ndarray, *, absorb_noise: bool = Fal
     seg_member = np.cumsum(m_cuts) - 1
     m_context = stream.context[member]
     if (m_context >= 0).any():
-        seg_member = reassign_interleaved(seg_member, m_context)
+        seg_member = reassign_interleaved(seg_member, m_context, lead=stream.lead[member])
     seg = np.full(len(stream.codes), -1, dtype=np.int64)
     seg[member] = seg_member
     if absorb_noise and (~member).any() and member.any():
