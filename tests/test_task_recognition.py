@@ -310,3 +310,15 @@ def test_keyless_steps_before_the_switch_back_stay_with_their_instance():
     assert reassign_interleaved(seg, keys, lead=lead).tolist() == [0, 0, 1, 1, 0, 0, 0]
     # no switch between the keyed steps: as without lead-in steps
     assert reassign_interleaved(seg, keys, lead=np.zeros(7, dtype=bool)).tolist() == [0, 0, 1, 0, 0, 0, 0]
+
+
+def test_few_interruption_steps_scatter_by_chance():
+    from taskmining.segment._tr_noise import interruption_classes
+
+    sizes = np.array([200, 200, 200, 200, 200])
+    # 14 instances with a calendar look: 6, 1, 3, 0, 4 per type (spread far from even, by chance)
+    calendar = np.array([6, 1, 3, 0, 4]) / sizes
+    # 14 instances with an optional field, all of one type: not an interruption
+    optional = np.array([14, 0, 0, 0, 0]) / sizes
+    profiles = np.column_stack([np.eye(5), calendar, optional])
+    assert interruption_classes(profiles, sizes).tolist() == [False] * 5 + [True, False]

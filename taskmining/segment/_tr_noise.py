@@ -25,6 +25,7 @@ Examples
 from __future__ import annotations
 
 import numpy as np
+from scipy.stats import chi2
 
 __all__ = ["interruption_classes", "neighbour_information", "noise_classes"]
 
@@ -136,6 +137,7 @@ def interruption_classes(
     max_spread: float = 0.25,
     min_instances: int = 10,
     min_types: float = 3.0,
+    min_p: float = 0.01,
 ) -> np.ndarray:
     """Boolean mask over classes: steps of interruptions (a chat reply, a look at the calendar).
 
@@ -145,7 +147,9 @@ def interruption_classes(
     is found in under ``max_presence`` of all instances (at least
     ``min_instances`` of them) and the task types of those instances are
     spread like the types of all instances (total variation distance under
-    ``max_spread``). Needs task types to compare with: at least
+    ``max_spread``, or a chi-square test of the spread against the type
+    sizes with a p-value of at least ``min_p``: few occurrences scatter by
+    chance). Needs task types to compare with: at least
     ``min_types`` effective types (the exponential of the entropy of the
     type sizes); with fewer, no class is an interruption.
 
@@ -178,4 +182,8 @@ def interruption_classes(
     spread = occurrences / np.maximum(per_class, 1e-12)
     distance = 0.5 * np.abs(spread - base[:, None]).sum(axis=0)
     rare = (per_class < max_presence * total) & (per_class >= min_instances)
-    return rare & (distance < max_spread)
+    # few occurrences scatter by chance: also accept spreads a chi-square test cannot tell from the base rates
+    expected = np.maximum(per_class[None, :] * base[:, None], 1e-12)
+    stat = ((occurrences - expected) ** 2 / expected).sum(axis=0)
+    p_value = chi2.sf(stat, df=len(sizes) - 1)
+    return rare & ((distance < max_spread) | (p_value >= min_p))
