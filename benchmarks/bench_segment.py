@@ -15,8 +15,11 @@ parameters (the same on every log) on
 * simulated recordings (``taskmining.datasets.simulate``): a single-routine
   team without interleaving, and teams doing all six routines with the
   default interleaving (0.2), noise (0.05) and interruptions (0.1);
+* the same six-routine team of three without business keys (window titles,
+  URLs and element names dropped);
 * the small synthetic routine streams of ``taskmining.segment._tr_synthetic``
-  (three routines; clean, and interleaved with noise).
+  (three routines; clean, interleaved with noise, and interleaved with noise
+  without window titles, i.e. without business keys, two seeds).
 
 ``supervised_boundaries`` needs labels: it is trained on another log of the
 same kind (the next Leno log; a simulated team with another seed). Scores
@@ -76,9 +79,18 @@ def _datasets() -> list[tuple[str, pd.DataFrame, pd.DataFrame]]:
     for users, seed in ((3, 2), (10, 3)):
         out.append((f"sim 6 routines, {users} users", _steps_from_events(simulate(users, seed=seed)),
                     _steps_from_events(simulate(3, seed=100 + seed))))
+    no_keys = ["window", "url", "element_name"]
+    sim3 = [s for name, s, _ in out if name == "sim 6 routines, 3 users"][0]
+    out.append(("sim 6 routines, 3 users, no keys", sim3.drop(columns=no_keys),
+                _steps_from_events(simulate(3, seed=102)).drop(columns=no_keys)))
     out.append(("synthetic clean", routine_steps(300, n_sessions=2, seed=1), routine_steps(300, seed=11)))
-    out.append(("synthetic interleaved+noise", routine_steps(300, interleave=0.3, noise=0.05, n_sessions=2, seed=2),
-                routine_steps(300, interleave=0.3, noise=0.05, seed=12)))
+    noisy: dict[str, Any] = {"interleave": 0.3, "noise": 0.05}
+    out.append(("synthetic interleaved+noise", routine_steps(300, n_sessions=2, seed=2, **noisy),
+                routine_steps(300, seed=12, **noisy)))
+    for seed in (2, 5):
+        out.append((f"synthetic interl.+noise, no keys {seed}",
+                    routine_steps(300, n_sessions=2, seed=seed, **noisy).drop(columns=["window"]),
+                    routine_steps(300, seed=10 + seed, **noisy).drop(columns=["window"])))
     return out
 
 

@@ -25,7 +25,7 @@ Examples
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import chi2
+from scipy.stats import chi2  # type: ignore[import-untyped]
 
 __all__ = ["interruption_classes", "neighbour_information", "noise_classes"]
 

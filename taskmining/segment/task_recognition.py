@@ -34,9 +34,19 @@ The default segmenter. No labels and no per-log parameters:
    each type is named from its first and most characteristic step. Steps of
    classes that mark one type, found inside an instance of another type, go
    back to the latest instance of their type (keyless de-interleaving).
+6. **Foreign steps, data flow, fragments** (:mod:`._tr_foreign`,
+   :mod:`._tr_dataflow`, :mod:`._tr_fragments`): a step whose class its
+   instance's type (almost) never has goes to the instance of a type that
+   has it begun last before it; a paste goes to the instance of its copy
+   (``transfer_from``); types that only continue another type (loop tails)
+   are merged into the latest instance of that type.
+7. **Interruptions** (:func:`._tr_noise.interruption_classes`): rare classes
+   spread over the task types like all instances are (a chat reply, a look
+   at the calendar) become noise, and steps 3-6 are learnt again.
 
 Ground-truth columns are never read: only ``session``, ``start``, ``step``,
-``action``, ``app``, ``window`` and ``url``. ``fit`` learns classes, noise,
+``action``, ``app``, ``window``, ``url``, ``element_name``, ``step_id`` and
+``transfer_from``. ``fit`` learns classes, noise,
 boundaries and type profiles (the repetition search on the first
 ``sample_size`` work steps); ``predict`` applies them. Deterministic for a
 given ``random_state``; O(n log n) time, linear memory.
@@ -65,17 +75,13 @@ import numpy as np
 import pandas as pd
 
 from taskmining.errors import ParameterError
-from taskmining.schema import ACTION, CASE_ID, SESSION, TASK
+from taskmining.schema import CASE_ID, SESSION, TASK
 from taskmining.segment._tr_classes import (
     class_labels,
     coarse_classes,
     context_keys,
     event_classes,
 )
-from taskmining.segment._tr_dataflow import follow_transfers
-from taskmining.segment._tr_foreign import foreign_targets
-from taskmining.segment._tr_fragments import fragment_parents, merge_fragments
-from taskmining.segment._tr_interleave import reassign_interleaved
 from taskmining.segment._tr_noise import interruption_classes, noise_classes
 from taskmining.segment._tr_pairs import PairModel, fit_pairs, pair_cuts, pause_seeds
 from taskmining.segment._tr_search import (
@@ -90,7 +96,13 @@ from taskmining.segment._tr_types import (
     assign_types,
     fit_types,
     name_types,
-    type_keys,
+)
+from taskmining.segment._tr_untangle import (
+    follow_data_flow,
+    fragment_types,
+    merge_fragment_types,
+    move_foreign,
+    untangle_types,
 )
 from taskmining.segment.base import BaseSegmenter
 
@@ -99,8 +111,6 @@ __all__ = ["HEADER_SLACK", "TaskRecognitionSegmenter"]
 #: start classes that are not loop headers of the step graph are accepted only
 #: when the loop-header-only solution needs this factor more bits
 HEADER_SLACK = 1.3
-#: actions that lead to a paste (the target field, the window) and move with it to its copy's instance
-TRANSFER_LEAD_ACTIONS = ("app_switch", "click", "focus", "select")
 
 
 class TaskRecognitionSegmenter(BaseSegmenter):
@@ -187,8 +197,10 @@ class TaskRecognitionSegmenter(BaseSegmenter):
     # -- learning ---------------------------------------------------------------
     def _fit(self, steps: pd.DataFrame, y: pd.Series | None) -> None:
         self._check_params()
-        self.mode_, self.start_classes_, self.noise_classes_ = "repetition", [], []
-        self.task_names_, self.n_tasks_ = [], 0
+        self.mode_, self.n_tasks_ = "repetition", 0
+        self.start_classes_: list[str] = []
+        self.noise_classes_: list[str] = []
+        self.task_names_: list[str] = []
         self._labels_: pd.Index = pd.Index([], dtype=object)
         self._types_: TypeModel | None = None
         self._pairs_: PairModel | None = None
@@ -228,14 +240,14 @@ class TaskRecognitionSegmenter(BaseSegmenter):
             threshold = float(self.type_threshold)
             self._types_ = fit_types(codes[valid], seg[valid], k, threshold=threshold)
             if self.use_context:
-                seg = _untangle_types(self._types_, codes, seg)
+                seg = untangle_types(self._types_, codes, seg)
                 self._types_ = fit_types(codes[valid], seg[valid], k, threshold=threshold)
-                seg = _move_foreign(self._types_, steps, codes, seg, k)
-                seg = _follow_transfers(steps, seg)
+                seg = move_foreign(self._types_, steps, codes, seg, k)
+                seg = follow_data_flow(steps, seg)
             self._pre_types_ = self._types_
-            self._fragments_ = _fragment_parents(self._types_, steps, codes, seg, k)
+            self._fragments_ = fragment_types(self._types_, steps, codes, seg, k)
             if (self._fragments_ >= 0).any():
-                seg = _merge_fragments(self._types_, self._fragments_, steps, codes, seg, k)
+                seg = merge_fragment_types(self._types_, self._fragments_, steps, codes, seg, k)
             self._types_ = fit_types(codes[valid], seg[valid], k, threshold=threshold)
             self.task_names_ = name_types(self._types_, [str(v) for v in labels])
         self.n_tasks_ = len(self.task_names_)
@@ -283,11 +295,11 @@ class TaskRecognitionSegmenter(BaseSegmenter):
         stream = make_stream(steps, codes, noise, model._context(steps))
         seg = instances(stream, model._work_cuts(stream, k + 1), absorb_noise=model.noise_steps == "absorb")
         if model.use_context and model._types_ is not None and len(model._types_.sizes):
-            seg = _untangle_types(model._pre_types_ or model._types_, codes, seg)
-            seg = _move_foreign(model._pre_types_ or model._types_, steps, codes, seg, k + 1)
-            seg = _follow_transfers(steps, seg)
+            seg = untangle_types(model._pre_types_ or model._types_, codes, seg)
+            seg = move_foreign(model._pre_types_ or model._types_, steps, codes, seg, k + 1)
+            seg = follow_data_flow(steps, seg)
         if model._pre_types_ is not None and (model._fragments_ >= 0).any():
-            seg = _merge_fragments(model._pre_types_, model._fragments_, steps, codes, seg, k + 1)
+            seg = merge_fragment_types(model._pre_types_, model._fragments_, steps, codes, seg, k + 1)
         valid = seg >= 0
         case = np.full(len(seg), None, dtype=object)
         task = np.full(len(seg), None, dtype=object)
@@ -301,100 +313,6 @@ class TaskRecognitionSegmenter(BaseSegmenter):
             case[valid] = _case_ids(steps.loc[valid], seg[valid])
             task[valid] = names[seg[valid]]
         return pd.DataFrame({CASE_ID: case, TASK: task})
-
-
-def _untangle_types(types: TypeModel, codes: np.ndarray, seg: np.ndarray) -> np.ndarray:
-    """Send steps of classes that mark another task type back to the latest instance of that type.
-
-    The keyless counterpart of business keys: when an instance of type A is
-    suspended for one of type B and resumed, A's tail is glued to B; its
-    steps of A-only classes (:func:`._tr_types.type_keys`) go back to the
-    latest earlier A instance, with the neutral steps around them, as for
-    business keys (:func:`._tr_interleave.reassign_interleaved`).
-    """
-    valid = seg >= 0
-    if not valid.any():
-        return seg
-    marks = np.append(type_keys(types), -1)
-    marks_per_step = marks[np.minimum(codes[valid], len(marks) - 1)]
-    moved = reassign_interleaved(seg[valid], marks_per_step, max_owners=None)
-    out = seg.copy()
-    dense, _ = pd.factorize(moved)
-    out[valid] = dense
-    return out
-
-
-def _move_foreign(types: TypeModel, steps: pd.DataFrame, codes: np.ndarray, seg: np.ndarray, k: int) -> np.ndarray:
-    """Steps of classes foreign to their instance's type go back to an earlier instance that has them."""
-    valid = seg >= 0
-    if not valid.any():
-        return seg
-    inst_type, inst_sess = _instance_types(types, steps, codes, seg, k)
-    profiles = types.profiles
-    if profiles.shape[1] < k:
-        profiles = np.hstack([profiles, np.zeros((profiles.shape[0], k - profiles.shape[1]))])
-    target = foreign_targets(profiles, inst_type, inst_sess, seg[valid], codes[valid])
-    moved = np.where(target >= 0, target, seg[valid])
-    out = seg.copy()
-    dense, _ = pd.factorize(moved)
-    out[valid] = dense
-    return out
-
-
-def _follow_transfers(steps: pd.DataFrame, seg: np.ndarray) -> np.ndarray:
-    """Pastes (with the clicks and switches that lead to them) join the instance of their copy."""
-    valid = seg >= 0
-    if "transfer_from" not in steps.columns or "step_id" not in steps.columns or not valid.any():
-        return seg
-    transfer = pd.to_numeric(steps["transfer_from"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    step_id = pd.to_numeric(steps["step_id"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    if not np.isfinite(transfer[valid]).any() or not np.isfinite(step_id).all():
-        return seg
-    lead = np.zeros(len(steps), dtype=bool)
-    if ACTION in steps.columns:
-        lead = np.asarray(steps[ACTION].astype(object).isin(TRANSFER_LEAD_ACTIONS).to_numpy(), dtype=bool)
-    moved = follow_transfers(
-        seg[valid], step_id[valid].astype(np.int64), np.nan_to_num(transfer[valid], nan=-1).astype(np.int64), lead[valid]
-    )
-    out = seg.copy()
-    dense, _ = pd.factorize(moved)
-    out[valid] = dense
-    return out
-
-
-def _instance_types(
-    types: TypeModel, steps: pd.DataFrame, codes: np.ndarray, seg: np.ndarray, k: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Task type and session code of each instance (instances numbered densely by first step)."""
-    valid = seg >= 0
-    inst_type = assign_types(types, codes[valid], seg[valid], k)
-    sess, _ = pd.factorize(steps[SESSION])
-    inst_sess = np.zeros(len(inst_type), dtype=np.int64)
-    inst_sess[seg[valid][::-1]] = np.asarray(sess, dtype=np.int64)[valid][::-1]
-    return inst_type, inst_sess
-
-
-def _fragment_parents(types: TypeModel, steps: pd.DataFrame, codes: np.ndarray, seg: np.ndarray, k: int) -> np.ndarray:
-    """Per task type, the type it is only a continuation of (:mod:`._tr_fragments`)."""
-    if not (seg >= 0).any():
-        return np.full(len(types.sizes), -1, dtype=np.int64)
-    inst_type, inst_sess = _instance_types(types, steps, codes, seg, k)
-    return fragment_parents(inst_type, inst_sess, len(types.sizes))
-
-
-def _merge_fragments(
-    types: TypeModel, parents: np.ndarray, steps: pd.DataFrame, codes: np.ndarray, seg: np.ndarray, k: int
-) -> np.ndarray:
-    """Merge instances of fragment types into the latest earlier instance of their parent type."""
-    valid = seg >= 0
-    if not valid.any():
-        return seg
-    inst_type, inst_sess = _instance_types(types, steps, codes, seg, k)
-    target = merge_fragments(inst_type, inst_sess, parents)
-    out = seg.copy()
-    dense, _ = pd.factorize(target[seg[valid]])
-    out[valid] = dense
-    return out
 
 
 def _first(steps: pd.DataFrame) -> np.ndarray:
