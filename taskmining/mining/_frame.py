@@ -112,21 +112,59 @@ def factorize(values: pd.Series, *, arrow_labels: bool = False) -> tuple[np.ndar
     dtype = values.dtype
     if isinstance(dtype, pd.CategoricalDtype):
         return values.cat.codes.to_numpy(), np.asarray(values.cat.categories, dtype=object)
-    arr = getattr(values.array, "_pa_array", None)
-    if arr is None and (pd.api.types.is_string_dtype(dtype) or pd.api.types.is_object_dtype(dtype)):
-        try:
-            arr = pa.array(values.to_numpy(dtype=object), from_pandas=True)
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            arr = None
+    arr = _arrow(values)
     if arr is not None:
-        if isinstance(arr, pa.ChunkedArray):  # one dictionary for all chunks
-            arr = arr.chunk(0) if arr.num_chunks == 1 else arr.combine_chunks()
         enc = pc.dictionary_encode(arr)
         idx = enc.indices if enc.indices.null_count == 0 else enc.indices.fill_null(-1)
         labels = enc.dictionary if arrow_labels else np.asarray(enc.dictionary.to_pylist(), dtype=object)
         return idx.to_numpy(zero_copy_only=False), labels
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     return codes, np.asarray(uniques, dtype=object)
+
+
+def _arrow(values: pd.Series) -> pa.Array | None:
+    """The values as one Arrow array when they are strings (``None`` for other dtypes)."""
+    dtype = values.dtype
+    arr = getattr(values.array, "_pa_array", None)
+    if arr is None and (pd.api.types.is_string_dtype(dtype) or pd.api.types.is_object_dtype(dtype)):
+        try:
+            arr = pa.array(values.to_numpy(dtype=object), from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            return None
+    if isinstance(arr, pa.ChunkedArray):  # one dictionary for all chunks
+        arr = arr.chunk(0) if arr.num_chunks == 1 else arr.combine_chunks()
+    return arr
+
+
+def _factorize_runs(values: pd.Series) -> tuple[np.ndarray, np.ndarray | pa.Array, np.ndarray | None]:
+    """:func:`factorize` (Arrow labels) through runs of equal consecutive values.
+
+    Only the first value of each run is hashed (comparing neighbours is
+    several times cheaper than hashing every value). The third result is
+    the array of ``n_labels + 1`` run offsets when every label is exactly
+    one run (the frame is grouped by this column), else ``None``.
+    """
+    arr = None if isinstance(values.dtype, pd.CategoricalDtype) else _arrow(values)
+    n = len(values)
+    if arr is None or arr.null_count or n < 2:
+        codes, labels = factorize(values, arrow_labels=True)
+        return codes, labels, None
+    change = pc.not_equal(arr.slice(1), arr.slice(0, n - 1))
+    starts = np.r_[0, pc.indices_nonzero(change).to_numpy().astype(np.int64) + 1]
+    if 2 * len(starts) > n:  # short runs: hash every value
+        codes, labels = factorize(values, arrow_labels=True)
+        return codes, labels, None
+    ptr = np.r_[starts, n]
+    lengths = np.diff(ptr)
+    first = arr.take(starts)
+    if len(first) < 2 or pc.all(pc.less(first.slice(0, len(first) - 1), first.slice(1))).as_py():
+        labels, grouped = first, True  # increasing, hence distinct
+    else:
+        enc = pc.dictionary_encode(first)
+        labels, grouped = enc.dictionary, len(enc.dictionary) == len(first)
+    if grouped:
+        return np.repeat(np.arange(len(starts), dtype=np.int32), lengths), labels, ptr
+    return np.repeat(enc.indices.to_numpy(), lengths), labels, None
 
 
 def times_ns(values: pd.Series, column: str = TIMESTAMP) -> np.ndarray:
@@ -140,7 +178,10 @@ def times_ns(values: pd.Series, column: str = TIMESTAMP) -> np.ndarray:
     """
     dtype = values.dtype
     if isinstance(dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(dtype):
-        return np.asarray(values.dt.as_unit("ns").array.asi8, dtype=np.int64)
+        arr = values.array
+        if getattr(arr, "unit", None) != "ns":
+            arr = values.dt.as_unit("ns").array
+        return np.asarray(arr.asi8, dtype=np.int64)
     raise MiningError(f"column {column!r} holds {dtype}, not datetimes; read or validate the events first "
                       "(taskmining.validate_events) so timestamps are datetime64[ns, UTC]")
 
@@ -295,43 +336,47 @@ def encode(tasks: pd.DataFrame, *, case_col: str = CASE_ID, activity_col: str = 
         missing activities in rows that have a case (naming the rows).
     """
     check_tasks(tasks, case_col, activity_col, timestamp_col, what=what)
-    with ThreadPoolExecutor(2) as pool:  # pyarrow releases the GIL: encode both columns at once
+    with ThreadPoolExecutor(1) as pool:  # pyarrow releases the GIL: steps hash while cases are read
         act_job = pool.submit(factorize, tasks[activity_col])
-        case_codes, case_labels = factorize(tasks[case_col], arrow_labels=True)
+        case_codes, case_labels, run_ptr = _factorize_runs(tasks[case_col])
+        ts_all = times_ns(tasks[timestamp_col], timestamp_col)
         act_codes, act_labels = act_job.result()
-    keep = case_codes >= 0
-    n_unassigned = int(len(keep) - keep.sum())
-    if not keep.any():
-        raise MiningError(f"{what}: no row has a {case_col!r}: the log has no cases")
-    ts_all = times_ns(tasks[timestamp_col], timestamp_col)
-    if n_unassigned:
-        pos = np.flatnonzero(keep)
+    if run_ptr is None:
+        keep = case_codes >= 0
+        n_unassigned = int(len(keep) - np.count_nonzero(keep))
+        if n_unassigned == len(keep):
+            raise MiningError(f"{what}: no row has a {case_col!r}: the log has no cases")
+    else:  # no missing case ids
+        n_unassigned = 0
+    # pos: the frame positions of the rows kept (None: all of them, no copies)
+    pos = np.flatnonzero(keep) if n_unassigned else None
+    if pos is not None:
         ts, c, acts = ts_all[pos], case_codes[pos], act_codes[pos]
-    else:  # no copies while the frame is already usable as it is
-        pos = np.arange(len(keep), dtype=np.int64)
+    else:
         ts, c, acts = ts_all, case_codes, act_codes
     nat = ts == np.iinfo(np.int64).min
     if nat.any():
         raise MiningError(f"{what}: column {timestamp_col!r} has missing times (NaT) in "
-                          f"{_rows(pos[nat], tasks.index)}")
+                          f"{_rows(_at(pos, nat), tasks.index)}")
     if (acts < 0).any():
-        raise MiningError(f"{what}: column {activity_col!r} is missing in {_rows(pos[acts < 0], tasks.index)} "
-                          "(rows that belong to a case need a step label)")
+        raise MiningError(f"{what}: column {activity_col!r} is missing in "
+                          f"{_rows(_at(pos, acts < 0), tasks.index)} (rows that belong to a case need a step label)")
     order: np.ndarray | None = None
-    if len(c) > 1 and (c[1:] < c[:-1]).any():
+    if run_ptr is None and len(c) > 1 and (c[1:] < c[:-1]).any():
         order = np.argsort(c, kind="stable")
         c, ts = c[order], ts[order]
-    if len(c) > 1 and ((c[1:] == c[:-1]) & (ts[1:] < ts[:-1])).any():
-        c0, t0 = case_codes[pos], ts_all[pos]
-        order = np.lexsort((np.arange(len(pos)), t0, c0))
+    back = np.flatnonzero(ts[1:] < ts[:-1])  # time going back: allowed only where the case changes
+    if len(back) and (c[back + 1] == c[back]).any():
+        c0, t0 = (case_codes, ts_all) if pos is None else (case_codes[pos], ts_all[pos])
+        order = np.lexsort((t0, c0))  # stable: ties keep frame order
         c, ts = c0[order], t0[order]
-    rows = pos if order is None else pos[order]
-    identity = order is None and not n_unassigned
+    rows = order if pos is None else (pos if order is None else pos[order])
+    identity = rows is None
     # codes stay int32 (half the memory traffic of int64); int8/int16 codes of
     # categoricals are widened so that products such as ``act * k`` cannot wrap
     acts = _wide(act_codes if identity else act_codes[rows])
     c = _wide(c)
-    n = len(rows)
+    n = len(c)
     new = None
     if step_id_col is not None and step_id_col in tasks.columns:
         sid_col = tasks[step_id_col]
@@ -349,7 +394,8 @@ def encode(tasks: pd.DataFrame, *, case_col: str = CASE_ID, activity_col: str = 
             new = None
     if new is None:  # every row is one step
         case = c
-        return Sequences(case=case, act=acts, start=ts, end=ts, ptr=_ptr(case, len(case_labels)),
+        ptr = run_ptr if order is None and run_ptr is not None else _ptr(case, len(case_labels))
+        return Sequences(case=case, act=acts, start=ts, end=ts, ptr=ptr,
                          act_labels=act_labels, _case_labels=case_labels, n_unassigned=n_unassigned,
                          n_rows=n, _rows=None if identity else rows)
     first = np.flatnonzero(new)
@@ -358,7 +404,12 @@ def encode(tasks: pd.DataFrame, *, case_col: str = CASE_ID, activity_col: str = 
     return Sequences(case=case, act=acts[first], start=ts[first], end=ts[last],
                      ptr=_ptr(case, len(case_labels)), act_labels=act_labels, _case_labels=case_labels,
                      n_unassigned=n_unassigned, n_rows=n, _rows=None if identity else rows,
-                     _row=rows[first], _row_step=np.cumsum(new) - 1)
+                     _row=first if rows is None else rows[first], _row_step=np.cumsum(new) - 1)
+
+
+def _at(pos: np.ndarray | None, mask: np.ndarray) -> np.ndarray:
+    """Frame positions of the kept rows selected by ``mask``."""
+    return np.flatnonzero(mask) if pos is None else pos[mask]
 
 
 def _sorted_by_group(keys: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:

@@ -1,0 +1,65 @@
+"""The fast paths of the case/step encoding give exactly what plain factorisation gives."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from taskmining.mining._frame import _factorize_runs, encode, factorize, times_ns
+
+labels = st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c", "ab", "é", ""])), min_size=1, max_size=40)
+
+
+def _labels(x: object) -> list:
+    return list(x.tolist()) if hasattr(x, "tolist") else list(x.to_pylist())
+
+
+@settings(max_examples=200, deadline=None)
+@given(labels, st.sampled_from(["str", "object"]))
+def test_run_factorisation_equals_plain(values, dtype):
+    s = pd.Series(values, dtype=dtype)
+    codes, labs, ptr = _factorize_runs(s)
+    want_codes, want_labels = factorize(s)
+    assert codes.tolist() == want_codes.tolist()
+    assert _labels(labs) == _labels(want_labels)
+    if ptr is not None:  # every label is one run starting at ptr[code]
+        assert ptr[0] == 0 and ptr[-1] == len(s) and len(ptr) == len(want_labels) + 1
+        assert np.repeat(np.arange(len(ptr) - 1), np.diff(ptr)).tolist() == want_codes.tolist()
+
+
+@pytest.mark.parametrize("values, grouped", [
+    (["b"] * 3 + ["a"] * 2 + ["c"] * 3, True),  # grouped, not sorted
+    (["a"] * 2 + ["b"] * 3 + ["c"] * 2, True),  # grouped and sorted
+    (["a"] * 3 + ["b"] * 3 + ["a"] * 2, False),  # "a" in two runs
+    (["a", "b", "c", "d"], False),            # short runs: every value hashed
+])
+def test_run_factorisation_reports_grouping(values, grouped):
+    codes, _, ptr = _factorize_runs(pd.Series(values, dtype="str"))
+    assert (ptr is not None) == grouped
+    assert codes.tolist() == factorize(pd.Series(values, dtype="str"))[0].tolist()
+
+
+def test_categorical_and_numeric_cases_keep_their_codes():
+    cat = pd.Series(pd.Categorical(["y", "y", "x"], categories=["x", "y"]))
+    assert _factorize_runs(cat)[0].tolist() == [1, 1, 0]
+    assert _factorize_runs(pd.Series([7, 7, 3]))[0].tolist() == [0, 0, 1]
+
+
+def test_encode_grouped_frame_with_time_going_back_between_cases():
+    t = pd.DataFrame({"case_id": ["b", "b", "a", "a"], "step": ["x", "y", "x", "z"],
+                      "timestamp": pd.to_datetime([10, 20, 1, 2], unit="s", utc=True)})
+    seq = encode(t)
+    assert seq.ptr.tolist() == [0, 2, 4]
+    assert [seq.act_labels[a] for a in seq.act] == ["x", "y", "x", "z"]
+    t.loc[1, "timestamp"] = pd.Timestamp(5, unit="s", tz="UTC")  # back in time inside case b
+    seq = encode(t)
+    assert [seq.act_labels[a] for a in seq.act] == ["y", "x", "x", "z"]
+    assert seq.rows.tolist() == [1, 0, 2, 3]
+
+
+def test_times_ns_of_other_units():
+    s = pd.Series(pd.to_datetime(["1970-01-01 00:00:02"], utc=True)).dt.as_unit("s")
+    assert times_ns(s).tolist() == [2_000_000_000]
