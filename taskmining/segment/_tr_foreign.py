@@ -34,8 +34,8 @@ def foreign_targets(
     seg: np.ndarray,
     codes: np.ndarray,
     *,
-    absent: float = 0.02,
-    common: float = 0.2,
+    absent: float = 0.08,
+    common: float = 0.3,
 ) -> np.ndarray:
     """Instance each step should move to (-1: stays).
 
@@ -47,9 +47,9 @@ def foreign_targets(
         Task type and session code of each instance (instances in order of first step).
     seg, codes : numpy.ndarray of int
         Instance id (``>= 0``) and class code of each step.
-    absent : float, default 0.02
+    absent : float, default 0.08
         A class is foreign to a type found in fewer of its instances than this.
-    common : float, default 0.2
+    common : float, default 0.3
         A type has a class when at least this share of its instances contain it.
 
     Returns
