@@ -63,3 +63,15 @@ def test_encode_grouped_frame_with_time_going_back_between_cases():
 def test_times_ns_of_other_units():
     s = pd.Series(pd.to_datetime(["1970-01-01 00:00:02"], utc=True)).dt.as_unit("s")
     assert times_ns(s).tolist() == [2_000_000_000]
+
+
+def test_dfg_of_categorical_cases_with_unused_categories():
+    import taskmining as tm
+    cases = pd.Categorical(["b", "b", "d", "d"], categories=["a", "b", "c", "d", "e"])
+    t = pd.DataFrame({"case_id": cases, "step": ["x", "y", "y", "x"],
+                      "timestamp": pd.to_datetime([1, 2, 3, 4], unit="s", utc=True)})
+    dfg, start, end = tm.to_pm4py_dfg(t)
+    assert dfg == {("x", "y"): 1, ("y", "x"): 1}
+    assert start == {"x": 1, "y": 1} and end == {"y": 1, "x": 1}
+    v = tm.variants(t)
+    assert sorted(v["variant"]) == ["x → y", "y → x"] and v.attrs["n_cases"] == 2

@@ -341,6 +341,8 @@ def encode(tasks: pd.DataFrame, *, case_col: str = CASE_ID, activity_col: str = 
         case_codes, case_labels, run_ptr = _factorize_runs(tasks[case_col])
         ts_all = times_ns(tasks[timestamp_col], timestamp_col)
         act_codes, act_labels = act_job.result()
+    if isinstance(tasks[case_col].dtype, pd.CategoricalDtype):  # unused categories are no cases
+        case_codes, case_labels = _drop_unused(case_codes, case_labels)
     if run_ptr is None:
         keep = case_codes >= 0
         n_unassigned = int(len(keep) - np.count_nonzero(keep))
@@ -405,6 +407,15 @@ def encode(tasks: pd.DataFrame, *, case_col: str = CASE_ID, activity_col: str = 
                      ptr=_ptr(case, len(case_labels)), act_labels=act_labels, _case_labels=case_labels,
                      n_unassigned=n_unassigned, n_rows=n, _rows=None if identity else rows,
                      _row=first if rows is None else rows[first], _row_step=np.cumsum(new) - 1)
+
+
+def _drop_unused(codes: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes renumbered over the labels that occur (order kept; ``-1`` stays)."""
+    used = np.bincount(codes[codes >= 0], minlength=len(labels)) > 0
+    if used.all():
+        return codes, labels
+    new = np.r_[np.cumsum(used) - 1, -1]  # index -1 (missing) maps to -1
+    return new[codes].astype(codes.dtype), labels[used]
 
 
 def _at(pos: np.ndarray | None, mask: np.ndarray) -> np.ndarray:

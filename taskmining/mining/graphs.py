@@ -85,15 +85,36 @@ def _pair_keys(seq: Sequences) -> tuple[np.ndarray, np.ndarray]:
     return i, src * k + seq.act[i + 1]
 
 
+#: Steps per block in the pair passes: block temporaries stay in the CPU cache
+#: instead of allocating (and page-faulting) arrays as long as the log.
+_BLOCK = 1 << 16
+
+
+def _case_starts(seq: Sequences) -> np.ndarray:
+    """Each step that starts a case, except the first step (cases without steps skipped)."""
+    ptr = seq.ptr[1:-1]
+    ptr = ptr[(ptr > 0) & (ptr < seq.n_steps)]
+    return ptr[np.r_[True, ptr[1:] != ptr[:-1]]] if len(ptr) else ptr
+
+
 def _counts(seq: Sequences) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct pairs (src, dst codes) and their counts: bincount, no sorting."""
+    """Distinct pairs (src, dst codes) and their counts: bincount, no sorting.
+
+    Every adjacent pair of steps is counted, then the pairs that cross from
+    one case to the next (one per case start) are taken off again.
+    """
     k = len(seq.act_labels)
-    if k * k <= 10_000_000:  # one pass: every adjacent pair, weighted 1 when both steps share the case
-        key = seq.act[:-1] * k + seq.act[1:]
-        same = seq.case[1:] == seq.case[:-1]
-        counts = np.bincount(key, weights=same, minlength=k * k)
+    if k * k <= 10_000_000:
+        act, n = seq.act, seq.n_steps
+        block = _BLOCK if k * k <= _BLOCK else max(n, 1)
+        counts = np.zeros(k * k, dtype=np.int64)
+        for lo in range(0, n - 1, block):
+            a = act[lo:min(lo + block, n - 1) + 1]
+            counts += np.bincount(a[:-1] * k + a[1:], minlength=k * k)
+        cross = _case_starts(seq)  # pair ``p - 1 -> p`` crosses cases
+        counts -= np.bincount(act[cross - 1] * k + act[cross], minlength=k * k)
         present = np.flatnonzero(counts)
-        counts = counts[present].astype(np.int64)
+        counts = counts[present]
     else:
         _, key = _pair_keys(seq)
         present, counts = np.unique(key, return_counts=True)
