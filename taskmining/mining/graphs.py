@@ -124,15 +124,19 @@ def _counts(seq: Sequences) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _edges(seq: Sequences) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """Distinct directly-follows pairs (src, dst codes) and their waiting-time stats."""
     k = len(seq.act_labels)
+    if k * k <= 10_000_000:  # every adjacent pair; the case-crossing ones go to an extra group, dropped
+        act = seq.act
+        key = act[:-1] * k + act[1:]
+        key[_case_starts(seq) - 1] = k * k
+        wait = seq.start[1:] - seq.end[:-1]
+        present = np.flatnonzero(np.bincount(key, minlength=k * k + 1)[:-1])
+        remap = np.full(k * k + 1, len(present), dtype=np.int64)
+        remap[present] = np.arange(len(present))
+        stats = group_stats(remap[key], wait, len(present) + 1, scale=NS)
+        return present // k, present % k, {name: v[:-1] for name, v in stats.items()}
     i, key = _pair_keys(seq)
     wait = seq.start[i + 1] - seq.end[i]
-    if k * k <= 10_000_000:
-        present = np.flatnonzero(np.bincount(key, minlength=k * k))
-        remap = np.zeros(k * k, dtype=np.int64)
-        remap[present] = np.arange(len(present))
-        edge = remap[key]
-    else:
-        present, edge = np.unique(key, return_inverse=True)
+    present, edge = np.unique(key, return_inverse=True)
     stats = group_stats(edge, wait, len(present), scale=NS)
     return present // k, present % k, stats
 
