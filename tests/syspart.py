@@ -24,3 +24,13 @@ def require(available: bool, reason: str) -> None:
     if REQUIRE_SYSTEM:
         pytest.fail(f"required system part missing (TASKMINING_REQUIRE_SYSTEM=1): {reason}")
     pytest.skip(reason)
+
+
+def require_pm4py():  # type: ignore[no-untyped-def]
+    """Import and return pm4py, or skip (fail in CI) when it is not installed."""
+    try:
+        import pm4py
+    except ImportError:
+        pm4py = None
+    require(pm4py is not None, "pm4py is not installed (pip install taskmining[pm4py])")
+    return pm4py

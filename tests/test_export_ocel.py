@@ -7,7 +7,7 @@ import sqlite3
 
 import pandas as pd
 import pytest
-from syspart import require
+from syspart import require_pm4py
 from test_export_pm4py import make_tasks
 from test_link import erp_log
 
@@ -16,12 +16,7 @@ from taskmining.export import link_to_process, to_pm4py, write_ocel
 
 
 def _pm4py():
-    try:
-        import pm4py
-    except ImportError:
-        pm4py = None
-    require(pm4py is not None, "pm4py is not installed")
-    return pm4py
+    return require_pm4py()
 
 
 def expected_objects(tasks: pd.DataFrame) -> dict[str, int]:

@@ -8,7 +8,7 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 import pytest
-from syspart import require
+from syspart import require_pm4py
 
 from taskmining.errors import ExportError, ParameterError, SchemaError, TaskminingError
 from taskmining.export import UnassignedRowsWarning, to_pm4py
@@ -167,9 +167,4 @@ def test_pm4py_discovers_expected_dfg():
 
 
 def _pm4py():
-    try:
-        import pm4py
-    except ImportError:
-        pm4py = None
-    require(pm4py is not None, "pm4py is not installed")
-    return pm4py
+    return require_pm4py()

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from syspart import require
+from syspart import require, require_pm4py
 from test_export_pm4py import make_tasks
 
 from taskmining.errors import ExportError, ParameterError, SchemaError
@@ -19,12 +19,7 @@ from taskmining.export import UnassignedRowsWarning, to_pm4py, write_xes
 
 
 def _pm4py():
-    try:
-        import pm4py
-    except ImportError:
-        pm4py = None
-    require(pm4py is not None, "pm4py is not installed")
-    return pm4py
+    return require_pm4py()
 
 
 def _lxml():
