@@ -103,7 +103,13 @@ def formats() -> list[ReaderSpec]:
 
 
 def list_formats() -> pd.DataFrame:
-    """A table of the registered formats: name, description, extensions."""
+    """A table of the registered formats: name, description, extensions.
+
+    Examples
+    --------
+    >>> list_formats()["name"].tolist()[:3]
+    ['native', 'parquet', 'actionlogger']
+    """
     rows: list[dict[str, Any]] = [
         {"name": s.name, "description": s.description, "extensions": " ".join(s.extensions)}
         for s in formats()

@@ -3,6 +3,15 @@
 The package is callable, so ``taskmining.report(tasks, "report.html")``
 writes the report while ``taskmining.report.svg_map`` and friends stay
 importable as modules. See :func:`taskmining.report.build.report`.
+
+Examples
+--------
+>>> import tempfile, pathlib, taskmining as tm
+>>> events = tm.simulate(n_users=5, n_days=1, seed=2, hours=1)
+>>> tasks = events.assign(case_id=events["true_case"], task=events["true_task"], step=events["true_step"])
+>>> path = tm.report(tasks, pathlib.Path(tempfile.mkdtemp()) / "report.html", engine="python")
+>>> path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+True
 """
 
 from __future__ import annotations
