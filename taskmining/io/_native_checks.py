@@ -239,10 +239,12 @@ def line_reason(line: bytes, exc: Exception) -> str:
         return f"not valid UTF-8: bad byte at offset {err.start}"
     try:
         obj = json.loads(text)
-    except ValueError as err:
+    except json.JSONDecodeError as err:
         if not line.endswith(b"\n") and text.lstrip().startswith("{"):
             return f"invalid JSON (truncated record?): {err.msg}"
         return f"invalid JSON: {err.msg}"
+    except ValueError as err:  # e.g. numbers too long to convert
+        return f"invalid JSON: {err}"
     if not isinstance(obj, dict):
         return f"not a JSON object: {type(obj).__name__}"
     msg = str(exc).replace("JSON parse error: ", "")
