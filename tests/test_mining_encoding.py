@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from taskmining.mining._frame import _factorize_runs, encode, factorize, times_ns
+from taskmining.mining._codes import _factorize_runs, factorize
+from taskmining.mining._frame import encode, times_ns
 
 labels = st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c", "ab", "é", ""])), min_size=1, max_size=40)
 

@@ -1,5 +1,8 @@
 """Checks and the shared case/step encoding every mining function starts from.
 
+Codes for single columns are in :mod:`taskmining.mining._codes`; per-group
+statistics in :mod:`taskmining.mining._stats`.
+
 A tasks frame is encoded once into integer codes: cases and activities are
 factorised (pyarrow dictionary encoding, or the codes of a categorical), rows
 are ordered by case, then time, then their position in the frame, and
@@ -39,13 +42,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from taskmining.errors import MiningError, ParameterError
+from taskmining.mining._codes import _drop_unused, _factorize_runs, factorize
 from taskmining.schema import CASE_ID, STEP, STEP_ID, TIMESTAMP
 
 __all__ = ["COLUMN_DEFAULTS", "column_names", "Sequences", "encode", "distinct_activities", "check_tasks",
-           "factorize", "times_ns", "group_stats",
+           "times_ns",
            "require_columns", "NS"]
 
 NS = 1_000_000_000
@@ -92,79 +95,6 @@ def require_columns(tasks: pd.DataFrame, *columns: str, what: str = "mining") ->
             elif col == STEP:
                 hint = "; build steps first (taskmining.build_steps(events)) or pass activity_col="
             raise MiningError(f"{what}: column {col!r} is missing (columns: {list(tasks.columns)[:20]}){hint}")
-
-
-def factorize(values: pd.Series, *, arrow_labels: bool = False) -> tuple[np.ndarray, np.ndarray | pa.Array]:
-    """Integer codes (``-1`` for missing; int8 to int64) and the labels, in order of first appearance.
-
-    Categoricals reuse their codes; strings go through pyarrow's dictionary
-    encoding (several times faster than :func:`pandas.factorize` on strings).
-    With ``arrow_labels=True`` string labels stay a :class:`pyarrow.Array`
-    (converting many labels to Python objects is slow; convert when needed).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> codes, labels = factorize(pd.Series(["b", None, "a", "b"], dtype="str"))
-    >>> codes.tolist(), labels.tolist()
-    ([0, -1, 1, 0], ['b', 'a'])
-    """
-    dtype = values.dtype
-    if isinstance(dtype, pd.CategoricalDtype):
-        return values.cat.codes.to_numpy(), np.asarray(values.cat.categories, dtype=object)
-    arr = _arrow(values)
-    if arr is not None:
-        enc = pc.dictionary_encode(arr)
-        idx = enc.indices if enc.indices.null_count == 0 else enc.indices.fill_null(-1)
-        labels = enc.dictionary if arrow_labels else np.asarray(enc.dictionary.to_pylist(), dtype=object)
-        return idx.to_numpy(zero_copy_only=False), labels
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    return codes, np.asarray(uniques, dtype=object)
-
-
-def _arrow(values: pd.Series) -> pa.Array | None:
-    """The values as one Arrow array when they are strings (``None`` for other dtypes)."""
-    dtype = values.dtype
-    arr = getattr(values.array, "_pa_array", None)
-    if arr is None and (pd.api.types.is_string_dtype(dtype) or pd.api.types.is_object_dtype(dtype)):
-        try:
-            arr = pa.array(values.to_numpy(dtype=object), from_pandas=True)
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            return None
-    if isinstance(arr, pa.ChunkedArray):  # one dictionary for all chunks
-        arr = arr.chunk(0) if arr.num_chunks == 1 else arr.combine_chunks()
-    return arr
-
-
-def _factorize_runs(values: pd.Series) -> tuple[np.ndarray, np.ndarray | pa.Array, np.ndarray | None]:
-    """:func:`factorize` (Arrow labels) through runs of equal consecutive values.
-
-    Only the first value of each run is hashed (comparing neighbours is
-    several times cheaper than hashing every value). The third result is
-    the array of ``n_labels + 1`` run offsets when every label is exactly
-    one run (the frame is grouped by this column), else ``None``.
-    """
-    arr = None if isinstance(values.dtype, pd.CategoricalDtype) else _arrow(values)
-    n = len(values)
-    if arr is None or arr.null_count or n < 2:
-        codes, labels = factorize(values, arrow_labels=True)
-        return codes, labels, None
-    change = pc.not_equal(arr.slice(1), arr.slice(0, n - 1))
-    starts = np.r_[0, pc.indices_nonzero(change).to_numpy().astype(np.int64) + 1]
-    if 2 * len(starts) > n:  # short runs: hash every value
-        codes, labels = factorize(values, arrow_labels=True)
-        return codes, labels, None
-    ptr = np.r_[starts, n]
-    lengths = np.diff(ptr)
-    first = arr.take(starts)
-    if len(first) < 2 or pc.all(pc.less(first.slice(0, len(first) - 1), first.slice(1))).as_py():
-        labels, grouped = first, True  # increasing, hence distinct
-    else:
-        enc = pc.dictionary_encode(first)
-        labels, grouped = enc.dictionary, len(enc.dictionary) == len(first)
-    if grouped:
-        return np.repeat(np.arange(len(starts), dtype=np.int32), lengths), labels, ptr
-    return np.repeat(enc.indices.to_numpy(), lengths), labels, None
 
 
 def times_ns(values: pd.Series, column: str = TIMESTAMP) -> np.ndarray:
@@ -409,77 +339,6 @@ def encode(tasks: pd.DataFrame, *, case_col: str = CASE_ID, activity_col: str = 
                      _row=first if rows is None else rows[first], _row_step=np.cumsum(new) - 1)
 
 
-def _drop_unused(codes: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Codes renumbered over the labels that occur (order kept; ``-1`` stays)."""
-    used = np.bincount(codes[codes >= 0], minlength=len(labels)) > 0
-    if used.all():
-        return codes, labels
-    new = np.r_[np.cumsum(used) - 1, -1]  # index -1 (missing) maps to -1
-    return new[codes].astype(codes.dtype), labels[used]
-
-
 def _at(pos: np.ndarray | None, mask: np.ndarray) -> np.ndarray:
     """Frame positions of the kept rows selected by ``mask``."""
     return np.flatnonzero(mask) if pos is None else pos[mask]
-
-
-def _sorted_by_group(keys: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
-    """``values`` ordered by (key, value). Integer values that fit next to the key in
-    63 bits are sorted as one composite int64 (one vectorised sort, no lexsort)."""
-    if values.dtype.kind in "iu" and len(values):
-        lo, hi = int(values.min()), int(values.max())
-        vbits = max(1, (hi - lo).bit_length())
-        if vbits + max(1, int(n_groups).bit_length()) <= 63:
-            comp = np.sort((keys << vbits) | (values - lo))
-            return (comp & ((1 << vbits) - 1)) + lo
-    return values[np.lexsort((values, keys))]
-
-
-def group_stats(keys: np.ndarray, values: np.ndarray, n_groups: int,
-                quantiles: tuple[float, ...] = (0.5, 0.9), scale: float = 1.0) -> dict[str, np.ndarray]:
-    """Per-group count, sum, mean, min, max, stdev (ddof 1) and quantiles, vectorised.
-
-    ``values / scale`` are summarised (pass int64 nanoseconds and
-    ``scale=1e9`` to get seconds: the integer values are then sorted as one
-    composite key, which is several times faster than a lexsort). Quantiles
-    interpolate linearly (numpy's and pandas' default). Empty groups give NaN.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> s = group_stats(np.array([0, 0, 1, 0]), np.array([1.0, 3.0, 5.0, 2.0]), 3)
-    >>> s["count"].tolist(), s["mean"].tolist()[:2], s["q0.5"].tolist()[:2]
-    ([3, 1, 0], [2.0, 5.0], [2.0, 5.0])
-    >>> group_stats(np.array([0, 0]), np.array([1_000_000_000, 4_000_000_000]), 1, scale=1e9)["max"]
-    array([4.])
-    """
-    if n_groups < 0:
-        raise ParameterError(f"n_groups must be >= 0, got {n_groups}")
-    keys = np.asarray(keys, dtype=np.int64)
-    values = np.asarray(values)
-    fvalues = values / scale if scale != 1.0 else values.astype(np.float64, copy=False)
-    count = np.bincount(keys, minlength=n_groups)
-    total = np.bincount(keys, weights=fvalues, minlength=n_groups)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = total / count
-        dev = fvalues - mean[keys]
-        var = np.bincount(keys, weights=dev * dev, minlength=n_groups) / (count - 1)
-    var[count < 2] = np.nan
-    out: dict[str, np.ndarray] = {"count": count, "sum": total, "mean": mean, "stdev": np.sqrt(var)}
-    sv = _sorted_by_group(keys, values, n_groups)
-    sv = sv / scale if scale != 1.0 else sv.astype(np.float64, copy=False)
-    starts = np.r_[0, np.cumsum(count)[:-1]]
-    has = count > 0
-    mn = np.full(n_groups, np.nan)
-    mx = np.full(n_groups, np.nan)
-    mn[has] = sv[starts[has]]
-    mx[has] = sv[starts[has] + count[has] - 1]
-    out["min"], out["max"] = mn, mx
-    for q in quantiles:
-        qv = np.full(n_groups, np.nan)
-        h = starts[has] + q * (count[has] - 1)
-        lo = np.floor(h).astype(np.int64)
-        hi = np.minimum(lo + 1, starts[has] + count[has] - 1)
-        qv[has] = sv[lo] + (sv[hi] - sv[lo]) * (h - lo)
-        out[f"q{q}"] = qv
-    return out

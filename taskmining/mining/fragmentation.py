@@ -38,7 +38,9 @@ import numpy as np
 import pandas as pd
 
 from taskmining.errors import MiningError, ParameterError, PrivacyError
-from taskmining.mining._frame import NS, factorize, group_stats, require_columns, times_ns
+from taskmining.mining._codes import factorize
+from taskmining.mining._frame import NS, require_columns, times_ns
+from taskmining.mining._stats import group_stats
 from taskmining.mining.metrics import ALL
 from taskmining.privacy.groups import DEFAULT_MIN_GROUP_SIZE, check_min_group_size, suppress_table
 from taskmining.schema import APP, CASE_ID, SESSION, TIMESTAMP, USER

@@ -46,7 +46,9 @@ import numpy as np
 import pandas as pd
 
 from taskmining.errors import MiningError, ParameterError
-from taskmining.mining._frame import NS, Sequences, distinct_activities, encode, factorize, group_stats
+from taskmining.mining._codes import factorize
+from taskmining.mining._frame import NS, Sequences, distinct_activities, encode
+from taskmining.mining._stats import group_stats
 from taskmining.mining.display import TransitionGraph
 from taskmining.schema import APP, CASE_ID, STEP, TIMESTAMP
 

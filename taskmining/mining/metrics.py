@@ -44,13 +44,13 @@ import numpy as np
 import pandas as pd
 
 from taskmining.errors import ParameterError
+from taskmining.mining._codes import factorize
 from taskmining.mining._frame import (
     NS,
     Sequences,
     column_names,
     distinct_activities,
     encode,
-    factorize,
     times_ns,
 )
 from taskmining.privacy.groups import (

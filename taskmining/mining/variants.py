@@ -35,7 +35,9 @@ import numpy as np
 import pandas as pd
 
 from taskmining.errors import ParameterError, PrivacyError
-from taskmining.mining._frame import NS, Sequences, encode, factorize, group_stats
+from taskmining.mining._codes import factorize
+from taskmining.mining._frame import NS, Sequences, encode
+from taskmining.mining._stats import group_stats
 from taskmining.privacy.groups import check_min_group_size, note_suppressed
 from taskmining.schema import CASE_ID, STEP, TIMESTAMP, USER
 
