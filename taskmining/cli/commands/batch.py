@@ -19,6 +19,7 @@ import warnings
 from pathlib import Path
 
 from taskmining.cli import EXIT_DATA, EXIT_OK
+from taskmining.cli.options import add_input_options
 
 __all__ = ["register"]
 
@@ -63,8 +64,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     s.add_argument("--backend", default="serial", choices=["serial", "processes", "dask"])
     s.add_argument("--method", default="auto", help="segmenter name (default auto)")
     s.add_argument("--param", action="append", metavar="KEY=VALUE", help="segmenter parameter (repeatable)")
-    s.add_argument("--format", default="auto", help="input format (default: detect from content)")
-    s.add_argument("--tz", default=None, help="zone of naive timestamps")
+    add_input_options(s)
     s.add_argument("--quiet", action="store_true", help="no progress bar or summary line")
     s.set_defaults(func=_segment)
     p.set_defaults(func=lambda args: _usage(p))

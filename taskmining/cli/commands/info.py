@@ -22,14 +22,15 @@ from typing import Any
 
 import pandas as pd
 
+from taskmining.cli.options import add_input_options
+
 __all__ = ["add_read_arguments", "read_inputs", "register", "summary"]
 
 
 def add_read_arguments(p: argparse.ArgumentParser) -> None:
     """The input arguments shared by commands that read events."""
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders or glob patterns")
-    p.add_argument("--format", default="auto", help="input format (default: detect from content)")
-    p.add_argument("--tz", default=None, help="zone of naive timestamps, e.g. Europe/Berlin")
+    add_input_options(p)
     p.add_argument("--key-file", default=None, help="recording key file for encrypted segments")
     p.add_argument("--quiet", action="store_true", help="no progress bars or notices")
 

@@ -28,6 +28,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from taskmining.cli.options import add_input_options
 from taskmining.errors import MiningError, ParameterError
 from taskmining.privacy.groups import DEFAULT_MIN_GROUP_SIZE, SmallGroupWarning
 from taskmining.schema import CASE_ID, STEP, TIMESTAMP, as_utc
@@ -173,8 +174,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         description="Mine a tasks frame (or a UI log, segmented first) into CSV, GraphML, DOT and JSON files.")
     p.add_argument("input", metavar="INPUT", help="a UI log or tasks frame (CSV/Parquet with case_id and step)")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder (created)")
-    p.add_argument("--format", default="auto", help="input format (default: detect from content)")
-    p.add_argument("--tz", default=None, help="zone of naive timestamps, e.g. Europe/Berlin")
+    add_input_options(p)
     p.add_argument("--method", default="auto", help="segmenter when INPUT has no case_id (default auto)")
     p.add_argument("--level", default="step", choices=["step", "app"], help="transition graph level")
     p.add_argument("--min-group-size", type=int, default=DEFAULT_MIN_GROUP_SIZE, metavar="N",

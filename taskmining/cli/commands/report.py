@@ -6,6 +6,7 @@ import argparse
 import sys
 import time
 
+from taskmining.cli.options import add_input_options
 from taskmining.errors import ParameterError
 
 
@@ -16,8 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                                    "and write one offline HTML file.")
     p.add_argument("input", nargs="+", help="recording folder, file(s) or glob")
     p.add_argument("-o", "--output", required=True, help="the .html file to write")
-    p.add_argument("--format", default="auto", help="input format (default: auto-detect)")
-    p.add_argument("--tz", default=None, help="zone of naive timestamps (e.g. Europe/Berlin)")
+    add_input_options(p)
     p.add_argument("--method", default="auto", help="segmentation method when the input has no case_id")
     p.add_argument("--title", default="Task mining report")
     p.add_argument("--compare-by", default=None, help="column with two groups to compare")

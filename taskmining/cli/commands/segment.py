@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from taskmining.cli.options import add_input_options
 from taskmining.errors import IngestError, ParameterError
 from taskmining.schema import CASE_ID, EVENT_ID, STEP, STEP_ID, STRING_DTYPE, TASK
 
@@ -246,8 +247,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "segment", help="cut a UI log into steps and task instances",
         description="Segment a UI log: one output row per input row with row, step_id, step, case_id, task.")
     p.add_argument("input", metavar="INPUT", help="a UI log file (or a native recording folder)")
-    p.add_argument("--format", default="auto", help="input format (default: detect from content)")
-    p.add_argument("--tz", default=None, help="zone of naive timestamps, e.g. Europe/Berlin")
+    add_input_options(p)
     p.add_argument("--method", default="auto", help="segmenter name (see list_segmenters); default auto")
     p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                    help="segmenter parameter, repeatable; values parsed as JSON when possible")
