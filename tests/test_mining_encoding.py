@@ -76,3 +76,33 @@ def test_dfg_of_categorical_cases_with_unused_categories():
     assert start == {"x": 1, "y": 1} and end == {"y": 1, "x": 1}
     v = tm.variants(t)
     assert sorted(v["variant"]) == ["x → y", "y → x"] and v.attrs["n_cases"] == 2
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_categorical_frames_mine_exactly_like_string_frames(seed):
+    """Categorical case/step columns (any category order, unused categories,
+    missing cases, unsorted rows) give the same DFGs and variants as strings."""
+    import taskmining as tm
+    from taskmining.mining.graphs import performance_dfg
+    rng = np.random.default_rng(seed)
+    n = 400
+    case = rng.integers(0, 40, n).astype(str).astype(object)
+    case[rng.random(n) < 0.05] = None
+    if seed % 2:
+        case = np.sort(case[case != None]).astype(object)  # noqa: E711  grouped by case
+        n = len(case)
+    t = pd.DataFrame({"case_id": pd.array(case, dtype="str"),
+                      "step": pd.array(rng.choice(list("abcdef"), n), dtype="str"),
+                      "timestamp": pd.to_datetime(rng.integers(0, 10_000, n), unit="s", utc=True),
+                      "user": pd.array(rng.choice(["u1", "u2", "u3"], n), dtype="str")})
+    cats = sorted(set(t["case_id"].dropna())) + ["unused-1", "unused-2"]
+    if seed % 3 == 0:
+        cats = cats[::-1]
+    tc = t.assign(case_id=pd.Categorical(t["case_id"], categories=cats),
+                  step=t["step"].astype("category"), user=t["user"].astype("category"))
+    assert tm.to_pm4py_dfg(tc) == tm.to_pm4py_dfg(t)
+    got, want = performance_dfg(tc), performance_dfg(t)
+    assert got.keys() == want.keys()
+    for edge, stats in want.items():
+        assert got[edge] == pytest.approx(stats, nan_ok=True), edge
+    pd.testing.assert_frame_equal(tm.variants(tc), tm.variants(t))

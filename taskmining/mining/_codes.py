@@ -73,7 +73,9 @@ def _factorize_runs(values: pd.Series) -> tuple[np.ndarray, np.ndarray | pa.Arra
     the array of ``n_labels + 1`` run offsets when every label is exactly
     one run (the frame is grouped by this column), else ``None``.
     """
-    arr = None if isinstance(values.dtype, pd.CategoricalDtype) else _arrow(values)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return _categorical_runs(values)
+    arr = _arrow(values)
     n = len(values)
     if arr is None or arr.null_count or n < 2:
         codes, labels = factorize(values, arrow_labels=True)
@@ -94,6 +96,27 @@ def _factorize_runs(values: pd.Series) -> tuple[np.ndarray, np.ndarray | pa.Arra
     if grouped:
         return np.repeat(np.arange(len(starts), dtype=np.int32), lengths), labels, ptr
     return np.repeat(enc.indices.to_numpy(), lengths), labels, None
+
+
+def _categorical_runs(values: pd.Series) -> tuple[np.ndarray, pd.Index, np.ndarray | None]:
+    """:func:`_factorize_runs` for a categorical: its codes, over the categories that occur.
+
+    The labels stay a :class:`pandas.Index` (converted when needed). The run
+    offsets are returned when the codes never decrease and no value is
+    missing (a frame sorted by case with categories in that order).
+    """
+    codes = values.cat.codes.to_numpy()
+    labels = values.cat.categories
+    n = len(codes)
+    if n == 0 or codes.min() < 0 or (n > 1 and (codes[1:] < codes[:-1]).any()):
+        used_codes, used_labels = _drop_unused(codes, np.asarray(labels, dtype=object))
+        return used_codes, used_labels, None
+    counts = np.bincount(codes, minlength=len(labels))
+    used = counts > 0
+    if not used.all():
+        codes = (np.cumsum(used) - 1).astype(codes.dtype)[codes]
+        labels, counts = labels[used], counts[used]
+    return codes, labels, np.r_[0, np.cumsum(counts)].astype(np.int64)
 
 
 def _drop_unused(codes: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -44,7 +44,7 @@ import pandas as pd
 import pyarrow as pa
 
 from taskmining.errors import MiningError, ParameterError
-from taskmining.mining._codes import _drop_unused, _factorize_runs, factorize
+from taskmining.mining._codes import _factorize_runs, factorize
 from taskmining.schema import CASE_ID, STEP, STEP_ID, TIMESTAMP
 
 __all__ = ["COLUMN_DEFAULTS", "column_names", "Sequences", "encode", "distinct_activities", "check_tasks",
@@ -147,7 +147,7 @@ class Sequences:
     end: np.ndarray
     ptr: np.ndarray
     act_labels: np.ndarray
-    _case_labels: np.ndarray | pa.Array
+    _case_labels: np.ndarray | pa.Array | pd.Index
     n_unassigned: int = 0
     n_rows: int = 0
     # None means the identity (no copy made): the frame is already in case/time
@@ -161,6 +161,8 @@ class Sequences:
         """Case ids by code (converted from Arrow on first use)."""
         if isinstance(self._case_labels, (pa.Array, pa.ChunkedArray)):
             self._case_labels = np.asarray(self._case_labels.to_pylist(), dtype=object)
+        elif isinstance(self._case_labels, pd.Index):  # categories of a categorical case column
+            self._case_labels = np.asarray(self._case_labels, dtype=object)
         return self._case_labels
 
     @property
@@ -271,8 +273,6 @@ def encode(tasks: pd.DataFrame, *, case_col: str = CASE_ID, activity_col: str = 
         case_codes, case_labels, run_ptr = _factorize_runs(tasks[case_col])
         ts_all = times_ns(tasks[timestamp_col], timestamp_col)
         act_codes, act_labels = act_job.result()
-    if isinstance(tasks[case_col].dtype, pd.CategoricalDtype):  # unused categories are no cases
-        case_codes, case_labels = _drop_unused(case_codes, case_labels)
     if run_ptr is None:
         keep = case_codes >= 0
         n_unassigned = int(len(keep) - np.count_nonzero(keep))

@@ -2,18 +2,25 @@
 
 Examples
 --------
->>> import numpy as np
+>>> from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
 >>> group_stats(np.array([0, 0, 1]), np.array([1.0, 3.0, 5.0]), 2)["mean"].tolist()
 [2.0, 5.0]
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 from taskmining.errors import ParameterError
 
 __all__ = ["group_stats"]
+
+
+_PARALLEL_FROM = 200_000
 
 
 def _sorted_by_group(keys: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
@@ -39,7 +46,9 @@ def group_stats(keys: np.ndarray, values: np.ndarray, n_groups: int,
 
     Examples
     --------
-    >>> import numpy as np
+    >>> from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
     >>> s = group_stats(np.array([0, 0, 1, 0]), np.array([1.0, 3.0, 5.0, 2.0]), 3)
     >>> s["count"].tolist(), s["mean"].tolist()[:2], s["q0.5"].tolist()[:2]
     ([3, 1, 0], [2.0, 5.0], [2.0, 5.0])
@@ -50,6 +59,9 @@ def group_stats(keys: np.ndarray, values: np.ndarray, n_groups: int,
         raise ParameterError(f"n_groups must be >= 0, got {n_groups}")
     keys = np.asarray(keys, dtype=np.int64)
     values = np.asarray(values)
+    # the sort (numpy releases the GIL) runs beside the sums on large inputs
+    pool = ThreadPoolExecutor(1) if len(values) >= _PARALLEL_FROM else None
+    sort_job = pool.submit(_sorted_by_group, keys, values, n_groups) if pool is not None else None
     fvalues = values / scale if scale != 1.0 else values.astype(np.float64, copy=False)
     count = np.bincount(keys, minlength=n_groups)
     total = np.bincount(keys, weights=fvalues, minlength=n_groups)
@@ -59,7 +71,11 @@ def group_stats(keys: np.ndarray, values: np.ndarray, n_groups: int,
         var = np.bincount(keys, weights=dev * dev, minlength=n_groups) / (count - 1)
     var[count < 2] = np.nan
     out: dict[str, np.ndarray] = {"count": count, "sum": total, "mean": mean, "stdev": np.sqrt(var)}
-    sv = _sorted_by_group(keys, values, n_groups)
+    if sort_job is not None and pool is not None:
+        sv = sort_job.result()
+        pool.shutdown()
+    else:
+        sv = _sorted_by_group(keys, values, n_groups)
     sv = sv / scale if scale != 1.0 else sv.astype(np.float64, copy=False)
     starts = np.r_[0, np.cumsum(count)[:-1]]
     has = count > 0

@@ -123,7 +123,8 @@ def _counts(seq: Sequences) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return present // k, present % k, counts
 
 
-def _edges(seq: Sequences) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+def _edges(seq: Sequences, quantiles: tuple[float, ...] = (0.5, 0.9)
+           ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """Distinct directly-follows pairs (src, dst codes) and their waiting-time stats."""
     k = len(seq.act_labels)
     if k * k <= 10_000_000:  # every adjacent pair; the case-crossing ones go to an extra group, dropped
@@ -131,15 +132,19 @@ def _edges(seq: Sequences) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray
         key = act[:-1] * k + act[1:]
         key[_case_starts(seq) - 1] = k * k
         wait = seq.start[1:] - seq.end[:-1]
+        if k * k <= 1_000_000:  # statistics over every possible pair, then the present ones
+            stats = group_stats(key, wait, k * k + 1, quantiles=quantiles, scale=NS)
+            present = np.flatnonzero(stats["count"][:-1])
+            return present // k, present % k, {name: v[present] for name, v in stats.items()}
         present = np.flatnonzero(np.bincount(key, minlength=k * k + 1)[:-1])
         remap = np.full(k * k + 1, len(present), dtype=np.int64)
         remap[present] = np.arange(len(present))
-        stats = group_stats(remap[key], wait, len(present) + 1, scale=NS)
+        stats = group_stats(remap[key], wait, len(present) + 1, quantiles=quantiles, scale=NS)
         return present // k, present % k, {name: v[:-1] for name, v in stats.items()}
     i, key = _pair_keys(seq)
     wait = seq.start[i + 1] - seq.end[i]
     present, edge = np.unique(key, return_inverse=True)
-    stats = group_stats(edge, wait, len(present), scale=NS)
+    stats = group_stats(edge, wait, len(present), quantiles=quantiles, scale=NS)
     return present // k, present % k, stats
 
 
@@ -349,7 +354,7 @@ def _dfg_from_tasks(tasks: pd.DataFrame, measure: str, level: str = "step", case
         src, dst, counts = _counts(seq)
         dfg = {(labels[a], labels[b]): int(c) for a, b, c in zip(src.tolist(), dst.tolist(), counts.tolist())}
     else:
-        src, dst, stats = _edges(seq)
+        src, dst, stats = _edges(seq, quantiles=(0.5,))
         cols = {"mean": stats["mean"], "median": stats["q0.5"], "max": stats["max"], "min": stats["min"],
                 "sum": stats["sum"], "stdev": stats["stdev"]}
         dfg = {(labels[src[e]], labels[dst[e]]): {name: float(v[e]) for name, v in cols.items()}

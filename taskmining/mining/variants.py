@@ -103,6 +103,15 @@ def case_variants(seq: Sequences) -> tuple[np.ndarray, np.ndarray]:
     return codes, rep
 
 
+def _distinct_per_group(group: np.ndarray, value: np.ndarray, n_groups: int, width: int) -> np.ndarray:
+    """Distinct positive ``value`` (``0 < value < width``) per group: a dense table when small, else unique pairs."""
+    if n_groups * width <= 4_000_000:
+        table = np.bincount(group * width + value, minlength=n_groups * width).reshape(n_groups, width)
+        return np.count_nonzero(table[:, 1:], axis=1)
+    pairs = np.unique(group * width + value)
+    return np.bincount(pairs[pairs % width > 0] // width, minlength=n_groups)
+
+
 def _steps_of(seq: Sequences, case: int) -> tuple[str, ...]:
     return tuple(seq.act_labels[seq.act[seq.ptr[case]:seq.ptr[case + 1]]].tolist())
 
@@ -192,8 +201,7 @@ def variants(
     if user_col in tasks.columns:
         case_user = factorize(tasks[user_col].iloc[seq.row[seq.first()]])[0].astype(np.int64)
         width = int(case_user.max()) + 2  # codes -1 (no user) .. max
-        pairs = np.unique(var * width + (case_user + 1))
-        data["users"] = np.bincount(pairs[pairs % width > 0] // width, minlength=n_var)
+        data["users"] = _distinct_per_group(var, case_user + 1, n_var, width)
     out = pd.DataFrame(data)
     order = sorted(range(n_var), key=lambda v: (-int(count[v]), names[v]))  # once per variant
     out = out.iloc[order].reset_index(drop=True)
