@@ -120,6 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 5_000_000])
     parser.add_argument("--interleave", action="store_true")
     parser.add_argument("--no-pm4py", action="store_true")
+    parser.add_argument("--categorical", action="store_true",
+                        help="give taskmining case_id, step and user as categoricals (the tasks frame "
+                             "taskmining.segment returns); pm4py gets the str frame, as it refuses categoricals")
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the fastest is reported")
     parser.add_argument("--in-process", action="store_true",
                         help="time warm calls in this process, alternating the libraries (no memory column)")
@@ -142,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
         pm4py.discover_dfg(small_pm.copy()), pm4py.discover_performance_dfg(small_pm.copy())
         pm4py.get_variants(small_pm.copy())
     print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; "
-          f"fastest of {args.repeat} run(s) per measurement")
+          f"fastest of {args.repeat} run(s) per measurement; taskmining's frame: "
+          f"{'categorical' if args.categorical else 'str'} case_id/step/user, pm4py's: str")
     print()
     print("| events | cases | operation | taskmining s | pm4py s | ratio | taskmining peak MiB | pm4py peak MiB |")
     print("|---:|---:|---|---:|---:|---:|---:|---:|")
@@ -150,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
         tasks = synthetic_log(n, interleave=args.interleave)
         pm = tasks.rename(columns={"case_id": "case:concept:name", "step": "concept:name",
                                    "timestamp": "time:timestamp", "user": "org:resource"})
+        if args.categorical:
+            tasks = tasks.astype({"case_id": "category", "step": "category", "user": "category"})
         ops = [
             ("DFG", lambda: tm.to_pm4py_dfg(tasks), lambda: pm4py.discover_dfg(pm)),
             ("performance DFG", lambda: performance_dfg(tasks),

@@ -249,7 +249,7 @@ def distinct_activities(seq: Sequences) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _wide(codes: np.ndarray) -> np.ndarray:
-    return codes if codes.dtype in (np.int32, np.int64) else codes.astype(np.int64)
+    return codes if codes.dtype in (np.int32, np.int64) else codes.astype(np.int32)
 
 
 def _ptr(case: np.ndarray, n_cases: int) -> np.ndarray:
@@ -305,7 +305,7 @@ def encode(tasks: pd.DataFrame, *, case_col: str = CASE_ID, activity_col: str = 
     rows = order if pos is None else (pos if order is None else pos[order])
     identity = rows is None
     # codes stay int32 (half the memory traffic of int64); int8/int16 codes of
-    # categoricals are widened so that products such as ``act * k`` cannot wrap
+    # categoricals are widened to int32, like Arrow's dictionary codes
     acts = _wide(act_codes if identity else act_codes[rows])
     c = _wide(c)
     n = len(c)

@@ -23,16 +23,37 @@ __all__ = ["group_stats"]
 _PARALLEL_FROM = 200_000
 
 
-def _sorted_by_group(keys: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
-    """``values`` ordered by (key, value). Integer values that fit next to the key in
-    63 bits are sorted as one composite int64 (one vectorised sort, no lexsort)."""
+def _composite(keys: np.ndarray, values: np.ndarray, n_groups: int) -> tuple[np.ndarray, int, int] | None:
+    """Integer values packed next to their key into one int64 (``None`` when they do not fit in 63 bits)."""
     if values.dtype.kind in "iu" and len(values):
         lo, hi = int(values.min()), int(values.max())
         vbits = max(1, (hi - lo).bit_length())
         if vbits + max(1, int(n_groups).bit_length()) <= 63:
-            comp = np.sort((keys << vbits) | (values - lo))
-            return (comp & ((1 << vbits) - 1)) + lo
+            comp = keys << vbits
+            comp |= values - lo if lo else values
+            return comp, vbits, lo
+    return None
+
+
+def _unpack(comp: np.ndarray, vbits: int, lo: int) -> np.ndarray:
+    comp &= (1 << vbits) - 1
+    return comp + lo if lo else comp
+
+
+def _sorted_by_group(keys: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
+    """``values`` ordered by (key, value). Integer values that fit next to the key in
+    63 bits are sorted as one composite int64 (one vectorised sort, no lexsort)."""
+    packed = _composite(keys, values, n_groups)
+    if packed is not None:
+        comp, vbits, lo = packed
+        comp.sort()
+        return _unpack(comp, vbits, lo)
     return values[np.lexsort((values, keys))]
+
+
+def _sorted_scaled(keys: np.ndarray, values: np.ndarray, n_groups: int, scale: float) -> np.ndarray:
+    sv = _sorted_by_group(keys, values, n_groups)
+    return sv / scale if scale != 1.0 else sv.astype(np.float64, copy=False)
 
 
 def group_stats(keys: np.ndarray, values: np.ndarray, n_groups: int,
@@ -61,7 +82,7 @@ import numpy as np
     values = np.asarray(values)
     # the sort (numpy releases the GIL) runs beside the sums on large inputs
     pool = ThreadPoolExecutor(1) if len(values) >= _PARALLEL_FROM else None
-    sort_job = pool.submit(_sorted_by_group, keys, values, n_groups) if pool is not None else None
+    sort_job = pool.submit(_sorted_scaled, keys, values, n_groups, scale) if pool is not None else None
     fvalues = values / scale if scale != 1.0 else values.astype(np.float64, copy=False)
     count = np.bincount(keys, minlength=n_groups)
     total = np.bincount(keys, weights=fvalues, minlength=n_groups)
@@ -75,8 +96,7 @@ import numpy as np
         sv = sort_job.result()
         pool.shutdown()
     else:
-        sv = _sorted_by_group(keys, values, n_groups)
-    sv = sv / scale if scale != 1.0 else sv.astype(np.float64, copy=False)
+        sv = _sorted_scaled(keys, values, n_groups, scale)
     starts = np.r_[0, np.cumsum(count)[:-1]]
     has = count > 0
     mn = np.full(n_groups, np.nan)
