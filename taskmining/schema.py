@@ -35,7 +35,8 @@ __all__ = [
     "RAW_ACTION", "DURATION", "ATTRS",
     "STEP_ID", "STEP", "CASE_ID", "TASK",
     "COLUMNS", "STRING_DTYPE", "TIMESTAMP_DTYPE", "DTYPES", "ACTIONS", "ROLES",
-    "SOURCES", "SORT_KEYS", "empty_events", "validate_events", "as_utc",
+    "SOURCES", "SORT_KEYS", "STRING_COLUMNS", "CATEGORY_COLUMNS", "empty_events", "validate_events", "as_utc",
+    "as_category",
 ]
 
 # --- column names -----------------------------------------------------------
@@ -92,10 +93,13 @@ SOURCES: tuple[str, ...] = (
     "leno", "generic", "simulator",
 )
 
+#: Free-text columns: pandas ``str`` (pyarrow-backed).
 STRING_COLUMNS: tuple[str, ...] = (
-    USER, SESSION, WINDOW, ELEMENT_NAME, ELEMENT_ID, VALUE, URL, RAW_ACTION, ATTRS,
+    WINDOW, ELEMENT_NAME, ELEMENT_ID, VALUE, URL, ATTRS,
 )
-CATEGORY_COLUMNS: tuple[str, ...] = (APP, ACTION, ELEMENT_ROLE, SOURCE)
+#: Columns with few distinct values: categoricals with ``str`` categories in
+#: lexical order (``action``'s categories are the vocabulary, in its order).
+CATEGORY_COLUMNS: tuple[str, ...] = (USER, SESSION, APP, ACTION, ELEMENT_ROLE, SOURCE, RAW_ACTION)
 
 DTYPES: dict[str, object] = {
     EVENT_ID: np.dtype("int64"),
@@ -207,6 +211,39 @@ def as_utc(values: pd.Series, *, tz: str | None = None, column: str = TIMESTAMP)
     return out.astype(TIMESTAMP_DTYPE)
 
 
+def as_category(values: pd.Series) -> pd.Series:
+    """``values`` as a categorical of ``str`` categories in lexical order (missing stays missing).
+
+    Non-string values are converted with ``str``; a categorical already in
+    that form is returned as it is (unused categories are kept).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = as_category(pd.Series(["b", None, "a", 3]))
+    >>> s.cat.categories.tolist(), s.isna().tolist()
+    (['3', 'a', 'b'], [False, True, False, False])
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        cats = values.cat.categories
+        if pd.api.types.is_string_dtype(cats.dtype) and cats.is_monotonic_increasing:
+            if cats.dtype == STRING_DTYPE:
+                return values
+            return values.cat.set_categories(cats.astype(STRING_DTYPE))
+        text = cats.map(str).astype(STRING_DTYPE)
+        codes = values.cat.codes.to_numpy()
+        uniq, inverse = np.unique(np.asarray(text, dtype=object), return_inverse=True)
+        lut = np.r_[inverse, -1]
+        return pd.Series(pd.Categorical.from_codes(lut[codes], categories=pd.Index(uniq, dtype=STRING_DTYPE)),
+                         index=values.index)
+    if values.dtype != STRING_DTYPE:
+        values = values.astype(object).where(values.notna(), None)
+        values = values.map(lambda v: v if v is None or isinstance(v, str) else str(v))
+    codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=STRING_DTYPE)),
+                     index=values.index)
+
+
 def validate_events(
     df: pd.DataFrame,
     *,
@@ -303,9 +340,6 @@ def validate_events(
         else:
             fill = defaults.get(col)
             out[col] = pd.Series([fill] * n if fill is not None else np.full(n, np.nan), dtype=STRING_DTYPE)
-    if SESSION not in src.columns and SESSION not in defaults:
-        user = out[USER]
-        out[SESSION] = user.where(user.notna(), "session-0").astype(STRING_DTYPE)
 
     act = src[ACTION]
     act_str = act.astype(object)
@@ -320,18 +354,17 @@ def validate_events(
         )
     out[ACTION] = pd.Series(pd.Categorical(act_str, categories=list(ACTIONS)))
 
-    for col in (APP, ELEMENT_ROLE, SOURCE):
+    for col in CATEGORY_COLUMNS:
+        if col == ACTION:
+            continue
         if col in src.columns:
-            s = src[col]
-            if not isinstance(s.dtype, pd.CategoricalDtype):
-                s = s.astype(object).where(s.notna(), None).map(
-                    lambda v: v if v is None or isinstance(v, str) else str(v)).astype("category")
-            elif s.cat.categories.dtype != object and not pd.api.types.is_string_dtype(s.cat.categories.dtype):
-                s = s.astype(str).astype("category")
-            out[col] = s
+            out[col] = as_category(src[col])
+        elif col == SESSION and SESSION not in defaults:  # one session per user
+            user = out[USER]
+            out[col] = as_category(user.astype(object).where(user.notna(), "session-0"))
         else:
             fill = defaults.get(col, "unknown" if col == ELEMENT_ROLE else None)
-            categories = pd.Index([] if fill is None else [fill], dtype=STRING_DTYPE)
+            categories = pd.Index([] if fill is None else [str(fill)], dtype=STRING_DTYPE)
             codes = np.full(n, -1 if fill is None else 0, dtype=np.int8)
             out[col] = pd.Series(pd.Categorical.from_codes(codes, categories=categories))
 

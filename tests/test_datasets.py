@@ -52,7 +52,9 @@ def test_frame_meets_the_contract(team: pd.DataFrame) -> None:
     assert set(team["action"].astype(str)) <= set(ACTIONS)
     assert team["event_id"].is_unique
     assert str(team["timestamp"].dt.tz) == "UTC"
-    for col in ("user", "session", "window", "value", *TRUTH):
+    for col in ("user", "session", "raw_action"):
+        assert isinstance(team[col].dtype, pd.CategoricalDtype), col
+    for col in ("window", "value", *TRUTH):
         assert team[col].dtype == tm.schema.STRING_DTYPE, col
 
 

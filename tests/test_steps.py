@@ -149,7 +149,8 @@ def test_input_untouched_order_and_index_kept() -> None:
     assert list(out.index) == [10, 20, 30]
     assert out["step_id"].tolist() == [1, 0, 0]
     assert out["step_id"].dtype == np.int64
-    assert str(out["step"].dtype) == "str"
+    assert isinstance(out["step"].dtype, pd.CategoricalDtype)
+    assert list(out["step"].cat.categories) == sorted(out["step"].cat.categories)
 
 
 def test_steps_table_columns_sorting_and_ground_truth() -> None:

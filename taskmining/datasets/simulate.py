@@ -26,13 +26,13 @@ from taskmining.datasets._hashing import DEFAULT_SALT
 from taskmining.datasets._plan import plan_sessions
 from taskmining.datasets.routines import ROUTINES
 from taskmining.errors import ParameterError
-from taskmining.schema import COLUMNS, STRING_DTYPE, validate_events
+from taskmining.schema import CATEGORY_COLUMNS, COLUMNS, STRING_DTYPE, validate_events
 
 __all__ = ["simulate", "simulate_columns", "to_frame", "TRUTH_COLUMNS"]
 
 #: Ground-truth columns added after the contract columns.
 TRUTH_COLUMNS = ("true_step", "true_case", "true_task", "true_object")
-_CATEGORY = ("app", "action", "element_role", "source")
+_CATEGORY = CATEGORY_COLUMNS
 _FULL_CHECK = 1_000_000  # rows up to which the whole frame goes through validate_events
 
 
@@ -109,8 +109,10 @@ def _strings(enc: Encoded) -> pd.Series:
 
 
 def _categories(enc: Encoded) -> pd.Series:
-    cats = pd.Index(enc.values, dtype=STRING_DTYPE)
-    return pd.Series(pd.Categorical.from_codes(enc.codes, categories=cats))
+    """Categorical with the distinct values, sorted, as categories (``enc.values`` may repeat)."""
+    cats, inverse = np.unique(np.asarray(enc.values, dtype=object), return_inverse=True)
+    lut = np.r_[inverse, -1]  # code -1 (missing) -> lut[-1]
+    return pd.Series(pd.Categorical.from_codes(lut[enc.codes], categories=pd.Index(cats, dtype=STRING_DTYPE)))
 
 
 def to_frame(cols: dict[str, Any]) -> pd.DataFrame:
@@ -136,6 +138,9 @@ def to_frame(cols: dict[str, Any]) -> pd.DataFrame:
     for col in (*COLUMNS[2:], *TRUTH_COLUMNS):
         if col == "duration":
             data[col] = pd.Series(cols.pop("duration"))
+        elif col == "action":  # the vocabulary, in its order
+            enc = cols.pop(col)
+            data[col] = pd.Series(pd.Categorical.from_codes(enc.codes, categories=pd.Index(enc.values, dtype=STRING_DTYPE)))
         elif col in _CATEGORY:
             data[col] = _categories(cols.pop(col))
         else:

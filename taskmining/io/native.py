@@ -47,13 +47,13 @@ from taskmining.io._jsontext import attrs_from_lines, attrs_text, json_text
 from taskmining.io.parquet import arrow_to_events, concat_tables, is_ground_truth
 from taskmining.io.quarantine import QuarantineLog, ReadResult
 from taskmining.io.registry import ReaderSpec
-from taskmining.schema import STRING_COLUMNS
+from taskmining.schema import CATEGORY_COLUMNS, STRING_COLUMNS
 
 __all__ = ["SPEC", "json_text", "native_files", "read_native", "sniff"]
 
 _S = pa.string()
 _LS = pa.large_string()  # what pandas' str dtype holds: no conversion when building the frame
-NATIVE_STRINGS = tuple(c for c in STRING_COLUMNS if c != "attrs") + ("app", "action", "element_role", "source")
+NATIVE_STRINGS = tuple(c for c in STRING_COLUMNS if c != "attrs") + CATEGORY_COLUMNS
 SCHEMA = pa.schema(
     [("v", pa.int64()), ("seq", pa.int64()), ("event_id", pa.int64()), ("timestamp", _S),
      *[(c, _LS) for c in NATIVE_STRINGS], ("duration", pa.float64())]

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from taskmining.errors import IngestError, ParameterError, SchemaError
 from taskmining.io.quarantine import QuarantineLog, ReadResult
@@ -38,6 +39,7 @@ from taskmining.schema import (
     CATEGORY_COLUMNS,
     COLUMNS,
     STRING_COLUMNS,
+    as_category,
     STRING_DTYPE,
     TIMESTAMP_DTYPE,
     as_utc,
@@ -105,6 +107,8 @@ def _category(col: pa.ChunkedArray | pa.Array, categories: list[str] | None = No
     """A pandas categorical from Arrow strings or dictionaries (sorted categories, as ``astype("category")``)."""
     if isinstance(col, pa.Array):
         col = pa.chunked_array([col])
+    if col.num_chunks and pa.types.is_dictionary(col.type):
+        return _dictionary_category(col, categories)
     if not pa.types.is_dictionary(col.type):
         if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
             col = pc.cast(col, pa.string())
@@ -122,6 +126,32 @@ def _category(col: pa.ChunkedArray | pa.Array, categories: list[str] | None = No
     pos = {v: i for i, v in enumerate(categories)}
     lut = np.array([pos.get(v, -1) for v in values] + [-1], dtype=np.int64)  # idx -1 -> lut[-1]
     return pd.Series(pd.Categorical.from_codes(lut[idx], categories=pd.Index(categories, dtype="str")))
+
+
+def _dictionary_category(col: pa.ChunkedArray, categories: list[str] | None = None) -> pd.Series:
+    """:func:`_category` of dictionary arrays: their indices, remapped only when the dictionary is not sorted.
+
+    Dictionary entries that no row uses stay categories (as a categorical's
+    unused categories do), so a frame written and read back is unchanged.
+    With ``categories`` given, values outside them get code ``-1``.
+    """
+    if col.num_chunks > 1:
+        col = col.unify_dictionaries()
+    values = col.chunk(0).dictionary
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        values = pc.cast(values, pa.string())
+    idx = col.chunk(0).indices if col.num_chunks == 1 else pa.concat_arrays([c.indices for c in col.chunks])
+    codes = (idx.fill_null(-1) if idx.null_count else idx).to_numpy(zero_copy_only=False)
+    if codes.dtype.kind != "i":
+        codes = codes.astype(np.int64)
+    texts = values.to_pylist()
+    if categories is None:
+        categories = sorted({t for t in texts if t is not None})
+    if texts != categories:  # unsorted, repeated or missing entries: remap
+        pos = {v: i for i, v in enumerate(categories)}
+        lut = np.array([pos.get(t, -1) if t is not None else -1 for t in texts] + [-1], dtype=np.int64)
+        codes = lut[codes]
+    return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype="str")))
 
 
 def _timestamps(col: pa.ChunkedArray, tz: str | None) -> pd.Series:
@@ -170,8 +200,6 @@ def arrow_to_events(table: pa.Table, *, tz: str | None = None, sort: bool = True
         raise SchemaError("column 'timestamp': missing or nonexistent times")
     for c in STRING_COLUMNS:
         out[c] = _strings(table.column(c)) if c in names else pd.Series(np.full(n, np.nan), dtype=STRING_DTYPE)
-    if "session" not in names:
-        out["session"] = out["user"].where(out["user"].notna(), "session-0").astype(STRING_DTYPE)
     action = table.column("action")
     if action.null_count:
         raise SchemaError("column 'action': missing actions")
@@ -184,9 +212,13 @@ def arrow_to_events(table: pa.Table, *, tz: str | None = None, sort: bool = True
             continue
         if c in names:
             out[c] = _category(table.column(c))
+        elif c == "session":  # one session per user
+            out[c] = as_category(out["user"].astype(object).where(out["user"].notna(), "session-0"))
         else:
             fill = "unknown" if c == "element_role" else None
-            out[c] = pd.Series(pd.Categorical([fill] * n))
+            categories = pd.Index([] if fill is None else [fill], dtype=STRING_DTYPE)
+            codes = np.full(n, -1 if fill is None else 0, dtype=np.int8)
+            out[c] = pd.Series(pd.Categorical.from_codes(codes, categories=categories))
     if "duration" in names:
         out["duration"] = pd.Series(pc.cast(table.column("duration"), pa.float64()).to_numpy(zero_copy_only=False))
         if (out["duration"] < 0).any():
@@ -200,27 +232,37 @@ def arrow_to_events(table: pa.Table, *, tz: str | None = None, sort: bool = True
                                                             pa.large_string(): STRING_DTYPE}.get)
         frame = pd.concat([frame, rest], axis=1)
     if sort and n:
-        codes = pd.factorize(frame["session"], sort=True)[0]
+        codes = frame["session"].cat.codes.to_numpy()  # categories in lexical order
         tsv = frame["timestamp"].to_numpy(dtype="datetime64[ns]").view(np.int64)
         ids = frame["event_id"].to_numpy()
-        key_sorted = np.all((np.diff(codes) > 0) | ((np.diff(codes) == 0) & (
-            (np.diff(tsv) > 0) | ((np.diff(tsv) == 0) & (np.diff(ids) > 0)))))
-        if not key_sorted:
+        if not _is_sorted(codes, tsv, ids):
             order = np.lexsort((ids, tsv, codes))
             frame = frame.take(order).reset_index(drop=True)
     return frame
+
+
+def _is_sorted(session: np.ndarray, ts: np.ndarray, ids: np.ndarray) -> bool:
+    """Whether rows are in (session, timestamp, event_id) order, ties of all three not allowed."""
+    if (session[1:] < session[:-1]).any():
+        return False
+    check = np.flatnonzero((session[1:] == session[:-1]) & (ts[1:] <= ts[:-1]))
+    return bool(np.all((ts[check + 1] == ts[check]) & (ids[check + 1] > ids[check])))
 
 
 def _dataset(path: Path) -> tuple[pa.Table, list[str]]:
     import pyarrow.dataset as ds
 
     try:
-        dataset = ds.dataset(path, format="parquet", partitioning="hive")
-        table = dataset.to_table()
+        if path.is_file():  # one file: read whole (one chunk per row group, not per scan batch)
+            table = pq.read_table(path)
+            meta = table.schema.metadata or {}
+        else:
+            dataset = ds.dataset(path, format="parquet", partitioning="hive")
+            table = dataset.to_table()
+            meta = dataset.schema.metadata or {}
     except (pa.ArrowInvalid, OSError) as exc:
         raise IngestError(f"cannot read Parquet: {exc}", path=path) from None
     derived: list[str] = []
-    meta = dataset.schema.metadata or {}
     if META_KEY in meta:
         derived = list(json.loads(meta[META_KEY]).get("derived_partitions", []))
     return table.drop_columns([c for c in derived if c in table.column_names]), derived

@@ -27,7 +27,8 @@ import pandas as pd
 from sklearn.base import clone
 
 from taskmining.errors import ParameterError, SegmentationError, TaskminingError
-from taskmining.schema import CASE_ID, STEP, STEP_ID, STRING_DTYPE, TASK
+from taskmining.schema import CASE_ID, STEP, STEP_ID, TASK
+from taskmining.steps.labels import as_categorical
 from taskmining.segment.base import BaseSegmenter
 from taskmining.segment.registry import segmenter as make_segmenter
 from taskmining.steps.build import DEFAULT_IDLE_GAP, build_steps, ground_truth_columns, steps_table
@@ -149,7 +150,7 @@ def segment(events: pd.DataFrame, method: Any = "auto", *, level: str = "element
     seen = method_input(table)
     name = method if isinstance(method, str) else type(est).__name__
     if len(seen) == 0:
-        result = pd.DataFrame({CASE_ID: pd.Series([], dtype=STRING_DTYPE), TASK: pd.Series([], dtype=STRING_DTYPE)})
+        result = pd.DataFrame({CASE_ID: pd.Series([], dtype=object), TASK: pd.Series([], dtype=object)})
     else:
         try:
             if getattr(est, "is_fitted_", False):
@@ -163,9 +164,11 @@ def segment(events: pd.DataFrame, method: Any = "auto", *, level: str = "element
                                     f"{type(exc).__name__}: {exc}") from exc
     position = pd.Index(table[STEP_ID].to_numpy()).get_indexer(with_steps[STEP_ID].to_numpy())
     out = with_steps
-    for col in (CASE_ID, TASK):
-        values = result[col].to_numpy(dtype=object) if len(result) else np.array([], dtype=object)
-        out[col] = pd.array(values[position] if len(position) else values[:0], dtype=STRING_DTYPE)
+    for col in (CASE_ID, TASK):  # factorised per step, then spread to the events
+        codes, labels = pd.factorize(result[col].astype(object), use_na_sentinel=True)
+        labels = np.array([str(v) for v in labels], dtype=object)
+        out[col] = pd.Series(as_categorical(labels, codes[position] if len(position) else codes[:0]),
+                             index=out.index)
     meta = dict(out.attrs.get("taskmining", {})) if isinstance(out.attrs.get("taskmining"), dict) else {}
     meta["segmenter"] = {"method": name, "params": {k: repr(v) for k, v in est.get_params(deep=False).items()}}
     out.attrs = {**out.attrs, "taskmining": meta}

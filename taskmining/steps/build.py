@@ -41,7 +41,7 @@ from taskmining.schema import (
     ACTION, APP, CASE_ID, DURATION, ELEMENT_ID, ELEMENT_NAME, ELEMENT_ROLE, EVENT_ID, RAW_ACTION, SESSION, STEP, STEP_ID,
     STRING_DTYPE, TASK, TIMESTAMP, TIMESTAMP_DTYPE, URL, USER, VALUE, WINDOW,
 )
-from taskmining.steps.labels import as_strings, check_level, label_codes
+from taskmining.steps.labels import as_categorical, check_level, label_codes
 from taskmining.steps.normalize import VERBS, event_info, step_starts, step_verbs
 from taskmining.steps.transfers import TRANSFER_COLUMNS, pair_transfers
 
@@ -222,7 +222,7 @@ def build_steps(events: pd.DataFrame, level: str = "element", *, idle_gap: objec
     n = len(events)
     if n == 0:
         out[STEP_ID] = pd.Series([], dtype="int64", index=events.index)
-        out[STEP] = pd.Series([], dtype=STRING_DTYPE, index=events.index)
+        out[STEP] = pd.Series(pd.Categorical([], categories=pd.Index([], dtype=STRING_DTYPE)), index=events.index)
         return out
     order = _session_order(events)
     cols = [c for c in (TIMESTAMP, ACTION, SESSION, *_CONTEXT, "attrs", DURATION) if c in events.columns]
@@ -234,7 +234,7 @@ def build_steps(events: pd.DataFrame, level: str = "element", *, idle_gap: objec
     step_id = np.empty(n, dtype=np.int64)
     step_id[order] = codes
     out[STEP_ID] = step_id
-    out[STEP] = pd.Series(as_strings(texts, label_of_step[step_id]), index=events.index)
+    out[STEP] = pd.Series(as_categorical(texts, label_of_step[step_id]), index=events.index)
     return out
 
 
