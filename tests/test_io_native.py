@@ -230,3 +230,48 @@ def test_fuzz_mutated_lines(tmp_path: Path, edits: list[tuple[int, int, bytes]],
 def test_read_native_rejects_unknown_options() -> None:
     with pytest.raises(TaskminingError, match="unknown option"):
         read_native([DATA / "good.jsonl"], progress=False, colour="red")
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_attrs_text_once_per_distinct_value_equals_row_by_row(seed: int) -> None:
+    """The deduplicated attrs encoding gives exactly the row-by-row text (nulls, extras, nested values)."""
+    import numpy as np
+    import pyarrow as pa
+
+    from taskmining.io._jsontext import attrs_text, attrs_text_rows
+
+    rng = np.random.default_rng(seed)
+    n = 5000
+    pool = [{"button": "left"}, {"key_class": "digit"}, {"keys": "ctrl+c", "n": 2}, None,
+            {"button": None, "x": 1.5}, {"flag": True}, {"s": 'q"uote\\'}]
+    if seed % 2:
+        pool.append({"nested": {"a": 1}})  # nested: falls back to the row-by-row path
+    attrs = [pool[i] for i in rng.integers(0, len(pool), n)]
+    zone = [None if rng.random() < 0.7 else f"z{int(rng.integers(0, 3))}" for _ in range(n)]
+    table = pa.table({"action": ["click"] * n, "attrs": attrs, "zone": zone})
+    known = {"action", "attrs"}
+    got, bad = attrs_text(table, known, raw=lambda: [])
+    want, bad_want = attrs_text_rows(table, known, raw=lambda: [])
+    assert got.to_pylist() == want.to_pylist()
+    assert bad.tolist() == bad_want.tolist()
+
+
+@pytest.mark.parametrize("chunk", [64, 257, 1000, 4096])
+@pytest.mark.parametrize("gz", [False, True])
+def test_piece_boundaries_anywhere_give_the_same_frame(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       chunk: int, gz: bool) -> None:
+    """Pieces cut at any size (lines longer than a piece, blank runs, a truncated last line) read alike."""
+    from taskmining.io import native
+
+    lines = [rec(i, i, attrs={"pad": "x" * (i % 7) * 300}) for i in range(60)]
+    lines[20] = " " * 700  # a long blank line
+    lines[33] = lines[33][:-5]  # broken record
+    data = ("\n".join(lines) + "\n" + rec(99, 99)[:-3]).encode()  # truncated last line
+    name = "a.jsonl.gz" if gz else "a.jsonl"
+    (tmp_path / name).write_bytes(gzip.compress(data) if gz else data)
+    whole, q_whole = read(tmp_path / name)
+    monkeypatch.setattr(native, "CHUNK_BYTES", chunk)
+    pieces, q_pieces = read(tmp_path / name)
+    pd.testing.assert_frame_equal(pieces, whole)
+    pd.testing.assert_frame_equal(q_pieces, q_whole)
+    assert q_whole["line"].tolist() == [34, 61] and len(whole) == 58

@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 
 from taskmining.io.parquet import is_ground_truth
 
-__all__ = ["attrs_from_lines", "attrs_text", "json_text"]
+__all__ = ["attrs_from_lines", "attrs_text", "attrs_text_rows", "json_text", "row_codes"]
 
 _S = pa.string()
 _CONTROL = [chr(i) for i in range(32)]
@@ -105,8 +105,81 @@ def json_text(arr: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     raise _Unsupported(str(t))
 
 
+def _flat(t: pa.DataType) -> bool:
+    return (pa.types.is_null(t) or pa.types.is_boolean(t) or pa.types.is_integer(t) or pa.types.is_floating(t)
+            or pa.types.is_string(t) or pa.types.is_large_string(t))
+
+
+def _leaves(arr: pa.Array | pa.ChunkedArray) -> list[pa.Array | pa.ChunkedArray] | None:
+    """The scalar arrays that determine a column's JSON text (struct validity included), or None if nested."""
+    t = arr.type
+    if _flat(t):
+        return [arr]
+    if pa.types.is_struct(t) and all(_flat(f.type) for f in t):
+        return [arr.is_valid(), *(pc.struct_field(arr, [i]) for i in range(t.num_fields))]
+    return None
+
+
+def row_codes(arrays: list[pa.Array | pa.ChunkedArray], n: int) -> np.ndarray | None:
+    """One integer per row, equal exactly where every array's value is equal (None for nested types).
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> row_codes([pa.array([{"k": "a"}, None, {"k": "a"}, {"k": None}])], 4).tolist()
+    [0, 1, 0, 2]
+    """
+    import pandas as pd
+
+    key = np.zeros(n, dtype=np.int64)
+    width = 1
+    for arr in arrays:
+        for leaf in _leaves(arr) or [None]:
+            if leaf is None:
+                return None
+            if pa.types.is_null(leaf.type):
+                continue
+            if isinstance(leaf, pa.ChunkedArray):
+                leaf = leaf.combine_chunks()
+            enc = pc.dictionary_encode(leaf, null_encoding="encode")
+            idx, k = enc.indices.to_numpy(zero_copy_only=False), len(enc.dictionary)
+            if width * (k + 1) >= 2**62:  # renumber before the product could overflow
+                key, uniq = pd.factorize(key)
+                key, width = key.astype(np.int64), max(len(uniq), 1)
+            key = key * (k + 1) + idx
+            width *= k + 1
+    return pd.factorize(key)[0].astype(np.int64)
+
+
 def attrs_text(table: pa.Table, known: Collection[str],
                raw: Callable[[], list[str]]) -> tuple[pa.Array, np.ndarray]:
+    """:func:`attrs_text_rows` computed once per distinct combination of values (``attrs`` repeat a lot).
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> t = pa.table({"action": ["click", "key", "key"], "attrs": [{"x": 4}, None, {"x": 4}]})
+    >>> attrs_text(t, {"action", "attrs"}, raw=list)[0].to_pylist()
+    ['{"x":4}', None, '{"x":4}']
+    """
+    n = table.num_rows
+    cols = [c for c in table.column_names if c == "attrs" or (c not in known and not is_ground_truth(c))]
+    if n < 1024 or "_attrs_text" in table.column_names or not cols:
+        return attrs_text_rows(table, known, raw)
+    codes = row_codes([table.column(c) for c in cols], n)
+    if codes is None:
+        return attrs_text_rows(table, known, raw)
+    first = np.full(int(codes.max()) + 1, n, dtype=np.int64)
+    np.minimum.at(first, codes, np.arange(n, dtype=np.int64))
+    if 4 * len(first) > n:  # few repeats: not worth it
+        return attrs_text_rows(table, known, raw)
+    sub = table.select(cols).take(pa.array(first))
+    text, bad = attrs_text_rows(sub, known, lambda: [raw()[i] for i in first.tolist()])
+    return text.take(pa.array(codes)), bad[codes]
+
+
+def attrs_text_rows(table: pa.Table, known: Collection[str],
+                    raw: Callable[[], list[str]]) -> tuple[pa.Array, np.ndarray]:
     """The ``attrs`` text of each parsed record, and a mask of records whose ``attrs`` is not an object.
 
     The text is the ``attrs`` object merged with the record's unknown
@@ -136,7 +209,7 @@ def attrs_text(table: pa.Table, known: Collection[str],
     --------
     >>> import pyarrow as pa
     >>> t = pa.table({"action": ["click", "key"], "attrs": [{"x": 4}, None], "zone": [None, "A"]})
-    >>> text, bad = attrs_text(t, {"action", "attrs"}, raw=list)
+    >>> text, bad = attrs_text_rows(t, {"action", "attrs"}, raw=list)
     >>> text.to_pylist(), bad.tolist()
     (['{"x":4}', '{"zone":"A"}'], [False, False])
     """

@@ -52,11 +52,11 @@ from taskmining.schema import CATEGORY_COLUMNS, STRING_COLUMNS
 __all__ = ["SPEC", "json_text", "native_files", "read_native", "sniff"]
 
 _S = pa.string()
-_LS = pa.large_string()  # what pandas' str dtype holds: no conversion when building the frame
 NATIVE_STRINGS = tuple(c for c in STRING_COLUMNS if c != "attrs") + CATEGORY_COLUMNS
 SCHEMA = pa.schema(
     [("v", pa.int64()), ("seq", pa.int64()), ("event_id", pa.int64()), ("timestamp", _S),
-     *[(c, _LS) for c in NATIVE_STRINGS], ("duration", pa.float64())]
+     # plain (32-bit offset) strings: Arrow's JSON parser fills them faster than large strings
+     *[(c, _S) for c in NATIVE_STRINGS], ("duration", pa.float64())]
 )
 _KNOWN = set(SCHEMA.names) | {"attrs"}
 _PARSE = pj.ParseOptions(explicit_schema=SCHEMA, unexpected_field_behavior="infer")
@@ -86,8 +86,17 @@ def _line_bounds(buf: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     starts = np.concatenate(([0], nl[: len(ends) - 1] + 1)).astype(np.int64)
     filled = np.ones(len(ends), dtype=bool)
     for i in np.flatnonzero(ends - starts <= 16):  # only short lines can be blank
-        filled[i] = not buf[starts[i]: ends[i]].isspace() and ends[i] > starts[i]
+        filled[i] = not bytes(buf[starts[i]: ends[i]]).isspace() and ends[i] > starts[i]
     return starts, ends.astype(np.int64), filled
+
+
+def _blank(buf: Any) -> bool:
+    """True for an empty or all-whitespace bytes-like object (usually decided by its first bytes)."""
+    if not len(buf):
+        return True
+    if not bytes(buf[:256]).isspace():
+        return False
+    return bytes(buf).isspace()
 
 
 class _Blocks:
@@ -96,14 +105,14 @@ class _Blocks:
     def __init__(self, buf: bytes, file: str, qlog: QuarantineLog, first: int = 0,
                  newlines: int | None = None) -> None:
         self.buf, self.file, self.qlog, self.first = buf, file, qlog, first  # first: lines before buf
-        self.newlines = buf.count(b"\n") if newlines is None else newlines
+        self.newlines = _count_newlines(buf) if newlines is None else newlines
         self.parts: list[tuple[pa.Table, np.ndarray]] = []
 
     def run(self) -> None:
         buf = self.buf
-        if not buf or buf.isspace():
+        if _blank(buf):
             return
-        n_lines = self.newlines + (0 if buf.endswith(b"\n") else 1)
+        n_lines = self.newlines + (0 if buf[-1:] == b"\n" else 1)
         try:
             _check_utf8(buf)
             table = _arrow(buf)
@@ -134,7 +143,7 @@ class _Blocks:
             for a in range(lo, hi, step):
                 self._bisect(a, min(a + step, hi))
             return
-        line = self.buf[self.starts[idx[0]]: self.ends[idx[0]] + 1]
+        line = bytes(self.buf[self.starts[idx[0]]: self.ends[idx[0]] + 1])
         if line.isspace():  # a long blank line: not a record
             return
         reason = str(err) if isinstance(err, IngestError) else checks.line_reason(line, err)
@@ -148,8 +157,8 @@ class _Blocks:
         """Raw text of 1-based ``lines`` (for quarantine)."""
         if not hasattr(self, "starts"):
             self.starts, self.ends, _ = _line_bounds(self.buf)
-        return [self.buf[self.starts[i - 1 - self.first]: self.ends[i - 1 - self.first]].decode("utf-8", "replace")
-                for i in lines]
+        return [bytes(self.buf[self.starts[i - 1 - self.first]: self.ends[i - 1 - self.first]]).decode(
+            "utf-8", "replace") for i in lines]
 
 
 def _one_line(line: bytes) -> pa.Table | None:
@@ -179,7 +188,7 @@ def _normalise(table: pa.Table, lines: np.ndarray, blocks: _Blocks, file_no: int
         cols[name] = table.column(name) if name in table.column_names else \
             pa.nulls(table.num_rows, SCHEMA.field(name).type)
     cols["attrs"] = attrs
-    for c in ("app", "element_role", "source"):  # dictionary-encoded here, on the worker threads
+    for c in CATEGORY_COLUMNS:  # dictionary-encoded here, on the worker threads
         cols[c] = pc.dictionary_encode(cols[c])
     for c in table.column_names:
         if is_ground_truth(c):
@@ -254,29 +263,97 @@ def _load(path: Path, key: bytes | None, *, encrypted: bool = False) -> bytes:
     return read_bytes(path)
 
 
-def _chunks(path: Path, key: bytes | None, size: int | None = None) -> Iterator[tuple[bytes | bytearray, int, int]]:
+def _count_newlines(buf: Any) -> int:
+    """Newlines in a bytes-like object, counted in cache-sized slices (numpy releases the GIL)."""
+    data = np.frombuffer(buf, dtype=np.uint8)
+    step = 1 << 20
+    return sum(int(np.count_nonzero(data[i:i + step] == 10)) for i in range(0, len(data), step))
+
+
+def _last_newline(view: memoryview, end: int) -> int:
+    """Index of the last ``\\n`` in ``view[:end]`` (-1 if none), searching back from the end."""
+    step = 1 << 16
+    hi = end
+    while hi > 0:
+        lo = max(0, hi - step)
+        at = bytes(view[lo:hi]).rfind(b"\n")
+        if at >= 0:
+            return lo + at
+        hi = lo
+    return -1
+
+
+class _BufferRing:
+    """A few reusable read buffers, taken in turn (memory already mapped reads faster than fresh pages).
+
+    The caller guarantees that a buffer is no longer used when its turn
+    comes again: :func:`read_native` keeps at most two pieces in flight.
+    """
+
+    def __init__(self, count: int = 3) -> None:
+        self.buffers: list[np.ndarray] = []
+        self.count, self.turn = count, 0
+
+    def get(self, size: int) -> np.ndarray:
+        if len(self.buffers) < self.count:
+            self.buffers.append(np.empty(size, dtype=np.uint8))
+        slot = self.turn % self.count
+        self.turn += 1
+        if len(self.buffers[slot]) < size:
+            self.buffers[slot] = np.empty(size, dtype=np.uint8)
+        return self.buffers[slot][:size]
+
+
+def _chunks(path: Path, key: bytes | None, size: int | None = None,
+            ring: _BufferRing | None = None) -> Iterator[tuple[Any, int, int]]:
     """The file's (decompressed) content in pieces of about ``size`` bytes cut at line ends,
-    each with the number of lines before it and of newlines in it."""
+    each with the number of lines before it and of newlines in it.
+
+    Each piece is read straight into a buffer (a new one, or the next of
+    ``ring``) and handed on as a zero-copy view; the partial line at its
+    end starts the next piece.
+    """
     if path.name.endswith(".enc") or _encrypted(path):
         buf = _load(path, key, encrypted=True)
         yield buf, 0, buf.count(b"\n")
         return
     size = size or CHUNK_BYTES
     lines_before = 0
+    carry = b""
     with open_binary(path) as f:
         while True:
+            # not zero-filled: readinto writes it
+            buf = ring.get(len(carry) + size) if ring is not None else np.empty(len(carry) + size, dtype=np.uint8)
+            view = memoryview(buf)
+            view[:len(carry)] = carry
+            end = len(carry)
             try:
-                buf = f.read(size)
-                tail = f.readline() if len(buf) == size else b""
+                while end < len(buf):
+                    got = f.readinto(view[end:])
+                    if not got:
+                        break
+                    end += got
             except (OSError, EOFError) as exc:
                 raise IngestError(f"damaged compressed data: {exc}", path=path) from None
-            buf = buf + tail if tail else buf
-            if not buf and lines_before:
+            if end < len(buf):  # end of file
+                if end == 0 and lines_before:
+                    return
+                piece = view[:end]
+                yield piece, lines_before, _count_newlines(piece)
                 return
-            newlines = int(np.count_nonzero(np.frombuffer(buf, dtype=np.uint8) == 10))  # releases the GIL
-            yield buf, lines_before, newlines
+            cut = _last_newline(view, end)
+            if cut < 0:  # one line longer than the piece: read on to its end
+                try:
+                    rest = f.readline()
+                except (OSError, EOFError) as exc:
+                    raise IngestError(f"damaged compressed data: {exc}", path=path) from None
+                piece, carry = memoryview(bytes(view) + rest), b""
+            else:
+                piece, carry = view[:cut + 1], bytes(view[cut + 1:end])
+            newlines = _count_newlines(piece)
+            yield piece, lines_before, newlines
             lines_before += newlines
-            if not buf.endswith(b"\n"):
+            if not len(piece) or piece[-1:] != b"\n":
                 return
 
 
@@ -346,9 +423,10 @@ def read_native(paths: list[str | PathLike[str]], *, errors: str = "quarantine",
 
 
 def _pieces(files: list[Path], key: bytes | None, progress: bool) -> Iterator[tuple[int, Path, Any, int, int]]:
+    ring = _BufferRing(3)  # read_native has at most two pieces in flight when it asks for the next
     for no, path in enumerate(_progress(files, enabled=progress and len(files) > 1, desc="reading", unit="file")):
         big = progress and _size(path) > 2 * CHUNK_BYTES
-        pieces = _chunks(path, key)
+        pieces = _chunks(path, key, ring=ring)
         for buf, first, newlines in _progress(pieces, enabled=big, desc=path.name, unit="piece",
                                                total=-(-_size(path) // CHUNK_BYTES) if big else None):
             yield no, path, buf, first, newlines
