@@ -106,3 +106,28 @@ def test_categorical_frames_mine_exactly_like_string_frames(seed):
     for edge, stats in want.items():
         assert got[edge] == pytest.approx(stats, nan_ok=True), edge
     pd.testing.assert_frame_equal(tm.variants(tc), tm.variants(t))
+
+
+@pytest.mark.parametrize("n", [1, 5, 4095, 4096, 4097, 10_000])
+def test_blockwise_powers_equal_the_running_product(n: int) -> None:
+    import importlib
+
+    variants_module = importlib.import_module("taskmining.mining.variants")
+    with np.errstate(over="ignore"):
+        want = np.cumprod(np.full(n, variants_module._P, dtype=np.uint64))
+    assert (variants_module._powers(n) == want).all()
+    odd = want | np.uint64(1)
+    with np.errstate(over="ignore"):
+        assert (odd * variants_module._inverse(odd) == 1).all()
+
+
+def test_equal_sequences_hash_equal_wherever_they_start() -> None:
+    import importlib
+
+    variants_module = importlib.import_module("taskmining.mining.variants")
+    steps = ["a", "b", "c", "a", "b", "c", "b", "a", "b", "c"]
+    cases = ["x", "x", "x", "y", "y", "y", "z", "w", "w", "w"]
+    t = pd.DataFrame({"case_id": cases, "step": steps,
+                      "timestamp": pd.to_datetime(range(len(steps)), unit="s", utc=True)})
+    h = variants_module._hash(encode(t))
+    assert h[0] == h[1] == h[3] and h[2] != h[0]

@@ -108,7 +108,7 @@ def _categorical_runs(values: pd.Series) -> tuple[np.ndarray, pd.Index, np.ndarr
     codes = values.cat.codes.to_numpy()
     labels = values.cat.categories
     n = len(codes)
-    if n == 0 or codes.min() < 0 or (n > 1 and (codes[1:] < codes[:-1]).any()):
+    if n == 0 or (n > 1 and (codes[1:] < codes[:-1]).any()) or codes[0] < 0:  # sorted: the first is the least
         used_codes, used_labels = _drop_unused(codes, np.asarray(labels, dtype=object))
         return used_codes, used_labels, None
     counts = np.bincount(codes, minlength=len(labels))

@@ -196,6 +196,13 @@ class Sequences:
         """Index of each case's first step."""
         return self.ptr[:-1]
 
+    def first_rows(self) -> np.ndarray:
+        """Frame position (``iloc``) of each case's first row (no full row index is built)."""
+        first = self.first()
+        if self._row is not None:
+            return self._row[first]
+        return first if self._rows is None else self._rows[first]
+
     def last(self) -> np.ndarray:
         """Index of each case's last step."""
         return self.ptr[1:] - 1

@@ -95,7 +95,7 @@ def _groups_of_cases(tasks: pd.DataFrame, seq: Sequences, by: str, groups: tuple
                      reference: object | None) -> tuple[np.ndarray, tuple[object, object]]:
     if by not in tasks.columns:
         raise ParameterError(f"by={by!r} is not a column (columns: {list(tasks.columns)[:20]})")
-    values = tasks[by].iloc[seq.row[seq.first()]].astype(object).to_numpy()
+    values = tasks[by].iloc[seq.first_rows()].astype(object).to_numpy()
     present = pd.unique(values[pd.notna(values)])
     if groups is not None:
         if len(groups) != 2:
@@ -173,7 +173,7 @@ def compare(
     seq = encode(tasks, case_col=case_col, activity_col=activity_col, timestamp_col=timestamp_col,
                  step_id_col=step_id_col, what="compare")
     label, names = _groups_of_cases(tasks, seq, by, groups, reference)
-    first_rows = seq.row[seq.first()]
+    first_rows = seq.first_rows()
     if min_group_size > 1:
         if user_col not in tasks.columns:
             raise PrivacyError(f"compare: column {user_col!r} is missing, so group sizes cannot be checked; "

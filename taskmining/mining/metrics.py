@@ -217,7 +217,7 @@ def case_table(tasks: pd.DataFrame, *, idle_threshold: float = 60.0, seq: Sequen
     cross = (trans["source_app"] != trans["target_app"]).to_numpy()
     out["transfers"] = np.bincount(tcase[ok], minlength=n_cases)
     out["cross_app_transfers"] = np.bincount(tcase[ok & cross], minlength=n_cases)
-    first_rows = seq.row[seq.first()]
+    first_rows = seq.first_rows()
     table = pd.DataFrame(out)
     for col, default in ((task_col, ALL), (user_col, None)):
         if col in tasks.columns:

@@ -50,14 +50,47 @@ _P = np.uint64(0x9E3779B97F4A7C15)
 _Q = np.uint64(0xC2B2AE3D27D4EB4F)
 
 
-def _hash(seq: Sequences) -> np.ndarray:
-    """A 64-bit polynomial hash of each case's activity sequence (mixed with its length)."""
-    lengths = seq.lengths
-    pos = np.arange(seq.n_steps, dtype=np.int64) - np.repeat(seq.ptr[:-1], lengths)
-    powers = np.cumprod(np.full(int(lengths.max()), _P, dtype=np.uint64))
+def _inverse(a: np.ndarray) -> np.ndarray:
+    """Multiplicative inverses of odd uint64 values modulo 2**64 (Newton's iteration, 3 -> 96 bits)."""
+    x = a.copy()
     with np.errstate(over="ignore"):
-        terms = (seq.act.astype(np.uint64) + np.uint64(1)) * powers[pos]
-        h = np.add.reduceat(terms, seq.ptr[:-1])
+        for _ in range(5):
+            x *= np.uint64(2) - a * x
+    return x
+
+
+def _powers(n: int, block: int = 4096) -> np.ndarray:
+    """``P**(i + 1)`` for ``i < n`` modulo 2**64: an outer product of in-block and block powers
+    (vectorised, where a cumulative product over ``n`` would be one long chain of multiplications)."""
+    if n == 0:
+        return np.zeros(0, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        inner = np.cumprod(np.full(min(n, block), _P, dtype=np.uint64))  # P**1 .. P**block
+        outer = np.cumprod(np.full(-(-n // block), inner[-1], dtype=np.uint64)) if n else inner[:0]
+        outer = np.r_[np.uint64(1), outer[:-1]]  # P**(block * b)
+        return (outer[:, None] * inner[None, :]).ravel()[:n]
+
+
+def _hash(seq: Sequences) -> np.ndarray:
+    """A 64-bit polynomial hash of each case's activity sequence (mixed with its length).
+
+    ``sum((act + 1) * P**(pos + 1))`` over a case's steps, ``pos`` counted
+    from the case start: computed with powers of the global step index and
+    each case's sum multiplied by the inverse of ``P**start`` (``P`` is odd,
+    so it is invertible modulo 2**64), which avoids building ``pos``.
+    """
+    lengths = seq.lengths
+    starts = seq.ptr[:-1]
+    with np.errstate(over="ignore"):
+        powers = _powers(seq.n_steps)  # P**(i + 1)
+        terms = seq.act.astype(np.uint64)
+        terms += np.uint64(1)
+        terms *= powers
+        h = np.add.reduceat(terms, starts)
+        p_start = np.ones(len(starts), dtype=np.uint64)
+        inner = starts > 0
+        p_start[inner] = powers[starts[inner] - 1]  # P**start
+        h *= _inverse(p_start)
         return h + lengths.astype(np.uint64) * _Q
 
 
@@ -84,9 +117,10 @@ def case_variants(seq: Sequences) -> tuple[np.ndarray, np.ndarray]:
     rep_case = rep[codes]
     bad_case = lengths != lengths[rep_case]
     # step i of a case is compared with the same position in its representative case
-    offset = np.where(bad_case, 0, seq.ptr[:-1][rep_case] - seq.ptr[:-1])
+    index = np.int32 if seq.n_steps < 2**31 else np.int64  # half the memory traffic of int64 indices
+    offset = np.where(bad_case, 0, seq.ptr[:-1][rep_case] - seq.ptr[:-1]).astype(index)
     ref = np.repeat(offset, lengths)
-    ref += np.arange(seq.n_steps, dtype=np.int64)
+    ref += np.arange(seq.n_steps, dtype=index)
     mismatch = seq.act != seq.act[ref]
     if mismatch.any():
         bad_case |= np.logical_or.reduceat(mismatch, seq.ptr[:-1])
@@ -199,7 +233,7 @@ def variants(
         "duration_mean": stats["mean"], "duration_median": stats["q0.5"], "duration_p90": stats["q0.9"],
     }
     if user_col in tasks.columns:
-        case_user = factorize(tasks[user_col].iloc[seq.row[seq.first()]])[0].astype(np.int64)
+        case_user = factorize(tasks[user_col].iloc[seq.first_rows()])[0].astype(np.int64)
         width = int(case_user.max()) + 2  # codes -1 (no user) .. max
         data["users"] = _distinct_per_group(var, case_user + 1, n_var, width)
     out = pd.DataFrame(data)
