@@ -2,9 +2,7 @@
 
 Examples
 --------
->>> from concurrent.futures import ThreadPoolExecutor
-
-import numpy as np
+>>> import numpy as np
 >>> group_stats(np.array([0, 0, 1]), np.array([1.0, 3.0, 5.0]), 2)["mean"].tolist()
 [2.0, 5.0]
 """
@@ -29,15 +27,19 @@ def _composite(keys: np.ndarray, values: np.ndarray, n_groups: int) -> tuple[np.
         lo, hi = int(values.min()), int(values.max())
         vbits = max(1, (hi - lo).bit_length())
         if vbits + max(1, int(n_groups).bit_length()) <= 63:
-            comp = keys << vbits
-            comp |= values - lo if lo else values
+            comp = keys << vbits  # the low bits are free: adding puts the value there (no temporaries)
+            comp += values
+            if lo:
+                comp -= lo
             return comp, vbits, lo
     return None
 
 
 def _unpack(comp: np.ndarray, vbits: int, lo: int) -> np.ndarray:
     comp &= (1 << vbits) - 1
-    return comp + lo if lo else comp
+    if lo:
+        comp += lo
+    return comp
 
 
 def _sorted_by_group(keys: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
@@ -67,9 +69,7 @@ def group_stats(keys: np.ndarray, values: np.ndarray, n_groups: int,
 
     Examples
     --------
-    >>> from concurrent.futures import ThreadPoolExecutor
-
-import numpy as np
+    >>> import numpy as np
     >>> s = group_stats(np.array([0, 0, 1, 0]), np.array([1.0, 3.0, 5.0, 2.0]), 3)
     >>> s["count"].tolist(), s["mean"].tolist()[:2], s["q0.5"].tolist()[:2]
     ([3, 1, 0], [2.0, 5.0], [2.0, 5.0])
@@ -88,8 +88,11 @@ import numpy as np
     total = np.bincount(keys, weights=fvalues, minlength=n_groups)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = total / count
-        dev = fvalues - mean[keys]
-        var = np.bincount(keys, weights=dev * dev, minlength=n_groups) / (count - 1)
+        dev = np.take(mean, keys)  # one buffer for the squared deviations
+        np.subtract(fvalues, dev, out=dev)
+        np.multiply(dev, dev, out=dev)
+        var = np.bincount(keys, weights=dev, minlength=n_groups) / (count - 1)
+        del dev
     var[count < 2] = np.nan
     out: dict[str, np.ndarray] = {"count": count, "sum": total, "mean": mean, "stdev": np.sqrt(var)}
     if sort_job is not None and pool is not None:
