@@ -33,6 +33,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from taskmining._unique import unique
 from taskmining.errors import IngestError
 from taskmining.io.parquet import concat_tables
 from taskmining.io.quarantine import QuarantineLog
@@ -211,7 +212,7 @@ def number_events(table: pa.Table) -> pa.Table:
 
 
 def _unique(ids: np.ndarray) -> bool:
-    return bool((ids[1:] > ids[:-1]).all()) or len(np.unique(ids)) == len(ids)
+    return bool((ids[1:] > ids[:-1]).all()) or len(unique(ids)) == len(ids)
 
 
 def line_reason(line: bytes, exc: Exception) -> str:

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
+from taskmining._unique import unique
 from taskmining.errors import FormatDetectionError, IngestError, ParameterError
 from taskmining.io.detect import detect_format
 from taskmining.io.native import native_files
@@ -123,7 +124,7 @@ def _combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
     if len(frames) == 1:
         return frames[0]
     ids = np.concatenate([f["event_id"].to_numpy() for f in frames])
-    if len(np.unique(ids)) != len(ids):
+    if len(unique(ids)) != len(ids):
         offset, renumbered = 0, []
         for f in frames:
             f = f.copy()

@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from taskmining._unique import unique
 from taskmining.errors import MiningError, ParameterError
 from taskmining.mining._codes import _factorize_runs, factorize
 from taskmining.schema import CASE_ID, STEP, STEP_ID, TIMESTAMP
@@ -251,7 +252,7 @@ def distinct_activities(seq: Sequences) -> tuple[np.ndarray, np.ndarray]:
             per_case = table[mask.view(np.uint8).reshape(-1, 8)].sum(axis=1)
         per_act = np.array([int(np.count_nonzero(mask & np.uint64(1 << a))) for a in range(k)], dtype=np.int64)
         return per_case, per_act
-    pairs = np.unique(seq.case.astype(np.int64) * k + seq.act)
+    pairs = unique(seq.case.astype(np.int64) * k + seq.act)
     return np.bincount(pairs // k, minlength=seq.n_cases), np.bincount(pairs % k, minlength=k)
 
 

@@ -37,12 +37,17 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from taskmining._unique import unique
 from taskmining.errors import MiningError, ParameterError, PrivacyError
 from taskmining.mining._codes import factorize
 from taskmining.mining._frame import NS, require_columns, times_ns
 from taskmining.mining._stats import group_stats
 from taskmining.mining.metrics import ALL
-from taskmining.privacy.groups import DEFAULT_MIN_GROUP_SIZE, check_min_group_size, suppress_table
+from taskmining.privacy.groups import (
+    DEFAULT_MIN_GROUP_SIZE,
+    check_min_group_size,
+    suppress_table,
+)
 from taskmining.schema import APP, CASE_ID, SESSION, TIMESTAMP, USER
 
 __all__ = ["fragmentation"]
@@ -171,7 +176,7 @@ def fragmentation(
     interrupted = np.zeros(len(rcase), dtype=bool)
     interrupted[resumed] = True
     run_case_idx = np.cumsum(case_first) - 1
-    interrupted_cases = np.bincount(rgroup[case_first][np.unique(run_case_idx[resumed])], minlength=n_groups)
+    interrupted_cases = np.bincount(rgroup[case_first][unique(run_case_idx[resumed])], minlength=n_groups)
     stats = group_stats(rgroup[resumed + 1], rstart[resumed + 1] - rend[resumed], n_groups, scale=NS)
     users = (gkey.assign(_u=tasks[user_col].to_numpy() if user_col in tasks.columns else None)
              .iloc[order].assign(_g=gcodes).groupby("_g")["_u"].nunique()

@@ -43,6 +43,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from taskmining._unique import unique
 from taskmining.errors import ParameterError
 from taskmining.mining._codes import factorize
 from taskmining.mining._frame import (
@@ -199,7 +200,7 @@ def case_table(tasks: pd.DataFrame, *, idle_threshold: float = 60.0, seq: Sequen
     if app_col in tasks.columns:
         app_codes = factorize(tasks[app_col])[0].astype(np.int64)
         row_app = app_codes[rows]
-        pairs = np.unique(row_case.astype(np.int64) * (int(app_codes.max()) + 2) + row_app + 1)
+        pairs = unique(row_case.astype(np.int64) * (int(app_codes.max()) + 2) + row_app + 1)
         valid = pairs % (int(app_codes.max()) + 2) > 0
         out["apps"] = np.bincount(pairs[valid] // (int(app_codes.max()) + 2), minlength=n_cases)
         step_app = app_codes[seq.row]

@@ -34,6 +34,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from taskmining._unique import unique
 from taskmining.errors import ParameterError, PrivacyError
 from taskmining.mining._codes import factorize
 from taskmining.mining._frame import NS, Sequences, encode
@@ -142,7 +143,7 @@ def _distinct_per_group(group: np.ndarray, value: np.ndarray, n_groups: int, wid
     if n_groups * width <= 4_000_000:
         table = np.bincount(group * width + value, minlength=n_groups * width).reshape(n_groups, width)
         return np.count_nonzero(table[:, 1:], axis=1)
-    pairs = np.unique(group * width + value)
+    pairs = unique(group * width + value)
     return np.bincount(pairs[pairs % width > 0] // width, minlength=n_groups)
 
 

@@ -18,6 +18,8 @@ from html import escape
 
 import numpy as np
 
+from taskmining._unique import unique
+
 PALETTE: tuple[str, ...] = (
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
     "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac", "#1f77b4", "#2ca02c",
@@ -92,7 +94,7 @@ def histogram(values: Sequence[float], *, bins: int = 20, width: int = 360, heig
     if len(arr) == 0:
         parts.append(f'<text x="4" y="20" font-size="11">no data</text></svg>')
         return "".join(parts)
-    counts, edges = np.histogram(arr, bins=min(bins, max(1, len(np.unique(arr)))))
+    counts, edges = np.histogram(arr, bins=min(bins, max(1, len(unique(arr)))))
     top = counts.max()
     bw = width / len(counts)
     for i, c in enumerate(counts):

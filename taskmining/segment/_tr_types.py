@@ -35,6 +35,8 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.cluster import AgglomerativeClustering
 
+from taskmining._unique import unique
+
 __all__ = ["TypeModel", "assign_types", "fit_types", "name_types", "type_keys"]
 
 
@@ -50,7 +52,7 @@ class TypeModel:
 
 def _presence(codes: np.ndarray, seg: np.ndarray, n_classes: int) -> sp.csr_matrix:
     n_seg = int(seg.max()) + 1 if len(seg) else 0
-    pairs = np.unique(seg.astype(np.int64) * n_classes + codes)
+    pairs = unique(seg.astype(np.int64) * n_classes + codes)
     rows, cols = pairs // n_classes, pairs % n_classes
     return sp.csr_matrix((np.ones(len(pairs), dtype=np.float64), (rows, cols)), shape=(n_seg, n_classes))
 
