@@ -190,6 +190,8 @@ def _normalise(table: pa.Table, lines: np.ndarray, blocks: _Blocks, file_no: int
     cols["attrs"] = attrs
     for c in CATEGORY_COLUMNS:  # dictionary-encoded here, on the worker threads
         cols[c] = pc.dictionary_encode(cols[c])
+    for c in STRING_COLUMNS:  # large strings (what pandas' str holds), also here on the workers
+        cols[c] = pc.cast(cols[c], pa.large_string())
     for c in table.column_names:
         if is_ground_truth(c):
             cols[c] = table.column(c)
@@ -218,7 +220,7 @@ def finish(tables: list[pa.Table], files: list[Path], key: bytes | None, qlog: Q
                                        qlog)
     table = checks.number_events(table)
     drop = [c for c in ("v", "seq", "_line", "_file") if c in table.column_names]
-    return arrow_to_events(table.drop_columns(drop))
+    return arrow_to_events(table.drop_columns(drop), unique_ids=True)  # number_events made them unique
 
 
 # --- files ----------------------------------------------------------------
