@@ -257,7 +257,7 @@ def _dataset(path: Path) -> tuple[pa.Table, list[str]]:
 
     try:
         if path.is_file():  # one file: read whole (one chunk per row group, not per scan batch)
-            table = pq.read_table(path)
+            table = pq.read_table(path, memory_map=True)
             meta = table.schema.metadata or {}
         else:
             dataset = ds.dataset(path, format="parquet", partitioning="hive")
