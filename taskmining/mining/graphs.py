@@ -357,8 +357,10 @@ def _dfg_from_tasks(tasks: pd.DataFrame, measure: str, level: str = "step", case
         src, dst, stats = _edges(seq, quantiles=(0.5,))
         cols = {"mean": stats["mean"], "median": stats["q0.5"], "max": stats["max"], "min": stats["min"],
                 "sum": stats["sum"], "stdev": stats["stdev"]}
-        dfg = {(labels[src[e]], labels[dst[e]]): {name: float(v[e]) for name, v in cols.items()}
-               for e in range(len(src))}
+        names = list(cols)
+        rows = zip(*(cols[name].tolist() for name in names), strict=True)  # Python floats in one pass per stat
+        dfg = {(labels[a], labels[b]): dict(zip(names, row, strict=True))
+               for a, b, row in zip(src.tolist(), dst.tolist(), rows, strict=True)}
     starts, ends = _endpoints(seq)
     return (dfg, {labels[a]: int(starts[a]) for a in np.flatnonzero(starts)},
             {labels[a]: int(ends[a]) for a in np.flatnonzero(ends)})
