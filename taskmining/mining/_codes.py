@@ -108,9 +108,13 @@ def _categorical_runs(values: pd.Series) -> tuple[np.ndarray, pd.Index, np.ndarr
     codes = values.cat.codes.to_numpy()
     labels = values.cat.categories
     n = len(codes)
-    if n == 0 or (n > 1 and (codes[1:] < codes[:-1]).any()) or codes[0] < 0:  # sorted: the first is the least
+    step = np.diff(codes)  # codes lie in [-1, k): their differences fit the same dtype
+    if n == 0 or codes[0] < 0 or (step < 0).any():  # non-decreasing: the first is the least
         used_codes, used_labels = _drop_unused(codes, np.asarray(labels, dtype=object))
         return used_codes, used_labels, None
+    starts = np.flatnonzero(step)
+    if codes[0] == 0 and len(starts) == len(labels) - 1:  # every category is one run, in order
+        return codes, labels, np.r_[0, starts + 1, n].astype(np.int64)
     counts = np.bincount(codes, minlength=len(labels))
     used = counts > 0
     if not used.all():
