@@ -27,7 +27,8 @@ def _composite(keys: np.ndarray, values: np.ndarray, n_groups: int) -> tuple[np.
         lo, hi = int(values.min()), int(values.max())
         vbits = max(1, (hi - lo).bit_length())
         if vbits + max(1, int(n_groups).bit_length()) <= 63:
-            comp = keys << vbits  # the low bits are free: adding puts the value there (no temporaries)
+            comp = keys.astype(np.int64)  # a new array, shifted in place
+            comp <<= vbits  # the low bits are free: adding puts the value there (no temporaries)
             comp += values
             if lo:
                 comp -= lo
@@ -35,27 +36,30 @@ def _composite(keys: np.ndarray, values: np.ndarray, n_groups: int) -> tuple[np.
     return None
 
 
-def _unpack(comp: np.ndarray, vbits: int, lo: int) -> np.ndarray:
-    comp &= (1 << vbits) - 1
-    if lo:
-        comp += lo
-    return comp
+class _Sorted:
+    """``values`` ordered by (key, value), read at chosen positions only.
 
+    Integer values that fit next to their key in 63 bits are sorted as one
+    composite int64 (one vectorised sort, no lexsort) and unpacked only at
+    the positions asked for (group ends and quantiles), not for every value.
+    """
 
-def _sorted_by_group(keys: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
-    """``values`` ordered by (key, value). Integer values that fit next to the key in
-    63 bits are sorted as one composite int64 (one vectorised sort, no lexsort)."""
-    packed = _composite(keys, values, n_groups)
-    if packed is not None:
-        comp, vbits, lo = packed
-        comp.sort()
-        return _unpack(comp, vbits, lo)
-    return values[np.lexsort((values, keys))]
+    def __init__(self, keys: np.ndarray, values: np.ndarray, n_groups: int, scale: float) -> None:
+        self.scale = scale
+        packed = _composite(keys, values, n_groups)
+        if packed is not None:
+            self.comp, vbits, self.lo = packed
+            self.comp.sort()
+            self.mask = (1 << vbits) - 1
+            self.values: np.ndarray | None = None
+        else:
+            sv = values[np.lexsort((values, keys))]
+            self.values = sv / scale if scale != 1.0 else sv.astype(np.float64, copy=False)
 
-
-def _sorted_scaled(keys: np.ndarray, values: np.ndarray, n_groups: int, scale: float) -> np.ndarray:
-    sv = _sorted_by_group(keys, values, n_groups)
-    return sv / scale if scale != 1.0 else sv.astype(np.float64, copy=False)
+    def at(self, idx: np.ndarray) -> np.ndarray:
+        if self.values is not None:
+            return self.values[idx]
+        return ((self.comp[idx] & self.mask) + self.lo) / self.scale
 
 
 def group_stats(keys: np.ndarray, values: np.ndarray, n_groups: int,
@@ -78,11 +82,12 @@ def group_stats(keys: np.ndarray, values: np.ndarray, n_groups: int,
     """
     if n_groups < 0:
         raise ParameterError(f"n_groups must be >= 0, got {n_groups}")
-    keys = np.asarray(keys, dtype=np.int64)
+    keys = np.asarray(keys)
     values = np.asarray(values)
     # the sort (numpy releases the GIL) runs beside the sums on large inputs
     pool = ThreadPoolExecutor(1) if len(values) >= _PARALLEL_FROM else None
-    sort_job = pool.submit(_sorted_scaled, keys, values, n_groups, scale) if pool is not None else None
+    sort_job = pool.submit(_Sorted, keys, values, n_groups, scale) if pool is not None else None
+    keys = keys.astype(np.int64, copy=False)  # bincount's own index type: no conversion per call
     fvalues = values / scale if scale != 1.0 else values.astype(np.float64, copy=False)
     count = np.bincount(keys, minlength=n_groups)
     total = np.bincount(keys, weights=fvalues, minlength=n_groups)
@@ -99,19 +104,20 @@ def group_stats(keys: np.ndarray, values: np.ndarray, n_groups: int,
         sv = sort_job.result()
         pool.shutdown()
     else:
-        sv = _sorted_scaled(keys, values, n_groups, scale)
+        sv = _Sorted(keys, values, n_groups, scale)
     starts = np.r_[0, np.cumsum(count)[:-1]]
     has = count > 0
     mn = np.full(n_groups, np.nan)
     mx = np.full(n_groups, np.nan)
-    mn[has] = sv[starts[has]]
-    mx[has] = sv[starts[has] + count[has] - 1]
+    mn[has] = sv.at(starts[has])
+    mx[has] = sv.at(starts[has] + count[has] - 1)
     out["min"], out["max"] = mn, mx
     for q in quantiles:
         qv = np.full(n_groups, np.nan)
         h = starts[has] + q * (count[has] - 1)
         lo = np.floor(h).astype(np.int64)
         hi = np.minimum(lo + 1, starts[has] + count[has] - 1)
-        qv[has] = sv[lo] + (sv[hi] - sv[lo]) * (h - lo)
+        low = sv.at(lo)
+        qv[has] = low + (sv.at(hi) - low) * (h - lo)
         out[f"q{q}"] = qv
     return out
