@@ -234,7 +234,11 @@ def variants(
         "duration_mean": stats["mean"], "duration_median": stats["q0.5"], "duration_p90": stats["q0.9"],
     }
     if user_col in tasks.columns:
-        case_user = factorize(tasks[user_col].iloc[seq.first_rows()])[0].astype(np.int64)
+        users = tasks[user_col]
+        if isinstance(users.dtype, pd.CategoricalDtype):  # codes read in place, no Series built
+            case_user = users.cat.codes.to_numpy()[seq.first_rows()].astype(np.int64)
+        else:
+            case_user = factorize(users.iloc[seq.first_rows()])[0].astype(np.int64)
         width = int(case_user.max()) + 2  # codes -1 (no user) .. max
         data["users"] = _distinct_per_group(var, case_user + 1, n_var, width)
     out = pd.DataFrame(data)
