@@ -44,6 +44,7 @@ from taskmining.errors import IngestError, ParameterError
 from taskmining.io import _native_checks as checks
 from taskmining.io._files import open_binary, read_bytes
 from taskmining.io._jsontext import attrs_from_lines, attrs_text, json_text
+from taskmining.io._pieces import BufferRing, count_newlines, read_pieces
 from taskmining.io.parquet import arrow_to_events, concat_tables, is_ground_truth
 from taskmining.io.quarantine import QuarantineLog, ReadResult
 from taskmining.io.registry import ReaderSpec
@@ -105,7 +106,7 @@ class _Blocks:
     def __init__(self, buf: bytes, file: str, qlog: QuarantineLog, first: int = 0,
                  newlines: int | None = None) -> None:
         self.buf, self.file, self.qlog, self.first = buf, file, qlog, first  # first: lines before buf
-        self.newlines = _count_newlines(buf) if newlines is None else newlines
+        self.newlines = count_newlines(buf) if newlines is None else newlines
         self.parts: list[tuple[pa.Table, np.ndarray]] = []
 
     def run(self) -> None:
@@ -265,49 +266,8 @@ def _load(path: Path, key: bytes | None, *, encrypted: bool = False) -> bytes:
     return read_bytes(path)
 
 
-def _count_newlines(buf: Any) -> int:
-    """Newlines in a bytes-like object, counted in cache-sized slices (numpy releases the GIL)."""
-    data = np.frombuffer(buf, dtype=np.uint8)
-    step = 1 << 20
-    return sum(int(np.count_nonzero(data[i:i + step] == 10)) for i in range(0, len(data), step))
-
-
-def _last_newline(view: memoryview, end: int) -> int:
-    """Index of the last ``\\n`` in ``view[:end]`` (-1 if none), searching back from the end."""
-    step = 1 << 16
-    hi = end
-    while hi > 0:
-        lo = max(0, hi - step)
-        at = bytes(view[lo:hi]).rfind(b"\n")
-        if at >= 0:
-            return lo + at
-        hi = lo
-    return -1
-
-
-class _BufferRing:
-    """A few reusable read buffers, taken in turn (memory already mapped reads faster than fresh pages).
-
-    The caller guarantees that a buffer is no longer used when its turn
-    comes again: :func:`read_native` keeps at most two pieces in flight.
-    """
-
-    def __init__(self, count: int = 3) -> None:
-        self.buffers: list[np.ndarray] = []
-        self.count, self.turn = count, 0
-
-    def get(self, size: int) -> np.ndarray:
-        if len(self.buffers) < self.count:
-            self.buffers.append(np.empty(size, dtype=np.uint8))
-        slot = self.turn % self.count
-        self.turn += 1
-        if len(self.buffers[slot]) < size:
-            self.buffers[slot] = np.empty(size, dtype=np.uint8)
-        return self.buffers[slot][:size]
-
-
 def _chunks(path: Path, key: bytes | None, size: int | None = None,
-            ring: _BufferRing | None = None) -> Iterator[tuple[Any, int, int]]:
+            ring: BufferRing | None = None) -> Iterator[tuple[Any, int, int]]:
     """The file's (decompressed) content in pieces of about ``size`` bytes cut at line ends,
     each with the number of lines before it and of newlines in it.
 
@@ -319,44 +279,8 @@ def _chunks(path: Path, key: bytes | None, size: int | None = None,
         buf = _load(path, key, encrypted=True)
         yield buf, 0, buf.count(b"\n")
         return
-    size = size or CHUNK_BYTES
-    lines_before = 0
-    carry = b""
     with open_binary(path) as f:
-        while True:
-            # not zero-filled: readinto writes it
-            buf = ring.get(len(carry) + size) if ring is not None else np.empty(len(carry) + size, dtype=np.uint8)
-            view = memoryview(buf)
-            view[:len(carry)] = carry
-            end = len(carry)
-            try:
-                while end < len(buf):
-                    got = f.readinto(view[end:])
-                    if not got:
-                        break
-                    end += got
-            except (OSError, EOFError) as exc:
-                raise IngestError(f"damaged compressed data: {exc}", path=path) from None
-            if end < len(buf):  # end of file
-                if end == 0 and lines_before:
-                    return
-                piece = view[:end]
-                yield piece, lines_before, _count_newlines(piece)
-                return
-            cut = _last_newline(view, end)
-            if cut < 0:  # one line longer than the piece: read on to its end
-                try:
-                    rest = f.readline()
-                except (OSError, EOFError) as exc:
-                    raise IngestError(f"damaged compressed data: {exc}", path=path) from None
-                piece, carry = memoryview(bytes(view) + rest), b""
-            else:
-                piece, carry = view[:cut + 1], bytes(view[cut + 1:end])
-            newlines = _count_newlines(piece)
-            yield piece, lines_before, newlines
-            lines_before += newlines
-            if not len(piece) or piece[-1:] != b"\n":
-                return
+        yield from read_pieces(f, path, size or CHUNK_BYTES, ring)
 
 
 def _size(path: Path) -> int:
@@ -425,7 +349,7 @@ def read_native(paths: list[str | PathLike[str]], *, errors: str = "quarantine",
 
 
 def _pieces(files: list[Path], key: bytes | None, progress: bool) -> Iterator[tuple[int, Path, Any, int, int]]:
-    ring = _BufferRing(3)  # read_native has at most two pieces in flight when it asks for the next
+    ring = BufferRing(3)  # read_native has at most two pieces in flight when it asks for the next
     for no, path in enumerate(_progress(files, enabled=progress and len(files) > 1, desc="reading", unit="file")):
         big = progress and _size(path) > 2 * CHUNK_BYTES
         pieces = _chunks(path, key, ring=ring)
