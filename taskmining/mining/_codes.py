@@ -112,7 +112,7 @@ def _categorical_runs(values: pd.Series) -> tuple[np.ndarray, pd.Index, np.ndarr
     if n == 0 or codes[0] < 0 or (step < 0).any():  # non-decreasing: the first is the least
         used_codes, used_labels = _drop_unused(codes, np.asarray(labels, dtype=object))
         return used_codes, used_labels, None
-    starts = np.flatnonzero(step)
+    starts = np.flatnonzero(step != 0)  # nonzero of a bool array is the fast path
     if codes[0] == 0 and len(starts) == len(labels) - 1:  # every category is one run, in order
         return codes, labels, np.r_[0, starts + 1, n].astype(np.int64)
     counts = np.bincount(codes, minlength=len(labels))
