@@ -183,3 +183,29 @@ def test_pm4py_discovers_on_the_combined_log(tmp_path):
     assert dfg[("Receive", "Open mail")] + dfg[("Receive", "Open ERP")] == 6
     back = pm4py.read_xes(str(res.write_xes(tmp_path / "combined.xes")))
     assert len(back) == len(res.log) and set(back["source"]) == {"desktop", "system"}
+
+
+def test_a_key_shared_by_several_process_cases_links_to_the_one_at_that_time() -> None:
+    """A customer number found on the desktop belongs to three orders; the
+    order whose events surround the desktop work wins, not the first name."""
+    t0 = pd.Timestamp("2026-01-05 09:00", tz="UTC")
+    desk = pd.DataFrame({
+        "timestamp": [t0 + pd.Timedelta(hours=26), t0 + pd.Timedelta(hours=26, minutes=5),
+                      t0 + pd.Timedelta(hours=80)],
+        "case_id": ["d1", "d1", "d2"], "user": "u1",
+        "step": ["Open customer", "Edit address", "Open customer"],
+        "window": ["Customer 55555 - CRM", "Customer 55555 - CRM", "Customer 55555 - CRM"],
+    })
+    rows = []
+    for order, start_h in (("A-1", 0), ("A-2", 25), ("A-3", 70)):
+        rows += [{"case:concept:name": order, "concept:name": "Create order", "customer": "55555",
+                  "time:timestamp": t0 + pd.Timedelta(hours=start_h)},
+                 {"case:concept:name": order, "concept:name": "Ship order", "customer": "55555",
+                  "time:timestamp": t0 + pd.Timedelta(hours=start_h + 4)}]
+    erp = pd.DataFrame(rows)
+    res = link_to_process(desk, erp, {"customer": r"\b\d{5}\b"}, process_key="customer")
+    links = res.links.set_index("case_id")
+    assert links.loc["d1", "process_case"] == "A-2" and links.loc["d1", "time_gap_s"] == 0.0
+    assert links.loc["d2", "process_case"] == "A-3"
+    assert links.loc["d2", "time_gap_s"] == pytest.approx(6 * 3600)
+    assert (links["n_candidates"] == 3).all()

@@ -196,17 +196,42 @@ def _evidence(tasks: pd.DataFrame, keys: Mapping[str, Extractor], process_keys: 
         ["case_id", "key_type", "key", "process_case"])
 
 
-def _choose(evidence: pd.DataFrame, key_order: Sequence[str]) -> pd.DataFrame:
-    """The best process case per desktop case and how many candidates there were."""
+def _time_gap(score: pd.DataFrame, desktop_spans: pd.DataFrame, process_spans: pd.DataFrame) -> np.ndarray:
+    """Seconds between each (desktop case, process case) pair's time spans; 0 when they overlap."""
+    d = desktop_spans.reindex(score["case_id"])
+    p = process_spans.reindex(score["process_case"])
+
+    def ns(values: pd.Series) -> np.ndarray:  # UTC nanoseconds as float, NaN where unknown
+        out = values.to_numpy(dtype="datetime64[ns]").view("int64").astype(np.float64)
+        out[values.isna().to_numpy()] = np.nan
+        return out
+
+    after = (ns(p["start"]) - ns(d["end"])) / 1e9
+    before = (ns(d["start"]) - ns(p["end"])) / 1e9
+    gap = np.maximum(np.maximum(after, before), 0.0)
+    return np.where(np.isnan(gap), np.inf, gap)
+
+
+def _choose(evidence: pd.DataFrame, key_order: Sequence[str], desktop_spans: pd.DataFrame,
+            process_spans: pd.DataFrame) -> pd.DataFrame:
+    """The best process case per desktop case and how many candidates there were.
+
+    Candidates are ranked by the number of key types that agree, then the
+    number of mentions, then the time between the desktop case and the
+    process case (0 when their spans overlap: a customer number shared by
+    many orders points to the order worked on at that time), then the key
+    type's priority.
+    """
     if evidence.empty:
         return pd.DataFrame(columns=["case_id", "process_case", "key_type", "key", "evidence",
-                                     "n_evidence", "n_candidates"])
+                                     "n_evidence", "n_candidates", "time_gap_s"])
     rank = {k: i for i, k in enumerate(key_order)}
     ev = evidence.assign(prio=evidence["key_type"].map(rank).fillna(len(rank)))
     score = ev.groupby(["case_id", "process_case"], sort=False).agg(
         n_types=("key_type", "nunique"), n_evidence=("n", "sum"), prio=("prio", "min")).reset_index()
-    score = score.sort_values(["case_id", "n_types", "n_evidence", "prio", "process_case"],
-                              ascending=[True, False, False, True, True], kind="stable")
+    score["time_gap_s"] = _time_gap(score, desktop_spans, process_spans)
+    score = score.sort_values(["case_id", "n_types", "n_evidence", "time_gap_s", "prio", "process_case"],
+                              ascending=[True, False, False, True, True, True], kind="stable")
     n_cand = score.groupby("case_id", sort=False)["process_case"].size()
     best = score.drop_duplicates("case_id").set_index("case_id")
     top = ev.merge(best[["process_case"]].reset_index(), on=["case_id", "process_case"])
@@ -218,7 +243,8 @@ def _choose(evidence: pd.DataFrame, key_order: Sequence[str]) -> pd.DataFrame:
         "key": first.loc[best.index, "key"].to_numpy(),
         "evidence": first.loc[best.index, "columns"].to_numpy(),
         "n_evidence": best["n_evidence"].to_numpy(dtype="int64"),
-        "n_candidates": n_cand.loc[best.index].to_numpy(dtype="int64")})
+        "n_candidates": n_cand.loc[best.index].to_numpy(dtype="int64"),
+        "time_gap_s": best["time_gap_s"].replace(np.inf, np.nan).to_numpy(dtype="float64")})
 
 
 def _desktop_rows(desktop: pd.DataFrame, links: pd.DataFrame, granularity: str) -> pd.DataFrame:
@@ -333,7 +359,6 @@ def link_to_process(
     keys = {k: keys[k] for k in key_columns}
     process_keys = _process_keys(process, key_columns, salt)
     evidence = _evidence(tasks, keys, process_keys, columns, case_col, salt)
-    chosen = _choose(evidence, list(keys))
 
     with warnings.catch_warnings(record=True) as caught:  # re-issued at the caller's line
         warnings.simplefilter("always", UnassignedRowsWarning)
@@ -341,13 +366,16 @@ def link_to_process(
     for w in caught:
         warnings.warn(str(w.message).replace("to_pm4py:", "link_to_process:", 1), w.category, stacklevel=2)
     spans = desktop.groupby(CASE, sort=True).agg(start=(START, "min"), end=(TIME, "max"))
+    process_spans = process.groupby(CASE, sort=False).agg(
+        start=(START if START in process.columns else TIME, "min"), end=(TIME, "max"))
+    chosen = _choose(evidence, list(keys), spans, process_spans)
     if "case:task" in desktop.columns:
         spans["task"] = desktop.groupby(CASE, sort=True)["case:task"].first()
     links = spans.rename_axis("case_id").reset_index().merge(chosen, on="case_id", how="left")
     links["n_evidence"] = links["n_evidence"].fillna(0).astype("int64")
     links["n_candidates"] = links["n_candidates"].fillna(0).astype("int64")
     order = ["case_id", "process_case", "key_type", "key", "evidence", "n_evidence", "n_candidates",
-             "task", "start", "end"]
+             "time_gap_s", "task", "start", "end"]
     links = links[[c for c in order if c in links.columns]]
     for col in ("process_case", "key_type", "key", "evidence"):
         links[col] = as_str(links[col])
