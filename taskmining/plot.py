@@ -151,7 +151,7 @@ def timeline(tasks: pd.DataFrame, *, session: str | None = None, ax: Axes | None
         run = (df["app"].astype(str) != df["app"].astype(str).shift()).cumsum()
         key = run.astype(str)
         colour_key = df["app"].astype(str)
-    grouped = pd.DataFrame({"k": key, "c": colour_key, "t": df["timestamp"]}).groupby("k", sort=False)
+    grouped = pd.DataFrame({"k": key, "c": colour_key, "t": df["timestamp"]}).groupby("k", sort=False, observed=True)
     spans = grouped.agg(start=("t", "min"), end=("t", "max"), colour=("c", "first")).sort_values("start")
     ax = _axes(ax, (10, 3))
     lanes: dict[str, int] = {}
@@ -183,11 +183,12 @@ def durations(tasks: pd.DataFrame, *, ax: Axes | None = None, by: str = "task", 
         if col not in tasks.columns:
             raise ParameterError(f"durations needs column {col!r}")
     df = tasks.loc[tasks["case_id"].notna()]
-    g = df.groupby("case_id", sort=False)["timestamp"]
+    g = df.groupby("case_id", sort=False, observed=True)["timestamp"]
     span = (g.max() - g.min()).dt.total_seconds()
-    types = df.groupby("case_id", sort=False)[by].first() if by in df.columns else pd.Series("all", index=span.index)
+    types = (df.groupby("case_id", sort=False, observed=True)[by].first() if by in df.columns
+             else pd.Series("all", index=span.index))
     ax = _axes(ax, (8, 4))
-    for name, values in span.groupby(types.reindex(span.index).astype(str)):
+    for name, values in span.groupby(types.reindex(span.index).astype(str), observed=True):
         ax.hist(values, bins=bins, alpha=0.6, label=short(str(name), 30), color=color_for(str(name)))
     ax.set_xlabel("handling time (s)")
     ax.set_ylabel("cases")

@@ -264,7 +264,8 @@ def check_segmenter(segmenter: type[BaseSegmenter] | BaseSegmenter, steps: pd.Da
         if getattr(cls, "types_tasks", False):
             typed = out[TASK].notna() | out[CASE_ID].isna()
             assert typed.all(), f"types_tasks is set but {int((~typed).sum())} steps in a case have no task"
-        sessions = pd.DataFrame({"c": out[CASE_ID], "s": data[SESSION]}).dropna().groupby("c")["s"].nunique()
+        pairs = pd.DataFrame({"c": out[CASE_ID], "s": data[SESSION]}).dropna()
+        sessions = pairs.groupby("c", observed=True)["s"].nunique()
         assert (sessions <= 1).all(), f"case ids shared across sessions: {list(sessions[sessions > 1].index[:3])}"
         return out
 

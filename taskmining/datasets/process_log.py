@@ -92,7 +92,7 @@ def simulate_process_log(events: pd.DataFrame, seed: int = 0, *, unlinked: float
         extra["user"] = "clerk-" + pd.Series(rng.integers(1, 6, n_extra).astype(str), index=extra.index)
         per_case = pd.concat([per_case, extra])
     parts = []
-    for task, grp in per_case.groupby("task", sort=True):
+    for task, grp in per_case.groupby("task", sort=True, observed=True):
         routine = ROUTINES.get(str(task))
         if routine is None:
             continue

@@ -160,7 +160,7 @@ def extract_keys(
     found_in = with_case["column"].to_numpy(dtype=object)
     flags = {f"_in{i}": found_in == name for i, name in enumerate(names)}  # where each key was found
     grouped = with_case[["case_id", "key_type", "key"]].assign(n=1, **flags).groupby(
-        ["case_id", "key_type", "key"], sort=True)
+        ["case_id", "key_type", "key"], sort=True, observed=True)
     result = grouped.agg(n=("n", "sum"), **{f: (f, "max") for f in flags})
     bits = sum(result[f].to_numpy().astype("int64") << i for i, f in enumerate(flags))
     labels = {code: ", ".join(n for i, n in enumerate(names) if code >> i & 1) for code in np.unique(bits)}

@@ -187,7 +187,7 @@ def _evidence(tasks: pd.DataFrame, keys: Mapping[str, Extractor], process_keys: 
     if salt is not None:
         tokens = extract_keys(tasks, {"hashed": HASHED}, columns=columns, case_col=case_col, by="case")
         # a token says nothing about its type: keep the key type when only one type uses the value
-        g = process_keys.groupby(["hashed", "key", "process_case"], sort=False)["key_type"]
+        g = process_keys.groupby(["hashed", "key", "process_case"], sort=False, observed=True)["key_type"]
         typed = g.first().where(g.nunique() == 1, "key").rename("key_type").reset_index()
         hashed = tokens.drop(columns="key_type").rename(columns={"key": "hashed"}).merge(typed, on="hashed")
         parts.append(hashed.drop(columns="hashed").assign(columns=hashed["columns"] + " (hashed)"))
@@ -227,12 +227,12 @@ def _choose(evidence: pd.DataFrame, key_order: Sequence[str], desktop_spans: pd.
                                      "n_evidence", "n_candidates", "time_gap_s"])
     rank = {k: i for i, k in enumerate(key_order)}
     ev = evidence.assign(prio=evidence["key_type"].map(rank).fillna(len(rank)))
-    score = ev.groupby(["case_id", "process_case"], sort=False).agg(
+    score = ev.groupby(["case_id", "process_case"], sort=False, observed=True).agg(
         n_types=("key_type", "nunique"), n_evidence=("n", "sum"), prio=("prio", "min")).reset_index()
     score["time_gap_s"] = _time_gap(score, desktop_spans, process_spans)
     score = score.sort_values(["case_id", "n_types", "n_evidence", "time_gap_s", "prio", "process_case"],
                               ascending=[True, False, False, True, True, True], kind="stable")
-    n_cand = score.groupby("case_id", sort=False)["process_case"].size()
+    n_cand = score.groupby("case_id", sort=False, observed=True)["process_case"].size()
     best = score.drop_duplicates("case_id").set_index("case_id")
     top = ev.merge(best[["process_case"]].reset_index(), on=["case_id", "process_case"])
     top = top.sort_values(["case_id", "prio", "n"], ascending=[True, True, False], kind="stable")
@@ -251,7 +251,7 @@ def _desktop_rows(desktop: pd.DataFrame, links: pd.DataFrame, granularity: str) 
     linked = links.dropna(subset=["process_case"]).set_index("case_id")["process_case"]
     rows = desktop[desktop[CASE].isin(linked.index)]
     if granularity == "task":
-        g = rows.groupby(CASE, sort=True)
+        g = rows.groupby(CASE, sort=True, observed=True)
         task = g["case:task"].first() if "case:task" in rows.columns else pd.Series(dtype="str")
         rows = pd.DataFrame({
             CASE: g[CASE].first().index,
@@ -365,12 +365,12 @@ def link_to_process(
         desktop = to_pm4py(tasks, case_col=case_col, activity_col=activity_col, task_col=task_col, tz=tz)
     for w in caught:
         warnings.warn(str(w.message).replace("to_pm4py:", "link_to_process:", 1), w.category, stacklevel=2)
-    spans = desktop.groupby(CASE, sort=True).agg(start=(START, "min"), end=(TIME, "max"))
-    process_spans = process.groupby(CASE, sort=False).agg(
+    spans = desktop.groupby(CASE, sort=True, observed=True).agg(start=(START, "min"), end=(TIME, "max"))
+    process_spans = process.groupby(CASE, sort=False, observed=True).agg(
         start=(START if START in process.columns else TIME, "min"), end=(TIME, "max"))
     chosen = _choose(evidence, list(keys), spans, process_spans)
     if "case:task" in desktop.columns:
-        spans["task"] = desktop.groupby(CASE, sort=True)["case:task"].first()
+        spans["task"] = desktop.groupby(CASE, sort=True, observed=True)["case:task"].first()
     links = spans.rename_axis("case_id").reset_index().merge(chosen, on="case_id", how="left")
     links["n_evidence"] = links["n_evidence"].fillna(0).astype("int64")
     links["n_candidates"] = links["n_candidates"].fillna(0).astype("int64")
@@ -385,7 +385,7 @@ def link_to_process(
         system[START] = system[TIME]
     combined = pd.concat([system, _desktop_rows(desktop, links, granularity)], ignore_index=True)
     for col in [c for c in process.columns if c.startswith("case:") and c != CASE]:
-        first = process.groupby(CASE, sort=False)[col].first()
+        first = process.groupby(CASE, sort=False, observed=True)[col].first()
         combined[col] = combined[col].fillna(combined[CASE].map(first))
     combined[START] = combined[START].fillna(combined[TIME])
     combined = combined.sort_values([CASE, TIME, START], kind="stable").reset_index(drop=True)

@@ -181,7 +181,7 @@ def _write_json(t: OcelTables, path: Path) -> None:
     e_idx = e2o["_e"].to_numpy()
     bounds = np.searchsorted(e_idx, np.arange(len(t.events) + 1))
     oid, qual = _pylist(e2o["ocel_object_id"]), _pylist(e2o["ocel_qualifier"])
-    o2o_by = t.o2o.groupby("ocel_source_id", sort=False)
+    o2o_by = t.o2o.groupby("ocel_source_id", sort=False, observed=True)
     o2o_map = {k: [{"objectId": r, "qualifier": q} for r, q in zip(g["ocel_target_id"], g["ocel_qualifier"])]
                for k, g in o2o_by}
     attrs = list(t.attributes)
@@ -272,7 +272,7 @@ def _write_sqlite(t: OcelTables, path: Path) -> None:
             marks = ", ".join("?" * (2 + len(attrs)))
             cur.executemany(f"INSERT INTO {table} VALUES ({marks})",
                             _rows(ev.iloc[order[a:b]], ["ocel_id", "ocel_time", *attrs]))
-        for otype, g in t.objects.groupby("ocel_type", sort=True):
+        for otype, g in t.objects.groupby("ocel_type", sort=True, observed=True):
             table = _q("object_" + omap[str(otype)])
             cur.execute(f"CREATE TABLE {table} (ocel_id TEXT, ocel_time TIMESTAMP, ocel_changed_field TEXT, "
                         "name TEXT, FOREIGN KEY (ocel_id) REFERENCES object (ocel_id))")

@@ -71,9 +71,9 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 
 def _entropy(counts: pd.Series, keys: list[str]) -> pd.Series:
     """Shannon entropy (nats) of the count distribution within each group of ``keys``."""
-    total = counts.groupby(level=keys).transform("sum")
+    total = counts.groupby(level=keys, observed=True).transform("sum")
     p = counts / total
-    return (-(p * np.log(p))).groupby(level=keys).sum()
+    return (-(p * np.log(p))).groupby(level=keys, observed=True).sum()
 
 
 def automation_candidates(
@@ -145,7 +145,7 @@ def automation_candidates(
         out = pd.DataFrame(columns=["rank", task_col, "score", *COMPONENTS])
         return note_suppressed(out, suppressed.rename(columns={TASK: task_col}), what="automation_candidates",
                                min_group_size=min_group_size)
-    g = cases.groupby(TASK, sort=True)
+    g = cases.groupby(TASK, sort=True, observed=True)
     out = g.agg(cases=("duration", "size"), total_time_h=("duration", "sum"), apps_per_case=("apps", "mean"),
                 transfers=("transfers", "sum"), typing_events=("typing_events", "sum"),
                 variants=("_variant", "nunique"))
@@ -156,7 +156,7 @@ def automation_candidates(
     comp = pd.DataFrame(index=out.index)
     comp["frequency"] = np.log1p(n) / np.log1p(n.max())
     comp["time"] = np.log1p(out["total_time_h"]) / max(np.log1p(out["total_time_h"].max()), 1e-12)
-    h_var = _entropy(cases.groupby([TASK, "_variant"]).size(), [TASK])
+    h_var = _entropy(cases.groupby([TASK, "_variant"], observed=True).size(), [TASK])
     with np.errstate(invalid="ignore", divide="ignore"):
         comp["determinism"] = np.where(n > 1, 1 - h_var.reindex(out.index) / np.log(n), 1.0)
         moved = out["transfers"].astype(float)
@@ -173,11 +173,11 @@ def automation_candidates(
     i = seq.same_case_pairs()
     nxt[i] = seq.act[i + 1]
     trans = pd.DataFrame({TASK: task_of_case[seq.case[step_ok]], "a": seq.act[step_ok], "b": nxt[step_ok]})
-    pair_counts = trans.groupby([TASK, "a", "b"]).size()
+    pair_counts = trans.groupby([TASK, "a", "b"], observed=True).size()
     h_next = _entropy(pair_counts, [TASK, "a"])
-    occ = trans.groupby([TASK, "a"]).size()
-    n_next = trans.groupby(TASK)["b"].nunique()
-    weighted = (h_next * occ).groupby(level=TASK).sum() / occ.groupby(level=TASK).sum()
+    occ = trans.groupby([TASK, "a"], observed=True).size()
+    n_next = trans.groupby(TASK, observed=True)["b"].nunique()
+    weighted = (h_next * occ).groupby(level=TASK, observed=True).sum() / occ.groupby(level=TASK, observed=True).sum()
     with np.errstate(invalid="ignore", divide="ignore"):
         norm = np.log(n_next.reindex(out.index).astype(float))
         comp["rule_likeness"] = np.where(norm > 0, 1 - weighted.reindex(out.index) / norm, 1.0)

@@ -179,7 +179,7 @@ def fragmentation(
     interrupted_cases = np.bincount(rgroup[case_first][unique(run_case_idx[resumed])], minlength=n_groups)
     stats = group_stats(rgroup[resumed + 1], rstart[resumed + 1] - rend[resumed], n_groups, scale=NS)
     users = (gkey.assign(_u=tasks[user_col].to_numpy() if user_col in tasks.columns else None)
-             .iloc[order].assign(_g=gcodes).groupby("_g")["_u"].nunique()
+             .iloc[order].assign(_g=gcodes).groupby("_g", observed=True)["_u"].nunique()
              .reindex(range(n_groups), fill_value=0).to_numpy())
     sessions = pd.Series(sess).groupby(gcodes).nunique().reindex(range(n_groups), fill_value=0).to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):

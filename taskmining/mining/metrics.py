@@ -277,7 +277,7 @@ def _per_task(cases: pd.DataFrame, tasks: pd.DataFrame, seq: Sequences, keys: li
         ok = kept[row_case]
         ev = pd.DataFrame({"app": tasks[app_col].iloc[seq.rows[ok]].astype(object).to_numpy()})
         ev[keys] = case_key.iloc[row_case[ok]].to_numpy()
-        out["applications"] = ev.dropna(subset=["app"]).groupby(keys, dropna=False)["app"].agg(_top)
+        out["applications"] = ev.dropna(subset=["app"]).groupby(keys, dropna=False, observed=True)["app"].agg(_top)
     trans = _transfer_rows(tasks, session_col)
     if len(trans):
         case_of_row = np.full(len(tasks), -1, dtype=np.int64)
@@ -287,7 +287,7 @@ def _per_task(cases: pd.DataFrame, tasks: pd.DataFrame, seq: Sequences, keys: li
         trans[keys] = case_key.iloc[tcase[tcase >= 0]].to_numpy()
         trans["path"] = (trans["source_app"].astype(str) + ":" + trans["source_field"].astype(str) + " → "
                          + trans["target_app"].astype(str) + ":" + trans["target_field"].astype(str))
-        out["top_transfer"] = trans.groupby(keys, dropna=False)["path"].agg(lambda s: _top(s, 1))
+        out["top_transfer"] = trans.groupby(keys, dropna=False, observed=True)["path"].agg(lambda s: _top(s, 1))
     return out.reset_index()
 
 
@@ -413,7 +413,8 @@ def transfers(
     if min_group_size > 1 and len(trans):
         trans, suppressed = suppress_small_groups(trans, path, "user", min_group_size, what="transfers",
                                                   warn=False)
-    out = (trans.groupby(path, sort=True).agg(count=("row", "size"), users=("user", "nunique")).reset_index()
+    out = (trans.groupby(path, sort=True, observed=True)
+           .agg(count=("row", "size"), users=("user", "nunique")).reset_index()
            if len(trans) else pd.DataFrame(columns=[*path, "count", "users"]))
     out = out.sort_values(["count", *path], ascending=[False, True, True, True, True]).reset_index(drop=True)
     return note_suppressed(out, suppressed, what="transfers", min_group_size=min_group_size)

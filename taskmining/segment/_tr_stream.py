@@ -113,7 +113,7 @@ def attach_lead_in(cuts: np.ndarray, first: np.ndarray, lead: np.ndarray) -> np.
     """
     sess = np.cumsum(first)
     value = pd.Series(np.where(lead, np.nan, cuts.astype(np.float64)))
-    next_is_cut = value.groupby(sess).bfill().to_numpy() == 1.0
+    next_is_cut = value.groupby(sess, observed=True).bfill().to_numpy() == 1.0
     prev_lead = np.zeros(len(lead), dtype=bool)
     prev_lead[1:] = lead[:-1] & ~first[1:]
     run_start = lead & ~prev_lead

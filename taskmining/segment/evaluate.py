@@ -284,7 +284,7 @@ def edit_distance(
     pair = pd.DataFrame({"p": pc[both], "t": tc[both]}).value_counts().reset_index(name="n")
     pair = pair.sort_values(["p", "n", "t"], ascending=[True, False, True]).drop_duplicates("p")
     best = dict(zip(pair["p"].tolist(), pair["t"].tolist(), strict=True))
-    pred_seq = pd.Series(lab_codes[pc >= 0]).groupby(pc[pc >= 0], sort=True).agg(tuple)
+    pred_seq = pd.Series(lab_codes[pc >= 0]).groupby(pc[pc >= 0], sort=True, observed=True).agg(tuple)
     true_seq: pd.Series | dict[int, tuple[int, ...]] = (
         pd.Series(lab_codes[tc >= 0]).groupby(tc[tc >= 0], sort=True).agg(tuple) if (tc >= 0).any() else {}
     )

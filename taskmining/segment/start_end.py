@@ -60,7 +60,7 @@ def step_graph(labels: pd.Series, session: pd.Series, *, min_count: int = 2) -> 
     frame = pd.DataFrame({"u": labels.to_numpy(dtype=object), "s": session.to_numpy(dtype=object)})
     frame["v"] = frame["u"].shift(-1)
     frame = frame[frame["s"].eq(frame["s"].shift(-1))]
-    counts = frame.groupby(["u", "v"], sort=True).size()
+    counts = frame.groupby(["u", "v"], sort=True, observed=True).size()
     graph = nx.DiGraph()
     graph.add_nodes_from(pd.unique(labels.to_numpy(dtype=object)).tolist())
     keep = counts[counts >= min_count]

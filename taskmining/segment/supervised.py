@@ -78,7 +78,7 @@ def _steps_since_same(session: np.ndarray, values: pd.Series) -> np.ndarray:
         return out
     pos = pd.Series(np.arange(n))
     frame = pd.DataFrame({"s": session[ok], "v": values[ok].astype(object).to_numpy(), "p": pos[ok].to_numpy()})
-    prev = frame.groupby(["s", "v"], sort=False)["p"].shift(1)
+    prev = frame.groupby(["s", "v"], sort=False, observed=True)["p"].shift(1)
     dist = frame["p"] - prev
     out[frame["p"].to_numpy()[dist.notna().to_numpy()]] = dist.dropna().to_numpy()
     return out
@@ -134,7 +134,7 @@ def transition_features(steps: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame
         gap[1:] = np.clip(start[1:] - np.maximum(end[:-1], start[:-1]), 0, None) / 1e9
     gap[first] = 0.0
     gaps = pd.Series(np.where(first, np.nan, gap))
-    median = gaps.groupby(sess).transform("median").fillna(1.0).to_numpy()
+    median = gaps.groupby(sess, observed=True).transform("median").fillna(1.0).to_numpy()
     label = steps[STEP].astype(object).fillna("").astype(str)
     prev_label = label.shift(1).where(~pd.Series(first), "<start>").fillna("<start>")
     num: dict[str, Any] = {

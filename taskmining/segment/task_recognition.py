@@ -335,7 +335,7 @@ def _case_ids(steps: pd.DataFrame, seg: np.ndarray) -> np.ndarray:
     session = steps[SESSION].astype(str).to_numpy(dtype=object)
     frame = pd.DataFrame({"s": session, "g": seg})
     firsts = frame.drop_duplicates("g")
-    number = firsts.groupby("s", sort=False).cumcount() + 1
+    number = firsts.groupby("s", sort=False, observed=True).cumcount() + 1
     lookup = np.empty(int(seg.max()) + 1, dtype=np.int64)
     lookup[firsts["g"].to_numpy()] = number.to_numpy()
     return (pd.Series(session) + "-" + pd.Series(lookup[seg]).astype(str)).to_numpy(dtype=object)

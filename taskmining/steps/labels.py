@@ -261,7 +261,7 @@ def label_codes(steps: pd.DataFrame, level: str = "element") -> tuple[np.ndarray
         keys["key_name"] = pd.factorize(steps["key_name"])[0]
     if level == "element" and URL in steps.columns:
         keys[URL] = np.where(np.asarray(steps["verb"].isin(["navigate", "open"])), keys[URL], -2)
-    group = pd.DataFrame(keys).groupby(list(keys), sort=False).ngroup().to_numpy()
+    group = pd.DataFrame(keys).groupby(list(keys), sort=False, observed=True).ngroup().to_numpy()
     _, first = np.unique(group, return_index=True)
     reps = steps.iloc[first]
 

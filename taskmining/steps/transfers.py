@@ -77,7 +77,7 @@ def pair_transfers(steps: pd.DataFrame) -> pd.DataFrame:
         sub = sub.sort_values(["s", "h", "t", "i"], kind="stable")
         is_source = np.isin(action[sub["pos"].to_numpy()], ["copy", "cut"])
         sub["src"] = np.where(is_source, sub["pos"].to_numpy(), np.nan)
-        sub["src"] = sub.groupby(["s", "h"], sort=False)["src"].ffill()
+        sub["src"] = sub.groupby(["s", "h"], sort=False, observed=True)["src"].ffill()
         pastes = ~is_source & sub["src"].notna().to_numpy()
         src[sub["pos"].to_numpy()[pastes]] = sub["src"].to_numpy()[pastes].astype(np.int64)
     paired = src >= 0
