@@ -25,10 +25,13 @@ def _composite(keys: np.ndarray, values: np.ndarray, n_groups: int) -> tuple[np.
     """Integer values packed next to their key into one int64 (``None`` when they do not fit in 63 bits)."""
     if values.dtype.kind in "iu" and len(values):
         lo, hi = int(values.min()), int(values.max())
+        gbits = max(1, int(n_groups).bit_length())
+        if lo >= 0 and max(1, hi.bit_length()) + gbits <= 63:
+            lo = 0  # non-negative values fit as they are: no offset pass
         vbits = max(1, (hi - lo).bit_length())
-        if vbits + max(1, int(n_groups).bit_length()) <= 63:
-            comp = keys.astype(np.int64)  # a new array, shifted in place
-            comp <<= vbits  # the low bits are free: adding puts the value there (no temporaries)
+        if vbits + gbits <= 63:
+            # one pass widens and shifts the keys; the low bits are free, so adding puts the value there
+            comp = np.left_shift(keys, vbits, dtype=np.int64)
             comp += values
             if lo:
                 comp -= lo
