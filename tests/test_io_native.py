@@ -275,3 +275,14 @@ def test_piece_boundaries_anywhere_give_the_same_frame(tmp_path: Path, monkeypat
     pd.testing.assert_frame_equal(pieces, whole)
     pd.testing.assert_frame_equal(q_pieces, q_whole)
     assert q_whole["line"].tolist() == [34, 61] and len(whole) == 58
+
+
+@pytest.mark.parametrize("ids", [[5, 5, 7], [1, None, 3], [3, 2, 1]])
+def test_event_ids_kept_only_when_all_present_and_distinct(tmp_path: Path, ids: list[int | None]) -> None:
+    lines = [rec(i, i, **({} if e is None else {"event_id": e})) for i, e in enumerate(ids)]
+    (tmp_path / "a.jsonl").write_text("\n".join(lines) + "\n")
+    ev, q = read(tmp_path / "a.jsonl")
+    assert len(q) == 0 and len(ev) == 3
+    want = ids if ids == [3, 2, 1] else [0, 1, 2]
+    assert ev["event_id"].tolist() == want
+    pd.testing.assert_frame_equal(tm.validate_events(ev), ev)

@@ -39,7 +39,7 @@ from taskmining.io.parquet import concat_tables
 from taskmining.io.quarantine import QuarantineLog
 from taskmining.schema import ACTIONS
 
-__all__ = ["TS", "check_records", "drop_duplicates", "line_reason", "number_events"]
+__all__ = ["TS", "check_records", "drop_duplicates", "ids_unique", "line_reason", "number_events"]
 
 #: Arrow type of the ``timestamp`` column once checked.
 TS = pa.timestamp("ns", tz="UTC")
@@ -203,8 +203,7 @@ def number_events(table: pa.Table) -> pa.Table:
     >>> number_events(pa.table({"event_id": [7, 7, None]})).column("event_id").to_pylist()
     [0, 1, 2]
     """
-    ids = table.column("event_id")
-    keep_ids = ids.null_count == 0 and len(ids) and _unique(ids.to_numpy())
+    keep_ids = ids_unique(table.column("event_id"))
     if not keep_ids:
         table = table.set_column(table.schema.get_field_index("event_id"), "event_id",
                                  pa.array(np.arange(table.num_rows, dtype=np.int64)))
@@ -213,6 +212,18 @@ def number_events(table: pa.Table) -> pa.Table:
 
 def _unique(ids: np.ndarray) -> bool:
     return bool((ids[1:] > ids[:-1]).all()) or len(unique(ids)) == len(ids)
+
+
+def ids_unique(ids: pa.ChunkedArray | pa.Array) -> bool:
+    """True when every record has an ``event_id`` and no two share one (numpy's sort releases the GIL).
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> ids_unique(pa.array([3, 1, 2])), ids_unique(pa.array([3, 3])), ids_unique(pa.array([1, None]))
+    (True, False, False)
+    """
+    return ids.null_count == 0 and len(ids) > 0 and _unique(np.asarray(ids.to_numpy()))
 
 
 def line_reason(line: bytes, exc: Exception) -> str:

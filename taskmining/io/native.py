@@ -219,9 +219,18 @@ def finish(tables: list[pa.Table], files: list[Path], key: bytes | None, qlog: Q
         names = [str(f) for f in files]
         table = checks.drop_duplicates(table, names, lambda f, ls: _Blocks(_load(files[f], key), names[f], qlog).raw(ls),
                                        qlog)
-    table = checks.number_events(table)
     drop = [c for c in ("v", "seq", "_line", "_file") if c in table.column_names]
-    return arrow_to_events(table.drop_columns(drop), unique_ids=True)  # number_events made them unique
+    ids = table.column("event_id")
+    if ids.null_count or not len(ids):
+        table = checks.number_events(table)
+        return arrow_to_events(table.drop_columns(drop), unique_ids=True)  # numbered 0..n-1
+    # the records' ids are checked for duplicates while the frame is built; rebuilt only if they repeat
+    with ThreadPoolExecutor(1) as pool:
+        unique = pool.submit(checks.ids_unique, ids)
+        events = arrow_to_events(table.drop_columns(drop), unique_ids=True)
+        if unique.result():
+            return events
+    return arrow_to_events(checks.number_events(table).drop_columns(drop), unique_ids=True)
 
 
 # --- files ----------------------------------------------------------------
