@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+import mmap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -22,7 +23,7 @@ import numpy as np
 
 from taskmining.errors import IngestError
 
-__all__ = ["BufferRing", "count_newlines", "read_pieces"]
+__all__ = ["BufferRing", "count_newlines", "map_pieces", "read_pieces"]
 
 
 def count_newlines(buf: Any) -> int:
@@ -112,3 +113,47 @@ def read_pieces(f: IO[bytes], path: Path | str, size: int,
         lines_before += newlines
         if not len(piece) or piece[-1:] != b"\n":
             return
+
+
+def map_pieces(path: Path | str, size: int) -> Iterator[tuple[memoryview, int, int]] | None:
+    """:func:`read_pieces` of a plain (uncompressed) file through a memory map: the pieces are
+    views of the mapped file, so nothing is copied (the parser reads the page cache directly).
+
+    Returns ``None`` when the file cannot be mapped (empty, or not a regular
+    file); the caller then reads it. The map stays open while any piece is
+    in use and is released with the last one. Files that only grow while
+    they are read (a recorder appending) are fine: the map covers the size
+    at opening; a file truncated by another program meanwhile is not.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> with tempfile.NamedTemporaryFile(delete=False) as tmp:
+    ...     _ = tmp.write(b"a\\nbb\\nccc")
+    >>> [(bytes(p), first, n) for p, first, n in map_pieces(tmp.name, 3)]
+    [(b'a\\n', 0, 1), (b'bb\\n', 1, 1), (b'ccc', 2, 0)]
+    >>> os.unlink(tmp.name)
+    """
+    try:
+        with open(path, "rb") as f:
+            mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    except (ValueError, OSError):
+        return None
+    return _mapped(mapped, size)
+
+
+def _mapped(mapped: mmap.mmap, size: int) -> Iterator[tuple[memoryview, int, int]]:
+    view = memoryview(mapped)
+    n, pos, lines_before = len(mapped), 0, 0
+    while pos < n:
+        end = min(pos + size, n)
+        if end < n:
+            cut = mapped.rfind(b"\n", pos, end)
+            if cut < 0:  # one line longer than the piece
+                cut = mapped.find(b"\n", end)
+            end = n if cut < 0 else cut + 1
+        piece = view[pos:end]
+        newlines = count_newlines(piece)
+        yield piece, lines_before, newlines
+        lines_before += newlines
+        pos = end

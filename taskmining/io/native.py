@@ -42,9 +42,9 @@ import pyarrow.json as pj
 from taskmining._progress import progress as _progress
 from taskmining.errors import IngestError, ParameterError
 from taskmining.io import _native_checks as checks
-from taskmining.io._files import open_binary, read_bytes
+from taskmining.io._files import is_gzip, open_binary, read_bytes
 from taskmining.io._jsontext import attrs_from_lines, attrs_text, json_text
-from taskmining.io._pieces import BufferRing, count_newlines, read_pieces
+from taskmining.io._pieces import BufferRing, count_newlines, map_pieces, read_pieces
 from taskmining.io.parquet import arrow_to_events, concat_tables, is_ground_truth
 from taskmining.io.quarantine import QuarantineLog, ReadResult
 from taskmining.io.registry import ReaderSpec
@@ -288,6 +288,15 @@ def _chunks(path: Path, key: bytes | None, size: int | None = None,
         buf = _load(path, key, encrypted=True)
         yield buf, 0, buf.count(b"\n")
         return
+    try:
+        plain = not is_gzip(path)
+    except OSError:  # missing or unreadable: open_binary below says which
+        plain = False
+    if plain:  # uncompressed: pieces are views of the memory-mapped file, nothing is copied
+        mapped = map_pieces(path, size or CHUNK_BYTES)
+        if mapped is not None:
+            yield from mapped
+            return
     with open_binary(path) as f:
         yield from read_pieces(f, path, size or CHUNK_BYTES, ring)
 
