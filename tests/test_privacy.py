@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from taskmining import privacy
@@ -100,8 +100,18 @@ def test_redact_only_selected_kinds():
     assert "123456" in out and "x@y.com" not in out
 
 
+def test_long_digit_runs_before_a_decimal_point_are_redacted_whole():
+    assert redact_text("123456.0", SALT).startswith("[digits:h:")
+    assert redact_text("123456.0", SALT).endswith("].0")
+    for text in ("total 1234567.50 EUR", "000000.0", "ref 9876543.2"):
+        out = redact_text(text, SALT)
+        assert not re.search(r"\d{6,}", TOKEN.sub("", out)) and TOKEN.search(out), out
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(alphabet="ab@.- +0123456789()DE", max_size=40))
+@example("000000.0")  # a phone-shaped prefix once ended inside the digit run and left it whole
+@example("x 1234567.5 y")
 def test_redaction_is_idempotent_and_leaves_no_long_digit_run(text):
     once = redact_text(text, SALT)
     assert redact_text(once, SALT) == once

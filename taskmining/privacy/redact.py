@@ -43,7 +43,7 @@ _EMAIL = r"(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-
 _IBAN = r"(?P<iban>\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b)"
 _CARD = r"(?P<card>(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-]))"
 _PHONE = (r"(?P<phone>(?<![\w+])(?:\+|00|\()?\d{1,5}\)?[ ./-]?(?:\(\d{1,5}\)[ ./-]?)?\d{2,8}"
-          r"(?:[ ./-]\d{2,8}){0,4}(?![\w.]\w))")
+          r"(?:[ ./-]\d{2,8}){0,4}(?![\w.]\w)(?!\d))")  # never ends inside a run of digits
 _DIGITS = rf"(?P<digits>(?<!\d)\d{{{MIN_DIGITS},}}(?!\d))"
 _PATTERN = re.compile("|".join((_KEPT, _EMAIL, _IBAN, _CARD, _PHONE, _DIGITS)))
 # what a rejected candidate (an IBAN-shaped text failing its checksum, a short
