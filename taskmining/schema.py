@@ -22,7 +22,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -36,7 +36,7 @@ __all__ = [
     "STEP_ID", "STEP", "CASE_ID", "TASK",
     "COLUMNS", "STRING_DTYPE", "TIMESTAMP_DTYPE", "DTYPES", "ACTIONS", "ROLES",
     "SOURCES", "SORT_KEYS", "STRING_COLUMNS", "CATEGORY_COLUMNS", "empty_events", "validate_events", "as_utc",
-    "as_category",
+    "as_category", "categorical_from_codes",
 ]
 
 # --- column names -----------------------------------------------------------
@@ -211,6 +211,46 @@ def as_utc(values: pd.Series, *, tz: str | None = None, column: str = TIMESTAMP)
     return out.astype(TIMESTAMP_DTYPE)
 
 
+def categorical_from_codes(texts: Sequence[object] | np.ndarray, codes: np.ndarray, *,
+                           categories: Sequence[str] | None = None, used_only: bool = False) -> pd.Categorical:
+    """``texts[codes]`` as a categorical of ``str`` categories in lexical order (code ``-1``: missing).
+
+    ``texts`` may repeat values (equal texts share a category) and hold
+    ``None`` (missing). Every text is a category unless ``used_only``; with
+    ``categories`` given, those are the categories and other texts become
+    missing. When the texts already are the categories, the codes are used
+    as they are (no remapping pass).
+
+    Examples
+    --------
+    >>> c = categorical_from_codes(["b", "a", "b", None], np.array([0, 1, 2, 3, -1]))
+    >>> list(c.categories), c.codes.tolist()
+    (['a', 'b'], [1, 0, 1, -1, -1])
+    >>> list(categorical_from_codes(["b", "a", "c"], np.array([1, 0]), used_only=True).categories)
+    ['a', 'b']
+    """
+    texts = list(texts)
+    codes = np.asarray(codes)
+    keep = np.array([t is not None and not (isinstance(t, float) and np.isnan(t)) for t in texts], dtype=bool)
+    if used_only:
+        used = np.zeros(len(texts), dtype=bool)
+        used[codes[codes >= 0]] = True
+        keep &= used
+    kept = np.flatnonzero(keep)
+    labels = np.array([str(texts[i]) for i in kept], dtype=object)
+    if categories is None:
+        cats, inverse = np.unique(labels, return_inverse=True)
+    else:
+        cats = np.asarray(list(categories), dtype=object)
+        pos = {c: i for i, c in enumerate(categories)}
+        inverse = np.array([pos.get(t, -1) for t in labels], dtype=np.int64)
+    if len(kept) != len(texts) or not np.array_equal(inverse, np.arange(len(cats))):  # not already in order
+        lut = np.full(len(texts) + 1, -1, dtype=np.int64)  # index -1 (missing) -> -1
+        lut[kept] = inverse
+        codes = lut[codes]
+    return pd.Categorical.from_codes(codes, categories=pd.Index(cats, dtype=STRING_DTYPE))
+
+
 def as_category(values: pd.Series) -> pd.Series:
     """``values`` as a categorical of ``str`` categories in lexical order (missing stays missing).
 
@@ -230,12 +270,7 @@ def as_category(values: pd.Series) -> pd.Series:
             if cats.dtype == STRING_DTYPE:
                 return values
             return values.cat.set_categories(cats.astype(STRING_DTYPE))
-        text = cats.map(str).astype(STRING_DTYPE)
-        codes = values.cat.codes.to_numpy()
-        uniq, inverse = np.unique(np.asarray(text, dtype=object), return_inverse=True)
-        lut = np.r_[inverse, -1]
-        return pd.Series(pd.Categorical.from_codes(lut[codes], categories=pd.Index(uniq, dtype=STRING_DTYPE)),
-                         index=values.index)
+        return pd.Series(categorical_from_codes(list(cats), values.cat.codes.to_numpy()), index=values.index)
     if values.dtype != STRING_DTYPE:
         values = values.astype(object).where(values.notna(), None)
         values = values.map(lambda v: v if v is None or isinstance(v, str) else str(v))

@@ -26,7 +26,13 @@ from taskmining.datasets._hashing import DEFAULT_SALT
 from taskmining.datasets._plan import plan_sessions
 from taskmining.datasets.routines import ROUTINES
 from taskmining.errors import ParameterError
-from taskmining.schema import CATEGORY_COLUMNS, COLUMNS, STRING_DTYPE, validate_events
+from taskmining.schema import (
+    CATEGORY_COLUMNS,
+    COLUMNS,
+    STRING_DTYPE,
+    categorical_from_codes,
+    validate_events,
+)
 
 __all__ = ["simulate", "simulate_columns", "to_frame", "TRUTH_COLUMNS"]
 
@@ -108,13 +114,6 @@ def _strings(enc: Encoded) -> pd.Series:
     return pd.Series(pd.array(arr, dtype=STRING_DTYPE))
 
 
-def _categories(enc: Encoded) -> pd.Series:
-    """Categorical with the distinct values, sorted, as categories (``enc.values`` may repeat)."""
-    cats, inverse = np.unique(np.asarray(enc.values, dtype=object), return_inverse=True)
-    lut = np.r_[inverse, -1]  # code -1 (missing) -> lut[-1]
-    return pd.Series(pd.Categorical.from_codes(lut[enc.codes], categories=pd.Index(cats, dtype=STRING_DTYPE)))
-
-
 def to_frame(cols: dict[str, Any]) -> pd.DataFrame:
     """Build the validated events frame (plus ground truth) from encoded columns.
 
@@ -142,7 +141,8 @@ def to_frame(cols: dict[str, Any]) -> pd.DataFrame:
             enc = cols.pop(col)
             data[col] = pd.Series(pd.Categorical.from_codes(enc.codes, categories=pd.Index(enc.values, dtype=STRING_DTYPE)))
         elif col in _CATEGORY:
-            data[col] = _categories(cols.pop(col))
+            enc = cols.pop(col)
+            data[col] = pd.Series(categorical_from_codes(enc.values, enc.codes))
         else:
             data[col] = _strings(cols.pop(col))
             _release_memory()

@@ -40,10 +40,11 @@ from taskmining.schema import (
     CATEGORY_COLUMNS,
     COLUMNS,
     STRING_COLUMNS,
-    as_category,
     STRING_DTYPE,
     TIMESTAMP_DTYPE,
+    as_category,
     as_utc,
+    categorical_from_codes,
 )
 
 __all__ = ["SPEC", "TRUE_COLUMNS", "arrow_to_events", "concat_tables", "is_ground_truth", "read_parquet", "sniff"]
@@ -105,37 +106,21 @@ def _strings(col: pa.ChunkedArray | pa.Array) -> pd.Series:
 
 
 def _category(col: pa.ChunkedArray | pa.Array, categories: list[str] | None = None) -> pd.Series:
-    """A pandas categorical from Arrow strings or dictionaries (sorted categories, as ``astype("category")``)."""
+    """A pandas categorical from Arrow strings or dictionaries (sorted ``str`` categories).
+
+    Dictionary indices are used as they are when the dictionary is already
+    sorted; entries that no row uses stay categories (as a categorical's
+    unused categories do), so a frame written and read back is unchanged.
+    With ``categories`` given, values outside them get code ``-1``.
+    """
     if isinstance(col, pa.Array):
         col = pa.chunked_array([col])
-    if col.num_chunks and pa.types.is_dictionary(col.type):
-        return _dictionary_category(col, categories)
     if not pa.types.is_dictionary(col.type):
         if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
             col = pc.cast(col, pa.string())
         col = pc.dictionary_encode(col)
-    col = col.unify_dictionaries()
     if col.num_chunks == 0:
-        values: list[object] = []
-        idx = np.zeros(0, dtype=np.int64)
-    else:
-        values = col.chunk(0).dictionary.to_pylist()
-        idx = np.concatenate([pc.fill_null(c.indices, -1).to_numpy().astype(np.int64) for c in col.chunks])
-    if categories is None:
-        used = np.bincount(idx[idx >= 0], minlength=len(values)) > 0
-        categories = sorted({str(v) for v, u in zip(values, used, strict=True) if u and v is not None})
-    pos = {v: i for i, v in enumerate(categories)}
-    lut = np.array([pos.get(v, -1) for v in values] + [-1], dtype=np.int64)  # idx -1 -> lut[-1]
-    return pd.Series(pd.Categorical.from_codes(lut[idx], categories=pd.Index(categories, dtype="str")))
-
-
-def _dictionary_category(col: pa.ChunkedArray, categories: list[str] | None = None) -> pd.Series:
-    """:func:`_category` of dictionary arrays: their indices, remapped only when the dictionary is not sorted.
-
-    Dictionary entries that no row uses stay categories (as a categorical's
-    unused categories do), so a frame written and read back is unchanged.
-    With ``categories`` given, values outside them get code ``-1``.
-    """
+        return pd.Series(categorical_from_codes([], np.zeros(0, dtype=np.int8), categories=categories))
     if col.num_chunks > 1:
         col = col.unify_dictionaries()
     values = col.chunk(0).dictionary
@@ -145,14 +130,7 @@ def _dictionary_category(col: pa.ChunkedArray, categories: list[str] | None = No
     codes = (idx.fill_null(-1) if idx.null_count else idx).to_numpy(zero_copy_only=False)
     if codes.dtype.kind != "i":
         codes = codes.astype(np.int64)
-    texts = values.to_pylist()
-    if categories is None:
-        categories = sorted({t for t in texts if t is not None})
-    if texts != categories:  # unsorted, repeated or missing entries: remap
-        pos = {v: i for i, v in enumerate(categories)}
-        lut = np.array([pos.get(t, -1) if t is not None else -1 for t in texts] + [-1], dtype=np.int64)
-        codes = lut[codes]
-    return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype="str")))
+    return pd.Series(categorical_from_codes(values.to_pylist(), codes, categories=categories))
 
 
 def _timestamps(col: pa.ChunkedArray, tz: str | None) -> pd.Series:

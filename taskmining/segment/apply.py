@@ -27,11 +27,15 @@ import pandas as pd
 from sklearn.base import clone
 
 from taskmining.errors import ParameterError, SegmentationError, TaskminingError
-from taskmining.schema import CASE_ID, STEP, STEP_ID, TASK
-from taskmining.steps.labels import as_categorical
+from taskmining.schema import CASE_ID, STEP, STEP_ID, TASK, categorical_from_codes
 from taskmining.segment.base import BaseSegmenter
 from taskmining.segment.registry import segmenter as make_segmenter
-from taskmining.steps.build import DEFAULT_IDLE_GAP, build_steps, ground_truth_columns, steps_table
+from taskmining.steps.build import (
+    DEFAULT_IDLE_GAP,
+    build_steps,
+    ground_truth_columns,
+    steps_table,
+)
 
 __all__ = ["segment", "method_input", "resolve_method"]
 
@@ -167,7 +171,7 @@ def segment(events: pd.DataFrame, method: Any = "auto", *, level: str = "element
     for col in (CASE_ID, TASK):  # factorised per step, then spread to the events
         codes, labels = pd.factorize(result[col].astype(object), use_na_sentinel=True)
         labels = np.array([str(v) for v in labels], dtype=object)
-        out[col] = pd.Series(as_categorical(labels, codes[position] if len(position) else codes[:0]),
+        out[col] = pd.Series(categorical_from_codes(labels, codes[position] if len(position) else codes[:0], used_only=True),
                              index=out.index)
     meta = dict(out.attrs.get("taskmining", {})) if isinstance(out.attrs.get("taskmining"), dict) else {}
     meta["segmenter"] = {"method": name, "params": {k: repr(v) for k, v in est.get_params(deep=False).items()}}

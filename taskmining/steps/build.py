@@ -38,10 +38,29 @@ import pandas as pd
 
 from taskmining.errors import ParameterError, SchemaError
 from taskmining.schema import (
-    ACTION, APP, CASE_ID, DURATION, ELEMENT_ID, ELEMENT_NAME, ELEMENT_ROLE, EVENT_ID, RAW_ACTION, SESSION, STEP, STEP_ID,
-    STRING_DTYPE, TASK, TIMESTAMP, TIMESTAMP_DTYPE, URL, USER, VALUE, WINDOW,
+    ACTION,
+    APP,
+    CASE_ID,
+    DURATION,
+    ELEMENT_ID,
+    ELEMENT_NAME,
+    ELEMENT_ROLE,
+    EVENT_ID,
+    RAW_ACTION,
+    SESSION,
+    STEP,
+    STEP_ID,
+    STRING_DTYPE,
+    TASK,
+    TIMESTAMP,
+    TIMESTAMP_DTYPE,
+    URL,
+    USER,
+    VALUE,
+    WINDOW,
+    categorical_from_codes,
 )
-from taskmining.steps.labels import as_categorical, check_level, label_codes
+from taskmining.steps.labels import check_level, label_codes
 from taskmining.steps.normalize import VERBS, event_info, step_starts, step_verbs
 from taskmining.steps.transfers import TRANSFER_COLUMNS, pair_transfers
 
@@ -234,7 +253,7 @@ def build_steps(events: pd.DataFrame, level: str = "element", *, idle_gap: objec
     step_id = np.empty(n, dtype=np.int64)
     step_id[order] = codes
     out[STEP_ID] = step_id
-    out[STEP] = pd.Series(as_categorical(texts, label_of_step[step_id]), index=events.index)
+    out[STEP] = pd.Series(categorical_from_codes(texts, label_of_step[step_id], used_only=True), index=events.index)
     return out
 
 

@@ -202,27 +202,6 @@ def as_strings(texts: np.ndarray, codes: np.ndarray) -> pd.api.extensions.Extens
     return pd.array(table.take(pa.array(np.asarray(codes, dtype=np.int64))), dtype=STRING_DTYPE)
 
 
-def as_categorical(texts: np.ndarray, codes: np.ndarray) -> pd.Categorical:
-    """``texts[codes]`` as a categorical of the texts that occur, in lexical order (``-1``: missing).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> c = as_categorical(np.array(["b", "a", "c"], dtype=object), np.array([1, 0, 1, -1]))
-    >>> list(c.categories), c.codes.tolist()
-    (['a', 'b'], [0, 1, 0, -1])
-    """
-    codes = np.asarray(codes, dtype=np.int64)
-    used = np.zeros(len(texts), dtype=bool)
-    used[codes[codes >= 0]] = True
-    kept = np.flatnonzero(used)
-    categories, inverse = np.unique(np.array([str(t) for t in np.asarray(texts, dtype=object)[kept]], dtype=object),
-                                    return_inverse=True)  # equal texts share one category
-    rank = np.full(len(texts) + 1, -1, dtype=np.int64)  # index -1 (missing) -> -1
-    rank[kept] = inverse
-    return pd.Categorical.from_codes(rank[codes], categories=pd.Index(categories, dtype=STRING_DTYPE))
-
-
 def label_codes(steps: pd.DataFrame, level: str = "element") -> tuple[np.ndarray, np.ndarray]:
     """Distinct labels of ``steps`` and the index of each step's label among them.
 
