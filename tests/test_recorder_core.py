@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import taskmining as tm
 from taskmining.errors import DecryptionError, ParameterError, PrivacyError, RecorderError
 from taskmining.io.encrypted import decrypt_file, decrypt_segment
 from taskmining.privacy import hash_value
@@ -286,6 +287,23 @@ def test_rotation_by_time(tmp_path):
         time.sleep(0.12)
     w.stop()
     assert len(w.segments) == 3
+
+
+def test_records_leave_missing_values_out_and_read_back(tmp_path):
+    w = SegmentWriter(tmp_path, "s", flush_interval=0.01)
+    w.start()
+    w.put({"timestamp": "2026-01-01T00:00:00Z", "session": "s", "action": "click", "app": "excel",
+           "value": None, "url": None, "duration": None, "attrs": {}})
+    w.put({"timestamp": "2026-01-01T00:00:01Z", "session": "s", "action": "key", "app": None,
+           "attrs": {"key_class": "digit"}})
+    w.stop()
+    lines = (tmp_path / w.segments[0]).read_text(encoding="utf-8").splitlines()
+    assert lines[0] == '{"v":1,"seq":1,"timestamp":"2026-01-01T00:00:00Z","session":"s","action":"click","app":"excel"}'
+    assert lines[1].endswith('"action":"key","attrs":{"key_class":"digit"}}') and "null" not in lines[1]
+    back = tm.read_events(tmp_path / w.segments[0], progress=False)
+    assert back["app"].tolist()[0] == "excel" and back["app"].isna().tolist() == [False, True]
+    assert back["value"].isna().all() and back["duration"].isna().all()
+    assert back["attrs"].isna().tolist() == [True, False]
 
 
 def test_queue_overflow_is_counted_and_recorded(tmp_path):

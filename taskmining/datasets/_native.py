@@ -2,7 +2,8 @@
 
 Each column stays dictionary-encoded: its distinct values are JSON-encoded
 once in Python, every row takes its fragment by code (Arrow ``take``), and
-Arrow joins the fragments of a row into one line. A recording folder holds
+Arrow joins the fragments of a row into one line, leaving out missing
+values (no ``"key":null`` members, except for the ground truth). A recording folder holds
 one directory per session with rotated ``segment-NNNNNN.jsonl`` files
 (rotated every hour of recording and every ``max_lines`` lines) and a
 ``manifest.json``.
@@ -16,7 +17,9 @@ Examples
 ...     manifest = write_recording(cols, d, info)
 ...     first = next(pathlib.Path(d).glob("*/segment-000001.jsonl")).read_text().splitlines()[0]
 >>> sorted(json.loads(first))[:4]
-['action', 'app', 'attrs', 'duration']
+['action', 'app', 'attrs', 'element_id']
+>>> "null" in first  # missing values are left out of a record, not written as null
+False
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ import pyarrow.compute as pc
 
 from taskmining.datasets._expand import Encoded
 from taskmining.errors import ExportError
+from taskmining.io._jsonl_write import fragments, join_records, members, number_members
+from taskmining.io.parquet import is_ground_truth
 
 __all__ = ["write_recording", "write_jsonl", "RECORD_KEYS"]
 
@@ -41,39 +46,26 @@ RECORD_KEYS = ("v", "seq", "event_id", "timestamp", "user", "session", "app", "w
 _BATCH = 250_000
 
 
-def _fragments(key: str, enc: Encoded, raw: bool = False) -> pa.Array:
-    """``"key":<json>`` per distinct value plus ``"key":null``, as an Arrow array."""
-    head = json.dumps(key) + ":"
-    frags = [head + (v if raw else json.dumps(v, ensure_ascii=False)) for v in enc.values]
-    frags.append(head + "null")
-    return pa.array(frags, type=pa.string())
-
-
 def _lines(cols: Mapping[str, Any], a: int, b: int, seq: np.ndarray, frags: dict[str, pa.Array]) -> pa.Array:
-    """Rows ``a:b`` as JSON lines, each ending in a newline."""
-    parts: list[pa.Array] = [pa.array(np.full(b - a, '{"v":1'), type=pa.string())]
-    parts.append(pc.binary_join_element_wise("\"seq\":", pc.cast(pa.array(seq[a:b]), pa.string()), ""))
-    parts.append(pc.binary_join_element_wise("\"event_id\":", pc.cast(pa.array(np.arange(a, b)), pa.string()), ""))
+    """Rows ``a:b`` as JSON lines, each ending in a newline (missing values are left out)."""
+    parts: list[pa.Array] = [pa.array(np.full(b - a, '"v":1'), type=pa.string())]
+    parts.append(number_members("seq", pa.array(seq[a:b])))
+    parts.append(number_members("event_id", pa.array(np.arange(a, b))))
     ts = pa.array(cols["timestamp_ns"][a:b], type=pa.timestamp("ns")).cast(pa.timestamp("us"))
     parts.append(pc.binary_join_element_wise("\"timestamp\":\"", pc.strftime(ts, format="%Y-%m-%dT%H:%M:%S"),
                                              "Z\"", ""))
     for key in RECORD_KEYS[4:]:
         if key == "duration":
-            d = cols["duration"][a:b]
-            text = pc.cast(pa.array(d, mask=np.isnan(d)), pa.string())
-            parts.append(pc.binary_join_element_wise("\"duration\":", text, "", null_handling="replace",
-                                                     null_replacement="null"))
-            continue
-        enc = cols[key]
-        codes = enc.codes[a:b]
-        codes = np.where(codes < 0, len(enc.values), codes)
-        parts.append(frags[key].take(pa.array(codes)))
-    body = pc.binary_join_element_wise(*parts, ",")
-    return pc.binary_join_element_wise(body, pa.scalar("}\n"), "")
+            parts.append(number_members("duration", pa.array(cols["duration"][a:b])))
+        else:
+            parts.append(members(key, cols[key].codes[a:b], cols[key].values, frags=frags[key]))
+    return join_records(parts)
 
 
 def _all_fragments(cols: Mapping[str, Any]) -> dict[str, pa.Array]:
-    return {k: _fragments(k, cols[k], raw=(k == "attrs")) for k in RECORD_KEYS[4:] if k != "duration"}
+    # ground truth keeps "key":null members, so an empty truth column still comes back
+    return {k: fragments(k, cols[k].values, raw=(k == "attrs"), keep_null=is_ground_truth(k))
+            for k in RECORD_KEYS[4:] if k != "duration"}
 
 
 def _write_rows(fh: BinaryIO, lines: pa.Array, a: int, b: int) -> None:

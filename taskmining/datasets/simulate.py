@@ -26,6 +26,7 @@ from taskmining.datasets._hashing import DEFAULT_SALT
 from taskmining.datasets._plan import plan_sessions
 from taskmining.datasets.routines import ROUTINES
 from taskmining.errors import ParameterError
+from taskmining.io.parquet import TRUE_COLUMNS
 from taskmining.schema import (
     CATEGORY_COLUMNS,
     COLUMNS,
@@ -37,7 +38,7 @@ from taskmining.schema import (
 __all__ = ["simulate", "simulate_columns", "to_frame", "TRUTH_COLUMNS"]
 
 #: Ground-truth columns added after the contract columns.
-TRUTH_COLUMNS = ("true_step", "true_case", "true_task", "true_object")
+TRUTH_COLUMNS = TRUE_COLUMNS
 _CATEGORY = CATEGORY_COLUMNS
 _FULL_CHECK = 1_000_000  # rows up to which the whole frame goes through validate_events
 

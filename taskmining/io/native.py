@@ -45,7 +45,7 @@ from taskmining.io import _native_checks as checks
 from taskmining.io._files import is_gzip, open_binary, read_bytes
 from taskmining.io._jsontext import attrs_from_lines, attrs_text, json_text
 from taskmining.io._pieces import BufferRing, count_newlines, map_pieces, read_pieces
-from taskmining.io.parquet import arrow_to_events, concat_tables, is_ground_truth
+from taskmining.io.parquet import arrow_to_events, concat_tables, ground_truth_last, is_ground_truth
 from taskmining.io.quarantine import QuarantineLog, ReadResult
 from taskmining.io.registry import ReaderSpec
 from taskmining.schema import CATEGORY_COLUMNS, STRING_COLUMNS
@@ -220,6 +220,7 @@ def finish(tables: list[pa.Table], files: list[Path], key: bytes | None, qlog: Q
         table = checks.drop_duplicates(table, names, lambda f, ls: _Blocks(_load(files[f], key), names[f], qlog).raw(ls),
                                        qlog)
     drop = [c for c in ("v", "seq", "_line", "_file") if c in table.column_names]
+    table = table.select(ground_truth_last(table.column_names))
     ids = table.column("event_id")
     if ids.null_count or not len(ids):
         table = checks.number_events(table)

@@ -47,10 +47,11 @@ from taskmining.schema import (
     categorical_from_codes,
 )
 
-__all__ = ["SPEC", "TRUE_COLUMNS", "arrow_to_events", "concat_tables", "is_ground_truth", "read_parquet", "sniff"]
+__all__ = ["SPEC", "TRUE_COLUMNS", "arrow_to_events", "concat_tables", "ground_truth_last", "is_ground_truth",
+           "read_parquet", "sniff"]
 
-#: Ground-truth columns of simulated recordings; every ``true_*`` key is kept as a column.
-TRUE_COLUMNS: tuple[str, ...] = ("true_step", "true_case", "true_task")
+#: Ground-truth columns of simulated recordings, in their column order; every ``true_*`` key is kept as a column.
+TRUE_COLUMNS: tuple[str, ...] = ("true_step", "true_case", "true_task", "true_object")
 
 
 def is_ground_truth(name: str) -> bool:
@@ -62,6 +63,23 @@ def is_ground_truth(name: str) -> bool:
     (True, False)
     """
     return name.startswith("true_")
+
+
+def ground_truth_last(names: list[str]) -> list[str]:
+    """``names`` with the ground-truth columns moved to the end, the known ones in :data:`TRUE_COLUMNS` order.
+
+    Records may leave out a missing value, so the order in which a reader
+    first meets these keys says nothing; this order is the same for every file.
+
+    Examples
+    --------
+    >>> ground_truth_last(["true_case", "app", "true_x", "true_step"])
+    ['app', 'true_step', 'true_case', 'true_x']
+    """
+    truth = [n for n in names if is_ground_truth(n)]
+    rank = {n: i for i, n in enumerate(TRUE_COLUMNS)}
+    truth.sort(key=lambda n: rank.get(n, len(rank)))  # stable: other true_* keep the order they came in
+    return [n for n in names if not is_ground_truth(n)] + truth
 #: Schema-metadata key listing partition columns derived on write (dropped on read).
 META_KEY = b"taskmining"
 _PAR_MAGIC = b"PAR1"

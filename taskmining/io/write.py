@@ -25,8 +25,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from taskmining.errors import ExportError, ParameterError
+from taskmining.io._jsonl_write import join_records, series_members
 from taskmining.io.parquet import META_KEY
-from taskmining.schema import STRING_DTYPE, validate_events
+from taskmining.schema import COLUMNS, validate_events
 
 __all__ = ["write_events"]
 
@@ -49,21 +50,15 @@ def _format_of(path: Path, format: str | None) -> str:
 
 
 def _jsonl_lines(ev: pd.DataFrame) -> pa.Array:
-    """One native record per row (attrs as a nested object), vectorised."""
-    body = ev.drop(columns=["attrs", "timestamp"])
+    """One native record per row (attrs as a nested object, missing contract values left out), vectorised."""
     ts = pc.strftime(pa.array(ev["timestamp"]), format="%Y-%m-%dT%H:%M:%S") if len(ev) else pa.array([], pa.string())
-    front = pd.DataFrame({"timestamp": pd.Series(pd.array(pc.binary_join_element_wise(ts, "Z", ""),
-                                                          dtype=STRING_DTYPE), index=body.index)})
-    body = pd.concat([front, body], axis=1)
-    for c in body.columns:
-        if isinstance(body[c].dtype, pd.CategoricalDtype):
-            body[c] = body[c].astype(STRING_DTYPE)
-    text = body.to_json(orient="records", lines=True, force_ascii=False, date_format="iso", double_precision=15)
-    lines = pa.array(text.split("\n")[: len(ev)], pa.string())
-    head = pc.utf8_slice_codeunits(lines, 0, -1)
+    parts = [pc.binary_join_element_wise('"timestamp":"', ts, 'Z"', "")]
+    for c in ev.columns:
+        if c not in ("timestamp", "attrs"):
+            parts.append(series_members(ev[c], keep_null=c not in COLUMNS))  # extra columns survive when empty
     attrs = pa.array(ev["attrs"].astype(object).where(ev["attrs"].notna(), None), pa.string())
-    with_attrs = pc.binary_join_element_wise(head, ',"attrs":', attrs, "}", "")
-    return pc.if_else(attrs.is_valid(), with_attrs, lines)
+    parts.append(pc.binary_join_element_wise('"attrs":', attrs, ""))
+    return join_records(parts, newline=False)
 
 
 def _write_jsonl(ev: pd.DataFrame, path: Path, compression: str | None) -> None:

@@ -170,10 +170,10 @@ class SegmentWriter:
         lines = []
         for rec in batch:
             self.seq += 1
-            if rec.get("attrs") == {}:  # an empty object says nothing: leave the key out
-                rec = {k: v for k, v in rec.items() if k != "attrs"}
+            # a missing value, or an empty attrs object, says nothing: the key is left out (docs/formats.md)
+            rec = {k: v for k, v in rec.items() if v is not None and not (k == "attrs" and v == {})}
             lines.append(json.dumps({"v": 1, "seq": self.seq, **rec}, ensure_ascii=False,
-                                    separators=(", ", ": "), default=str) + "\n")
+                                    separators=(",", ":"), default=str) + "\n")
         data = "".join(lines).encode("utf-8")
         try:
             self._ensure_segment(len(data))
