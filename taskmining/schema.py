@@ -245,7 +245,8 @@ def categorical_from_codes(texts: Sequence[object] | np.ndarray, codes: np.ndarr
         pos = {c: i for i, c in enumerate(categories)}
         inverse = np.array([pos.get(t, -1) for t in labels], dtype=np.int64)
     if len(kept) != len(texts) or not np.array_equal(inverse, np.arange(len(cats))):  # not already in order
-        lut = np.full(len(texts) + 1, -1, dtype=np.int64)  # index -1 (missing) -> -1
+        # the smallest code type pandas would convert to anyway: the gather writes it directly
+        lut = np.full(len(texts) + 1, -1, dtype=np.min_scalar_type(-max(len(cats), 1)))  # index -1 (missing) -> -1
         lut[kept] = inverse
         codes = lut[codes]
     return pd.Categorical.from_codes(codes, categories=pd.Index(cats, dtype=STRING_DTYPE))

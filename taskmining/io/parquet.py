@@ -21,6 +21,7 @@ Examples
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from os import PathLike
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,9 @@ from taskmining.schema import (
 
 __all__ = ["SPEC", "TRUE_COLUMNS", "arrow_to_events", "concat_tables", "ground_truth_last", "is_ground_truth",
            "read_parquet", "sniff"]
+
+#: From this many rows on, the categoricals of a frame are built on two threads.
+_PARALLEL_FROM = 500_000
 
 #: Ground-truth columns of simulated recordings, in their column order; every ``true_*`` key is kept as a column.
 TRUE_COLUMNS: tuple[str, ...] = ("true_step", "true_case", "true_task", "true_object")
@@ -197,12 +201,17 @@ def arrow_to_events(table: pa.Table, *, tz: str | None = None, sort: bool = True
     out["timestamp"] = _timestamps(table.column("timestamp"), tz)
     if out["timestamp"].isna().any():
         raise SchemaError("column 'timestamp': missing or nonexistent times")
-    for c in STRING_COLUMNS:
-        out[c] = _strings(table.column(c)) if c in names else pd.Series(np.full(n, np.nan), dtype=STRING_DTYPE)
     action = table.column("action")
     if action.null_count:
         raise SchemaError("column 'action': missing actions")
-    out["action"] = _category(action, list(ACTIONS))
+    # categoricals are built on two threads (Arrow and numpy release the GIL) while the strings are wrapped
+    with ThreadPoolExecutor(2 if n >= _PARALLEL_FROM else 1) as pool:
+        cats = {c: pool.submit(_category, table.column(c)) for c in CATEGORY_COLUMNS if c != "action" and c in names}
+        cats["action"] = pool.submit(_category, action, list(ACTIONS))
+        for c in STRING_COLUMNS:
+            out[c] = _strings(table.column(c)) if c in names else pd.Series(np.full(n, np.nan), dtype=STRING_DTYPE)
+        built = {c: f.result() for c, f in cats.items()}
+    out["action"] = built["action"]
     if (out["action"].cat.codes < 0).any():
         first = action.to_pandas()[out["action"].cat.codes.to_numpy() < 0].iloc[0]
         raise SchemaError(f"column 'action': values outside the action vocabulary (first: {first!r})")
@@ -210,7 +219,7 @@ def arrow_to_events(table: pa.Table, *, tz: str | None = None, sort: bool = True
         if c == "action":
             continue
         if c in names:
-            out[c] = _category(table.column(c))
+            out[c] = built[c]
         elif c == "session":  # one session per user
             out[c] = as_category(out["user"].astype(object).where(out["user"].notna(), "session-0"))
         else:

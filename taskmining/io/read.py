@@ -27,6 +27,7 @@ from pandas.api.types import union_categoricals
 from taskmining._unique import unique
 from taskmining.errors import FormatDetectionError, IngestError, ParameterError
 from taskmining.io.detect import detect_format
+from taskmining.io._pool import reading_pool
 from taskmining.io.native import native_files
 from taskmining.io.quarantine import ReadResult, empty_quarantine
 from taskmining.io.registry import get_format
@@ -203,15 +204,16 @@ def read_events(
     paths = expand_sources(source)
     groups = _group(paths, format)
     results: list[ReadResult] = []
-    for name, group in groups.items():
-        spec = get_format(name)
-        extra = dict(options)
-        if key is not None and name == "native":
-            extra["key"] = key
-        results.append(spec.read(group, errors=errors, tz=tz, progress=progress, **extra))
-    events = _combine([r.events for r in results])
-    if len(results) > 1 or not set(groups) <= _VALIDATED:
-        events = validate_events(events, tz=tz)
+    with reading_pool():
+        for name, group in groups.items():
+            spec = get_format(name)
+            extra = dict(options)
+            if key is not None and name == "native":
+                extra["key"] = key
+            results.append(spec.read(group, errors=errors, tz=tz, progress=progress, **extra))
+        events = _combine([r.events for r in results])
+        if len(results) > 1 or not set(groups) <= _VALIDATED:
+            events = validate_events(events, tz=tz)
     quarantine = pd.concat([r.quarantine for r in results], ignore_index=True) if results else empty_quarantine()
     fmt = ",".join(groups) if len(groups) > 1 else next(iter(groups))
     events.attrs["taskmining"] = {"format": fmt, "files": len(paths), "quarantined": len(quarantine)}
