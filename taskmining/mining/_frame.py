@@ -276,11 +276,17 @@ def encode(tasks: pd.DataFrame, *, case_col: str = CASE_ID, activity_col: str = 
         missing activities in rows that have a case (naming the rows).
     """
     check_tasks(tasks, case_col, activity_col, timestamp_col, what=what)
-    with ThreadPoolExecutor(1) as pool:  # pyarrow releases the GIL: steps hash while cases are read
-        act_job = pool.submit(factorize, tasks[activity_col])
+    activity = tasks[activity_col]
+    if isinstance(activity.dtype, pd.CategoricalDtype):  # codes read in place: nothing to overlap
+        act_codes, act_labels = factorize(activity)
         case_codes, case_labels, run_ptr = _factorize_runs(tasks[case_col])
         ts_all = times_ns(tasks[timestamp_col], timestamp_col)
-        act_codes, act_labels = act_job.result()
+    else:
+        with ThreadPoolExecutor(1) as pool:  # pyarrow releases the GIL: steps hash while cases are read
+            act_job = pool.submit(factorize, activity)
+            case_codes, case_labels, run_ptr = _factorize_runs(tasks[case_col])
+            ts_all = times_ns(tasks[timestamp_col], timestamp_col)
+            act_codes, act_labels = act_job.result()
     if run_ptr is None:
         keep = case_codes >= 0
         n_unassigned = int(len(keep) - np.count_nonzero(keep))
