@@ -9,6 +9,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -65,6 +66,46 @@ class _Sorted:
         return ((self.comp[idx] & self.mask) + self.lo) / self.scale
 
 
+#: Rows per block in the sums over few groups: the block's temporaries stay
+#: in the CPU cache instead of allocating (and page-faulting) arrays as long as the input.
+_BLOCK = 1 << 16
+
+
+def _blocks(keys: np.ndarray, values: np.ndarray, scale: float, size: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(int64 keys, float values / scale) in blocks of ``size`` rows."""
+    for lo in range(0, len(keys), size):
+        k = keys[lo:lo + size].astype(np.int64, copy=False)  # bincount's own index type
+        v = values[lo:lo + size]
+        yield k, (v / scale if scale != 1.0 else v.astype(np.float64, copy=False))
+
+
+def _sums(keys: np.ndarray, values: np.ndarray, n_groups: int, scale: float
+          ) -> tuple[np.ndarray, np.ndarray, Callable[[np.ndarray], np.ndarray]]:
+    """Count and sum per group, and a function of the means giving the sums of squared deviations.
+
+    Over few groups the input is read in cache-sized blocks; over many, the
+    per-block results would be as long as the groups, so the whole input is
+    one block.
+    """
+    size = _BLOCK if 8 * n_groups <= _BLOCK else max(len(keys), 1)
+    count = np.zeros(n_groups, dtype=np.int64)
+    total = np.zeros(n_groups)
+    for k, v in _blocks(keys, values, scale, size):
+        count += np.bincount(k, minlength=n_groups)
+        total += np.bincount(k, weights=v, minlength=n_groups)
+
+    def squares(mean: np.ndarray) -> np.ndarray:
+        out = np.zeros(n_groups)
+        for k, v in _blocks(keys, values, scale, size):
+            dev = np.take(mean, k)
+            np.subtract(v, dev, out=dev)
+            np.multiply(dev, dev, out=dev)
+            out += np.bincount(k, weights=dev, minlength=n_groups)
+        return out
+
+    return count, total, squares
+
+
 def group_stats(keys: np.ndarray, values: np.ndarray, n_groups: int,
                 quantiles: tuple[float, ...] = (0.5, 0.9), scale: float = 1.0) -> dict[str, np.ndarray]:
     """Per-group count, sum, mean, min, max, stdev (ddof 1) and quantiles, vectorised.
@@ -90,24 +131,17 @@ def group_stats(keys: np.ndarray, values: np.ndarray, n_groups: int,
     # the sort (numpy releases the GIL) runs beside the sums on large inputs
     pool = ThreadPoolExecutor(1) if len(values) >= _PARALLEL_FROM else None
     sort_job = pool.submit(_Sorted, keys, values, n_groups, scale) if pool is not None else None
-    keys = keys.astype(np.int64, copy=False)  # bincount's own index type: no conversion per call
-    fvalues = values / scale if scale != 1.0 else values.astype(np.float64, copy=False)
-    count = np.bincount(keys, minlength=n_groups)
-    total = np.bincount(keys, weights=fvalues, minlength=n_groups)
+    count, total, squares = _sums(keys, values, n_groups, scale)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = total / count
-        dev = np.take(mean, keys)  # one buffer for the squared deviations
-        np.subtract(fvalues, dev, out=dev)
-        np.multiply(dev, dev, out=dev)
-        var = np.bincount(keys, weights=dev, minlength=n_groups) / (count - 1)
-        del dev
+        var = squares(mean) / (count - 1)
     var[count < 2] = np.nan
     out: dict[str, np.ndarray] = {"count": count, "sum": total, "mean": mean, "stdev": np.sqrt(var)}
     if sort_job is not None and pool is not None:
         sv = sort_job.result()
         pool.shutdown()
     else:
-        sv = _Sorted(keys, values, n_groups, scale)
+        sv = _Sorted(keys.astype(np.int64, copy=False), values, n_groups, scale)
     starts = np.r_[0, np.cumsum(count)[:-1]]
     has = count > 0
     mn = np.full(n_groups, np.nan)
