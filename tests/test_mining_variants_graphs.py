@@ -185,3 +185,31 @@ def test_encode_orders_by_case_then_time_then_position():
                                                    "2026-01-05 09:00:01", "2026-01-05 09:00:05"], utc=True)})
     seq = encode(t)
     assert [seq.act_labels[a] for a in seq.act] == ["a", "b", "c", "q"]
+
+
+def _reference_hash(seq) -> list[int]:
+    """The documented hash, one case at a time with Python integers."""
+    p, q = int(variants_module._P), int(variants_module._Q)
+    out = []
+    for c in range(seq.n_cases):
+        acts = seq.act[seq.ptr[c]:seq.ptr[c + 1]].tolist()
+        h = sum((a + 1) * pow(p, pos + 1, 2**64) for pos, a in enumerate(acts))
+        out.append((h + len(acts) * q) % 2**64)
+    return out
+
+
+@pytest.mark.parametrize("block", [1, 7, 64, 1 << 16])  # blocks of whole cases, down to one case per block
+def test_blockwise_hash_and_check_match_the_definition(monkeypatch, block):
+    from taskmining.mining._frame import encode
+
+    t = make_tasks(120, seed=11)
+    seq = encode(t)
+    monkeypatch.setattr(variants_module, "_BLOCK", block)
+    blocks = variants_module._case_blocks(seq.ptr)
+    assert len(blocks) == 1 if block > seq.n_steps else len(blocks) > 1
+    assert [c for a, b in blocks for c in range(a, b)] == list(range(seq.n_cases))  # every case once, in order
+    assert variants_module._hash(seq).tolist() == _reference_hash(seq)
+    expected = dict(zip(*[tm.variants(t)[c] for c in ("variant", "count")]))
+    monkeypatch.setattr(variants_module, "_hash", lambda s: np.zeros(s.n_cases, dtype=np.uint64))
+    collided = tm.variants(t)  # every case checked step by step against the first case, block by block
+    assert dict(zip(collided["variant"], collided["count"])) == expected

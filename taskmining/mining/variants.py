@@ -72,27 +72,62 @@ def _powers(n: int, block: int = 4096) -> np.ndarray:
         return (outer[:, None] * inner[None, :]).ravel()[:n]
 
 
+#: Steps per block (whole cases) in the hash and the check: the block's
+#: temporaries stay in the CPU cache instead of being as long as the log.
+_BLOCK = 1 << 16
+
+
+def _case_blocks(ptr: np.ndarray) -> list[tuple[int, int]]:
+    """Ranges of whole cases ``(c0, c1)`` holding about ``_BLOCK`` steps each (more when a case is longer)."""
+    n_steps, size = int(ptr[-1]), _BLOCK
+    cuts = np.unique(np.searchsorted(ptr, np.arange(size, n_steps, size)))
+    bounds = [0, *cuts[(cuts > 0) & (cuts < len(ptr) - 1)].tolist(), len(ptr) - 1]
+    return [(a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True) if b > a]
+
+
 def _hash(seq: Sequences) -> np.ndarray:
     """A 64-bit polynomial hash of each case's activity sequence (mixed with its length).
 
     ``sum((act + 1) * P**(pos + 1))`` over a case's steps, ``pos`` counted
-    from the case start: computed with powers of the global step index and
-    each case's sum multiplied by the inverse of ``P**start`` (``P`` is odd,
-    so it is invertible modulo 2**64), which avoids building ``pos``.
+    from the case start. Computed block by block of whole cases with powers
+    of the step's index in its block, each case's sum then multiplied by the
+    inverse of ``P**(its start in the block)`` (``P`` is odd, so it is
+    invertible modulo 2**64), which avoids building ``pos``.
     """
+    ptr = seq.ptr
     lengths = seq.lengths
-    starts = seq.ptr[:-1]
+    blocks = _case_blocks(ptr)
+    longest = max((int(ptr[b] - ptr[a]) for a, b in blocks), default=0)
+    powers = _powers(longest)  # P**(j + 1) for a step j of a block
+    h = np.empty(seq.n_cases, dtype=np.uint64)
+    p_start = np.ones(seq.n_cases, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        powers = _powers(seq.n_steps)  # P**(i + 1)
-        terms = seq.act.astype(np.uint64)
-        terms += np.uint64(1)
-        terms *= powers
-        h = np.add.reduceat(terms, starts)
-        p_start = np.ones(len(starts), dtype=np.uint64)
-        inner = starts > 0
-        p_start[inner] = powers[starts[inner] - 1]  # P**start
+        for a, b in blocks:
+            s0, s1 = int(ptr[a]), int(ptr[b])
+            terms = seq.act[s0:s1].astype(np.uint64)
+            terms += np.uint64(1)
+            terms *= powers[: s1 - s0]
+            local = ptr[a:b] - s0
+            h[a:b] = np.add.reduceat(terms, local)
+            inner = local > 0
+            p_start[a:b][inner] = powers[local[inner] - 1]  # P**(start in the block)
         h *= _inverse(p_start)
         return h + lengths.astype(np.uint64) * _Q
+
+
+def _mismatched(seq: Sequences, rep_case: np.ndarray, bad_case: np.ndarray) -> np.ndarray:
+    """Cases whose steps differ from those of their representative case (same length assumed where not bad)."""
+    ptr, lengths = seq.ptr, seq.lengths
+    offset = np.where(bad_case, 0, ptr[:-1][rep_case] - ptr[:-1]).astype(np.intp)
+    out = bad_case.copy()
+    for a, b in _case_blocks(ptr):  # step i of a case is compared with the same position in its representative
+        s0, s1 = int(ptr[a]), int(ptr[b])
+        ref = np.repeat(offset[a:b], lengths[a:b])
+        ref += np.arange(s0, s1, dtype=np.intp)
+        mismatch = seq.act[s0:s1] != np.take(seq.act, ref)  # take with intp indices: no index conversion
+        if mismatch.any():
+            out[a:b] |= np.logical_or.reduceat(mismatch, ptr[a:b] - s0)
+    return out
 
 
 def case_variants(seq: Sequences) -> tuple[np.ndarray, np.ndarray]:
@@ -116,15 +151,7 @@ def case_variants(seq: Sequences) -> tuple[np.ndarray, np.ndarray]:
     rep[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # first case of each code
     lengths = seq.lengths
     rep_case = rep[codes]
-    bad_case = lengths != lengths[rep_case]
-    # step i of a case is compared with the same position in its representative case
-    index = np.int32 if seq.n_steps < 2**31 else np.int64  # half the memory traffic of int64 indices
-    offset = np.where(bad_case, 0, seq.ptr[:-1][rep_case] - seq.ptr[:-1]).astype(index)
-    ref = np.repeat(offset, lengths)
-    ref += np.arange(seq.n_steps, dtype=index)
-    mismatch = seq.act != seq.act[ref]
-    if mismatch.any():
-        bad_case |= np.logical_or.reduceat(mismatch, seq.ptr[:-1])
+    bad_case = _mismatched(seq, rep_case, lengths != lengths[rep_case])
     if bad_case.any():  # hash collision: regroup the affected cases exactly
         bad = np.flatnonzero(bad_case)
         keys = [tuple(seq.act[seq.ptr[c]:seq.ptr[c + 1]]) for c in bad]
