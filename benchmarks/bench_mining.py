@@ -198,7 +198,8 @@ def main(argv: list[str] | None = None) -> int:
                              "taskmining.segment returns); pm4py gets the str frame, as it refuses categoricals")
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the fastest is reported")
     parser.add_argument("--in-process", action="store_true",
-                        help="time warm calls in this process, alternating the libraries (no memory column)")
+                        help="time warm calls in this process, alternating the libraries (peak memory "
+                             "still from one call of each in a forked child)")
     parser.add_argument("--fresh", action="store_true",
                         help="time the first call in a new interpreter that reads the frame from Parquet "
                              "(a command-line run; no fork, so no copy-on-write faults)")
@@ -249,8 +250,11 @@ def main(argv: list[str] | None = None) -> int:
             if args.in_process:
                 t_ours, t_pm = _in_process(ours, theirs if pm4py is not None else None, args.repeat)
                 ratio = f"{t_pm / t_ours:.1f}x" if pm4py is not None else "-"
-                print(f"| {len(tasks):,} | {n_cases:,} | {name} | {t_ours:.3f} | {t_pm:.3f} | {ratio} | - | - |",
-                      flush=True)
+                # peak memory: one call of each in a forked child (a warm process reuses freed memory)
+                m_ours = f"{measure(ours)[1]:.0f}"
+                m_pm = f"{measure(theirs)[1]:.0f}" if pm4py is not None else "-"
+                print(f"| {len(tasks):,} | {n_cases:,} | {name} | {t_ours:.3f} | {t_pm:.3f} | {ratio} | "
+                      f"{m_ours} | {m_pm} |", flush=True)
                 continue
             t_ours, m_ours = measure(ours, args.repeat)
             if pm4py is not None:
