@@ -66,8 +66,8 @@ def series_members(s: pd.Series, *, keep_null: bool = False) -> pa.Array:
     """Members of any pandas column: categoricals of strings by code, the rest through pandas' JSON encoder."""
     key = str(s.name)
     dtype = s.dtype
-    if isinstance(dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(dtype.categories.dtype):
-        return members(key, np.asarray(s.cat.codes), [str(v) for v in dtype.categories], keep_null=keep_null)
+    if isinstance(dtype, pd.CategoricalDtype) and all(isinstance(v, str) for v in dtype.categories):
+        return members(key, np.asarray(s.cat.codes), list(dtype.categories), keep_null=keep_null)
     text = s.to_frame().to_json(orient="records", lines=True, force_ascii=False, date_format="iso",
                                 double_precision=15)
     lines = pa.array(text.split("\n")[: len(s)], pa.string())
