@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["unique"]
+__all__ = ["all_distinct", "unique"]
 
 
 def unique(values: np.ndarray) -> np.ndarray:
@@ -35,3 +35,16 @@ def unique(values: np.ndarray) -> np.ndarray:
     keep[0] = True
     np.not_equal(s[1:], s[:-1], out=keep[1:])
     return s[keep]
+
+
+def all_distinct(values: np.ndarray) -> bool:
+    """True when no value repeats (decided by one comparison pass when the values increase).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> all_distinct(np.array([1, 2, 5])), all_distinct(np.array([3, 1, 2])), all_distinct(np.array([2, 2]))
+    (True, True, False)
+    """
+    values = np.asarray(values)
+    return bool((values[1:] > values[:-1]).all()) or len(unique(values)) == len(values)

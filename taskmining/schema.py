@@ -36,7 +36,7 @@ __all__ = [
     "STEP_ID", "STEP", "CASE_ID", "TASK",
     "COLUMNS", "STRING_DTYPE", "TIMESTAMP_DTYPE", "DTYPES", "ACTIONS", "ROLES",
     "SOURCES", "SORT_KEYS", "STRING_COLUMNS", "CATEGORY_COLUMNS", "empty_events", "validate_events", "as_utc",
-    "as_category", "categorical_from_codes",
+    "as_category", "categorical_from_codes", "sessions_from_users", "filled_category",
 ]
 
 # --- column names -----------------------------------------------------------
@@ -280,6 +280,30 @@ def as_category(values: pd.Series) -> pd.Series:
                      index=values.index)
 
 
+def sessions_from_users(user: pd.Series) -> pd.Series:
+    """The ``session`` column of a log that has none: one session per user (``session-0`` without a user).
+
+    Examples
+    --------
+    >>> sessions_from_users(pd.Series(["u2", None, "u1"])).tolist()
+    ['u2', 'session-0', 'u1']
+    """
+    return as_category(user.astype(object).where(user.notna(), "session-0"))
+
+
+def filled_category(n: int, fill: object | None) -> pd.Series:
+    """A categorical column of ``n`` rows all ``fill`` (all missing for ``None``).
+
+    Examples
+    --------
+    >>> filled_category(2, "unknown").tolist(), filled_category(1, None).isna().tolist()
+    (['unknown', 'unknown'], [True])
+    """
+    categories = pd.Index([] if fill is None else [str(fill)], dtype=STRING_DTYPE)
+    codes = np.full(n, -1 if fill is None else 0, dtype=np.int8)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=categories))
+
+
 def validate_events(
     df: pd.DataFrame,
     *,
@@ -395,14 +419,10 @@ def validate_events(
             continue
         if col in src.columns:
             out[col] = as_category(src[col])
-        elif col == SESSION and SESSION not in defaults:  # one session per user
-            user = out[USER]
-            out[col] = as_category(user.astype(object).where(user.notna(), "session-0"))
+        elif col == SESSION and SESSION not in defaults:
+            out[col] = sessions_from_users(out[USER])
         else:
-            fill = defaults.get(col, "unknown" if col == ELEMENT_ROLE else None)
-            categories = pd.Index([] if fill is None else [str(fill)], dtype=STRING_DTYPE)
-            codes = np.full(n, -1 if fill is None else 0, dtype=np.int8)
-            out[col] = pd.Series(pd.Categorical.from_codes(codes, categories=categories))
+            out[col] = filled_category(n, defaults.get(col, "unknown" if col == ELEMENT_ROLE else None))
 
     if DURATION in src.columns:
         try:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from taskmining.mining._stats import _BLOCK, _PARALLEL_FROM, group_stats
+from taskmining.mining._stats import _PARALLEL_FROM, BLOCK, group_stats
 
 
 def _expected(keys: np.ndarray, values: np.ndarray, n_groups: int, scale: float) -> pd.DataFrame:
@@ -33,7 +33,7 @@ def _check(keys: np.ndarray, values: np.ndarray, n_groups: int, scale: float = 1
 @pytest.mark.parametrize("n_groups", [7, 3601, 50_000])  # blocks of few groups; one block for many
 def test_large_integer_input_matches_pandas(n_groups: int) -> None:
     rng = np.random.default_rng(n_groups)
-    n = max(_PARALLEL_FROM, 3 * _BLOCK) + 17  # several blocks; the sort runs on its own thread
+    n = max(_PARALLEL_FROM, 3 * BLOCK) + 17  # several blocks; the sort runs on its own thread
     keys = rng.integers(0, n_groups, n).astype(np.int32)
     values = rng.integers(0, 60 * 10**9, n)  # waits in ns: the composite sort
     _check(keys, values, n_groups, scale=1e9)
@@ -41,7 +41,7 @@ def test_large_integer_input_matches_pandas(n_groups: int) -> None:
 
 def test_large_float_input_matches_pandas() -> None:
     rng = np.random.default_rng(1)
-    n = 3 * _BLOCK + 5
+    n = 3 * BLOCK + 5
     keys = rng.integers(0, 40, n)
     values = rng.normal(100.0, 5.0, n)  # floats: the lexsort path
     _check(keys, values, 41)  # group 40 stays empty

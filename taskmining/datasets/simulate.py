@@ -39,7 +39,6 @@ __all__ = ["simulate", "simulate_columns", "to_frame", "TRUTH_COLUMNS"]
 
 #: Ground-truth columns added after the contract columns.
 TRUTH_COLUMNS = TRUE_COLUMNS
-_CATEGORY = CATEGORY_COLUMNS
 _FULL_CHECK = 1_000_000  # rows up to which the whole frame goes through validate_events
 
 
@@ -141,7 +140,7 @@ def to_frame(cols: dict[str, Any]) -> pd.DataFrame:
         elif col == "action":  # the vocabulary, in its order
             enc = cols.pop(col)
             data[col] = pd.Series(pd.Categorical.from_codes(enc.codes, categories=pd.Index(enc.values, dtype=STRING_DTYPE)))
-        elif col in _CATEGORY:
+        elif col in CATEGORY_COLUMNS:
             enc = cols.pop(col)
             data[col] = pd.Series(categorical_from_codes(enc.values, enc.codes))
         else:

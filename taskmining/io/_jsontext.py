@@ -174,7 +174,12 @@ def attrs_text(table: pa.Table, known: Collection[str],
     if 4 * len(first) > n:  # few repeats: not worth it
         return attrs_text_rows(table, known, raw)
     sub = table.select(cols).take(pa.array(first))
-    text, bad = attrs_text_rows(sub, known, lambda: [raw()[i] for i in first.tolist()])
+
+    def sub_raw() -> list[str]:  # the raw lines are read once, then picked
+        lines = raw()
+        return [lines[i] for i in first.tolist()]
+
+    text, bad = attrs_text_rows(sub, known, sub_raw)
     return text.take(pa.array(codes)), bad[codes]
 
 

@@ -33,7 +33,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from taskmining._unique import unique
+from taskmining._unique import all_distinct
 from taskmining.errors import IngestError
 from taskmining.io.parquet import concat_tables
 from taskmining.io.quarantine import QuarantineLog
@@ -210,10 +210,6 @@ def number_events(table: pa.Table) -> pa.Table:
     return table
 
 
-def _unique(ids: np.ndarray) -> bool:
-    return bool((ids[1:] > ids[:-1]).all()) or len(unique(ids)) == len(ids)
-
-
 def ids_unique(ids: pa.ChunkedArray | pa.Array) -> bool:
     """True when every record has an ``event_id`` and no two share one (numpy's sort releases the GIL).
 
@@ -223,7 +219,7 @@ def ids_unique(ids: pa.ChunkedArray | pa.Array) -> bool:
     >>> ids_unique(pa.array([3, 1, 2])), ids_unique(pa.array([3, 3])), ids_unique(pa.array([1, None]))
     (True, False, False)
     """
-    return ids.null_count == 0 and len(ids) > 0 and _unique(np.asarray(ids.to_numpy()))
+    return ids.null_count == 0 and len(ids) > 0 and all_distinct(ids.to_numpy())
 
 
 def line_reason(line: bytes, exc: Exception) -> str:

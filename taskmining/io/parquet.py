@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from taskmining._unique import unique
+from taskmining._unique import all_distinct
 from taskmining.errors import IngestError, ParameterError, SchemaError
 from taskmining.io.quarantine import QuarantineLog, ReadResult
 from taskmining.io.registry import ReaderSpec
@@ -43,9 +43,10 @@ from taskmining.schema import (
     STRING_COLUMNS,
     STRING_DTYPE,
     TIMESTAMP_DTYPE,
-    as_category,
     as_utc,
     categorical_from_codes,
+    filled_category,
+    sessions_from_users,
 )
 
 __all__ = ["SPEC", "TRUE_COLUMNS", "arrow_to_events", "concat_tables", "ground_truth_last", "is_ground_truth",
@@ -84,6 +85,8 @@ def ground_truth_last(names: list[str]) -> list[str]:
     rank = {n: i for i, n in enumerate(TRUE_COLUMNS)}
     truth.sort(key=lambda n: rank.get(n, len(rank)))  # stable: other true_* keep the order they came in
     return [n for n in names if not is_ground_truth(n)] + truth
+
+
 #: Schema-metadata key listing partition columns derived on write (dropped on read).
 META_KEY = b"taskmining"
 _PAR_MAGIC = b"PAR1"
@@ -192,7 +195,7 @@ def arrow_to_events(table: pa.Table, *, tz: str | None = None, sort: bool = True
     if "event_id" in names and table.column("event_id").null_count == 0:
         out["event_id"] = pd.Series(table.column("event_id").to_numpy().astype(np.int64, copy=False))
         ids = out["event_id"].to_numpy()
-        if not unique_ids and not (ids[1:] > ids[:-1]).all() and len(unique(ids)) != len(ids):
+        if not unique_ids and not all_distinct(ids):
             raise SchemaError("column 'event_id': duplicate ids")
     elif "event_id" in names:
         raise SchemaError("column 'event_id': missing ids")
@@ -220,13 +223,10 @@ def arrow_to_events(table: pa.Table, *, tz: str | None = None, sort: bool = True
             continue
         if c in names:
             out[c] = built[c]
-        elif c == "session":  # one session per user
-            out[c] = as_category(out["user"].astype(object).where(out["user"].notna(), "session-0"))
+        elif c == "session":
+            out[c] = sessions_from_users(out["user"])
         else:
-            fill = "unknown" if c == "element_role" else None
-            categories = pd.Index([] if fill is None else [fill], dtype=STRING_DTYPE)
-            codes = np.full(n, -1 if fill is None else 0, dtype=np.int8)
-            out[c] = pd.Series(pd.Categorical.from_codes(codes, categories=categories))
+            out[c] = filled_category(n, "unknown" if c == "element_role" else None)
     if "duration" in names:
         out["duration"] = pd.Series(pc.cast(table.column("duration"), pa.float64()).to_numpy(zero_copy_only=False))
         if (out["duration"] < 0).any():

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
-from taskmining._unique import unique
+from taskmining._unique import all_distinct
 from taskmining.errors import FormatDetectionError, IngestError, ParameterError
 from taskmining.io.detect import detect_format
 from taskmining.io._pool import reading_pool
@@ -125,7 +125,7 @@ def _combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
     if len(frames) == 1:
         return frames[0]
     ids = np.concatenate([f["event_id"].to_numpy() for f in frames])
-    if len(unique(ids)) != len(ids):
+    if not all_distinct(ids):
         offset, renumbered = 0, []
         for f in frames:
             f = f.copy()

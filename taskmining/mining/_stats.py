@@ -16,7 +16,7 @@ import numpy as np
 
 from taskmining.errors import ParameterError
 
-__all__ = ["group_stats"]
+__all__ = ["BLOCK", "group_stats"]
 
 
 _PARALLEL_FROM = 200_000
@@ -66,9 +66,10 @@ class _Sorted:
         return ((self.comp[idx] & self.mask) + self.lo) / self.scale
 
 
-#: Rows per block in the sums over few groups: the block's temporaries stay
-#: in the CPU cache instead of allocating (and page-faulting) arrays as long as the input.
-_BLOCK = 1 << 16
+#: Rows per block wherever mining works block by block (these sums, the DFG's
+#: pair counts, the variant hash): a block's temporaries stay in the CPU cache
+#: instead of allocating (and page-faulting) arrays as long as the input.
+BLOCK = 1 << 16
 
 
 def _blocks(keys: np.ndarray, values: np.ndarray, scale: float, size: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -87,7 +88,7 @@ def _sums(keys: np.ndarray, values: np.ndarray, n_groups: int, scale: float
     per-block results would be as long as the groups, so the whole input is
     one block.
     """
-    size = _BLOCK if 8 * n_groups <= _BLOCK else max(len(keys), 1)
+    size = BLOCK if 8 * n_groups <= BLOCK else max(len(keys), 1)
     count = np.zeros(n_groups, dtype=np.int64)
     total = np.zeros(n_groups)
     for k, v in _blocks(keys, values, scale, size):

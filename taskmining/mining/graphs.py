@@ -47,7 +47,7 @@ import pandas as pd
 from taskmining.errors import MiningError, ParameterError
 from taskmining.mining._codes import factorize
 from taskmining.mining._frame import NS, Sequences, distinct_activities, encode
-from taskmining.mining._stats import group_stats
+from taskmining.mining._stats import BLOCK, group_stats
 from taskmining.mining.display import TransitionGraph
 from taskmining.mining.graph_text import graph_to_dot, graph_to_json
 from taskmining.schema import APP, CASE_ID, STEP, TIMESTAMP
@@ -87,9 +87,7 @@ def _pair_keys(seq: Sequences) -> tuple[np.ndarray, np.ndarray]:
     return i, src * k + seq.act[i + 1]
 
 
-#: Steps per block in the pair passes: block temporaries stay in the CPU cache
-#: instead of allocating (and page-faulting) arrays as long as the log.
-_BLOCK = 1 << 16
+_BLOCK = BLOCK  # steps per block in the pair passes
 
 
 def _case_starts(seq: Sequences) -> np.ndarray:

@@ -200,9 +200,10 @@ def case_table(tasks: pd.DataFrame, *, idle_threshold: float = 60.0, seq: Sequen
     if app_col in tasks.columns:
         app_codes = factorize(tasks[app_col])[0].astype(np.int64)
         row_app = app_codes[rows]
-        pairs = unique(row_case.astype(np.int64) * (int(app_codes.max()) + 2) + row_app + 1)
-        valid = pairs % (int(app_codes.max()) + 2) > 0
-        out["apps"] = np.bincount(pairs[valid] // (int(app_codes.max()) + 2), minlength=n_cases)
+        width = int(app_codes.max()) + 2  # app codes -1 (none) .. max, shifted by one
+        pairs = unique(row_case.astype(np.int64) * width + row_app + 1)
+        valid = pairs % width > 0
+        out["apps"] = np.bincount(pairs[valid] // width, minlength=n_cases)
         step_app = app_codes[seq.row]
         i = seq.same_case_pairs()
         switch = i[step_app[i] != step_app[i + 1]]

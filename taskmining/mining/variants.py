@@ -38,7 +38,7 @@ from taskmining._unique import unique
 from taskmining.errors import ParameterError, PrivacyError
 from taskmining.mining._codes import factorize
 from taskmining.mining._frame import NS, Sequences, encode
-from taskmining.mining._stats import group_stats
+from taskmining.mining._stats import BLOCK, group_stats
 from taskmining.privacy.groups import check_min_group_size, note_suppressed
 from taskmining.schema import CASE_ID, STEP, TIMESTAMP, USER
 
@@ -72,9 +72,7 @@ def _powers(n: int, block: int = 4096) -> np.ndarray:
         return (outer[:, None] * inner[None, :]).ravel()[:n]
 
 
-#: Steps per block (whole cases) in the hash and the check: the block's
-#: temporaries stay in the CPU cache instead of being as long as the log.
-_BLOCK = 1 << 16
+_BLOCK = BLOCK  # steps per block (whole cases) in the hash and the check
 
 
 def _case_blocks(ptr: np.ndarray) -> list[tuple[int, int]]:

@@ -58,10 +58,7 @@ def untangle_types(types: TypeModel, codes: np.ndarray, seg: np.ndarray) -> np.n
     marks = np.append(type_keys(types), -1)
     marks_per_step = marks[np.minimum(codes[valid], len(marks) - 1)]
     moved = reassign_interleaved(seg[valid], marks_per_step, max_owners=None)
-    out = seg.copy()
-    dense, _ = pd.factorize(moved)
-    out[valid] = dense
-    return out
+    return _renumber(seg, valid, moved)
 
 
 def move_foreign(types: TypeModel, steps: pd.DataFrame, codes: np.ndarray, seg: np.ndarray, k: int) -> np.ndarray:
@@ -75,10 +72,7 @@ def move_foreign(types: TypeModel, steps: pd.DataFrame, codes: np.ndarray, seg: 
         profiles = np.hstack([profiles, np.zeros((profiles.shape[0], k - profiles.shape[1]))])
     target = foreign_targets(profiles, inst_type, inst_sess, seg[valid], codes[valid])
     moved = np.where(target >= 0, target, seg[valid])
-    out = seg.copy()
-    dense, _ = pd.factorize(moved)
-    out[valid] = dense
-    return out
+    return _renumber(seg, valid, moved)
 
 
 def follow_data_flow(steps: pd.DataFrame, seg: np.ndarray) -> np.ndarray:
@@ -96,10 +90,7 @@ def follow_data_flow(steps: pd.DataFrame, seg: np.ndarray) -> np.ndarray:
     moved = follow_transfers(
         seg[valid], step_id[valid].astype(np.int64), np.nan_to_num(transfer[valid], nan=-1).astype(np.int64), lead[valid]
     )
-    out = seg.copy()
-    dense, _ = pd.factorize(moved)
-    out[valid] = dense
-    return out
+    return _renumber(seg, valid, moved)
 
 
 def instance_types(
@@ -131,7 +122,11 @@ def merge_fragment_types(
         return seg
     inst_type, inst_sess = instance_types(types, steps, codes, seg, k)
     target = merge_fragments(inst_type, inst_sess, parents)
+    return _renumber(seg, valid, target[seg[valid]])
+
+
+def _renumber(seg: np.ndarray, valid: np.ndarray, moved: np.ndarray) -> np.ndarray:
+    """``seg`` with the instance ids of the ``valid`` steps set to ``moved``, renumbered densely by first step."""
     out = seg.copy()
-    dense, _ = pd.factorize(target[seg[valid]])
-    out[valid] = dense
+    out[valid], _ = pd.factorize(moved)
     return out
