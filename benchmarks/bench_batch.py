@@ -34,7 +34,7 @@ CONFIGS = ("whole", "serial", "serial out=", "processes", "processes out=")
 
 def _measure(config: str, rec: str, out: str, jobs: int, method: str) -> None:
     import taskmining as tm
-    from taskmining.batch import segment_partitions
+    from taskmining.batch.run import segment_partitions
 
     t = time.perf_counter()
     if config == "whole":

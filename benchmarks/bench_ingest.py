@@ -57,8 +57,8 @@ def measure(kind: str, path: str, warm: int = 0) -> dict[str, float]:
     import pyarrow.json as pj
 
     import taskmining as tm
-    import taskmining.io.native  # imported outside the timing
-    import taskmining.io.parquet
+    import taskmining.io.formats.native  # imported outside the timing
+    import taskmining.io.formats.parquet
 
     base = _rss_mb()
     cpu0 = resource.getrusage(resource.RUSAGE_SELF)

@@ -195,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-pm4py", action="store_true")
     parser.add_argument("--categorical", action="store_true",
                         help="give taskmining case_id, step and user as categoricals (the tasks frame "
-                             "taskmining.segment returns); pm4py gets the str frame, as it refuses categoricals")
+                             "taskmining.segmentation returns); pm4py gets the str frame, as it refuses categoricals")
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the fastest is reported")
     parser.add_argument("--in-process", action="store_true",
                         help="time warm calls in this process, alternating the libraries (peak memory "

@@ -17,13 +17,13 @@ parameters (the same on every log) on
   default interleaving (0.2), noise (0.05) and interruptions (0.1);
 * the same six-routine team of three without business keys (window titles,
   URLs and element names dropped);
-* the small synthetic routine streams of ``taskmining.segment._tr_synthetic``
+* the small synthetic routine streams of ``taskmining.datasets.routine_steps``
   (three routines; clean, interleaved with noise, and interleaved with noise
   without window titles, i.e. without business keys, two seeds).
 
 ``supervised_boundaries`` needs labels: it is trained on another log of the
 same kind (the next Leno log; a simulated team with another seed). Scores
-are those of ``taskmining.segment.evaluate`` (boundary P/R/F1 without
+are those of ``taskmining.segmentation.evaluate`` (boundary P/R/F1 without
 tolerance, edit distance, event-level F1 over task types where the truth has
 them and over cases otherwise, ARI); seconds are fit + predict.
 
@@ -66,7 +66,7 @@ def _datasets() -> list[tuple[str, pd.DataFrame, pd.DataFrame]]:
     """(name, steps with truth, training steps with truth for supervised methods)."""
     import taskmining as tm
     from taskmining.datasets import simulate
-    from taskmining.segment._tr_synthetic import routine_steps
+    from taskmining.datasets.routine_steps import routine_steps
 
     out = []
     logs = sorted(LENO.glob("log*_segmented.csv"), key=lambda p: int(p.stem[3:].split("_")[0]))
@@ -95,8 +95,8 @@ def _datasets() -> list[tuple[str, pd.DataFrame, pd.DataFrame]]:
 
 
 def quality() -> pd.DataFrame:
-    from taskmining.segment.evaluate import evaluate
-    from taskmining.segment.registry import list_segmenters, segmenter
+    from taskmining.segmentation.evaluate import evaluate
+    from taskmining.segmentation.registry import list_segmenters, segmenter
 
     rows = []
     names = [n for n in list_segmenters()["name"] if n != "auto"] + ["auto"]
@@ -141,7 +141,7 @@ def _simulate_to(n_events: int, path: str, queue: mp.Queue) -> None:
 
 def _scale_run(path: str, queue: mp.Queue) -> None:
     import taskmining as tm
-    from taskmining.segment.registry import segmenter
+    from taskmining.segmentation.registry import segmenter
 
     events = pd.read_parquet(path)
     base = _rss_mb()

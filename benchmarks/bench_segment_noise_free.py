@@ -8,7 +8,7 @@ Simulated teams with ``noise=0`` and ``interruptions=0`` (no stray clicks, no
 mail or chat interruptions), without and with interleaving, and a
 single-routine team; ``taskmining.segment(events)`` with its defaults (ground
 truth dropped by ``segment`` before the method runs); scores per step from
-``taskmining.segment.evaluate``. Target on noise-free logs: boundary F1 >=
+``taskmining.segmentation.evaluate``. Target on noise-free logs: boundary F1 >=
 0.95 and edit distance <= 0.05.
 """
 
@@ -26,7 +26,7 @@ def main() -> None:
     args = parser.parse_args()
 
     import taskmining as tm
-    from taskmining.segment.evaluate import evaluate
+    from taskmining.segmentation.evaluate import evaluate
 
     cases = [
         ("6 routines, no interleaving", {"interleave": 0.0}),

@@ -41,7 +41,7 @@ def _measure(stage: str, path: str) -> None:
     import pandas as pd
 
     import taskmining as tm
-    from taskmining.segment.apply import method_input
+    from taskmining.segmentation.apply import method_input
 
     events = pd.read_parquet(path)
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

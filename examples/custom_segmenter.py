@@ -18,7 +18,7 @@ import pandas as pd
 
 import taskmining as tm
 from taskmining.errors import ParameterError
-from taskmining.segment import BaseSegmenter, cases_from_boundaries
+from taskmining.segmentation import BaseSegmenter, cases_from_boundaries
 from taskmining.testing import check_segmenter
 
 

@@ -1,110 +1,117 @@
 """taskmining: record desktop work and analyse it like process mining.
 
-The flat, verb-named public API. Names load lazily, so ``import taskmining``
-stays fast and optional extras are imported only when used.
+The flat, verb-named public API. Every name below is an explicit import for
+type checkers, IDEs and Jupyter (``tm.segment?`` shows the function's own
+signature); at run time the names load on first use (:mod:`taskmining._lazy`),
+so ``import taskmining`` stays fast and optional extras are imported only when
+used.
 
 Examples
 --------
 >>> import taskmining as tm
 >>> tm.ACTIONS[:3]
 ('click', 'double_click', 'right_click')
->>> callable(tm.read_events)
-True
+>>> import inspect
+>>> list(inspect.signature(tm.segment).parameters)[:2]
+['events', 'method']
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from taskmining.errors import (
-    DecryptionError,
-    ExportError,
-    FormatDetectionError,
-    IngestError,
-    MiningError,
-    ParameterError,
-    PrivacyError,
-    RecorderError,
-    SchemaError,
-    SegmentationError,
-    TaskminingError,
-)
-from taskmining.schema import ACTIONS, COLUMNS, validate_events
+from taskmining._lazy import attach
+from taskmining._version import __version__
 
-__version__ = "0.1.0"
+if TYPE_CHECKING:
+    # errors and the data contract
+    # subpackages
+    from taskmining import batch as batch
+    from taskmining import cli as cli
+    from taskmining import datasets as datasets
+    from taskmining import draw as draw
+    from taskmining import errors as errors
+    from taskmining import export as export
+    from taskmining import io as io
+    from taskmining import mining as mining
+    from taskmining import privacy as privacy
+    from taskmining import recorder as recorder
+    from taskmining import reporting as reporting
+    from taskmining import schema as schema
+    from taskmining import segmentation as segmentation
+    from taskmining import steps as steps
+    from taskmining import testing as testing
 
-# public name -> module that defines it
-_LAZY: dict[str, str] = {
-    # reading and writing
-    "read_events": "taskmining.io.read",
-    "write_events": "taskmining.io.write",
-    "from_dataframe": "taskmining.io.generic",
-    "list_formats": "taskmining.io.registry",
-    "detect_format": "taskmining.io.detect",
-    # synthetic data
-    "simulate": "taskmining.datasets.simulate",
-    # steps and segmentation
-    "build_steps": "taskmining.steps.build",
-    "steps_table": "taskmining.steps.build",
-    "segmenter": "taskmining.segment.registry",
-    "list_segmenters": "taskmining.segment.registry",
-    "register_segmenter": "taskmining.segment.registry",
-    "BaseSegmenter": "taskmining.segment.base",
-    # mining
-    "variants": "taskmining.mining.variants",
-    "variant_cases": "taskmining.mining.variants",
-    "transition_graph": "taskmining.mining.graphs",
-    "to_pm4py_dfg": "taskmining.mining.graphs",
-    "performance_dfg": "taskmining.mining.graphs",
-    "TransitionGraph": "taskmining.mining.display",
-    "task_metrics": "taskmining.mining.metrics",
-    "fragmentation": "taskmining.mining.fragmentation",
-    "automation_candidates": "taskmining.mining.candidates",
-    "compare": "taskmining.mining.compare",
-    # export and joint analysis
-    "to_pm4py": "taskmining.export.pm4py_frame",
-    "write_xes": "taskmining.export.xes",
-    "write_ocel": "taskmining.export.ocel",
-    "link_to_process": "taskmining.export.link",
     # batch processing, partition by partition
-    "partitions": "taskmining.batch",
-    "map_partitions": "taskmining.batch",
-    "segment_partitions": "taskmining.batch",
-    "merge_graphs": "taskmining.batch",
-    "transition_graph_partitions": "taskmining.batch",
-    # recorder
-    "Recorder": "taskmining.recorder.session",
-}
+    from taskmining.batch.discover import partitions as partitions
+    from taskmining.batch.graphs import (
+        transition_graph_partitions as transition_graph_partitions,
+    )
+    from taskmining.batch.run import map_partitions as map_partitions
+    from taskmining.batch.run import segment_partitions as segment_partitions
 
-# subpackages reachable as attributes (``tm.segment`` and ``tm.report`` are
-# also callable: see their modules)
-_SUBMODULES = {"batch", "io", "datasets", "steps", "segment", "mining", "export", "recorder",
-               "privacy", "report", "plot", "testing", "schema", "errors", "cli"}
+    # synthetic data
+    from taskmining.datasets.simulate import simulate as simulate
+    from taskmining.errors import DecryptionError as DecryptionError
+    from taskmining.errors import ExportError as ExportError
+    from taskmining.errors import FormatDetectionError as FormatDetectionError
+    from taskmining.errors import IngestError as IngestError
+    from taskmining.errors import MiningError as MiningError
+    from taskmining.errors import ParameterError as ParameterError
+    from taskmining.errors import PrivacyError as PrivacyError
+    from taskmining.errors import RecorderError as RecorderError
+    from taskmining.errors import SchemaError as SchemaError
+    from taskmining.errors import SegmentationError as SegmentationError
+    from taskmining.errors import TaskminingError as TaskminingError
+    from taskmining.export.link import link_to_process as link_to_process
+    from taskmining.export.ocel import write_ocel as write_ocel
 
-__all__ = sorted(
-    [*_LAZY, *_SUBMODULES, "ACTIONS", "COLUMNS", "validate_events", "__version__",
-     "TaskminingError", "SchemaError", "IngestError", "FormatDetectionError",
-     "ParameterError", "SegmentationError", "MiningError", "ExportError",
-     "PrivacyError", "DecryptionError", "RecorderError"]
-)
+    # export and joint analysis
+    from taskmining.export.pm4py_frame import to_pm4py as to_pm4py
+    from taskmining.export.xes import write_xes as write_xes
+    from taskmining.io.detect import detect_format as detect_format
+    from taskmining.io.formats.generic import from_dataframe as from_dataframe
 
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        module = importlib.import_module(_LAZY[name])
-        value = getattr(module, name)
-        globals()[name] = value
-        return value
-    if name in _SUBMODULES:
-        return importlib.import_module(f"taskmining.{name}")
-    raise AttributeError(f"module 'taskmining' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return __all__
-
-
-if TYPE_CHECKING:  # pragma: no cover
+    # reading and writing
     from taskmining.io.read import read_events as read_events
+    from taskmining.io.registry import list_formats as list_formats
+    from taskmining.io.registry import register_format as register_format
     from taskmining.io.write import write_events as write_events
+    from taskmining.mining.candidates import (
+        automation_candidates as automation_candidates,
+    )
+    from taskmining.mining.compare import compare as compare
+    from taskmining.mining.display import TransitionGraph as TransitionGraph
+    from taskmining.mining.fragmentation import fragmentation as fragmentation
+    from taskmining.mining.graphs import performance_dfg as performance_dfg
+    from taskmining.mining.graphs import to_pm4py_dfg as to_pm4py_dfg
+    from taskmining.mining.graphs import transition_graph as transition_graph
+    from taskmining.mining.merge import merge_graphs as merge_graphs
+    from taskmining.mining.metrics import task_metrics as task_metrics
+    from taskmining.mining.variants import variant_cases as variant_cases
+
+    # mining
+    from taskmining.mining.variants import variants as variants
+
+    # recorder
+    from taskmining.recorder.session import Recorder as Recorder
+    from taskmining.reporting import plot as plot
+
+    # the report
+    from taskmining.reporting.build import report as report
+    from taskmining.schema import ACTIONS as ACTIONS
+    from taskmining.schema import COLUMNS as COLUMNS
+    from taskmining.schema import validate_events as validate_events
+    from taskmining.segmentation.apply import segment as segment
+    from taskmining.segmentation.base import BaseSegmenter as BaseSegmenter
+    from taskmining.segmentation.registry import list_segmenters as list_segmenters
+    from taskmining.segmentation.registry import (
+        register_segmenter as register_segmenter,
+    )
+    from taskmining.segmentation.registry import segmenter as segmenter
+
+    # steps and segmentation
+    from taskmining.steps.build import build_steps as build_steps
+    from taskmining.steps.build import steps_table as steps_table
+
+__getattr__, __dir__, __all__ = attach(__name__, __file__, eager={"__version__": __version__})

@@ -22,11 +22,22 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
+from taskmining._frames import (
+    STRING_DTYPE,
+    TIMESTAMP_DTYPE,
+    as_category,
+    as_utc,
+    categorical_from_codes,
+    filled_category,
+    row_list,
+    sessions_from_users,
+)
 from taskmining.errors import SchemaError
 
 __all__ = [
@@ -37,6 +48,7 @@ __all__ = [
     "COLUMNS", "STRING_DTYPE", "TIMESTAMP_DTYPE", "DTYPES", "ACTIONS", "ROLES",
     "SOURCES", "SORT_KEYS", "STRING_COLUMNS", "CATEGORY_COLUMNS", "empty_events", "validate_events", "as_utc",
     "as_category", "categorical_from_codes", "sessions_from_users", "filled_category",
+    "TRUE_COLUMNS", "is_ground_truth", "ground_truth_last", "ground_truth_columns",
 ]
 
 # --- column names -----------------------------------------------------------
@@ -70,8 +82,6 @@ COLUMNS: tuple[str, ...] = (
 
 #: pandas' string dtype with NaN as missing value: pandas 3's default ``str``,
 #: backed by pyarrow (compact in memory, zero-copy to and from Arrow).
-STRING_DTYPE = pd.StringDtype(storage="pyarrow", na_value=np.nan)
-TIMESTAMP_DTYPE = pd.DatetimeTZDtype(unit="ns", tz="UTC")
 
 #: The action vocabulary every reader maps its event types onto.
 ACTIONS: tuple[str, ...] = (
@@ -112,7 +122,6 @@ DTYPES: dict[str, object] = {
 SORT_KEYS: tuple[str, str, str] = (SESSION, TIMESTAMP, EVENT_ID)
 
 _ACTION_DTYPE = pd.CategoricalDtype(list(ACTIONS))
-_MAX_ROWS_SHOWN = 5
 
 
 def empty_events() -> pd.DataFrame:
@@ -130,178 +139,6 @@ def empty_events() -> pd.DataFrame:
         dtype = _ACTION_DTYPE if col == ACTION else DTYPES[col]
         data[col] = pd.Series([], dtype=dtype)  # type: ignore[call-overload]
     return pd.DataFrame(data)
-
-
-def _rows(mask: np.ndarray | pd.Series, index: pd.Index) -> str:
-    bad = index[np.asarray(mask, dtype=bool)]
-    shown = ", ".join(str(i) for i in bad[:_MAX_ROWS_SHOWN])
-    more = f" and {len(bad) - _MAX_ROWS_SHOWN} more" if len(bad) > _MAX_ROWS_SHOWN else ""
-    return f"rows {shown}{more}"
-
-
-def as_utc(values: pd.Series, *, tz: str | None = None, column: str = TIMESTAMP) -> pd.Series:
-    """Parse a column of times into UTC ``datetime64[ns, UTC]``.
-
-    Naive times (no offset) are an error unless ``tz`` names the zone they
-    were recorded in; aware times are converted to UTC.
-
-    Parameters
-    ----------
-    values : pandas.Series
-        Strings, datetimes or epoch numbers are not accepted: strings and
-        datetimes only.
-    tz : str, optional
-        IANA zone of naive times, e.g. ``"Europe/Berlin"``.
-    column : str
-        Column name used in error messages.
-
-    Returns
-    -------
-    pandas.Series
-        ``datetime64[ns, UTC]``, same index.
-
-    Raises
-    ------
-    SchemaError
-        On unparsable or naive times (without ``tz``), naming the rows.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> as_utc(pd.Series(["2026-01-05 10:00"]), tz="Europe/Berlin").iloc[0]
-    Timestamp('2026-01-05 09:00:00+0000', tz='UTC')
-    """
-    s = values
-    if isinstance(s.dtype, pd.DatetimeTZDtype):
-        out = s.dt.tz_convert("UTC")
-    elif pd.api.types.is_datetime64_dtype(s.dtype):
-        if tz is None:
-            raise SchemaError(
-                f"column {column!r}: timestamps have no timezone; pass tz= (e.g. tz='UTC' "
-                "or tz='Europe/Berlin') to say where they were recorded"
-            )
-        out = s.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
-    else:
-        if pd.api.types.is_numeric_dtype(s.dtype) and len(s):
-            raise SchemaError(
-                f"column {column!r}: numeric timestamps are ambiguous; convert them with "
-                "pandas.to_datetime(..., unit=...) first"
-            )
-        text = s.astype("string")
-        try:
-            parsed = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
-        except (ValueError, TypeError):
-            parsed = pd.to_datetime(text, utc=True, format="mixed", errors="coerce")
-        bad = parsed.isna() & text.notna()
-        if bad.any():
-            raise SchemaError(f"column {column!r}: unparsable timestamps in {_rows(bad, s.index)} "
-                              f"(first: {text[bad].iloc[0]!r})")
-        has_offset = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)\s*$", regex=True, na=False)
-        naive = text.notna() & ~has_offset
-        if naive.any():
-            if tz is None:
-                raise SchemaError(
-                    f"column {column!r}: naive timestamps (no UTC offset) in {_rows(naive, s.index)}; "
-                    "pass tz= to say where they were recorded"
-                )
-            local = pd.to_datetime(text[naive], format="ISO8601", errors="coerce")
-            parsed = parsed.copy()
-            parsed[naive] = local.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
-        out = parsed
-    return out.astype(TIMESTAMP_DTYPE)
-
-
-def categorical_from_codes(texts: Sequence[object] | np.ndarray, codes: np.ndarray, *,
-                           categories: Sequence[str] | None = None, used_only: bool = False) -> pd.Categorical:
-    """``texts[codes]`` as a categorical of ``str`` categories in lexical order (code ``-1``: missing).
-
-    ``texts`` may repeat values (equal texts share a category) and hold
-    ``None`` (missing). Every text is a category unless ``used_only``; with
-    ``categories`` given, those are the categories and other texts become
-    missing. When the texts already are the categories, the codes are used
-    as they are (no remapping pass).
-
-    Examples
-    --------
-    >>> c = categorical_from_codes(["b", "a", "b", None], np.array([0, 1, 2, 3, -1]))
-    >>> list(c.categories), c.codes.tolist()
-    (['a', 'b'], [1, 0, 1, -1, -1])
-    >>> list(categorical_from_codes(["b", "a", "c"], np.array([1, 0]), used_only=True).categories)
-    ['a', 'b']
-    """
-    texts = list(texts)
-    codes = np.asarray(codes)
-    keep = np.array([t is not None and not (isinstance(t, float) and np.isnan(t)) for t in texts], dtype=bool)
-    if used_only:
-        used = np.zeros(len(texts), dtype=bool)
-        used[codes[codes >= 0]] = True
-        keep &= used
-    kept = np.flatnonzero(keep)
-    labels = np.array([str(texts[i]) for i in kept], dtype=object)
-    if categories is None:
-        cats, inverse = np.unique(labels, return_inverse=True)
-    else:
-        cats = np.asarray(list(categories), dtype=object)
-        pos = {c: i for i, c in enumerate(categories)}
-        inverse = np.array([pos.get(t, -1) for t in labels], dtype=np.int64)
-    if len(kept) != len(texts) or not np.array_equal(inverse, np.arange(len(cats))):  # not already in order
-        # the smallest code type pandas would convert to anyway: the gather writes it directly
-        lut = np.full(len(texts) + 1, -1, dtype=np.min_scalar_type(-max(len(cats), 1)))  # index -1 (missing) -> -1
-        lut[kept] = inverse
-        codes = lut[codes]
-    return pd.Categorical.from_codes(codes, categories=pd.Index(cats, dtype=STRING_DTYPE))
-
-
-def as_category(values: pd.Series) -> pd.Series:
-    """``values`` as a categorical of ``str`` categories in lexical order (missing stays missing).
-
-    Non-string values are converted with ``str``; a categorical already in
-    that form is returned as it is (unused categories are kept).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> s = as_category(pd.Series(["b", None, "a", 3]))
-    >>> s.cat.categories.tolist(), s.isna().tolist()
-    (['3', 'a', 'b'], [False, True, False, False])
-    """
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        cats = values.cat.categories
-        if pd.api.types.is_string_dtype(cats.dtype) and cats.is_monotonic_increasing:
-            if cats.dtype == STRING_DTYPE:
-                return values
-            return values.cat.set_categories(cats.astype(STRING_DTYPE))
-        return pd.Series(categorical_from_codes(list(cats), values.cat.codes.to_numpy()), index=values.index)
-    if values.dtype != STRING_DTYPE:
-        values = values.astype(object).where(values.notna(), None)
-        values = values.map(lambda v: v if v is None or isinstance(v, str) else str(v))
-    codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
-    return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype=STRING_DTYPE)),
-                     index=values.index)
-
-
-def sessions_from_users(user: pd.Series) -> pd.Series:
-    """The ``session`` column of a log that has none: one session per user (``session-0`` without a user).
-
-    Examples
-    --------
-    >>> sessions_from_users(pd.Series(["u2", None, "u1"])).tolist()
-    ['u2', 'session-0', 'u1']
-    """
-    return as_category(user.astype(object).where(user.notna(), "session-0"))
-
-
-def filled_category(n: int, fill: object | None) -> pd.Series:
-    """A categorical column of ``n`` rows all ``fill`` (all missing for ``None``).
-
-    Examples
-    --------
-    >>> filled_category(2, "unknown").tolist(), filled_category(1, None).isna().tolist()
-    (['unknown', 'unknown'], [True])
-    """
-    categories = pd.Index([] if fill is None else [str(fill)], dtype=STRING_DTYPE)
-    codes = np.full(n, -1 if fill is None else 0, dtype=np.int8)
-    return pd.Series(pd.Categorical.from_codes(codes, categories=categories))
 
 
 def validate_events(
@@ -372,14 +209,14 @@ def validate_events(
     if EVENT_ID in src.columns:
         ids = src[EVENT_ID]
         if ids.isna().any():
-            raise SchemaError(f"column {EVENT_ID!r}: missing ids in {_rows(ids.isna(), index)}")
+            raise SchemaError(f"column {EVENT_ID!r}: missing ids in {row_list(ids.isna(), index)}")
         try:
             ids = ids.astype("int64")
         except (TypeError, ValueError) as exc:
             raise SchemaError(f"column {EVENT_ID!r}: not integers ({exc})") from None
         dup = ids.duplicated(keep=False)
         if dup.any():
-            raise SchemaError(f"column {EVENT_ID!r}: duplicate ids in {_rows(dup, index)}")
+            raise SchemaError(f"column {EVENT_ID!r}: duplicate ids in {row_list(dup, index)}")
         out[EVENT_ID] = ids
     else:
         out[EVENT_ID] = pd.Series(np.arange(n, dtype="int64"))
@@ -387,7 +224,7 @@ def validate_events(
     out[TIMESTAMP] = as_utc(src[TIMESTAMP], tz=tz)
     nat = out[TIMESTAMP].isna()
     if nat.any():
-        raise SchemaError(f"column {TIMESTAMP!r}: missing or nonexistent times in {_rows(nat, index)}")
+        raise SchemaError(f"column {TIMESTAMP!r}: missing or nonexistent times in {row_list(nat, index)}")
 
     for col in STRING_COLUMNS:
         if col in src.columns:
@@ -404,12 +241,12 @@ def validate_events(
     act = src[ACTION]
     act_str = act.astype(object)
     if act.isna().any():
-        raise SchemaError(f"column {ACTION!r}: missing actions in {_rows(act.isna(), index)}")
+        raise SchemaError(f"column {ACTION!r}: missing actions in {row_list(act.isna(), index)}")
     known = act_str.isin(ACTIONS)
     if not known.all():
         first = act_str[~known].iloc[0]
         raise SchemaError(
-            f"column {ACTION!r}: values outside the action vocabulary in {_rows(~known, index)} "
+            f"column {ACTION!r}: values outside the action vocabulary in {row_list(~known, index)} "
             f"(first: {first!r}); map them to one of click, double_click, ... or 'other'"
         )
     out[ACTION] = pd.Series(pd.Categorical(act_str, categories=list(ACTIONS)))
@@ -429,10 +266,10 @@ def validate_events(
             out[DURATION] = pd.to_numeric(src[DURATION], errors="raise").astype("float64")
         except (TypeError, ValueError):
             bad = pd.to_numeric(src[DURATION], errors="coerce").isna() & src[DURATION].notna()
-            raise SchemaError(f"column {DURATION!r}: not numbers in {_rows(bad, index)}") from None
+            raise SchemaError(f"column {DURATION!r}: not numbers in {row_list(bad, index)}") from None
         neg = out[DURATION] < 0
         if neg.any():
-            raise SchemaError(f"column {DURATION!r}: negative durations in {_rows(neg, index)}")
+            raise SchemaError(f"column {DURATION!r}: negative durations in {row_list(neg, index)}")
     else:
         out[DURATION] = pd.Series(np.full(n, np.nan))
 
@@ -454,3 +291,60 @@ def validate_events(
                 )
             frame = frame.take(order).reset_index(drop=True)
     return frame
+
+
+# --- ground truth ---------------------------------------------------------------
+
+#: Ground-truth columns of simulated recordings, in their column order; every ``true_*`` key is kept as a column.
+TRUE_COLUMNS: tuple[str, ...] = ("true_step", "true_case", "true_task", "true_object")
+
+
+def is_ground_truth(name: str) -> bool:
+    """True for ground-truth keys (``true_step``, ``true_case``, ``true_task``, any ``true_*``).
+
+    Examples
+    --------
+    >>> is_ground_truth("true_object"), is_ground_truth("attrs")
+    (True, False)
+    """
+    return name.startswith("true_")
+
+
+def ground_truth_last(names: list[str]) -> list[str]:
+    """``names`` with the ground-truth columns moved to the end, the known ones in :data:`TRUE_COLUMNS` order.
+
+    Records may leave out a missing value, so the order in which a reader
+    first meets these keys says nothing; this order is the same for every file.
+
+    Examples
+    --------
+    >>> ground_truth_last(["true_case", "app", "true_x", "true_step"])
+    ['app', 'true_step', 'true_case', 'true_x']
+    """
+    truth = [n for n in names if is_ground_truth(n)]
+    rank = {n: i for i, n in enumerate(TRUE_COLUMNS)}
+    truth.sort(key=lambda n: rank.get(n, len(rank)))  # stable: other true_* keep the order they came in
+    return [n for n in names if not is_ground_truth(n)] + truth
+
+_GROUND_TRUTH = re.compile(
+    r"^(true[_:. ].*|case[_:. ]?id|caseid|case|case:.*|concept:name|trace[_:. ]?id|routine[_:. ]?id"
+    r"|task|task[_:. ]?id|task[_:. ]?type|instance[_:. ]?id|idx|label)$",
+    re.IGNORECASE,
+)
+
+
+def ground_truth_columns(columns: Iterable[object]) -> list[str]:
+    """Names among ``columns`` that hold ground truth (never shown to segmenters).
+
+    ``true_*`` (simulator), ``caseID`` (Action Logger, Leno), ``case:*`` and
+    ``concept:name`` (pm4py), ``Task`` and ``idx`` (labelled UI logs),
+    ``trace_id``, ``task_id``, ``task_type``, ``routine_id``, ``instance_id``
+    and ``label``, in any case. Our own ``case_id`` and ``task`` are not
+    ground truth; :func:`taskmining.segment` removes them separately.
+
+    Examples
+    --------
+    >>> ground_truth_columns(["timestamp", "caseID", "true_task", "case:concept:name", "case_id", "Task", "task"])
+    ['caseID', 'true_task', 'case:concept:name', 'Task']
+    """
+    return [str(c) for c in columns if str(c) not in (CASE_ID, TASK) and _GROUND_TRUTH.match(str(c))]

@@ -8,7 +8,7 @@ message starts with ``check_segmenter[<check>] <Class>:``.
 Examples
 --------
 >>> import pandas as pd
->>> from taskmining.segment import BaseSegmenter
+>>> from taskmining.segmentation import BaseSegmenter
 >>> class OneCasePerSession(BaseSegmenter):
 ...     '''Every session is one case.'''
 ...     def _predict(self, steps):
@@ -29,8 +29,8 @@ from sklearn.base import clone
 
 from taskmining.errors import TaskminingError
 from taskmining.schema import CASE_ID, SESSION, STRING_DTYPE, TASK
-from taskmining.segment.apply import method_input
-from taskmining.segment.base import BaseSegmenter
+from taskmining.segmentation.apply import method_input
+from taskmining.segmentation.base import BaseSegmenter
 from taskmining.steps.build import build_steps, steps_table
 
 __all__ = ["check_segmenter", "make_steps", "CHECKS"]
@@ -167,7 +167,7 @@ def check_segmenter(segmenter: type[BaseSegmenter] | BaseSegmenter, steps: pd.Da
 
     Examples
     --------
-    >>> from taskmining.segment.idle_gap import IdleGapSegmenter
+    >>> from taskmining.segmentation.idle_gap import IdleGapSegmenter
     >>> len(check_segmenter(IdleGapSegmenter)) == len(CHECKS)
     True
     """

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from hypothesis import settings
-
 from syspart import SHARED_DATA, require
 
 settings.register_profile("ci", derandomize=True, print_blob=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from taskmining.datasets.routine_steps import routine_steps
 from taskmining.errors import ParameterError
-from taskmining.segment._tr_synthetic import routine_steps
-from taskmining.segment.auto import AutoSegmenter, choose_method
-from taskmining.segment.evaluate import evaluate
-from taskmining.segment.registry import segmenter
+from taskmining.segmentation.auto import AutoSegmenter, choose_method
+from taskmining.segmentation.evaluate import evaluate
+from taskmining.segmentation.registry import segmenter
 
 
 def test_repetitive_data_uses_task_recognition():

@@ -55,7 +55,7 @@ def test_event_level_ground_truth_columns(tmp_path, tasks_file):
 
 def test_input_without_cases_is_segmented(tmp_path):
     try:
-        from taskmining.segment import list_segmenters
+        from taskmining.segmentation import list_segmenters
         table = list_segmenters()
         row = table[table["name"] == "idle_gap"]
         available = len(row) == 1 and not str(row["description"].iloc[0]).startswith("unavailable")

@@ -82,7 +82,7 @@ def test_quarantined_rows_are_written_with_empty_step(tmp_path: Path) -> None:
 def test_index_column_and_extra_columns_survive(tmp_path: Path) -> None:
     src = DATA / "actionlogger" / "class_index_extras.csv"
     out = tmp_path / "out.csv"
-    assert run(str(src), "--method", "idle_gap", "--level", "app", "-o", str(out)) == 0
+    assert run(str(src), "--method", "idle_gap", "--detail", "app", "-o", str(out)) == 0
     with open(out, newline="") as f:
         header = next(csv.reader(f))
     with open(src, newline="") as f:

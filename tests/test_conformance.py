@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 
 from taskmining.errors import SegmentationError
-from taskmining.segment import BaseSegmenter, list_segmenters
-from taskmining.segment.registry import _BUILTIN, get_segmenter_class
+from taskmining.segmentation import BaseSegmenter, list_segmenters
+from taskmining.segmentation.registry import SEGMENTERS, get_segmenter_class
 from taskmining.testing import CHECKS, check_segmenter, make_steps
 
 
 def _module_missing(name: str) -> bool:
-    target = _BUILTIN.get(name, "")
+    target = SEGMENTERS.target(name) if SEGMENTERS.origin(name) == "builtin" else ""
     return bool(target) and importlib.util.find_spec(target.partition(":")[0]) is None
 
 
@@ -107,16 +107,16 @@ def test_supervised_without_labels_is_reported() -> None:
 
 
 def test_unloadable_plugin_is_a_segmentation_error() -> None:
-    from taskmining.segment import registry
+    from taskmining.segmentation import registry
 
-    registry._REGISTERED["broken_demo"] = "no_such_module_xyz:Thing"
+    registry.SEGMENTERS.register("broken_demo", "no_such_module_xyz:Thing")
     try:
         with pytest.raises(SegmentationError, match="could not be loaded"):
             get_segmenter_class("broken_demo")
         row = list_segmenters().set_index("name").loc["broken_demo"]
         assert row["description"].startswith("unavailable")
     finally:
-        registry._REGISTERED.pop("broken_demo", None)
+        registry.SEGMENTERS.unregister("broken_demo")
 
 
 def test_docs_template_passes_the_suite() -> None:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import taskmining as tm
-from taskmining.io import actionlogger
+from taskmining.io.formats import actionlogger
 from taskmining.schema import ACTIONS
 
 DATA = Path(__file__).parent / "data" / "actionlogger"

@@ -10,7 +10,7 @@ import pytest
 
 import taskmining as tm
 from taskmining.errors import IngestError
-from taskmining.io import activitywatch
+from taskmining.io.formats import activitywatch
 
 EXPORT = Path(__file__).parent / "data" / "activitywatch" / "aw-buckets-export.json"
 

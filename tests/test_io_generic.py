@@ -10,8 +10,13 @@ import pandas as pd
 import pytest
 
 import taskmining as tm
-from taskmining.errors import FormatDetectionError, IngestError, ParameterError, SchemaError
-from taskmining.io import generic
+from taskmining.errors import (
+    FormatDetectionError,
+    IngestError,
+    ParameterError,
+    SchemaError,
+)
+from taskmining.io.formats import generic
 
 SAMPLE = Path(__file__).parent / "data" / "generic" / "helpdesk_tool_export.csv"
 ACTION_MAP = {"Öffnen": "open", "Klick": "click", "Eingabe": "type", "Kopieren": "copy"}

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import taskmining as tm
-from taskmining.io import leno
+from taskmining.io.formats import leno
 from taskmining.schema import ACTIONS
 
 

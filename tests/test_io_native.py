@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import taskmining as tm
 from taskmining.errors import IngestError, TaskminingError
-from taskmining.io.native import json_text, read_native
+from taskmining.io.formats.native import json_text, read_native
 from taskmining.io.read import QuarantineWarning
 from taskmining.schema import validate_events
 
@@ -133,7 +133,7 @@ def test_one_bad_line_in_a_large_file_is_isolated(tmp_path: Path) -> None:
 
 def test_large_files_are_read_in_pieces_with_the_same_result(tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    from taskmining.io import native
+    from taskmining.io.formats import native
 
     lines = [rec(i, i % 3600) for i in range(300)]
     lines[5], lines[150] = lines[5][:-9], lines[7]  # a broken line and a duplicate far from its original
@@ -238,7 +238,7 @@ def test_attrs_text_once_per_distinct_value_equals_row_by_row(seed: int) -> None
     import numpy as np
     import pyarrow as pa
 
-    from taskmining.io._jsontext import attrs_text, attrs_text_rows
+    from taskmining.io.formats._jsontext import attrs_text, attrs_text_rows
 
     rng = np.random.default_rng(seed)
     n = 5000
@@ -261,7 +261,7 @@ def test_attrs_text_once_per_distinct_value_equals_row_by_row(seed: int) -> None
 def test_piece_boundaries_anywhere_give_the_same_frame(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                        chunk: int, gz: bool) -> None:
     """Pieces cut at any size (lines longer than a piece, blank runs, a truncated last line) read alike."""
-    from taskmining.io import native
+    from taskmining.io.formats import native
 
     lines = [rec(i, i, attrs={"pad": "x" * (i % 7) * 300}) for i in range(60)]
     lines[20] = " " * 700  # a long blank line

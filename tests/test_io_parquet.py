@@ -12,7 +12,7 @@ import pytest
 
 import taskmining as tm
 from taskmining.errors import IngestError, SchemaError
-from taskmining.io.parquet import arrow_to_events
+from taskmining.io.formats.parquet import arrow_to_events
 from taskmining.io.read import QuarantineWarning
 from taskmining.schema import validate_events
 

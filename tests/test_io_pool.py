@@ -23,7 +23,7 @@ def test_read_uses_jemalloc_and_restores_the_default(monkeypatch: pytest.MonkeyP
     monkeypatch.delenv(ENV, raising=False)
     before = pa.default_memory_pool().backend_name
     seen: list[str] = []
-    import taskmining.io.native as native
+    import taskmining.io.formats.native as native
 
     real = native.finish
 

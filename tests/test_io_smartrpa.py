@@ -10,7 +10,7 @@ import pytest
 
 import taskmining as tm
 from taskmining.errors import IngestError
-from taskmining.io import smartrpa
+from taskmining.io.formats import smartrpa
 from taskmining.schema import ACTIONS
 
 RAW = Path(__file__).parent / "data" / "smartrpa" / "2020-08-29_16-42-30.csv"

@@ -11,7 +11,7 @@ from test_export_pm4py import make_tasks
 from taskmining.errors import ExportError, ParameterError, SchemaError
 from taskmining.export import extract_keys, link_to_process, to_pm4py, write_xes
 from taskmining.export.link import _hash_value, hash_keys
-from taskmining.io.xes import read_xes
+from taskmining.io.formats.xes import read_xes
 
 SALT = b"team-salt-0001"
 

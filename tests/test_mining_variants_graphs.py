@@ -14,7 +14,13 @@ from test_mining_data import make_tasks
 import taskmining as tm
 from taskmining.errors import ParameterError
 from taskmining.mining._frame import encode
-from taskmining.mining.graphs import END, START, filter_graph, graph_to_dot, graph_to_json
+from taskmining.mining.graphs import (
+    END,
+    START,
+    filter_graph,
+    graph_to_dot,
+    graph_to_json,
+)
 
 variants_module = importlib.import_module("taskmining.mining.variants")
 

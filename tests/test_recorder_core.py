@@ -10,12 +10,16 @@ import json
 import os
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
 import taskmining as tm
-from taskmining.errors import DecryptionError, ParameterError, PrivacyError, RecorderError
+from taskmining.errors import (
+    DecryptionError,
+    ParameterError,
+    PrivacyError,
+    RecorderError,
+)
 from taskmining.io.encrypted import decrypt_file, decrypt_segment
 from taskmining.privacy import hash_value
 from taskmining.recorder.backends.base import Backend, BackendStatus, Observation
@@ -423,8 +427,9 @@ def test_truncated_encrypted_segment_yields_authenticated_part(encrypted):
 
 
 def test_load_key_forms(tmp_path):
-    from taskmining.io.encrypted import load_key
     import base64
+
+    from taskmining.io.encrypted import load_key
     k = os.urandom(32)
     for i, data in enumerate([k, k.hex().encode(), base64.b64encode(k) + b"\n"]):
         p = tmp_path / f"k{i}"

@@ -20,7 +20,6 @@ import warnings
 from pathlib import Path
 
 import pytest
-
 from desktop.harness import Desktop, missing_parts
 from syspart import require
 

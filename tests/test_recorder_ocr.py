@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from syspart import require
+
 from taskmining.recorder.backends.ocr import OCRReader
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"

@@ -13,7 +13,7 @@ import pytest
 
 import taskmining as tm
 from taskmining.errors import MiningError, ParameterError
-from taskmining.report.build import task_flow
+from taskmining.reporting.build import task_flow
 
 lxml_html = pytest.importorskip("lxml.html")
 

@@ -7,7 +7,12 @@ import pandas as pd
 import pytest
 
 import taskmining as tm
-from taskmining.schema import CATEGORY_COLUMNS, STRING_COLUMNS, as_category, validate_events
+from taskmining.schema import (
+    CATEGORY_COLUMNS,
+    STRING_COLUMNS,
+    as_category,
+    validate_events,
+)
 
 
 def test_category_and_string_columns_partition_the_text_columns() -> None:

@@ -1,4 +1,4 @@
-"""The evaluation formulas of taskmining.segment.evaluate on hand-made cases with known answers."""
+"""The evaluation formulas of taskmining.segmentation.evaluate on hand-made cases with known answers."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from taskmining.errors import ParameterError, TaskminingError
-from taskmining.segment.evaluate import (
+from taskmining.segmentation.evaluate import (
     adjusted_rand,
     boundaries,
     boundary_scores,

@@ -1,7 +1,8 @@
-"""The segmentation framework: callable package, segment(), registry, plug-ins, bad input."""
+"""The segmentation framework: segment(), registry, plug-ins, bad input."""
 
 from __future__ import annotations
 
+import inspect
 import shutil
 import sys
 import tomllib
@@ -15,9 +16,9 @@ import pytest
 import taskmining as tm
 from taskmining.errors import ParameterError, SchemaError, SegmentationError
 from taskmining.schema import validate_events
-from taskmining.segment import BaseSegmenter, registry
-from taskmining.segment.idle_gap import IdleGapSegmenter
-from taskmining.segment.supervised import SupervisedBoundarySegmenter
+from taskmining.segmentation import BaseSegmenter, registry
+from taskmining.segmentation.idle_gap import IdleGapSegmenter
+from taskmining.segmentation.supervised import SupervisedBoundarySegmenter
 from taskmining.testing import check_segmenter, make_steps
 
 PLUGIN = Path(__file__).parent / "plugin_pkg"
@@ -48,10 +49,11 @@ class Broken(BaseSegmenter):
         return pd.DataFrame({"case_id": np.arange(1)[[5]]})
 
 
-def test_package_is_callable_and_still_a_package() -> None:
-    assert callable(tm.segment)
-    assert isinstance(tm.segment, types.ModuleType)
-    assert tm.segment.base.BaseSegmenter is BaseSegmenter
+def test_segment_is_a_function_with_its_signature_and_segmentation_a_package() -> None:
+    assert isinstance(tm.segment, types.FunctionType)
+    assert list(inspect.signature(tm.segment).parameters)[:4] == ["events", "method", "params", "step_options"]
+    assert isinstance(tm.segmentation, types.ModuleType)
+    assert tm.segmentation.base.BaseSegmenter is BaseSegmenter
     ev = events()
     out = tm.segment(ev, method="idle_gap", gap="5min")
     assert out["case_id"].tolist() == ["s1-1"] * 3 + ["s1-2"] * 3
@@ -104,7 +106,9 @@ def test_method_forms_and_instances() -> None:
     ({"method": "delimiter", "end": None}, "needs start= and/or end="),
     ({"method": "delimiter", "start": "("}, "not a valid regular expression"),
     ({"method": "delimiter", "start": "x", "field": "nope"}, "field='nope'"),
-    ({"method": "idle_gap", "level": "fine"}, "level='fine'"),
+    ({"method": "idle_gap", "step_options": {"detail": "fine"}}, "detail='fine'"),
+    ({"method": "idle_gap", "step_options": {"gap": "1min"}}, r"unknown option\(s\) \['gap'\]"),
+    ({"method": "idle_gap", "level": "role"}, r"'level' is not a segmenter parameter.*step_options=\{'detail'"),
 ])
 def test_unknown_methods_and_parameters(kwargs: dict, match: str) -> None:
     with pytest.raises(ParameterError, match=match):
@@ -161,7 +165,7 @@ def test_existing_steps_are_reused() -> None:
 
 
 def test_level_changes_labels() -> None:
-    out = tm.segment(events(), method="idle_gap", level="app")
+    out = tm.segment(events(), method="idle_gap", step_options={"detail": "app"})
     assert set(out["step"]) == {"Click in Erp"}
 
 
@@ -184,7 +188,7 @@ def test_register_segmenter_decorator_and_listing() -> None:
         with pytest.raises(ParameterError, match="BaseSegmenter subclass"):
             tm.register_segmenter("x_demo", dict)  # type: ignore[arg-type]
     finally:
-        registry._REGISTERED.pop("every_step_demo", None)
+        registry.SEGMENTERS.unregister("every_step_demo")
 
 
 @pytest.fixture
@@ -232,7 +236,7 @@ def test_custom_segmenter_example_runs_as_a_script(capsys: pytest.CaptureFixture
     try:
         runpy.run_path(str(script), run_name="__main__")
     finally:
-        registry._REGISTERED.pop("opening_labels", None)
+        registry.SEGMENTERS.unregister("opening_labels")
     out = capsys.readouterr().out
     assert "check_segmenter: 14 checks passed" in out
     assert "adjusted Rand index" in out

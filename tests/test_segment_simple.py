@@ -7,9 +7,12 @@ import pandas as pd
 import pytest
 
 from taskmining.errors import ParameterError
-from taskmining.segment.delimiter import DelimiterSegmenter
-from taskmining.segment.idle_gap import IdleGapSegmenter
-from taskmining.segment.supervised import SupervisedBoundarySegmenter, boundary_labels
+from taskmining.segmentation.delimiter import DelimiterSegmenter
+from taskmining.segmentation.idle_gap import IdleGapSegmenter
+from taskmining.segmentation.supervised import (
+    SupervisedBoundarySegmenter,
+    boundary_labels,
+)
 from taskmining.testing import make_steps
 
 T0 = pd.Timestamp("2026-01-05 09:00", tz="UTC")
@@ -134,7 +137,7 @@ def test_supervised_bad_parameters_and_single_class() -> None:
 
 def test_supervised_on_simulated_recordings() -> None:
     import taskmining as tm
-    from taskmining.segment.apply import method_input
+    from taskmining.segmentation.apply import method_input
     from taskmining.steps import build_steps, steps_table
 
     def recording(seed: int) -> tuple[pd.DataFrame, pd.Series]:

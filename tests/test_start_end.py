@@ -6,10 +6,10 @@ import networkx as nx
 import pandas as pd
 import pytest
 
+from taskmining.datasets.routine_steps import routine_steps
 from taskmining.errors import ParameterError
-from taskmining.segment._tr_synthetic import routine_steps
-from taskmining.segment.evaluate import evaluate
-from taskmining.segment.start_end import (
+from taskmining.segmentation.evaluate import evaluate
+from taskmining.segmentation.start_end import (
     StartEndDiscoverySegmenter,
     loop_headers,
     step_graph,

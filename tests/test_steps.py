@@ -110,7 +110,7 @@ def test_levels_and_fallbacks_for_missing_names() -> None:
                 {"t": 1, "action": "click", "element_name": None, "element_role": "button", "app": "chrome"},
                 {"t": 2, "action": "click", "element_name": None, "element_role": None, "app": "chrome"},
                 {"t": 3, "action": "click", "element_name": np.nan, "element_role": None, "app": None}])
-    labels = {lv: build_steps(ev, level=lv)["step"].tolist() for lv in ("element", "role", "app")}
+    labels = {lv: build_steps(ev, detail=lv)["step"].tolist() for lv in ("element", "role", "app")}
     assert labels["element"] == ["Click 'Submit' in Chrome", "Click button in Chrome", "Click in Chrome", "Click"]
     assert labels["role"] == ["Click button in Chrome", "Click button in Chrome", "Click in Chrome", "Click"]
     assert labels["app"] == ["Click in Chrome"] * 3 + ["Click"]
@@ -183,7 +183,7 @@ def test_empty_and_one_event() -> None:
     assert steps_table(build_steps(one))["step"].tolist() == ["Click"]
 
 
-@pytest.mark.parametrize("kwargs, err", [({"level": "task"}, ParameterError), ({"idle_gap": "soon"}, ParameterError),
+@pytest.mark.parametrize("kwargs, err", [({"detail": "task"}, ParameterError), ({"idle_gap": "soon"}, ParameterError),
                                          ({"idle_gap": -3}, ParameterError)])
 def test_bad_parameters(kwargs: dict, err: type) -> None:
     ev = frame([{"t": 0, "action": "click"}])

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import taskmining as tm
+from taskmining.datasets import sample_recording_path
 from taskmining.steps import build_steps, steps_table
 
 DATA = Path(__file__).parent / "data"
@@ -52,9 +53,9 @@ def test_generic_sample_through_its_mapping() -> None:
 
 
 def test_bundled_sample_recording() -> None:
-    rec = Path(__file__).parent.parent / "examples" / "sample-recording"
+    rec = sample_recording_path()
     if not rec.is_dir():
-        pytest.skip("examples/sample-recording not present")
+        pytest.fail(f"the bundled sample recording is missing at {rec}")
     table = check(read(rec))
     assert table["transfer_from"].notna().any()  # copy -> paste pairs are found
     assert table["action"].astype(str).eq("type").any()

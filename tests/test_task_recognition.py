@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from taskmining.datasets.routine_steps import routine_steps
 from taskmining.errors import ParameterError
-from taskmining.segment._tr_synthetic import routine_steps
-from taskmining.segment.evaluate import evaluate
-from taskmining.segment.task_recognition import TaskRecognitionSegmenter
+from taskmining.segmentation.evaluate import evaluate
+from taskmining.segmentation.task_recognition.segmenter import TaskRecognitionSegmenter
 
 TRUTH = ["true_case", "true_task"]
 
@@ -67,7 +67,10 @@ def test_loop_tails_without_business_keys_are_merged_back():
 
 
 def test_fragment_types_need_more_than_chance():
-    from taskmining.segment._tr_fragments import fragment_parents, merge_fragments
+    from taskmining.segmentation.task_recognition.fragments import (
+        fragment_parents,
+        merge_fragments,
+    )
 
     session = np.zeros(13, dtype=np.int64)
     tails = np.array([2, 0, 1, 3, 0, 1, 4, 0, 1, 1, 2, 3, 4])  # 1 only ever follows 0
@@ -230,7 +233,7 @@ def test_bad_parameters(params, match):
 
 
 def test_interruption_classes_are_rare_and_spread_like_the_task_types():
-    from taskmining.segment._tr_noise import interruption_classes
+    from taskmining.segmentation.task_recognition.noise import interruption_classes
 
     sizes = np.array([100, 100, 100, 100])
     # columns: one class per type, a chat step in 5 % of every type, an optional step of
@@ -261,7 +264,7 @@ def test_chat_interruptions_of_simulated_work_are_noise():
 
 
 def test_steps_foreign_to_their_type_go_back_to_a_suspended_instance():
-    from taskmining.segment._tr_foreign import foreign_targets
+    from taskmining.segmentation.task_recognition.foreign import foreign_targets
 
     # type 0 (classes 0, 1, 3) is suspended for type 1 (classes 2, 4); its tail (1, 3, then
     # 3 again) is glued to the type-1 instance: class 1 is foreign to type 1, the later
@@ -277,7 +280,7 @@ def test_steps_foreign_to_their_type_go_back_to_a_suspended_instance():
 
 
 def test_a_paste_joins_the_instance_of_its_copy():
-    from taskmining.segment._tr_dataflow import follow_transfers
+    from taskmining.segmentation.task_recognition.dataflow import follow_transfers
 
     seg = np.array([0, 0, 1, 1, 1, 1, 1])
     step_id = np.array([10, 11, 12, 13, 14, 15, 16])
@@ -301,7 +304,7 @@ def test_segmenter_uses_data_flow_links_when_the_steps_table_has_them():
 
 
 def test_keyless_steps_before_the_switch_back_stay_with_their_instance():
-    from taskmining.segment._tr_interleave import reassign_interleaved
+    from taskmining.segmentation.task_recognition.interleave import reassign_interleaved
 
     seg = np.array([0, 0, 1, 1, 1, 1, 1])
     keys = np.array([7, -1, 8, -1, -1, -1, 7])  # instance 0 resumed at the end of segment 1
@@ -313,7 +316,7 @@ def test_keyless_steps_before_the_switch_back_stay_with_their_instance():
 
 
 def test_few_interruption_steps_scatter_by_chance():
-    from taskmining.segment._tr_noise import interruption_classes
+    from taskmining.segmentation.task_recognition.noise import interruption_classes
 
     sizes = np.array([200, 200, 200, 200, 200])
     # 14 instances with a calendar look: 6, 1, 3, 0, 4 per type (spread far from even, by chance)

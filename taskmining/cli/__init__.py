@@ -33,7 +33,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """Build the parser with every subcommand module found in ``cli.commands``."""
-    from taskmining import __version__
+    from taskmining._version import __version__
     from taskmining.cli import commands
 
     parser = _Parser(prog="taskmining", description="Task mining: record desktop work and analyse it.")

@@ -16,6 +16,7 @@ True
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 
 from taskmining.datasets.process_log import simulate_process_log
@@ -26,11 +27,11 @@ __all__ = ["simulate", "simulate_process_log", "ROUTINES", "routine_names", "sam
 
 
 def sample_recording_path() -> Path:
-    """The bundled sample recording (``examples/sample-recording`` of the source tree).
+    """The bundled sample recording, a folder inside the installed package (``datasets/data``).
 
     Examples
     --------
     >>> sample_recording_path().name
     'sample-recording'
     """
-    return Path(__file__).resolve().parents[2] / "examples" / "sample-recording"
+    return Path(str(files("taskmining.datasets").joinpath("data", "sample-recording")))

@@ -24,7 +24,6 @@ False
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -33,10 +32,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from taskmining.datasets._expand import Encoded
 from taskmining.errors import ExportError
 from taskmining.io._jsonl_write import fragments, join_records, members, number_members
-from taskmining.io.parquet import is_ground_truth
+from taskmining.io.recording import (
+    FORMAT_NAME,
+    MANIFEST,
+    SCHEMA_VERSION,
+    segment_name,
+    write_manifest,
+)
+from taskmining.schema import is_ground_truth
 
 __all__ = ["write_recording", "write_jsonl", "RECORD_KEYS"]
 
@@ -48,7 +53,7 @@ _BATCH = 250_000
 
 def _lines(cols: Mapping[str, Any], a: int, b: int, seq: np.ndarray, frags: dict[str, pa.Array]) -> pa.Array:
     """Rows ``a:b`` as JSON lines, each ending in a newline (missing values are left out)."""
-    parts: list[pa.Array] = [pa.array(np.full(b - a, '"v":1'), type=pa.string())]
+    parts: list[pa.Array] = [pa.array(np.full(b - a, f'"v":{SCHEMA_VERSION}'), type=pa.string())]
     parts.append(number_members("seq", pa.array(seq[a:b])))
     parts.append(number_members("event_id", pa.array(np.arange(a, b))))
     ts = pa.array(cols["timestamp_ns"][a:b], type=pa.timestamp("ns")).cast(pa.timestamp("us"))
@@ -141,7 +146,7 @@ def write_recording(cols: Mapping[str, Any], path: str | Path, info: Mapping[str
         folder = root / names[s]
         entry = sessions.setdefault(s, {"session": names[s], "user": users[s], "events": 0, "segments": [],
                                         "start": _iso(cols["timestamp_ns"][a])})
-        fname = f"segment-{seg:06d}.jsonl"
+        fname = segment_name(seg)
         try:
             folder.mkdir(exist_ok=True)
             with open(folder / fname, "wb") as fh:
@@ -151,9 +156,12 @@ def write_recording(cols: Mapping[str, Any], path: str | Path, info: Mapping[str
         entry["segments"].append(fname)
         entry["events"] += b - a
         entry["end"] = _iso(cols["timestamp_ns"][b - 1])
-    manifest = {"format": "taskmining-native", "v": 1, "source": "simulator",
+    manifest = {"format": FORMAT_NAME, "v": SCHEMA_VERSION, "source": "simulator",
                 "events": int(len(seq)), "sessions": list(sessions.values()), **dict(info or {})}
-    (root / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    try:
+        write_manifest(root, manifest)
+    except OSError as exc:
+        raise ExportError(f"{root / MANIFEST}: cannot write ({exc.strerror})") from None
     return manifest
 
 

@@ -19,8 +19,27 @@ from __future__ import annotations
 import random
 
 from taskmining.datasets._model import (
-    S, Loop, Opt, Routine, Seq, Shuffle, Step, Xor, click, copy_from, dclick, fill, idle, key, navigate, open_,
-    paste_into, rclick, scroll, submit, typing,
+    Loop,
+    Opt,
+    Routine,
+    S,
+    Seq,
+    Shuffle,
+    Step,
+    Xor,
+    click,
+    copy_from,
+    dclick,
+    fill,
+    idle,
+    key,
+    navigate,
+    open_,
+    paste_into,
+    rclick,
+    scroll,
+    submit,
+    typing,
 )
 
 __all__ = ["ROUTINES", "INTERRUPTIONS", "IDLE", "routine_names", "get_routine"]

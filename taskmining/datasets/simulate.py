@@ -26,11 +26,11 @@ from taskmining.datasets._hashing import DEFAULT_SALT
 from taskmining.datasets._plan import plan_sessions
 from taskmining.datasets.routines import ROUTINES
 from taskmining.errors import ParameterError
-from taskmining.io.parquet import TRUE_COLUMNS
 from taskmining.schema import (
     CATEGORY_COLUMNS,
     COLUMNS,
     STRING_DTYPE,
+    TRUE_COLUMNS,
     categorical_from_codes,
     validate_events,
 )

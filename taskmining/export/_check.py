@@ -14,7 +14,7 @@ Examples
 >>> require_columns(pd.DataFrame({"step": ["a"]}), ["case_id", "step"], what="to_pm4py")
 Traceback (most recent call last):
 ...
-taskmining.errors.SchemaError: to_pm4py: column 'case_id' is missing (columns: ['step']); segment the events first (taskmining.segment) or pass case_col= to name the case column
+taskmining.errors.SchemaError: to_pm4py: column 'case_id' is missing (columns: ['step']); segment the events first (taskmining.segmentation) or pass case_col= to name the case column
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 _HINTS = {
-    "case_id": "segment the events first (taskmining.segment) or pass case_col= to name the case column",
+    "case_id": "segment the events first (taskmining.segmentation) or pass case_col= to name the case column",
     "step": "build steps first (taskmining.build_steps) or pass activity_col= to name the activity column",
     "timestamp": "every event needs a time",
 }

@@ -27,10 +27,22 @@ import pandas as pd
 
 from taskmining.errors import ExportError, ParameterError
 from taskmining.export._check import (
-    UnassignedRowsWarning, as_str, check_choice, require_columns, require_rows, utc_times,
+    UnassignedRowsWarning,
+    as_str,
+    check_choice,
+    require_columns,
+    require_rows,
+    utc_times,
 )
 from taskmining.export.keys import HASHED, Extractor, extract_keys
-from taskmining.export.pm4py_frame import ACTIVITY, CASE, RESOURCE, START, TIME, to_pm4py
+from taskmining.export.pm4py_frame import (
+    ACTIVITY,
+    CASE,
+    RESOURCE,
+    START,
+    TIME,
+    to_pm4py,
+)
 
 __all__ = ["DESKTOP_CASE", "SOURCE", "LinkResult", "hash_keys", "link_to_process"]
 
@@ -118,7 +130,7 @@ class LinkResult:
 
 def _process_frame(process_log: pd.DataFrame | str | PathLike[str], tz: str | None) -> pd.DataFrame:
     if isinstance(process_log, (str, PathLike)):
-        from taskmining.io.xes import read_xes
+        from taskmining.io.formats.xes import read_xes
         process_log = read_xes(process_log)
     what = "link_to_process: process_log"
     require_columns(process_log, [CASE, ACTIVITY, TIME], what=what)

@@ -41,11 +41,24 @@ import pyarrow as pa
 
 from taskmining.errors import ExportError, ParameterError
 from taskmining.export._check import (
-    as_str, check_choice, is_pm4py_frame, iso_times, require_columns, require_rows, utc_times,
+    as_str,
+    check_choice,
+    is_pm4py_frame,
+    iso_times,
+    require_columns,
+    require_rows,
+    utc_times,
     value_kind,
 )
 from taskmining.export.keys import Extractor, documents, extract_keys
-from taskmining.export.pm4py_frame import ACTIVITY, CASE, DEFAULT_ATTRIBUTES, RESOURCE, TIME, to_pm4py
+from taskmining.export.pm4py_frame import (
+    ACTIVITY,
+    CASE,
+    DEFAULT_ATTRIBUTES,
+    RESOURCE,
+    TIME,
+    to_pm4py,
+)
 
 __all__ = ["OcelTables", "ocel_tables", "write_ocel"]
 

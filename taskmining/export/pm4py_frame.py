@@ -39,11 +39,27 @@ import pandas as pd
 
 from taskmining.errors import SchemaError
 from taskmining.export._check import (
-    as_str, check_choice, drop_unassigned, require_columns, require_rows, utc_times,
+    as_str,
+    check_choice,
+    drop_unassigned,
+    require_columns,
+    require_rows,
+    utc_times,
 )
 from taskmining.schema import (
-    ACTION, APP, ELEMENT_ID, ELEMENT_NAME, ELEMENT_ROLE, EVENT_ID, SESSION, SOURCE, STEP_ID, TIMESTAMP,
-    URL, USER, WINDOW,
+    ACTION,
+    APP,
+    ELEMENT_ID,
+    ELEMENT_NAME,
+    ELEMENT_ROLE,
+    EVENT_ID,
+    SESSION,
+    SOURCE,
+    STEP_ID,
+    TIMESTAMP,
+    URL,
+    USER,
+    WINDOW,
 )
 
 __all__ = ["ACTIVITY", "CASE", "DEFAULT_ATTRIBUTES", "RESOURCE", "START", "TIME", "to_pm4py"]

@@ -40,8 +40,18 @@ import pyarrow.compute as pc
 from taskmining._progress import progress as _progress
 from taskmining.errors import ExportError, ParameterError
 from taskmining.export._check import (
-    STR, arrow_strings, as_str, check_choice, is_pm4py_frame, iso_times, join_text, require_columns,
-    require_rows, unassigned_mask, utc_times, value_kind,
+    STR,
+    arrow_strings,
+    as_str,
+    check_choice,
+    is_pm4py_frame,
+    iso_times,
+    join_text,
+    require_columns,
+    require_rows,
+    unassigned_mask,
+    utc_times,
+    value_kind,
 )
 from taskmining.export.pm4py_frame import ACTIVITY, CASE, TIME, to_pm4py
 

@@ -26,9 +26,9 @@ from pandas.api.types import union_categoricals
 
 from taskmining._unique import all_distinct
 from taskmining.errors import FormatDetectionError, IngestError, ParameterError
-from taskmining.io.detect import detect_format
 from taskmining.io._pool import reading_pool
-from taskmining.io.native import native_files
+from taskmining.io.detect import detect_format
+from taskmining.io.formats.native import native_files
 from taskmining.io.quarantine import ReadResult, empty_quarantine
 from taskmining.io.registry import get_format
 from taskmining.schema import CATEGORY_COLUMNS, validate_events

@@ -1,8 +1,16 @@
 """The registry of input formats used by ``read_events`` and format detection.
 
-A format is one module in :mod:`taskmining.io` that defines ``SPEC``, a
-:class:`ReaderSpec`. Built-in modules are listed in ``_BUILTIN`` and imported
-on first use; :func:`register_format` adds a third-party one.
+A format is a :class:`ReaderSpec`, usually the ``SPEC`` of one module in
+:mod:`taskmining.io.formats`. Built-ins are imported on first use; a
+third-party package adds one with :func:`register_format` or through the
+entry-point group ``taskmining.formats`` (``name = "package.module:SPEC"``).
+
+Detection asks the formats in order of ``priority`` (lower first), ties in
+registration order; the first whose ``sniff`` says yes wins. The built-ins
+are: native 10, parquet 20, actionlogger 30, smartrpa 40, leno 50,
+activitywatch 60, generic 90 (the fallback for any table with a time and an
+action column). A plug-in's default priority, 50, puts it before the generic
+fallback and after the formats with an unmistakable signature.
 
 Examples
 --------
@@ -12,7 +20,6 @@ True
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,19 +27,11 @@ from typing import Any
 
 import pandas as pd
 
-from taskmining.errors import ParameterError
+from taskmining._registry import Registry
+from taskmining.errors import IngestError, ParameterError
 from taskmining.io.quarantine import ReadResult
 
-# order matters for detection: the first whose sniff() says yes wins
-_BUILTIN: tuple[str, ...] = (
-    "taskmining.io.native",
-    "taskmining.io.parquet",
-    "taskmining.io.actionlogger",
-    "taskmining.io.smartrpa",
-    "taskmining.io.leno",
-    "taskmining.io.activitywatch",
-    "taskmining.io.generic",
-)
+ENTRY_POINT_GROUP = "taskmining.formats"
 
 
 @dataclass(frozen=True)
@@ -53,6 +52,8 @@ class ReaderSpec:
     read : callable
         ``read(paths, *, errors, tz, progress, **options) -> ReadResult`` for a
         list of files (or folders) of this format.
+    priority : int, default 50
+        Detection order: lower is asked first (see the module docstring).
     """
 
     name: str
@@ -60,46 +61,67 @@ class ReaderSpec:
     extensions: tuple[str, ...]
     sniff: Callable[[Path, bytes], bool]
     read: Callable[..., ReadResult]
+    priority: int = 50
 
 
-_FORMATS: dict[str, ReaderSpec] = {}
-_loaded = False
+def _is_spec(obj: Any, name: str) -> ReaderSpec:
+    if not isinstance(obj, ReaderSpec):
+        raise ParameterError(f"format {name!r} must be a ReaderSpec, got {type(obj).__name__}")
+    if obj.name != name:
+        raise ParameterError(f"format registered as {name!r} is named {obj.name!r}")
+    return obj
 
 
-def _load_builtins() -> None:
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    for modname in _BUILTIN:
-        module = importlib.import_module(modname)  # a broken built-in reader is a bug: fail loudly
-        spec = getattr(module, "SPEC", None)
-        if spec is not None:
-            _FORMATS.setdefault(spec.name, spec)
+FORMATS: Registry[ReaderSpec] = Registry(
+    "format", group=ENTRY_POINT_GROUP, check=_is_spec, load_error=IngestError, builtins={
+        name: f"taskmining.io.formats.{name}:SPEC"
+        for name in ("native", "parquet", "actionlogger", "smartrpa", "leno", "activitywatch", "generic")
+    })
 
 
-def register_format(spec: ReaderSpec, *, replace: bool = False) -> None:
-    """Register a reader; ``replace=True`` to override an existing name."""
-    _load_builtins()
-    if spec.name in _FORMATS and not replace:
-        raise ParameterError(f"format {spec.name!r} is already registered")
-    _FORMATS[spec.name] = spec
+def register_format(spec: ReaderSpec, *, replace: bool = False) -> ReaderSpec:
+    """Register a reader under ``spec.name``; ``replace=True`` to override an existing name.
+
+    Examples
+    --------
+    >>> from taskmining.io.quarantine import ReadResult
+    >>> spec = ReaderSpec("demo_lines", "one event per line", (".demo",),
+    ...                   sniff=lambda path, head: path.suffix == ".demo",
+    ...                   read=lambda paths, **options: ReadResult(pd.DataFrame(), pd.DataFrame()))
+    >>> _ = register_format(spec, replace=True)
+    >>> get_format("demo_lines").priority, "demo_lines" in list_formats()["name"].tolist()
+    (50, True)
+    >>> register_format(spec)
+    Traceback (most recent call last):
+    ...
+    taskmining.errors.ParameterError: a format named 'demo_lines' is already registered
+    >>> FORMATS.unregister("demo_lines")
+    """
+    return FORMATS.register(spec.name, spec, replace=replace)  # type: ignore[no-any-return]
 
 
 def get_format(name: str) -> ReaderSpec:
-    """The reader registered as ``name``; :class:`ParameterError` names the known ones."""
-    _load_builtins()
-    try:
-        return _FORMATS[name]
-    except KeyError:
-        known = ", ".join(sorted(_FORMATS))
-        raise ParameterError(f"unknown format {name!r}; known formats: {known}") from None
+    """The reader registered as ``name``; :class:`ParameterError` names the known ones.
+
+    Examples
+    --------
+    >>> get_format("smartrpa").extensions
+    ('.csv', '.csv.gz')
+    """
+    return FORMATS.get(name)
 
 
 def formats() -> list[ReaderSpec]:
-    """All registered readers in detection order."""
-    _load_builtins()
-    return list(_FORMATS.values())
+    """All registered readers in detection order (``priority``, then registration order).
+
+    Examples
+    --------
+    >>> [s.name for s in formats()][-1]
+    'generic'
+    """
+    specs = [FORMATS.get(name) for name in FORMATS.names()]
+    order = sorted(range(len(specs)), key=lambda i: (specs[i].priority, i))
+    return [specs[i] for i in order]
 
 
 def list_formats() -> pd.DataFrame:

@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 
 from taskmining.errors import ExportError, ParameterError
 from taskmining.io._jsonl_write import join_records, series_members
-from taskmining.io.parquet import META_KEY
+from taskmining.io.formats.parquet import META_KEY
 from taskmining.schema import COLUMNS, validate_events
 
 __all__ = ["write_events"]

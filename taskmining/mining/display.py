@@ -24,8 +24,8 @@ class TransitionGraph(nx.DiGraph):  # type: ignore[misc]
     """A transition graph (see :func:`taskmining.transition_graph`) with an SVG display."""
 
     def _repr_svg_(self) -> str:
-        from taskmining.report.build import top_nodes
-        from taskmining.report.svg_map import map_svg
+        from taskmining.draw.focus import top_nodes
+        from taskmining.draw.svg_map import map_svg
 
         shown = top_nodes(self, _MAX_DISPLAY_NODES) if self.number_of_nodes() > _MAX_DISPLAY_NODES + 2 else self
         return map_svg(shown, engine="auto", wait_attr="mean", title="Transition graph")

@@ -34,7 +34,12 @@ from typing import Any
 
 from taskmining.privacy.allowlist import Allowlist
 from taskmining.privacy.hashing import hash_value
-from taskmining.privacy.keys import SHORTCUT_ACTIONS, classify_key, is_modifier, shortcut_name
+from taskmining.privacy.keys import (
+    SHORTCUT_ACTIONS,
+    classify_key,
+    is_modifier,
+    shortcut_name,
+)
 from taskmining.privacy.password import is_password_field
 from taskmining.privacy.redact import redact_text
 from taskmining.recorder.backends.base import Observation

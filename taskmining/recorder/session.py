@@ -40,12 +40,18 @@ from pathlib import Path
 from typing import Any
 
 from taskmining.errors import ParameterError, RecorderError
+from taskmining.io.recording import finish_session, start_session
 from taskmining.privacy.allowlist import Allowlist
 from taskmining.privacy.hashing import as_salt, hash_value, load_salt, pseudonym
-from taskmining.recorder.backends.base import Backend, BackendContext, FaultLog, Observation, load_backend
+from taskmining.recorder.backends.base import (
+    Backend,
+    BackendContext,
+    FaultLog,
+    Observation,
+    load_backend,
+)
 from taskmining.recorder.config import RecorderConfig, parse_duration
 from taskmining.recorder.filter import PrivacyFilter
-from taskmining.recorder.manifest import finish_session, start_session
 from taskmining.recorder.sink import SegmentWriter, iso_utc
 
 __all__ = ["Recorder", "default_backends"]
@@ -291,5 +297,5 @@ def _login_name() -> str:
 
 
 def _version() -> str:
-    from taskmining import __version__
+    from taskmining._version import __version__
     return __version__

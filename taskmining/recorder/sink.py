@@ -47,6 +47,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from taskmining.io.recording import SCHEMA_VERSION, segment_name
 from taskmining.recorder.bounded_queue import BoundedQueue
 
 __all__ = ["SegmentWriter", "iso_utc"]
@@ -172,7 +173,7 @@ class SegmentWriter:
             self.seq += 1
             # a missing value, or an empty attrs object, says nothing: the key is left out (docs/formats.md)
             rec = {k: v for k, v in rec.items() if v is not None and not (k == "attrs" and v == {})}
-            lines.append(json.dumps({"v": 1, "seq": self.seq, **rec}, ensure_ascii=False,
+            lines.append(json.dumps({"v": SCHEMA_VERSION, "seq": self.seq, **rec}, ensure_ascii=False,
                                     separators=(",", ":"), default=str) + "\n")
         data = "".join(lines).encode("utf-8")
         try:
@@ -218,7 +219,7 @@ class SegmentWriter:
         self.folder.mkdir(parents=True, exist_ok=True)
         while True:
             self._index += 1
-            name = f"segment-{self._index:06d}.jsonl" + (".enc" if self.encrypt_key else "")
+            name = segment_name(self._index, encrypted=bool(self.encrypt_key))
             path = self.folder / name
             if not path.exists():
                 break

@@ -17,8 +17,14 @@ Examples
 
 from __future__ import annotations
 
-from taskmining.steps.build import DEFAULT_IDLE_GAP, STEP_COLUMNS, build_steps, ground_truth_columns, steps_table
-from taskmining.steps.labels import LEVELS, step_labels
+from taskmining.steps.build import (
+           DEFAULT_IDLE_GAP,
+           STEP_COLUMNS,
+           build_steps,
+           ground_truth_columns,
+           steps_table,
+)
+from taskmining.steps.labels import DETAILS, step_labels
 
-__all__ = ["build_steps", "steps_table", "ground_truth_columns", "step_labels", "LEVELS", "STEP_COLUMNS",
+__all__ = ["build_steps", "steps_table", "ground_truth_columns", "step_labels", "DETAILS", "STEP_COLUMNS",
            "DEFAULT_IDLE_GAP"]

@@ -30,9 +30,6 @@ Examples
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
-
 import numpy as np
 import pandas as pd
 
@@ -59,8 +56,9 @@ from taskmining.schema import (
     VALUE,
     WINDOW,
     categorical_from_codes,
+    ground_truth_columns,
 )
-from taskmining.steps.labels import check_level, label_codes
+from taskmining.steps.labels import check_detail, label_codes
 from taskmining.steps.normalize import VERBS, event_info, step_starts, step_verbs
 from taskmining.steps.transfers import TRANSFER_COLUMNS, pair_transfers
 
@@ -74,30 +72,8 @@ STEP_COLUMNS: tuple[str, ...] = (
     ELEMENT_NAME, ELEMENT_ID, WINDOW, URL, "value_hash", "n_chars", *TRANSFER_COLUMNS,
 )
 
-_GROUND_TRUTH = re.compile(
-    r"^(true[_:. ].*|case[_:. ]?id|caseid|case|case:.*|concept:name|trace[_:. ]?id|routine[_:. ]?id"
-    r"|task[_:. ]?id|task[_:. ]?type|instance[_:. ]?id|label)$",
-    re.IGNORECASE,
-)
 _CONTEXT = (APP, ELEMENT_NAME, ELEMENT_ID, ELEMENT_ROLE, WINDOW, URL, RAW_ACTION, VALUE, USER, SESSION)
 _VERB_DTYPE = pd.CategoricalDtype(list(VERBS))
-
-
-def ground_truth_columns(columns: Iterable[object]) -> list[str]:
-    """Names among ``columns`` that hold ground truth (never shown to segmenters).
-
-    ``true_*`` (simulator), ``caseID`` (Action Logger, Leno), ``case:*`` and
-    ``concept:name`` (pm4py), ``trace_id``, ``task_id``, ``task_type``,
-    ``routine_id``, ``instance_id`` and ``label``, in any case. Our own
-    ``case_id`` is not ground truth; :func:`taskmining.segment` removes it
-    separately.
-
-    Examples
-    --------
-    >>> ground_truth_columns(["timestamp", "caseID", "true_task", "case:concept:name", "case_id"])
-    ['caseID', 'true_task', 'case:concept:name']
-    """
-    return [str(c) for c in columns if str(c) != CASE_ID and _GROUND_TRUTH.match(str(c))]
 
 
 def _timedelta(value: object, name: str) -> pd.Timedelta:
@@ -189,7 +165,7 @@ def _aggregate(ev: pd.DataFrame, info: pd.DataFrame, codes: np.ndarray, extra: l
     return pd.DataFrame(data)
 
 
-def build_steps(events: pd.DataFrame, level: str = "element", *, idle_gap: object = DEFAULT_IDLE_GAP) -> pd.DataFrame:
+def build_steps(events: pd.DataFrame, detail: str = "element", *, idle_gap: object = DEFAULT_IDLE_GAP) -> pd.DataFrame:
     """Group actions into steps: a copy of ``events`` with ``step_id`` and ``step`` added.
 
     Parameters
@@ -198,7 +174,7 @@ def build_steps(events: pd.DataFrame, level: str = "element", *, idle_gap: objec
         An events frame (any reader's output, or any frame with tz-aware
         ``timestamp`` and ``action``). Not modified; its row order and index
         are kept.
-    level : {"element", "role", "app"}
+    detail : {"element", "role", "app"}
         Label abstraction: ``Click 'Submit' in Erp``, ``Click button in Erp``
         or ``Click in Erp``.
     idle_gap : str, number or Timedelta, default "60s"
@@ -217,7 +193,7 @@ def build_steps(events: pd.DataFrame, level: str = "element", *, idle_gap: objec
     SchemaError
         Missing ``timestamp``/``action`` columns, naive or missing times.
     ParameterError
-        Unknown ``level`` or a bad ``idle_gap``.
+        Unknown ``detail`` or a bad ``idle_gap``.
 
     Examples
     --------
@@ -231,10 +207,10 @@ def build_steps(events: pd.DataFrame, level: str = "element", *, idle_gap: objec
     >>> out = build_steps(ev)
     >>> out["step_id"].tolist(), out["step"].unique().tolist()
     ([0, 0, 1, 1], ["Click 'Amount' in Chrome", "Type in 'Amount' in Chrome"])
-    >>> build_steps(ev, level="role")["step"].iloc[-1]
+    >>> build_steps(ev, detail="role")["step"].iloc[-1]
     'Type in edit in Chrome'
     """
-    check_level(level)
+    check_detail(detail)
     gap = _timedelta(idle_gap, "idle_gap")
     _check_events(events)
     out = events.copy(deep=False)
@@ -249,7 +225,7 @@ def build_steps(events: pd.DataFrame, level: str = "element", *, idle_gap: objec
     info = event_info(ev)
     codes = np.cumsum(step_starts(info, idle_gap=gap)) - 1
     steps = _aggregate(ev, info, codes, [])
-    label_of_step, texts = label_codes(steps.assign(verb=steps["verb"].astype(str)), level)
+    label_of_step, texts = label_codes(steps.assign(verb=steps["verb"].astype(str)), detail)
     step_id = np.empty(n, dtype=np.int64)
     step_id[order] = codes
     out[STEP_ID] = step_id

@@ -1,7 +1,7 @@
-"""Readable step labels: verb + element + application, at three levels.
+"""Readable step labels: verb + element + application, at three details (``detail=``).
 
 =========  ======================================  ==================================
-level      form                                    example
+detail     form                                    example
 =========  ======================================  ==================================
 element    verb 'element' in App                   ``Copy 'Invoice number' in Outlook``
 role       verb role in App                        ``Click button in Chrome``
@@ -39,11 +39,20 @@ import pandas as pd
 import pyarrow as pa
 
 from taskmining.errors import ParameterError
-from taskmining.schema import APP, ELEMENT_ID, ELEMENT_NAME, ELEMENT_ROLE, RAW_ACTION, STRING_DTYPE, URL
+from taskmining.schema import (
+    APP,
+    ELEMENT_ID,
+    ELEMENT_NAME,
+    ELEMENT_ROLE,
+    RAW_ACTION,
+    STRING_DTYPE,
+    URL,
+)
 
-__all__ = ["LEVELS", "VERB_TEXT", "step_labels", "label_codes", "as_strings", "check_level"]
+__all__ = ["DETAILS", "VERB_TEXT", "step_labels", "label_codes", "as_strings", "check_detail"]
 
-LEVELS: tuple[str, ...] = ("element", "role", "app")
+#: How much of the element a step label names (``detail=``): its name, its role, or only the application.
+DETAILS: tuple[str, ...] = ("element", "role", "app")
 
 #: verb -> (words, preposition before the element)
 VERB_TEXT: dict[str, tuple[str, str]] = {
@@ -66,17 +75,17 @@ _MAX_NAME = 40
 _NO_ROLE = {"", "unknown", "nan", "none"}
 
 
-def check_level(level: str) -> str:
-    """Return ``level`` if it is a label level, else raise ParameterError.
+def check_detail(detail: str) -> str:
+    """Return ``detail`` if it is a label detail, else raise ParameterError.
 
     Examples
     --------
-    >>> check_level("role")
+    >>> check_detail("role")
     'role'
     """
-    if level not in LEVELS:
-        raise ParameterError(f"level={level!r} is not a label level; use one of {', '.join(LEVELS)}")
-    return level
+    if detail not in DETAILS:
+        raise ParameterError(f"detail={detail!r} is not a label detail; use one of {', '.join(DETAILS)}")
+    return detail
 
 
 def _text(value: object) -> str | None:
@@ -124,7 +133,7 @@ def _humanise(raw: str | None) -> str:
 
 
 def _label(verb: str, name: str | None, eid: str | None, role: str | None, app: str | None,
-           url: str | None, raw: str | None, level: str, key: str | None = None) -> str:
+           url: str | None, raw: str | None, detail: str, key: str | None = None) -> str:
     base, prep = VERB_TEXT[verb] if verb in VERB_TEXT else (_humanise(verb), "")
     if verb == "press" and key:
         base = "Press " + key.replace("_", " ").title()
@@ -137,12 +146,12 @@ def _label(verb: str, name: str | None, eid: str | None, role: str | None, app: 
         return "Idle"
     target = None
     role_text = None if role is None or role.lower() in _NO_ROLE else role
-    if level == "element":
+    if detail == "element":
         shown = _cell_name(name, eid, role) or name
         if shown is None and verb in ("navigate", "open"):
             shown = _host(url)
         target = f"'{_short(shown)}'" if shown else role_text
-    elif level == "role":
+    elif detail == "role":
         target = role_text
     parts = [base]
     if target:
@@ -154,7 +163,7 @@ def _label(verb: str, name: str | None, eid: str | None, role: str | None, app: 
     return " ".join(parts)
 
 
-def step_labels(steps: pd.DataFrame, level: str = "element") -> pd.Series:
+def step_labels(steps: pd.DataFrame, detail: str = "element") -> pd.Series:
     """Label each row of ``steps`` (columns ``verb`` and any of the element columns).
 
     Parameters
@@ -164,7 +173,7 @@ def step_labels(steps: pd.DataFrame, level: str = "element") -> pd.Series:
         ``element_name``, ``element_id``, ``element_role``, ``app``, ``url``,
         ``raw_action`` (used for the verb of ``other`` steps), ``key_name``
         (a non-character key such as ``enter``: ``Press Enter``).
-    level : {"element", "role", "app"}
+    detail : {"element", "role", "app"}
         The abstraction of the label.
 
     Returns
@@ -178,14 +187,14 @@ def step_labels(steps: pd.DataFrame, level: str = "element") -> pd.Series:
     >>> df = pd.DataFrame({"verb": ["type", "other"], "element_name": ["Amount", None],
     ...                    "element_role": ["edit", None], "app": ["chrome", "excel"],
     ...                    "raw_action": [None, "sortColumn"]})
-    >>> step_labels(df, level="element").tolist()
+    >>> step_labels(df, detail="element").tolist()
     ["Type in 'Amount' in Chrome", 'Sort column in Excel']
-    >>> step_labels(df, level="role").tolist()
+    >>> step_labels(df, detail="role").tolist()
     ['Type in edit in Chrome', 'Sort column in Excel']
-    >>> step_labels(df, level="app").tolist()
+    >>> step_labels(df, detail="app").tolist()
     ['Type in Chrome', 'Sort column in Excel']
     """
-    group, texts = label_codes(steps, level)
+    group, texts = label_codes(steps, detail)
     return pd.Series(as_strings(texts, group), index=steps.index)
 
 
@@ -202,7 +211,7 @@ def as_strings(texts: np.ndarray, codes: np.ndarray) -> pd.api.extensions.Extens
     return pd.array(table.take(pa.array(np.asarray(codes, dtype=np.int64))), dtype=STRING_DTYPE)
 
 
-def label_codes(steps: pd.DataFrame, level: str = "element") -> tuple[np.ndarray, np.ndarray]:
+def label_codes(steps: pd.DataFrame, detail: str = "element") -> tuple[np.ndarray, np.ndarray]:
     """Distinct labels of ``steps`` and the index of each step's label among them.
 
     Labels are built once per distinct combination of the fields they use.
@@ -214,10 +223,10 @@ def label_codes(steps: pd.DataFrame, level: str = "element") -> tuple[np.ndarray
     >>> codes.tolist(), texts.tolist()
     ([0, 0], ['Click in Erp'])
     """
-    check_level(level)
+    check_detail(detail)
     cols = [ELEMENT_NAME, ELEMENT_ID, ELEMENT_ROLE, APP, URL, RAW_ACTION]
-    if level != "element":
-        cols = [ELEMENT_ROLE, APP, RAW_ACTION] if level == "role" else [APP, RAW_ACTION]
+    if detail != "element":
+        cols = [ELEMENT_ROLE, APP, RAW_ACTION] if detail == "role" else [APP, RAW_ACTION]
     n = len(steps)
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.array([], dtype=object)
@@ -238,7 +247,7 @@ def label_codes(steps: pd.DataFrame, level: str = "element") -> tuple[np.ndarray
         keys[RAW_ACTION] = np.where(np.asarray(steps["verb"] == "other"), keys[RAW_ACTION], -2)
     if "key_name" in steps.columns:  # names of single non-character keys ("Press Enter")
         keys["key_name"] = pd.factorize(steps["key_name"])[0]
-    if level == "element" and URL in steps.columns:
+    if detail == "element" and URL in steps.columns:
         keys[URL] = np.where(np.asarray(steps["verb"].isin(["navigate", "open"])), keys[URL], -2)
     group = pd.DataFrame(keys).groupby(list(keys), sort=False, observed=True).ngroup().to_numpy()
     _, first = np.unique(group, return_index=True)
@@ -250,7 +259,7 @@ def label_codes(steps: pd.DataFrame, level: str = "element") -> tuple[np.ndarray
     names, eids, roles, apps = field(ELEMENT_NAME), field(ELEMENT_ID), field(ELEMENT_ROLE), field(APP)
     urls, raws, key_names = field(URL), field(RAW_ACTION), field("key_name")
     texts = np.array([
-        _label(str(v), names[i], eids[i], roles[i], apps[i], urls[i], raws[i], level, key_names[i])
+        _label(str(v), names[i], eids[i], roles[i], apps[i], urls[i], raws[i], detail, key_names[i])
         for i, v in enumerate(reps["verb"])
     ], dtype=object)
     return group.astype(np.int64), texts

@@ -42,8 +42,19 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from taskmining.schema import (
-    ACTION, ACTIONS, APP, ATTRS, ELEMENT_ID, ELEMENT_NAME, ELEMENT_ROLE, RAW_ACTION, SESSION,
-    TIMESTAMP, URL, VALUE, WINDOW,
+    ACTION,
+    ACTIONS,
+    APP,
+    ATTRS,
+    ELEMENT_ID,
+    ELEMENT_NAME,
+    ELEMENT_ROLE,
+    RAW_ACTION,
+    SESSION,
+    TIMESTAMP,
+    URL,
+    VALUE,
+    WINDOW,
 )
 
 __all__ = ["VERBS", "SHORTCUTS", "DOUBLE_CLICK", "ECHO_WINDOW", "event_info", "step_starts", "step_verbs"]

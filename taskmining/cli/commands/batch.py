@@ -25,7 +25,7 @@ __all__ = ["register"]
 
 
 def _segment(args: argparse.Namespace) -> int:
-    from taskmining.batch import BACKENDS, BatchWarning, segment_partitions
+    from taskmining.batch.run import BACKENDS, BatchWarning, segment_partitions
     from taskmining.cli.commands.segment import parse_params
     from taskmining.errors import ParameterError
 
@@ -36,7 +36,7 @@ def _segment(args: argparse.Namespace) -> int:
         warnings.simplefilter("ignore", BatchWarning)
         report = segment_partitions(args.input, args.output, method=args.method, by=args.by,
                                     backend=args.backend, n_jobs=args.jobs, progress=not args.quiet,
-                                    format=args.format, tz=args.tz, **params)
+                                    format=args.format, tz=args.tz, params=params)
     report.to_csv(Path(args.output) / "report.csv", index=False)
     info = report.attrs["taskmining"]["batch"]
     if not args.quiet:

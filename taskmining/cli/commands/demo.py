@@ -96,7 +96,7 @@ def stage_summary(ctx: DemoContext) -> None:
 def stage_segment(ctx: DemoContext) -> None:
     """Build steps and find task instances with the default segmenter; score them against the truth."""
     import taskmining as tm
-    from taskmining.segment.evaluate import evaluate
+    from taskmining.segmentation.evaluate import evaluate
 
     assert ctx.events is not None
     t0 = time.perf_counter()

@@ -48,7 +48,7 @@ def tasks_from_events(events: pd.DataFrame, *, case_col: str, method: str,
         raise ParameterError(f"--case-col {case_col}: the input has no such column "
                              f"(columns: {list(events.columns)[:20]})")
     try:
-        from taskmining.segment import segment
+        from taskmining.segmentation import segment
     except ImportError as exc:  # pragma: no cover - depends on the installed version
         raise ExportError(f"the input has no case_id column and segmentation is unavailable ({exc}); "
                           "segment it first (taskmining segment) or pass --case-col") from None

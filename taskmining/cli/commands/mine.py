@@ -84,7 +84,7 @@ def load_tasks(input_path: str | Path, *, format: str = "auto", tz: str | None =
     if CASE_ID in events.columns and STEP in events.columns:
         return events
     try:
-        from taskmining.segment.apply import segment
+        from taskmining.segmentation.apply import segment
     except ImportError as exc:  # pragma: no cover - segmentation is part of the package
         raise MiningError(f"{path}: the log has no {CASE_ID!r} column and segmentation is not available "
                           f"({exc}); segment it first with 'taskmining segment'") from None

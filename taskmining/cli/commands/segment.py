@@ -3,7 +3,7 @@
 The contract (kept stable: recordings are evaluated independently with it)::
 
     taskmining segment INPUT [--format F] [--tz TZ] [--method auto|NAME]
-                       [--param key=value ...] [--level element|role|app] -o OUTPUT.csv|.parquet
+                       [--param key=value ...] [--detail element|role|app] -o OUTPUT.csv|.parquet
 
 writes one row per input row, in input order: every input column, then
 ``row`` (0-based input row), ``step_id``, ``step``, ``case_id``, ``task``.
@@ -137,9 +137,9 @@ def _read(source: Path, args: argparse.Namespace) -> tuple[pd.DataFrame, int]:
 
 
 def _segment(events: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame:
-    from taskmining.segment.apply import segment
+    from taskmining.segmentation.apply import segment
 
-    return segment(events, args.method, level=args.level, **parse_params(args.param))
+    return segment(events, args.method, params=parse_params(args.param), step_options={"detail": args.detail})
 
 
 def _added(n: int) -> dict[str, pd.Series]:
@@ -206,7 +206,7 @@ def segment_file(args: argparse.Namespace) -> tuple[pd.DataFrame, int]:
     ...                           "1,clickButton,2019-02-19T03:38:31.823Z,Web,New\\n"
     ...                           "1,clickButton,2019-02-19T03:39:31.823Z,Web,Save\\n")
     >>> args = argparse.Namespace(input=path, format="leno", tz=None, method="idle_gap", param=[],
-    ...                           level="element", quiet=True)
+    ...                           detail="element", quiet=True)
     >>> frame, quarantined = segment_file(args)
     >>> frame[["Label", "row", "step", "case_id"]].values.tolist()
     [['New', 0, "Click 'New' in Chrome", 'log-1'], ['Save', 1, "Click 'Save' in Chrome", 'log-1']]
@@ -251,7 +251,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p.add_argument("--method", default="auto", help="segmenter name (see list_segmenters); default auto")
     p.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                    help="segmenter parameter, repeatable; values parsed as JSON when possible")
-    p.add_argument("--level", default="element", choices=["element", "role", "app"], help="step label level")
+    p.add_argument("--detail", default="element", choices=["element", "role", "app"],
+                   help="how much of the element a step label names")
     p.add_argument("-o", "--output", required=True, metavar="OUTPUT", help="OUTPUT.csv or OUTPUT.parquet")
     p.add_argument("--quiet", action="store_true", help="no progress bars or notices")
     p.set_defaults(func=_run)

@@ -93,6 +93,8 @@ def check() -> BackendStatus:
 class AtspiLookup:
     """Element lookups through AT-SPI; create and use from one thread only.
 
+    ``AtspiLookup.check()`` is the module's :func:`check`.
+
     Parameters
     ----------
     timeout : float
@@ -100,6 +102,8 @@ class AtspiLookup:
     fault : callable
         ``fault(key, message)`` (logged once per key).
     """
+
+    check = staticmethod(check)
 
     def __init__(self, timeout: float = 1.0, fault: Any = None) -> None:
         self.Atspi = _import()

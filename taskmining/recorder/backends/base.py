@@ -11,13 +11,12 @@ Examples
 >>> obs = Observation(kind="click", timestamp=0.0, app="gedit", title="notes", x=5, y=7, button=1)
 >>> obs.kind, obs.element_role
 ('click', None)
->>> sorted(BACKENDS)
-['ocr', 'uia', 'x11']
+>>> BACKENDS.names()
+['x11', 'atspi', 'ocr', 'uia']
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import threading
 from abc import ABC, abstractmethod
@@ -25,7 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from taskmining.errors import ParameterError
+from taskmining._registry import Registry
+from taskmining.errors import ParameterError, RecorderError
 from taskmining.privacy.allowlist import Allowlist
 
 __all__ = ["Observation", "BackendStatus", "BackendContext", "Backend", "FaultLog", "BACKENDS",
@@ -176,16 +176,27 @@ class Backend(ABC):
         """Stop capturing and release every resource."""
 
 
-#: Built-in backends: name -> "module:Class".
-BACKENDS: dict[str, str] = {
+def _has_check(obj: Any, name: str) -> type:
+    if not (isinstance(obj, type) and callable(getattr(obj, "check", None))):
+        raise ParameterError(f"backend {name!r} must be a class with a check() method, got {obj!r}")
+    return obj
+
+
+#: Capture backends and the lookups they use, by name: "module:Class", imported on
+#: first use; third-party ones through the ``taskmining.backends`` entry-point group.
+#: Every entry has a ``check() -> BackendStatus``; only :class:`Backend` subclasses
+#: can be started by the recorder (``atspi`` and ``ocr`` serve the x11 backend).
+BACKENDS: Registry[type] = Registry("backend", group="taskmining.backends", check=_has_check,
+                                    load_error=RecorderError, builtins={
     "x11": "taskmining.recorder.backends.x11:X11Backend",
-    "uia": "taskmining.recorder.backends.uia:UIABackend",
+    "atspi": "taskmining.recorder.backends.atspi:AtspiLookup",
     "ocr": "taskmining.recorder.backends.ocr:OCRReader",
-}
+    "uia": "taskmining.recorder.backends.uia:UIABackend",
+})
 
 
-def load_backend(name: str) -> type:
-    """The backend class registered as ``name``.
+def load_backend(name: str) -> type[Backend]:
+    """The capture backend class registered as ``name``.
 
     Examples
     --------
@@ -194,23 +205,30 @@ def load_backend(name: str) -> type:
     >>> load_backend("mac")
     Traceback (most recent call last):
     ...
-    taskmining.errors.ParameterError: backends: unknown backend 'mac' (known: ocr, uia, x11)
+    taskmining.errors.ParameterError: unknown backend 'mac'; known: x11, atspi, ocr, uia
+    >>> load_backend("atspi")
+    Traceback (most recent call last):
+    ...
+    taskmining.errors.ParameterError: backend 'atspi' is not a capture backend (it serves another backend)
     """
-    if name not in BACKENDS:
-        raise ParameterError(f"backends: unknown backend {name!r} (known: {', '.join(sorted(BACKENDS))})")
-    module, cls = BACKENDS[name].split(":")
-    return getattr(importlib.import_module(module), cls)
+    cls = BACKENDS.get(name)
+    if not issubclass(cls, Backend):
+        raise ParameterError(f"backend {name!r} is not a capture backend (it serves another backend)")
+    return cls
 
 
 def check_backends() -> list[BackendStatus]:
-    """The :class:`BackendStatus` of every built-in backend (and AT-SPI), never raising.
+    """The :class:`BackendStatus` of every registered backend and lookup, never raising.
 
     Examples
     --------
     >>> [s.name for s in check_backends()]
     ['x11', 'atspi', 'ocr', 'uia']
     """
-    from taskmining.recorder.backends import atspi
-
-    out = [load_backend("x11").check(), atspi.check(), load_backend("ocr").check(), load_backend("uia").check()]
+    out = []
+    for name in BACKENDS.names():
+        try:
+            out.append(BACKENDS.get(name).check())
+        except Exception as exc:  # noqa: BLE001 - a broken plug-in is reported, not raised
+            out.append(BackendStatus(name, False, f"{type(exc).__name__}: {exc}"))
     return out

@@ -29,7 +29,6 @@ from __future__ import annotations
 import queue
 import sys
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -37,7 +36,13 @@ from typing import Any, Protocol
 from taskmining.errors import RecorderError
 from taskmining.privacy.allowlist import normalize_app
 from taskmining.privacy.keys import SHORTCUT_ACTIONS, shortcut_name
-from taskmining.recorder.backends.base import Backend, BackendContext, BackendStatus, Observation
+from taskmining.recorder.backends.base import (
+    Backend,
+    BackendContext,
+    BackendStatus,
+    Observation,
+)
+from taskmining.recorder.backends.uia_types import UIAElement, WindowFacts
 
 __all__ = ["UIABackend", "UIAElement", "WindowFacts", "UIALayer", "vk_name", "control_type_role",
            "CONTROL_TYPES", "MOUSE_MESSAGES"]
@@ -90,30 +95,6 @@ def vk_name(vk: int) -> str:
 def control_type_role(control_type: int | None) -> str:
     """element_role of a UIA ControlType id."""
     return CONTROL_TYPES.get(int(control_type or 0), "unknown")
-
-
-@dataclass(frozen=True)
-class UIAElement:
-    """The UIA properties the recorder reads from an element."""
-
-    control_type: int
-    name: str | None
-    automation_id: str | None
-    class_name: str | None
-    process_id: int | None
-    is_password: bool = False
-    framework: str | None = None
-    localized_type: str | None = None
-
-
-@dataclass(frozen=True)
-class WindowFacts:
-    """A top-level window: handle, title, process id and executable path."""
-
-    hwnd: int
-    title: str | None
-    pid: int | None
-    exe: str | None
 
 
 class UIALayer(Protocol):

@@ -11,12 +11,11 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from ctypes import wintypes
 from typing import Any
 
 from taskmining.recorder.backends.base import BackendStatus
-from taskmining.recorder.backends.uia import UIAElement, WindowFacts
-
-from ctypes import wintypes
+from taskmining.recorder.backends.uia_types import UIAElement, WindowFacts
 
 __all__ = ["check", "Win32UIA", "install_hooks"]
 
@@ -25,6 +24,10 @@ if sys.platform == "win32":  # pragma: no cover - no Windows machine in CI
 
     user32 = ctypes.windll.user32
     kernel32 = ctypes.windll.kernel32
+else:  # the names exist everywhere so that the module imports (and type-checks) on any platform
+    comtypes: Any = None
+    user32: Any = None
+    kernel32: Any = None
 WH_KEYBOARD_LL, WH_MOUSE_LL = 13, 14
 EVENT_SYSTEM_FOREGROUND, WINEVENT_OUTOFCONTEXT = 0x0003, 0x0000
 WM_KEYDOWN, WM_SYSKEYDOWN, WM_KEYUP, WM_SYSKEYUP, WM_QUIT = 0x0100, 0x0104, 0x0101, 0x0105, 0x0012

@@ -34,7 +34,12 @@ from collections.abc import Callable
 from typing import Any
 
 from taskmining.errors import RecorderError
-from taskmining.recorder.backends.base import Backend, BackendContext, BackendStatus, Observation
+from taskmining.recorder.backends.base import (
+    Backend,
+    BackendContext,
+    BackendStatus,
+    Observation,
+)
 from taskmining.recorder.backends.x11_window import XWindows
 
 __all__ = ["X11Backend"]

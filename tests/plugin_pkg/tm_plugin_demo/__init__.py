@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from taskmining.errors import ParameterError
-from taskmining.segment import BaseSegmenter, cases_from_boundaries
+from taskmining.segmentation import BaseSegmenter, cases_from_boundaries
 
 __all__ = ["FixedWindowSegmenter"]
 

@@ -1,0 +1,331 @@
+"""Assemble the HTML report from the library's own mining functions.
+
+Every number in the report comes from a public function
+(:func:`taskmining.variants`, :func:`taskmining.transition_graph`,
+:func:`taskmining.task_metrics`, :func:`taskmining.automation_candidates`,
+:func:`taskmining.fragmentation`, :func:`taskmining.compare`) called with the
+same arguments a user would pass, and each table cell carries the exact
+value in ``data-value``, so the report can be checked against the library.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from datetime import datetime, timezone
+from html import escape
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from taskmining._progress import progress as progress_bar
+from taskmining.draw.focus import top_nodes
+from taskmining.draw.svg_map import Engine, map_svg
+from taskmining.errors import MiningError, ParameterError
+from taskmining.mining.candidates import automation_candidates
+from taskmining.mining.compare import compare
+from taskmining.mining.fragmentation import fragmentation
+from taskmining.mining.graphs import transition_graph
+from taskmining.mining.metrics import task_metrics
+from taskmining.mining.variants import variants
+from taskmining.reporting import charts, markup
+from taskmining.schema import APP, CASE_ID, SESSION, STEP, TASK, TIMESTAMP, USER
+
+MAX_MAP_NODES = 45
+
+
+def initial_threshold(graph: nx.DiGraph, max_edges: int = 60) -> int:
+    """The smallest edge count that shows at most ``max_edges`` edges.
+
+    Examples
+    --------
+    >>> g = nx.DiGraph([("a", "b", {"count": 5}), ("b", "c", {"count": 1})])
+    >>> initial_threshold(g, max_edges=1)
+    5
+    """
+    counts = sorted((int(d.get("count", 0)) for _, _, d in graph.edges(data=True)), reverse=True)
+    if len(counts) <= max_edges:
+        return 1
+    return max(1, counts[max_edges - 1] + 1 if counts[max_edges - 1] < counts[0] else counts[0])
+
+
+def _map_block(graph: nx.DiGraph, key: str, engine: Engine, title: str, what: str = "steps",
+               max_edges: int = 60) -> str:
+    shown = top_nodes(graph, MAX_MAP_NODES)
+    n_act = sum(1 for _, d in graph.nodes(data=True) if d.get("kind", "activity") == "activity")
+    n_shown = sum(1 for _, d in shown.nodes(data=True) if d.get("kind", "activity") == "activity")
+    counts = [int(d.get("count", 0)) for _, _, d in shown.edges(data=True)] or [1]
+    start = initial_threshold(shown, max_edges=max_edges)
+    note = (f"Showing the {n_shown} most frequent of {n_act} {what}." if n_shown < n_act
+            else f"All {n_act} {what}.")
+    svg = map_svg(shown, engine=engine, wait_attr="mean", title=title)
+    return (f'<div class="tm-controls"><label for="{key}-freq">Minimum frequency</label>'
+            f'<input type="range" class="tm-freq" id="{key}-freq" min="1" max="{max(counts)}" value="{start}" '
+            f'data-target="{key}" data-output="{key}-out"><output id="{key}-out"></output>'
+            f'<span class="tm-note">{escape(note)} Edge labels: occurrences · mean waiting time.</span></div>'
+            f'<div class="tm-map-wrap" id="{key}">{svg}</div>')
+
+
+def task_flow(tasks: pd.DataFrame) -> pd.DataFrame:
+    """One row per task instance, for the task-level map: how task types follow each other.
+
+    Each session becomes one "case" whose steps are its task instances in
+    order of their first event, so ``transition_graph(task_flow(tasks),
+    step_id_col=None)`` is the task-level transition graph.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"session": ["s", "s", "s"], "case_id": ["1", "1", "2"],
+    ...                   "task": ["A", "A", "B"],
+    ...                   "timestamp": pd.to_datetime(["2026-01-05 09:00", "2026-01-05 09:01",
+    ...                                                "2026-01-05 09:02"], utc=True)})
+    >>> task_flow(t)[["case_id", "step"]].values.tolist()
+    [['s', 'A'], ['s', 'B']]
+    """
+    assigned = tasks.loc[tasks[CASE_ID].notna()]
+    first = assigned.groupby(CASE_ID, observed=True, sort=False).agg(
+        session=(SESSION, "first"), task=(TASK, "first"), start=(TIMESTAMP, "min"), end=(TIMESTAMP, "max"))
+    first = first.sort_values(["session", "start"], kind="stable")
+    return pd.DataFrame({CASE_ID: first["session"].astype(str).to_numpy(),
+                         STEP: first["task"].astype(str).to_numpy(),
+                         TIMESTAMP: first["start"].to_numpy(), "end": first["end"].to_numpy()}).assign(
+        **{TIMESTAMP: lambda d: d[TIMESTAMP].dt.tz_localize("UTC") if d[TIMESTAMP].dt.tz is None else d[TIMESTAMP]})
+
+
+def _segmenter_note(meta: Any) -> str | None:
+    """``"auto (min_repeats=3, ...)"`` from the segmenter record that ``segment`` leaves in ``attrs``.
+
+    Examples
+    --------
+    >>> _segmenter_note({"segmenter": {"method": "idle_gap", "params": {"gap": "5min"}}})
+    'idle_gap (gap=5min)'
+    """
+    if not isinstance(meta, dict):
+        return None
+    seg = meta.get("segmenter")
+    if isinstance(seg, dict):
+        params = ", ".join(f"{k}={v}" for k, v in (seg.get("params") or {}).items())
+        return f"{seg.get('method', '?')}" + (f" ({params})" if params else "")
+    return None if seg is None else str(seg)
+
+
+def _overview(tasks: pd.DataFrame, min_group_size: int, per_user: bool, segmented_by: str | None) -> str:
+    ts = tasks[TIMESTAMP]
+    span = f"{ts.min():%Y-%m-%d %H:%M} – {ts.max():%Y-%m-%d %H:%M} UTC" if len(ts) else "empty"
+    cases = tasks[CASE_ID].dropna()
+    n_types = tasks[TASK].dropna().nunique() if TASK in tasks.columns else 0
+    apps = tasks[APP].dropna().astype(str).value_counts() if APP in tasks.columns else pd.Series(dtype=int)
+    n_users = tasks[USER].nunique() if USER in tasks.columns else 0
+    teams = tasks["team"].nunique() if "team" in tasks.columns else None
+    items = [
+        (f"{len(tasks):,}", "events"),
+        (f"{cases.nunique():,}", "task instances"),
+        (f"{n_types:,}", "task types"),
+        (f"{len(apps):,}", "applications"),
+        (f"{n_users:,}", "people (pseudonymous)"),
+    ]
+    if teams is not None:
+        items.append((f"{teams:,}", "teams"))
+    app_list = ", ".join(f"{a} ({c:,})" for a, c in apps.head(8).items())
+    privacy = (f"Aggregates that group people suppress groups with fewer than {min_group_size} distinct people. "
+               + ("Per-person views are ON (explicitly requested)." if per_user else "Per-person views are off."))
+    how = f" Task instances from: {segmented_by}." if segmented_by else ""
+    return (markup.cards(items) + f'<p><b>Time span:</b> {escape(span)}<br><b>Applications:</b> {escape(app_list)}'
+            f'<br><b>Privacy:</b> {escape(privacy)}{escape(how)}</p>')
+
+
+def _variants_block(tasks: pd.DataFrame, top: int) -> str:
+    v = variants(tasks, top_k=top)
+    strips = [charts.step_strip(list(s)) for s in v["steps"]]
+    table = markup.frame_table(
+        v.assign(rank=range(1, len(v) + 1)), table_id="tm-variants",
+        columns=["rank", "count", "share", "coverage", "length", "duration_median", "duration_p90",
+                 *(["users"] if "users" in v.columns else []), "variant"],
+        headers={"duration_median": "median duration", "duration_p90": "p90 duration", "length": "steps"},
+        formats={"share": markup.fmt_share, "coverage": markup.fmt_share,
+                 "duration_median": markup.fmt_duration, "duration_p90": markup.fmt_duration,
+                 "variant": lambda s: s if len(s) < 160 else s[:159] + "…"},
+        extra={"sequence": strips})
+    n_cases = v.attrs.get("n_cases", 0)
+    return f'<p class="tm-note">{n_cases:,} task instances in all.</p>' + table
+
+
+def _tasks_block(tasks: pd.DataFrame, metrics: pd.DataFrame, engine: Engine) -> str:
+    if metrics.empty:
+        return '<p class="tm-empty">No task types (the segmentation did not type its cases).</p>'
+    out = []
+    case_span = tasks.loc[tasks[CASE_ID].notna()].groupby(CASE_ID, observed=True)[TIMESTAMP].agg(["min", "max"])
+    case_task = tasks.loc[tasks[CASE_ID].notna()].groupby(CASE_ID, observed=True)[TASK].first()
+    handling = (case_span["max"] - case_span["min"]).dt.total_seconds()
+    for i, row in enumerate(metrics.itertuples(index=False)):
+        name = str(row.task)
+        one = metrics.iloc[[i]].drop(columns=["task"])
+        cols = [c for c in one.columns if c not in ("applications", "top_transfer")]
+        table = markup.frame_table(one, table_id=f"tm-task-{i}", columns=cols,
+                                   formats={c: markup.fmt_duration for c in cols if "time" in c and not c.endswith("_h")})
+        values = handling[case_task == name].to_numpy()
+        cut = float(np.quantile(values, 0.98)) if len(values) else 0.0
+        hist = charts.histogram(values[values <= cut], title=f"Handling time of {name}")
+        hist += f'<p class="tm-note">{int((values > cut).sum())} instances above {markup.fmt_duration(cut)} not drawn.</p>'
+        sub = tasks.loc[tasks[TASK].astype(str) == name]
+        step_map = _map_block(transition_graph(sub), f"tm-task-map-{i}", engine, f"Steps of {name}")
+        app_graph = transition_graph(sub, level="app")
+        app_svg = map_svg(app_graph, engine=engine, wait_attr="mean", title=f"Application switches in {name}")
+        extra = ""
+        for col in ("applications", "top_transfer"):
+            if col in metrics.columns and isinstance(getattr(row, col), str) and getattr(row, col):
+                extra += f"<b>{escape(col.replace('_', ' '))}:</b> {escape(getattr(row, col))}<br>"
+        out.append(f'<div class="tm-task" id="tm-task-card-{i}"><h3>{escape(name)}</h3>{table}<p>{extra}</p>'
+                   f'<h4>Process map</h4>{step_map}'
+                   f'<div class="tm-grid2"><div><h4>Handling time</h4>{hist}</div>'
+                   f'<div><h4>Application switches</h4><div class="tm-map-wrap">{app_svg}</div></div></div></div>')
+    return "".join(out)
+
+
+def _table_or_note(df: pd.DataFrame | None, table_id: str, **kwargs: Any) -> str:
+    if df is None or len(df) == 0:
+        return f'<p class="tm-empty" id="{table_id}">Nothing to show.</p>'
+    return markup.frame_table(df, table_id=table_id, **kwargs)
+
+
+def _compare_block(tasks: pd.DataFrame, by: str, groups: tuple[Any, Any] | None, min_group_size: int) -> str:
+    kwargs: dict[str, Any] = {"by": by, "min_group_size": min_group_size}
+    if groups is not None:
+        kwargs["groups"] = groups
+    result = compare(tasks, **kwargs)
+    frames: dict[str, pd.DataFrame]
+    if isinstance(result, pd.DataFrame):
+        frames = {"comparison": result}
+    elif isinstance(result, dict):
+        frames = {k: v for k, v in result.items() if isinstance(v, pd.DataFrame)}
+    else:
+        frames = {k: v for k, v in vars(result).items() if isinstance(v, pd.DataFrame)}
+    parts = []
+    for k, df in frames.items():
+        parts.append(f"<h3>{escape(k.replace('_', ' ').capitalize())}</h3>"
+                     + _table_or_note(df.reset_index() if not isinstance(df.index, pd.RangeIndex) else df,
+                                      table_id=f"tm-compare-{k}", max_rows=25))
+    return "".join(parts)
+
+
+def report(
+    tasks: pd.DataFrame,
+    path: str | PathLike[str],
+    *,
+    title: str = "Task mining report",
+    compare_by: str | None = None,
+    groups: tuple[Any, Any] | None = None,
+    min_group_size: int = 5,
+    per_user: bool = False,
+    top_variants: int = 10,
+    engine: Engine = "auto",
+    progress: bool = False,
+) -> Path:
+    """Write a self-contained HTML report of a tasks frame.
+
+    The file opens offline (styles, script and pictures inline; no network
+    requests), reads on a laptop screen and prints. Sections: overview,
+    process map with a frequency control, variants, task types (metrics,
+    handling-time distribution, application switches), automation
+    candidates, fragmentation and, with ``compare_by``, a comparison of two
+    groups.
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        The tasks frame (``taskmining.segment(events)``): ``case_id``,
+        ``step``, ``timestamp``, ideally ``task``, ``app``, ``user``.
+    path : str or PathLike
+        Where to write the ``.html`` file (folders are created).
+    title : str
+        Heading of the report.
+    compare_by : str, optional
+        Column with two groups to compare (e.g. ``"experience"``).
+    groups : tuple, optional
+        The two values of ``compare_by`` to compare (reference first).
+    min_group_size : int, default 5
+        Groups of fewer distinct people are suppressed in every aggregate.
+    per_user : bool, default False
+        Allow per-person views (off by default).
+    top_variants : int, default 10
+        How many variants to list.
+    engine : {"auto", "dot", "python"}
+        Process-map layout: Graphviz when installed, else pure Python.
+    progress : bool, default False
+        Show a progress bar over the sections.
+
+    Returns
+    -------
+    pathlib.Path
+        The written file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, taskmining as tm
+    >>> events = tm.simulate(n_users=5, n_days=1, seed=3)
+    >>> tasks = events.assign(case_id=events["true_case"], task=events["true_task"],
+    ...                       step=events["true_step"])
+    >>> out = tm.report(tasks, pathlib.Path(tempfile.mkdtemp()) / "r.html", engine="python")
+    >>> "Process map" in out.read_text(encoding="utf-8")
+    True
+    """
+    if not isinstance(tasks, pd.DataFrame):
+        raise ParameterError(f"tasks must be a pandas DataFrame, got {type(tasks).__name__}")
+    missing = [c for c in (CASE_ID, STEP, TIMESTAMP) if c not in tasks.columns]
+    if missing:
+        raise MiningError(f"report needs a tasks frame: column(s) {missing} missing "
+                          "(run taskmining.segment(events) first)")
+    if len(tasks) == 0 or tasks[CASE_ID].notna().sum() == 0:
+        raise MiningError("report needs at least one event with a case_id")
+    if compare_by is not None and compare_by not in tasks.columns:
+        raise ParameterError(f"compare_by={compare_by!r} is not a column of the tasks frame")
+    if TASK not in tasks.columns:
+        tasks = tasks.assign(**{TASK: pd.Series("all", index=tasks.index, dtype="str")})
+    segmented_by = _segmenter_note(tasks.attrs.get("taskmining"))
+
+    stages: list[tuple[str, str, Callable[[], str], str]] = [
+        ("overview", "Overview", lambda: _overview(tasks, min_group_size, per_user, segmented_by), ""),
+        ("map", "Process map", lambda: _map_block(
+            transition_graph(task_flow(tasks), step_id_col=None), "tm-map", engine, "Process map",
+            what="task types", max_edges=18),
+         "How task types follow each other in a working session (one path per session); wider edges are "
+         "more frequent. Each task type's own step map is under Task types."),
+        ("variants", "Variants", lambda: _variants_block(tasks, top_variants),
+         "The step sequences of task instances, most frequent first."),
+        ("tasks", "Task types", lambda: _tasks_block(
+            tasks, task_metrics(tasks, min_group_size=min_group_size), engine), ""),
+        ("candidates", "Automation candidates", lambda: _table_or_note(
+            automation_candidates(tasks, min_group_size=min_group_size), "tm-candidates",
+            formats={"score": lambda v: f"{v:.1f}"}),
+         "Score 0–100 from frequency, time spent, determinism, structured input, applications and "
+         "rule-likeness (see docs/mining.md); component columns explain each score."),
+        ("fragmentation", "Fragmentation", lambda: _table_or_note(
+            fragmentation(tasks, min_group_size=min_group_size, per_user=per_user), "tm-fragmentation",
+            formats={c: markup.fmt_duration for c in ("resumption_time_mean", "resumption_time_median")}),
+         "Application switches and interruptions (a task instance left for another and resumed)."),
+    ]
+    if compare_by is not None:
+        stages.append(("compare", "Comparison", lambda: _compare_block(tasks, compare_by, groups, min_group_size),
+                       f"Groups by {compare_by}: where the second group spends extra steps and time."))
+    sections = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for anchor, label, make, note in progress_bar(stages, enabled=progress, desc="report", unit="section"):
+            sections.append((anchor, label, markup.section(anchor, label, make(), note)))
+    notes = sorted({str(w.message) for w in caught if issubclass(w.category, UserWarning)})
+    if notes:
+        items = "".join(f"<li>{escape(n)}</li>" for n in notes)
+        sections.append(("notes", "Notes", markup.section("notes", "Notes", f"<ul>{items}</ul>",
+                                                          "What the analysis left out or suppressed.")))
+    from taskmining._version import __version__
+
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    html = markup.page(title, f"Generated {stamp} by taskmining {__version__}", sections)
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(html, encoding="utf-8")
+    return out
