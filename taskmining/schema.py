@@ -38,7 +38,7 @@ from taskmining._frames import (
     row_list,
     sessions_from_users,
 )
-from taskmining.errors import SchemaError
+from taskmining.errors import ParameterError, SchemaError
 
 __all__ = [
     "EVENT_ID", "TIMESTAMP", "USER", "SESSION", "APP", "WINDOW", "ACTION",
@@ -48,6 +48,7 @@ __all__ = [
     "COLUMNS", "STRING_DTYPE", "TIMESTAMP_DTYPE", "DTYPES", "ACTIONS", "ROLES",
     "SOURCES", "SORT_KEYS", "STRING_COLUMNS", "CATEGORY_COLUMNS", "empty_events", "validate_events", "as_utc",
     "as_category", "categorical_from_codes", "sessions_from_users", "filled_category",
+    "LEVELS", "check_level",
     "TRUE_COLUMNS", "is_ground_truth", "ground_truth_last", "ground_truth_columns",
 ]
 
@@ -82,6 +83,49 @@ COLUMNS: tuple[str, ...] = (
 
 #: pandas' string dtype with NaN as missing value: pandas 3's default ``str``,
 #: backed by pyarrow (compact in memory, zero-copy to and from Arrow).
+
+#: The one meaning of ``level`` everywhere in the library: the unit one
+#: activity of a result stands for. ``"event"``: one UI action (a row of the
+#: events frame); ``"step"``: one step (consecutive actions on one element,
+#: see :func:`taskmining.build_steps`); ``"app"``: consecutive steps of a case
+#: in one application. Each function accepts the levels it can produce
+#: (exports: event and step; graphs: step and app) and says so.
+#: How finely steps themselves are labelled is a different knob, ``detail``.
+LEVELS: tuple[str, ...] = ("event", "step", "app")
+
+
+def check_level(level: object, allowed: Iterable[str], *, what: str) -> str:
+    """Return ``level`` if it is one of ``allowed``, else raise :class:`ParameterError`.
+
+    Parameters
+    ----------
+    level : object
+        The value a caller passed as ``level=``.
+    allowed : iterable of str
+        The levels (a subset of :data:`LEVELS`) the function ``what`` supports.
+    what : str
+        The function's name, for the message.
+
+    Examples
+    --------
+    >>> check_level("app", ("step", "app"), what="transition_graph")
+    'app'
+    >>> check_level("role", ("step", "app"), what="transition_graph")
+    Traceback (most recent call last):
+    ...
+    taskmining.errors.ParameterError: transition_graph: level='role' is not one of 'step', 'app' (level is the unit one activity stands for; to label steps more or less finely use build_steps(detail=...))
+    """
+    options = tuple(allowed)
+    unknown = [o for o in options if o not in LEVELS]
+    if unknown:
+        raise ParameterError(f"{what}: unknown level(s) {unknown} in the allowed set")
+    if level not in options:
+        hint = (" (level is the unit one activity stands for; to label steps more or less finely"
+                " use build_steps(detail=...))")
+        raise ParameterError(f"{what}: level={level!r} is not one of "
+                             f"{', '.join(repr(o) for o in options)}{hint}")
+    return str(level)
+
 
 #: The action vocabulary every reader maps its event types onto.
 ACTIONS: tuple[str, ...] = (

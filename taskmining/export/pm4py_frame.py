@@ -40,7 +40,6 @@ import pandas as pd
 from taskmining.errors import SchemaError
 from taskmining.export._check import (
     as_str,
-    check_choice,
     drop_unassigned,
     require_columns,
     require_rows,
@@ -60,6 +59,7 @@ from taskmining.schema import (
     URL,
     USER,
     WINDOW,
+    check_level,
 )
 
 __all__ = ["ACTIVITY", "CASE", "DEFAULT_ATTRIBUTES", "RESOURCE", "START", "TIME", "to_pm4py"]
@@ -151,7 +151,7 @@ def to_pm4py(
     ('2026-01-05 09:00:00+00:00', '2026-01-05 09:00:02+00:00')
     """
     what = "to_pm4py"
-    check_choice(level, "level", ("step", "event"))
+    check_level(level, ("event", "step"), what="to_pm4py")
     require_columns(tasks, [case_col, activity_col, TIMESTAMP], what=what)
     if attributes is None:
         attributes = [c for c in DEFAULT_ATTRIBUTES if c in tasks.columns]

@@ -50,7 +50,7 @@ from taskmining.mining._frame import NS, Sequences, distinct_activities, encode
 from taskmining.mining._stats import BLOCK, group_stats
 from taskmining.mining.display import TransitionGraph
 from taskmining.mining.graph_text import graph_to_dot, graph_to_json
-from taskmining.schema import APP, CASE_ID, STEP, TIMESTAMP
+from taskmining.schema import APP, CASE_ID, STEP, TIMESTAMP, check_level
 
 __all__ = ["transition_graph", "to_pm4py_dfg", "performance_dfg", "filter_graph", "graph_to_dot",
            "graph_to_json", "START", "END", "PERF_STATS"]
@@ -63,8 +63,7 @@ PERF_STATS = ("mean", "median", "max", "min", "sum", "stdev")
 
 def _sequences(tasks: pd.DataFrame, level: str, case_col: str, activity_col: str, timestamp_col: str,
                app_col: str, step_id_col: str | None, what: str) -> Sequences:
-    if level not in ("step", "app"):
-        raise ParameterError(f"level must be 'step' or 'app', got {level!r}")
+    check_level(level, ("step", "app"), what=what)
     seq = encode(tasks, case_col=case_col, activity_col=activity_col, timestamp_col=timestamp_col,
                  step_id_col=step_id_col, what=what)
     if level == "app":
