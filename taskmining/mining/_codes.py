@@ -125,7 +125,9 @@ def _categorical_runs(values: pd.Series) -> tuple[np.ndarray, pd.Index, np.ndarr
 
 def _drop_unused(codes: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Codes renumbered over the labels that occur (order kept; ``-1`` stays)."""
-    used = np.bincount(codes[codes >= 0], minlength=len(labels)) > 0
+    seen = np.zeros(len(labels) + 1, dtype=bool)
+    seen[codes] = True  # code -1 marks the extra last slot
+    used = seen[:-1]
     if used.all():
         return codes, labels
     new = np.r_[np.cumsum(used) - 1, -1]  # index -1 (missing) maps to -1

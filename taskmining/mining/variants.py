@@ -33,6 +33,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from taskmining._unique import unique
 from taskmining.errors import ParameterError, PrivacyError
@@ -43,6 +45,8 @@ from taskmining.privacy.groups import check_min_group_size, note_suppressed
 from taskmining.schema import CASE_ID, STEP, TIMESTAMP, USER
 
 __all__ = ["variants", "variant_cases", "case_variants", "SEPARATOR"]
+
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default ``str``
 
 #: Separator of the readable variant string.
 SEPARATOR = " → "
@@ -172,8 +176,27 @@ def _distinct_per_group(group: np.ndarray, value: np.ndarray, n_groups: int, wid
     return np.bincount(pairs[pairs % width > 0] // width, minlength=n_groups)
 
 
-def _steps_of(seq: Sequences, case: int) -> tuple[str, ...]:
-    return tuple(seq.act_labels[seq.act[seq.ptr[case]:seq.ptr[case + 1]]].tolist())
+def _variant_steps(seq: Sequences, rep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Offsets (``len(rep) + 1``) and activity codes of the steps of each representative case."""
+    lengths = seq.lengths[rep]
+    offsets = np.r_[0, np.cumsum(lengths)].astype(np.int64)
+    steps = np.repeat(seq.ptr[:-1][rep] - offsets[:-1], lengths)
+    steps += np.arange(int(offsets[-1]), dtype=steps.dtype)
+    return offsets, seq.act[steps]
+
+
+def _names(seq: Sequences, offsets: np.ndarray, codes: np.ndarray) -> pa.Array:
+    """Each variant's steps joined by :data:`SEPARATOR` (Arrow, vectorised)."""
+    labels = pa.array(seq.act_labels, type=pa.large_string())
+    lists = pa.LargeListArray.from_arrays(pa.array(offsets), labels.take(pa.array(codes)))
+    return pc.binary_join(lists, pa.scalar(SEPARATOR, pa.large_string()))
+
+
+def _order(count: np.ndarray, names: pa.Array) -> np.ndarray:
+    """Positions sorted by count (descending), then name: one vectorised sort."""
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[pc.sort_indices(names).to_numpy()] = np.arange(len(names))
+    return np.lexsort((rank, -count))
 
 
 def variants(
@@ -251,10 +274,9 @@ def variants(
     duration = seq.end[seq.last()] - seq.start[seq.first()]
     stats = group_stats(var, duration, n_var, scale=NS)
     count = stats["count"]
-    steps = [_steps_of(seq, int(c)) for c in rep]
-    names = [SEPARATOR.join(s) for s in steps]
+    offsets, step_codes = _variant_steps(seq, rep)
+    names = _names(seq, offsets, step_codes)
     data: dict[str, object] = {
-        "variant": pd.array(names, dtype="str"), "steps": steps,
         "length": seq.lengths[rep], "count": count, "share": count / seq.n_cases,
         "duration_mean": stats["mean"], "duration_median": stats["q0.5"], "duration_p90": stats["q0.9"],
     }
@@ -266,9 +288,8 @@ def variants(
             case_user = factorize(users.iloc[seq.first_rows()])[0].astype(np.int64)
         width = int(case_user.max()) + 2  # codes -1 (no user) .. max
         data["users"] = _distinct_per_group(var, case_user + 1, n_var, width)
-    out = pd.DataFrame(data)
-    order = sorted(range(n_var), key=lambda v: (-int(count[v]), names[v]))  # once per variant
-    out = out.iloc[order].reset_index(drop=True)
+    order = _order(count, names)
+    out = pd.DataFrame({name: np.asarray(v)[order] for name, v in data.items()})
     out.insert(out.columns.get_loc("share") + 1, "coverage", out["share"].cumsum())
     if coverage is not None:
         out = out.iloc[: int(np.searchsorted(out["coverage"].to_numpy() - 1e-12, coverage) + 1)]
@@ -279,11 +300,34 @@ def variants(
         small = out["users"] < min_group_size
         gone = pd.DataFrame({"variants": [int(small.sum())], "cases": [int(out.loc[small, "count"].sum())]}
                             if small.any() else {"variants": [], "cases": []})
-        out = out.loc[~small].reset_index(drop=True)
+        out = out.loc[~small]
         note_suppressed(out, gone, what="variants", min_group_size=min_group_size)
     if top_k is not None:
         out = out.iloc[:top_k]
+    out = _with_labels(out, seq, names, offsets, step_codes, order)
     out.attrs.update(n_cases=seq.n_cases, n_unassigned=seq.n_unassigned)
+    return out
+
+
+def _with_labels(out: pd.DataFrame, seq: Sequences, names: pa.Array, offsets: np.ndarray,
+                 step_codes: np.ndarray, order: np.ndarray) -> pd.DataFrame:
+    """``variant`` and ``steps`` columns in front, made only for the rows kept.
+
+    ``out``'s index holds each row's position in ``order``. The tuples share
+    the label objects (one Python string per distinct step, not per step).
+    """
+    keep = order[out.index.to_numpy()]
+    lo, hi = offsets[keep], offsets[keep + 1]
+    picked = np.repeat(lo - (np.cumsum(hi - lo) - (hi - lo)), hi - lo)
+    picked += np.arange(len(picked), dtype=picked.dtype)
+    labels = np.asarray(seq.act_labels, dtype=object)[step_codes[picked]].tolist()
+    ends = np.cumsum(hi - lo).tolist()
+    steps = [tuple(labels[a:b]) for a, b in zip([0, *ends[:-1]], ends)]  # the returned objects themselves
+    attrs = dict(out.attrs)
+    front = pd.DataFrame({"variant": pd.array(names.take(pa.array(keep)), dtype=_STR),
+                          "steps": pd.Series(steps, dtype=object)})
+    out = pd.concat([front, out.reset_index(drop=True)], axis=1)
+    out.attrs.update(attrs)
     return out
 
 
