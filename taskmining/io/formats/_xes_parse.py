@@ -1,21 +1,22 @@
-"""The pure XES parser: the whole document split into tags with Arrow kernels, no Python loop per event.
+"""The pure XES parser: the whole document read with numpy and Arrow, no Python loop per event or attribute.
 
-The (decompressed) bytes are cut into tags at every ``<`` (inside a
-well-formed XES document a ``<`` only starts a tag: attribute values escape
-it), each attribute tag's type, key and value are read with one RE2
-expression over all tags, and the nesting (log, trace, event, nested
+The (decompressed) document is a byte array. Its tags are found at every
+``<`` (inside well-formed XES a ``<`` only starts a tag: attribute values
+escape it), named by their first bytes, and an attribute tag
+``<type key="..." value="..."/>`` is located by its four quotes; keys and
+values then become Arrow strings that point into the document's buffer
+(no copy until a column is built). The nesting (log, trace, event, nested
 attributes, globals) comes from cumulative sums of the opening and closing
-tags. Event attributes are then pivoted into columns, one sort by key for
-all of them.
+tags, and the event attributes are pivoted into columns with one sort by key.
 
 The parser accepts the XES that writers produce (pm4py, ProM, SmartRPA,
-this library): attributes written as ``<type key="..." value="..."/>``.
-A key whose values have several types is text (its type ``"string"``).
+this library): attributes written as ``<type key="..." value="..."/>``. A
+key whose values have several types is text (its type ``"string"``).
 Whatever it does not understand (comments, CDATA, a DOCTYPE, attributes in
-another order or quoting, unknown entities, unbalanced traces or events)
-makes :func:`parse` return ``None``, and the caller reads the file with the
-streaming ``xml.etree`` reader instead, which also names the line of a
-real syntax error.
+another order, spacing or quoting, unknown entities, unbalanced traces or
+events, bytes that are not UTF-8) makes :func:`parse` return ``None``, and
+the caller reads the file with the streaming ``xml.etree`` reader instead,
+which also names the line of a real syntax error.
 
 Examples
 --------
@@ -42,13 +43,13 @@ __all__ = ["Parsed", "parse", "typed", "SCALARS", "XesValueError"]
 #: XES attribute types read as values (lists and containers are skipped, as their children).
 SCALARS = ("string", "date", "int", "float", "boolean", "id")
 _ATTRIBUTE_TAGS = (*SCALARS, "list", "container", "values")
-_ATTR = (r'^(?P<kind>string|date|int|float|boolean|id)\s+key="(?P<key>[^"]*)"\s+value="(?P<value>[^"]*)"'
-         r'\s*(?P<end>/?)>\s*$')
-_TAG = r"^(?P<name>[/?!]?[A-Za-z_:][-\w.:]*)[^>]*?(?P<end>/?)>\s*$"
-_CHUNK = 1 << 26  # bytes per Arrow string (tags are split chunk by chunk)
+_STRUCTURE = ("log", "trace", "event", "global", "extension", "classifier", "?xml")
+_NAMES = (*_ATTRIBUTE_TAGS, *_STRUCTURE)
 _ENTITY = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]+)|#x([0-9a-fA-F]+));")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 _BAD_AMP = re.compile(r"&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)")
+_END = np.zeros(256, dtype=bool)  # bytes that may follow a tag name
+_END[[9, 10, 13, 32, ord("/"), ord(">")]] = True
 
 
 @dataclass
@@ -65,20 +66,6 @@ class Parsed:
 
 class _Unsupported(Exception):
     """Something the vectorised parser does not handle: read with the streaming parser."""
-
-
-def _tags(data: bytes) -> pa.Array:
-    """Every tag's text after its ``<`` (binary), in document order."""
-    bounds = [0]
-    while bounds[-1] + _CHUNK < len(data):
-        cut = data.find(b"<", bounds[-1] + _CHUNK)
-        if cut < 0:
-            break
-        bounds.append(cut)
-    bounds.append(len(data))
-    chunks = pa.array([data[a:b] for a, b in zip(bounds[:-1], bounds[1:])], pa.large_binary())
-    pieces = pc.list_flatten(pc.split_pattern(chunks, b"<"))
-    return pieces
 
 
 def _unescape_one(text: str) -> str:
@@ -111,35 +98,61 @@ def _unescape(values: pa.Array) -> pa.Array:
     return pa.concat_arrays([values, fixed]).take(pa.array(index))
 
 
-def _codes(arr: pa.Array, table: dict[str, int]) -> np.ndarray:
-    """Integer codes of the (few distinct) strings of ``arr`` in ``table`` (extended as needed); null -> -1."""
-    enc = pc.dictionary_encode(pc.cast(arr, pa.string()))
-    mapping = np.array([table.setdefault(v, len(table)) for v in enc.dictionary.to_pylist()] + [-1], dtype=np.int32)
-    idx = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-    return mapping[idx]
+def _names(buf: np.ndarray, lt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The element code (index in ``_NAMES``, -1 unknown) of each tag and whether it is a closing tag."""
+    n = len(buf)
+    closing = buf[np.minimum(lt + 1, n - 1)] == ord("/")
+    at = lt + 1 + closing
+    two = buf[np.minimum(at, n - 1)].astype(np.int32) * 256 + buf[np.minimum(at + 1, n - 1)]
+    code = np.full(len(lt), -1, dtype=np.int8)
+    for k, name in enumerate(_NAMES):
+        raw = name.encode()
+        cand = np.flatnonzero(two == raw[0] * 256 + raw[1])
+        if len(cand) == 0:
+            continue
+        pos = at[cand]
+        ok = pos + len(raw) < n
+        for j in range(2, len(raw)):
+            ok &= buf[np.minimum(pos + j, n - 1)] == raw[j]
+        ok &= _END[buf[np.minimum(pos + len(raw), n - 1)]] | (raw[0] == ord("?"))
+        code[cand[ok]] = k
+    return code, closing
 
 
-def _structure(pieces: pa.Array, table: dict[str, int]) -> tuple[pa.StructArray, np.ndarray, np.ndarray,
-                                                                  np.ndarray]:
-    """The attribute match of each tag, and per tag: its element code, whether it is an attribute tag
-    and whether it closes itself (blank text between tags: code -1)."""
-    attr = pc.extract_regex(pieces, _ATTR)
-    is_attr = attr.is_valid().to_numpy(zero_copy_only=False)
-    names = np.full(len(pieces), -1, dtype=np.int32)
-    self_closing = np.zeros(len(pieces), dtype=bool)
-    names[is_attr] = _codes(pc.struct_field(attr, "kind").filter(pa.array(is_attr)), table)
-    self_closing[is_attr] = pc.equal(pc.struct_field(attr, "end").filter(pa.array(is_attr)), b"/").to_numpy(
-        zero_copy_only=False)
-    other = np.flatnonzero(~is_attr)
-    rest = pieces.take(pa.array(other))
-    blank = pc.match_substring_regex(rest, r"^\s*$").to_numpy(zero_copy_only=False)
-    keep = other[~blank]
-    tag = pc.extract_regex(rest.filter(pa.array(~blank)), _TAG)
-    if tag.null_count:
-        raise _Unsupported("a tag the vectorised parser does not read")
-    names[keep] = _codes(pc.struct_field(tag, "name"), table)
-    self_closing[keep] = pc.equal(pc.struct_field(tag, "end"), b"/").to_numpy(zero_copy_only=False)
-    return attr, names, is_attr, self_closing
+def _attributes(buf: np.ndarray, lt: np.ndarray, attr: np.ndarray, names: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """Quote positions ``(n, 4)`` of the attribute tags ``attr`` and whether each closes itself.
+
+    Raises :class:`_Unsupported` unless every one is exactly ``<type key="..." value="..."/>``
+    (or ``...">`` with a body)."""
+    quotes = np.flatnonzero(buf == ord('"'))
+    tag_of_quote = np.searchsorted(lt, quotes, side="right") - 1
+    first = np.searchsorted(tag_of_quote, attr)
+    count = np.searchsorted(tag_of_quote, attr, side="right") - first
+    if (count != 4).any():
+        raise _Unsupported("an attribute tag without exactly two quoted values")
+    q = quotes[first[:, None] + np.arange(4)]
+    n = len(buf)
+    name_len = np.array([len(x) for x in _NAMES], dtype=np.int64)[names]
+    start = lt[attr] + 1 + name_len
+    ok = (q[:, 0] == start + 5) & (q[:, 2] == q[:, 1] + 8)  # ' key="' and '" value="'
+    for text, where in ((b' key="', start), (b'" value="', q[:, 1])):
+        for j, byte in enumerate(text):
+            ok &= buf[np.minimum(where + j, n - 1)] == byte
+    if not ok.all():
+        raise _Unsupported("an attribute tag in another layout")
+    after = buf[np.minimum(q[:, 3] + 1, n - 1)]
+    self_closing = (after == ord("/")) & (buf[np.minimum(q[:, 3] + 2, n - 1)] == ord(">"))
+    if not (self_closing | (after == ord(">"))).all():
+        raise _Unsupported("an attribute tag with more attributes")
+    return q, self_closing
+
+
+def _self_closing(buf: np.ndarray, lt: np.ndarray, tags: np.ndarray) -> np.ndarray:
+    """Whether the (structural) tags ``tags`` end in ``/>``."""
+    gt = np.flatnonzero(buf == ord(">"))
+    end = gt[np.minimum(np.searchsorted(gt, lt[tags]), len(gt) - 1)]
+    return buf[np.maximum(end - 1, 0)] == ord("/")
 
 
 def _depth(opens: np.ndarray, closes: np.ndarray) -> np.ndarray:
@@ -156,75 +169,110 @@ def parse(data: bytes) -> Parsed | None:
         return None
 
 
-def _element(names: np.ndarray, self_closing: np.ndarray, table: dict[str, int],
-             name: str) -> tuple[np.ndarray, np.ndarray]:
-    """Where element ``name`` opens (not self-closing) and closes."""
-    return (names == table.setdefault(name, len(table))) & ~self_closing, names == table.setdefault(
-        "/" + name, len(table))
+def _spans(data: bytes, q: np.ndarray) -> pa.LargeBinaryArray:
+    """Gap, key, gap, value, ... as one Arrow array over ``data`` (no copy): key ``i`` is element
+    ``4 i + 1``, value ``i`` element ``4 i + 3``."""
+    bounds = np.empty(4 * len(q) + 1, dtype=np.int64)
+    bounds[0] = 0
+    bounds[1::4], bounds[2::4] = q[:, 0] + 1, q[:, 1]
+    bounds[3::4], bounds[4::4] = q[:, 2] + 1, q[:, 3]
+    return pa.LargeBinaryArray.from_buffers(pa.large_binary(), len(bounds) - 1,
+                                            [None, pa.py_buffer(bounds), pa.py_buffer(data)])
 
 
 def _parse(data: bytes) -> Parsed:
     if b"<!" in data or b"<?" in data[64:]:  # comments, CDATA, DOCTYPE, processing instructions
         raise _Unsupported("comments, CDATA or a DOCTYPE")
-    table: dict[str, int] = {}
-    try:
-        pieces = _tags(data)
-        attr, names, is_attr, self_closing = _structure(pieces, table)
-        values = _unescape(pc.cast(pc.struct_field(attr, "value"), pa.large_string()))
-        keys = _unescape(pc.cast(pc.struct_field(attr, "key"), pa.large_string()))
-    except pa.ArrowInvalid as exc:  # bytes that are not UTF-8 and the like
-        raise _Unsupported(str(exc)) from None
-    ev_open, ev_close = _element(names, self_closing, table, "event")
-    tr_open, tr_close = _element(names, self_closing, table, "trace")
-    gl_open, gl_close = _element(names, self_closing, table, "global")
-    attr_codes = [table.setdefault(t, len(table)) for t in _ATTRIBUTE_TAGS]
-    attr_open = np.isin(names, attr_codes) & ~self_closing
-    attr_close = np.isin(names, [table.setdefault("/" + t, len(table)) for t in _ATTRIBUTE_TAGS])
+    buf = np.frombuffer(data, dtype=np.uint8)
+    lt = np.flatnonzero(buf == ord("<"))
+    if len(lt) == 0:
+        raise _Unsupported("no tags")
+    names, closing = _names(buf, lt)
+    if (names < 0).any():
+        raise _Unsupported("an element the vectorised parser does not read")
+    n_attr_tags = len(_ATTRIBUTE_TAGS)
+    is_attr = (names < len(SCALARS)) & ~closing
+    attr = np.flatnonzero(is_attr)
+    q, attr_self = _attributes(buf, lt, attr, names[attr])
+    self_closing = np.zeros(len(lt), dtype=bool)
+    self_closing[attr] = attr_self
+    other = np.flatnonzero(~is_attr & ~closing)
+    self_closing[other] = _self_closing(buf, lt, other)
+    code = {name: k for k, name in enumerate(_NAMES)}
+
+    def element(name: str) -> tuple[np.ndarray, np.ndarray]:
+        is_name = names == code[name]
+        return is_name & ~closing & ~self_closing, is_name & closing
+
+    ev_open, ev_close = element("event")
+    tr_open, tr_close = element("trace")
+    gl_open, gl_close = element("global")
+    body = (names < n_attr_tags) & ~closing
     in_event = _depth(ev_open, ev_close)
     in_trace = _depth(tr_open, tr_close)
-    if len(names) == 0 or in_event.min() < 0 or in_event.max() > 1 or in_trace.min() < 0 \
-            or in_trace.max() > 1 or (in_event + ev_open)[-1] or (in_trace + tr_open)[-1] \
-            or (ev_open & (in_trace == 0)).any():
+    if in_event.min() < 0 or in_event.max() > 1 or in_trace.min() < 0 or in_trace.max() > 1 \
+            or (in_event + ev_open)[-1] or (in_trace + tr_open)[-1] or (ev_open & (in_trace == 0)).any():
         raise _Unsupported("unbalanced or misplaced traces and events")
-    top = is_attr & (_depth(attr_open, attr_close) == 0) & (_depth(gl_open, gl_close) == 0)
+    top = is_attr & (_depth(body & ~self_closing, (names < n_attr_tags) & closing) == 0) \
+        & (_depth(gl_open, gl_close) == 0)
     event_idx = np.cumsum(ev_open) - 1
     trace_idx = np.cumsum(tr_open) - 1
-    n_events = int(ev_open.sum())
+    spans = _spans(data, q)
+    at = np.full(len(lt), -1, dtype=np.int64)
+    at[attr] = np.arange(len(attr))
+    kinds = names.astype(np.int64)
+    kind_of = dict(enumerate(_NAMES))
     ev_rows = np.flatnonzero(top & (in_event == 1))
     tr_rows = np.flatnonzero(top & (in_event == 0) & (in_trace == 1))
-    kind_of = {code: name for name, code in table.items()}
-    event, event_types = _pivot(ev_rows, event_idx[ev_rows], n_events, keys, values, names, kind_of)
-    trace, trace_types = _pivot(tr_rows, trace_idx[tr_rows], int(tr_open.sum()), keys, values, names, kind_of)
-    return Parsed(n_events=n_events, event=event, event_types=event_types, trace=trace, trace_types=trace_types,
-                  event_of_trace=trace_idx[ev_open])
+    try:
+        event, event_types = _pivot(at[ev_rows], event_idx[ev_rows], int(ev_open.sum()), spans,
+                                    kinds[ev_rows], kind_of)
+        trace, trace_types = _pivot(at[tr_rows], trace_idx[tr_rows], int(tr_open.sum()), spans,
+                                    kinds[tr_rows], kind_of)
+    except pa.ArrowInvalid as exc:  # bytes that are not UTF-8
+        raise _Unsupported(str(exc)) from None
+    return Parsed(n_events=int(ev_open.sum()), event=event, event_types=event_types, trace=trace,
+                  trace_types=trace_types, event_of_trace=trace_idx[ev_open])
 
 
-def _pivot(rows: np.ndarray, owner: np.ndarray, n: int, keys: pa.Array, values: pa.Array,
-           kinds: np.ndarray, kind_of: dict[int, str]) -> tuple[dict[str, pa.Array], dict[str, str]]:
-    """Attribute tags ``rows`` (of elements ``owner``) as one column per key (the last value wins)."""
-    if len(rows) == 0:
+def _text(spans: pa.LargeBinaryArray, index: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
+    """Elements ``index`` of ``spans`` as unescaped UTF-8 strings (null where ``mask``)."""
+    raw = spans.take(pa.array(index, mask=mask))
+    return _unescape(raw.cast(pa.large_string()))
+
+
+def _pivot(attr: np.ndarray, owner: np.ndarray, n: int, spans: pa.LargeBinaryArray, kinds: np.ndarray,
+           kind_of: dict[int, str]) -> tuple[dict[str, pa.Array], dict[str, str]]:
+    """Attribute tags ``attr`` (of elements ``owner``) as one column of text per key (the last value wins)."""
+    if len(attr) == 0:
         return {}, {}
-    enc = pc.dictionary_encode(keys.take(pa.array(rows)))
+    enc = pc.dictionary_encode(spans.take(pa.array(4 * attr + 1)))
+    labels = _text(enc.dictionary, np.arange(len(enc.dictionary))).to_pylist()
     code = enc.indices.to_numpy(zero_copy_only=False)
-    labels = enc.dictionary.to_pylist()
+    if len(set(labels)) < len(labels):  # the same key escaped in two ways
+        first: dict[str, int] = {}
+        remap = np.array([first.setdefault(k, len(first)) for k in labels], dtype=np.int64)
+        code, labels = remap[code], list(first)
     order = np.argsort(code.astype(np.uint16) if len(labels) <= 1 << 16 else code, kind="stable")
     bounds = np.r_[0, np.cumsum(np.bincount(code, minlength=len(labels)))]
     columns: dict[str, pa.Array] = {}
     types: dict[str, str] = {}
     for k, key in enumerate(labels):  # one pass per distinct key
         sel = order[bounds[k]:bounds[k + 1]]
-        who, at = owner[sel], rows[sel]
-        kind = np.unique(kinds[at])
+        who, at = owner[sel], attr[sel]
+        kind = np.unique(kinds[sel])
         if len(who) > 1 and (who[1:] == who[:-1]).any():  # the same key twice in one element: keep the last
             last = np.r_[who[1:] != who[:-1], True]
             who, at = who[last], at[last]
         types[key] = kind_of[int(kind[0])] if len(kind) == 1 else "string"  # several types: text
         if len(who) == n:  # every element has it, in order
-            columns[key] = values.take(pa.array(at))
+            columns[key] = _text(spans, 4 * at + 3)
         else:
-            index = np.full(n, -1, dtype=np.int64)
-            index[who] = at
-            columns[key] = values.take(pa.array(index, mask=index < 0))
+            index = np.zeros(n, dtype=np.int64)
+            index[who] = 4 * at + 3
+            present = np.zeros(n, dtype=bool)
+            present[who] = True
+            columns[key] = _text(spans, index, ~present)
     return columns, types
 
 
