@@ -144,13 +144,11 @@ def as_str(values: pd.Series) -> pd.Series:
     """
     if values.dtype == STRING_DTYPE:
         return values
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        cats = pd.Index(values.cat.categories.map(str), dtype=STRING_DTYPE)
+    if isinstance(values.dtype, pd.CategoricalDtype):  # Arrow take of the categories: no Python strings
+        cats = pa.array(values.cat.categories.map(str).to_numpy(dtype=object), pa.large_string())
         codes = values.cat.codes.to_numpy()
-        out = cats.take(np.where(codes < 0, 0, codes)).to_numpy(dtype=object) if len(cats) else \
-            np.full(len(values), None, dtype=object)
-        out[codes < 0] = None
-        return pd.Series(out, index=values.index, dtype=STRING_DTYPE)
+        out = cats.take(pa.array(codes, mask=codes < 0)) if len(cats) else pa.nulls(len(values), pa.large_string())
+        return pd.Series(pd.array(out, dtype=STRING_DTYPE), index=values.index)
     if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
         return values.astype(STRING_DTYPE)
     obj = values.astype(object)

@@ -36,13 +36,15 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from taskmining.errors import SchemaError
 from taskmining.export._check import (
     as_str,
-    drop_unassigned,
     require_columns,
     require_rows,
+    unassigned_mask,
     utc_times,
 )
 from taskmining.schema import (
@@ -77,13 +79,30 @@ DEFAULT_ATTRIBUTES: tuple[str, ...] = (
 )
 
 
-def _group_bounds(gid: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Rows ordered by (group, time): the order and each group's first and last position in it."""
+def _group_bounds(gid: np.ndarray | None, times: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows ordered by (group, time): the order and each group's first and last position in it
+    (``gid=None``: every row is its own group, left in frame order)."""
+    if gid is None:
+        order = np.arange(len(times))
+        return order, order, order
     order = np.lexsort((times, gid))
     g = gid[order]
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
     ends = np.r_[starts[1:], len(g)] - 1
     return order, starts, ends
+
+
+def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, pa.Array]:
+    """Codes of the values in the order of their sorted text (as ``pd.factorize(sort=True)`` of the
+    strings), and the labels by code (Arrow); no Python string per row."""
+    arr = pa.array(as_str(values).array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    enc = pc.dictionary_encode(arr)
+    rank = np.empty(len(enc.dictionary), dtype=np.int64)
+    order = pc.sort_indices(enc.dictionary).to_numpy()
+    rank[order] = np.arange(len(order))
+    return rank[enc.indices.to_numpy(zero_copy_only=False)], enc.dictionary.take(pa.array(order))
 
 
 def to_pm4py(
@@ -159,22 +178,30 @@ def to_pm4py(
         attributes = list(attributes)
         require_columns(tasks, attributes, what=what)
     require_rows(tasks, what=what)
-    frame = drop_unassigned(tasks, case_col, unassigned=unassigned, what=what)
-    require_rows(frame, what=what, after=f" with a {case_col}")
-    no_activity = frame[activity_col].isna().to_numpy()
+    missing = unassigned_mask(tasks, case_col, unassigned=unassigned, what=what)
+    pos = np.flatnonzero(~missing) if missing.any() else None  # rows kept (None: all); no frame copy
+    if pos is not None and len(pos) == 0:
+        require_rows(tasks.iloc[:0], what=what, after=f" with a {case_col}")
+
+    def kept(col: str) -> pd.Series:
+        return tasks[col] if pos is None else tasks[col].iloc[pos]
+
+    no_activity = kept(activity_col).isna().to_numpy()
     if no_activity.any():
-        rows = ", ".join(map(str, frame.index[no_activity][:5]))
+        index = tasks.index if pos is None else tasks.index[pos]
+        rows = ", ".join(map(str, index[no_activity][:5]))
         raise SchemaError(f"{what}: column {activity_col!r}: missing activity labels in rows {rows} "
                           f"({int(no_activity.sum())} rows)")
-    times = utc_times(frame, TIMESTAMP, what=what, tz=tz).to_numpy(dtype="datetime64[ns]")
-    case_codes, case_names = pd.factorize(as_str(frame[case_col]), sort=True)
+    times = utc_times(tasks[[TIMESTAMP]] if pos is None else tasks[[TIMESTAMP]].iloc[pos], TIMESTAMP, what=what,
+                      tz=tz).to_numpy(dtype="datetime64[ns]")
+    case_codes, case_names = _sorted_codes(kept(case_col))
     tint = times.view("int64")
 
-    if level == "step" and STEP_ID in frame.columns:
-        step_codes = pd.factorize(frame[STEP_ID])[0]
+    if level == "step" and STEP_ID in tasks.columns:
+        step_codes = pd.factorize(kept(STEP_ID))[0]
         gid = case_codes.astype("int64") * (int(step_codes.max()) + 2) + step_codes
     else:
-        gid = np.arange(len(frame), dtype="int64")
+        gid = None
     order, first_pos, last_pos = _group_bounds(gid, tint)
     first = order[first_pos]
     last = order[last_pos]
@@ -184,29 +211,33 @@ def to_pm4py(
     # cases in name order, steps by end then start time, then input position
     final = np.lexsort((first, start.view("int64"), end.view("int64"), cases))
     first, last, start, end, cases = first[final], last[final], start[final], end[final], cases[final]
+    rows = first if pos is None else pos[first]  # positions in ``tasks`` of each output row
+
+    def at_first(col: str) -> pd.Series:
+        return tasks[col].iloc[rows].reset_index(drop=True)
 
     out: dict[str, object] = {
-        CASE: pd.Series(case_names.take(cases), dtype="str"),
-        ACTIVITY: as_str(frame[activity_col].iloc[first].reset_index(drop=True)),
+        CASE: pd.Series(pd.array(case_names.take(pa.array(cases)), dtype="str")),
+        ACTIVITY: as_str(at_first(activity_col)),
         TIME: pd.Series(end).dt.tz_localize("UTC"),
         START: pd.Series(start).dt.tz_localize("UTC"),
     }
-    if USER in frame.columns:
-        out[RESOURCE] = as_str(frame[USER].iloc[first].reset_index(drop=True))
-    if task_col is not None and task_col in frame.columns:
+    if USER in tasks.columns:
+        out[RESOURCE] = as_str(at_first(USER))
+    if task_col is not None and task_col in tasks.columns:
         # the case's task type: its value at the case's first step
-        task = as_str(frame[task_col].iloc[first].reset_index(drop=True))
+        task = as_str(at_first(task_col))
         case_first = np.r_[True, cases[1:] != cases[:-1]]
-        out["case:task"] = pd.Series(task.to_numpy()[np.flatnonzero(case_first)]
-                                     [np.cumsum(case_first) - 1], dtype="str")
+        out["case:task"] = pd.Series(pd.array(pa.array(task.array).take(
+            pa.array(np.flatnonzero(case_first)[np.cumsum(case_first) - 1])), dtype="str"))
     if level == "step":
-        if STEP_ID in frame.columns:
-            out[STEP_ID] = frame[STEP_ID].iloc[first].reset_index(drop=True)
+        if STEP_ID in tasks.columns:
+            out[STEP_ID] = at_first(STEP_ID)
         out["n_events"] = pd.Series(last_pos - first_pos + 1, dtype="int64").take(final).reset_index(drop=True)
         out["duration"] = pd.Series((end - start) / np.timedelta64(1, "s"), dtype="float64")
-    elif EVENT_ID in frame.columns:
-        out[EVENT_ID] = frame[EVENT_ID].iloc[first].reset_index(drop=True)
+    elif EVENT_ID in tasks.columns:
+        out[EVENT_ID] = at_first(EVENT_ID)
     for col in attributes:
         if col not in out:
-            out[col] = frame[col].iloc[first].reset_index(drop=True)
+            out[col] = at_first(col)
     return pd.DataFrame(out)

@@ -41,11 +41,9 @@ from taskmining._progress import progress as _progress
 from taskmining.errors import ExportError, ParameterError
 from taskmining.export._check import (
     STR,
-    arrow_strings,
     as_str,
     check_choice,
     is_pm4py_frame,
-    iso_times,
     join_text,
     require_columns,
     require_rows,
@@ -53,7 +51,8 @@ from taskmining.export._check import (
     utc_times,
     value_kind,
 )
-from taskmining.export.pm4py_frame import ACTIVITY, CASE, TIME, to_pm4py
+from taskmining.export._xes_text import INVALID_XML, escape, piece, text
+from taskmining.export.pm4py_frame import ACTIVITY, CASE, DEFAULT_ATTRIBUTES, TIME, to_pm4py
 
 __all__ = ["EXTENSIONS", "write_xes"]
 
@@ -67,67 +66,10 @@ EXTENSIONS: tuple[tuple[str, str, str], ...] = (
 _CLASSIFIERS = (("Activity", "concept:name"), ("Activity and lifecycle", "concept:name lifecycle:transition"),
                 ("Resource", "org:resource"))
 _LIFECYCLE = "lifecycle:transition"
-_INVALID_XML = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"  # RE2: characters XML 1.0 forbids
-_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"),
-            ("\t", "&#9;"), ("\n", "&#10;"), ("\r", "&#13;"))
 
-
-# --- typing and formatting of attribute values ------------------------------
 
 def _xes_type(series: pd.Series) -> str:
     return value_kind(series)
-
-
-def _escape(arr: pa.Array) -> pa.Array:
-    arr = pc.replace_substring_regex(arr, _INVALID_XML, "")
-    for old, new in _ESCAPES:
-        arr = pc.replace_substring(arr, old, new)
-    return arr
-
-
-def _text(series: pd.Series, kind: str) -> pa.Array:
-    """Values of ``series`` as XES text (null where missing)."""
-    if kind == "date":
-        return iso_times(series)
-    if kind == "boolean":
-        vals = series.to_numpy(dtype=object)
-        text = np.where(vals == True, "true", "false").astype(object)
-        text[pd.isna(vals)] = None
-        return pa.array(text, type=STR)
-    if kind == "int":
-        return pc.cast(pc.cast(pa.array(series, from_pandas=True), pa.int64()), STR)  # exact, NA -> null
-    if kind == "float":
-        vals = series.to_numpy(dtype="float64")
-        return pc.cast(pa.array(np.where(np.isfinite(vals), vals, np.nan), from_pandas=True), STR)
-    arr = arrow_strings(series)
-    if isinstance(arr, pa.DictionaryArray):  # escape each distinct value once
-        return pc.take(_escape(arr.dictionary), arr.indices)
-    return _escape(arr)
-
-
-def _escape_key(key: str) -> str:
-    return _escape(pa.array([key], STR))[0].as_py()
-
-
-def _pieces(series: pd.Series, key: str, kind: str, cache: dict[bytes, pa.Array] | None = None) -> list:
-    """``<kind key="key" value="..."/>`` and a line break for every row ("" where missing).
-
-    Returned as parts for :func:`join_text`: the literal prefix, the values and the
-    suffix when no value is missing (saves one pass), else one joined array.
-    """
-    text = None
-    if kind == "date" and cache is not None:  # start_timestamp often equals time:timestamp
-        digest = series.to_numpy(dtype="datetime64[ns]").tobytes()
-        text = cache.get(digest)
-        if text is None:
-            text = cache[digest] = _text(series, kind)
-    if text is None:
-        text = _text(series, kind)
-    suffix = "+00:00" if kind == "date" else ""
-    parts = [f'<{kind} key="{_escape_key(key)}" value="', text, f'{suffix}"/>\n']
-    if text.null_count == 0:
-        return parts
-    return [pc.fill_null(join_text(*parts), pa.scalar("", STR))]
 
 
 # --- the document -----------------------------------------------------------
@@ -135,7 +77,7 @@ def _pieces(series: pd.Series, key: str, kind: str, cache: dict[bytes, pa.Array]
 def _header(log_name: str) -> str:
     ext = "".join(f'<extension name="{n}" prefix="{p}" uri="{u}"/>\n' for n, p, u in EXTENSIONS)
     cls = "".join(f'<classifier name="{n}" keys="{k}"/>\n' for n, k in _CLASSIFIERS)
-    name = _escape(pa.array([log_name]))[0].as_py()
+    name = escape(pa.array([log_name], STR))[0].as_py()
     return ('<?xml version="1.0" encoding="UTF-8"?>\n'
             '<log xes.version="1849-2016" xes.features="nested-attributes">\n' + ext +
             '<global scope="trace">\n<string key="concept:name" value="__INVALID__"/>\n</global>\n'
@@ -169,12 +111,13 @@ def _chunk_text(log: pd.DataFrame) -> memoryview:
     last = np.r_[first[1:], True]
     starts = np.flatnonzero(first)
     head = log.iloc[starts]
-    traces = join_text("<trace>\n", *[p for col, key, kind in trace_cols for p in _pieces(head[col], key, kind)])
+    traces = join_text("<trace>\n", *[piece(head[col], key, kind) for col, key, kind in trace_cols])
+    if isinstance(traces, pa.ChunkedArray):
+        traces = traces.combine_chunks()
     traces = pa.concat_arrays([traces, pa.array([""], STR)])
     opening = pc.take(traces, pa.array(np.where(first, np.cumsum(first) - 1, len(starts))))
     closing = pa.array(np.where(last, "</event>\n</trace>\n", "</event>\n").astype(object), STR)
-    cache: dict[bytes, pa.Array] = {}
-    pieces = [p for col, key, kind in event_cols for p in _pieces(log[col], key, kind, cache)]
+    pieces = [piece(log[col], key, kind) for col, key, kind in event_cols]
     rows = join_text(opening, "<event>\n", *pieces, closing)
     return _utf8(rows)
 
@@ -217,7 +160,7 @@ def _write_lxml(out: IO[bytes], log_name: str, chunks: Iterator[pd.DataFrame]) -
 
 
 def _clean(value: str) -> str:
-    return pc.replace_substring_regex(pa.array([value]), _INVALID_XML, "")[0].as_py()
+    return pc.replace_substring_regex(pa.array([value]), INVALID_XML, "")[0].as_py()
 
 
 def _lxml_chunk(xf: Any, etree: Any, log: pd.DataFrame) -> None:
@@ -225,7 +168,7 @@ def _lxml_chunk(xf: Any, etree: Any, log: pd.DataFrame) -> None:
     if _LIFECYCLE not in log.columns:
         log = log.assign(**{_LIFECYCLE: "complete"})
     trace_cols, event_cols = _split_columns(log)
-    texts = {col: pc.replace_substring_regex(_raw_text(log[col], kind), _INVALID_XML, "").to_pylist()
+    texts = {col: pc.replace_substring_regex(_raw_text(log[col], kind), INVALID_XML, "").to_pylist()
              for col, _, kind in trace_cols + event_cols}
     case = log[CASE].to_numpy()
     bounds = np.flatnonzero(np.r_[True, case[1:] != case[:-1], True])
@@ -247,8 +190,8 @@ def _raw_text(series: pd.Series, kind: str) -> pa.Array:
     """Unescaped XES text of a column (lxml escapes on write)."""
     if kind == "string":
         return pa.array(as_str(series).to_numpy(dtype=object), type=STR, from_pandas=True)
-    text = _text(series, kind)
-    return join_text(text, "+00:00") if kind == "date" else text
+    values = text(series, kind)
+    return join_text(values, "+00:00") if kind == "date" else values
 
 
 # --- chunking ---------------------------------------------------------------
@@ -271,6 +214,14 @@ def _case_chunks(frame: pd.DataFrame, case_col: str, time_col: str | None, missi
     return [order[a:b] for a, b in pairwise(cuts) if b > a]
 
 
+def _used_columns(tasks: pd.DataFrame, case_col: str, activity_col: str,
+                  attributes: Sequence[str] | None) -> list[str]:
+    """The columns :func:`~taskmining.export.to_pm4py` reads (the others are not copied chunk by chunk)."""
+    wanted = {case_col, activity_col, "timestamp", "user", "task", "step_id", "event_id",
+              *(DEFAULT_ATTRIBUTES if attributes is None else attributes)}
+    return [c for c in tasks.columns if c in wanted]
+
+
 def _remove_partial(path: Path) -> None:
     try:
         path.unlink()
@@ -290,7 +241,7 @@ def write_xes(
     tz: str | None = None,
     log_name: str | None = None,
     engine: Literal["text", "lxml"] = "text",
-    chunk_size: int = 20_000,
+    chunk_size: int = 50_000,
     compresslevel: int = 6,
     progress: bool = False,
 ) -> Path:
@@ -311,7 +262,7 @@ def write_xes(
         The log's ``concept:name``; default the file name without extension.
     engine : {"text", "lxml"}, default "text"
         Vectorised text writer or lxml's incremental writer (same document).
-    chunk_size : int, default 20000
+    chunk_size : int, default 50000
         Events per chunk (whole cases; a case larger than that is one chunk).
     compresslevel : int, default 6
         gzip level for ``.xes.gz``.
@@ -364,9 +315,11 @@ def write_xes(
     if not chunks_idx:
         require_rows(tasks.iloc[:0], what=what, after=f" with a {CASE if pm4py_input else case_col}")
 
+    source = tasks if pm4py_input else tasks[_used_columns(tasks, case_col, activity_col, attributes)]
+
     def chunks() -> Iterator[pd.DataFrame]:
         for idx in _progress(chunks_idx, enabled=progress, desc="write_xes", unit="chunk"):
-            part = tasks.iloc[idx]
+            part = source.iloc[idx]
             if pm4py_input:
                 yield part.assign(**{TIME: utc_times(part, TIME, what=what, tz=tz)})
             else:

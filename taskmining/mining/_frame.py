@@ -48,9 +48,17 @@ from taskmining.errors import MiningError, ParameterError
 from taskmining.mining._codes import _factorize_runs, factorize
 from taskmining.schema import CASE_ID, STEP, STEP_ID, TIMESTAMP
 
-__all__ = ["COLUMN_DEFAULTS", "column_names", "Sequences", "encode", "distinct_activities", "check_tasks",
-           "times_ns",
-           "require_columns", "NS"]
+__all__ = [
+    "COLUMN_DEFAULTS",
+    "NS",
+    "Sequences",
+    "check_tasks",
+    "column_names",
+    "distinct_activities",
+    "encode",
+    "require_columns",
+    "times_ns",
+]
 
 NS = 1_000_000_000
 _SHOWN = 5

@@ -44,7 +44,7 @@ from taskmining.mining._stats import BLOCK, group_stats
 from taskmining.privacy.groups import check_min_group_size, note_suppressed
 from taskmining.schema import CASE_ID, STEP, TIMESTAMP, USER
 
-__all__ = ["variants", "variant_cases", "case_variants", "SEPARATOR"]
+__all__ = ["SEPARATOR", "case_variants", "variant_cases", "variants"]
 
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default ``str``
 

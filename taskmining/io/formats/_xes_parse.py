@@ -38,7 +38,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["Parsed", "parse", "typed", "SCALARS", "XesValueError"]
+__all__ = ["SCALARS", "Parsed", "XesValueError", "parse", "typed"]
 
 #: XES attribute types read as values (lists and containers are skipped, as their children).
 SCALARS = ("string", "date", "int", "float", "boolean", "id")

@@ -55,14 +55,21 @@ import pyarrow.compute as pc
 from taskmining.errors import IngestError, ParameterError
 from taskmining.io._csv import check_tz
 from taskmining.io._files import read_bytes
-from taskmining.io._mapping import COMMON_EVENT_ACTIONS, coalesce, column, normalise_app, per_value, ui_log_frame
+from taskmining.io._mapping import (
+    COMMON_EVENT_ACTIONS,
+    coalesce,
+    column,
+    normalise_app,
+    per_value,
+    ui_log_frame,
+)
 from taskmining.io._reader import check_options, run_reader
 from taskmining.io.formats._xes_parse import Parsed, XesValueError, parse, typed
 from taskmining.io.formats._xes_stream import parse_stream
 from taskmining.io.quarantine import QuarantineLog, ReadResult
 from taskmining.io.registry import ReaderSpec
 
-__all__ = ["read_xes", "ENGINES", "SPEC"]
+__all__ = ["ENGINES", "SPEC", "read_xes"]
 
 FORMAT = "xes"
 ENGINES = ("auto", "pure", "rustxes")
@@ -186,7 +193,7 @@ def _has_offset(path: str, column: str) -> bool:
     """Whether the first value of date attribute ``column`` in the file's head carries a UTC offset."""
     from taskmining.io._files import read_head
 
-    key = column[5:] if column.startswith("case:") else column
+    key = column.removeprefix("case:")
     head = read_head(path, 1 << 20).decode("utf-8", "replace")
     m = re.search(r'<date\s+key="' + re.escape(key) + r'"\s+value="([^"]*)"', head)
     return m is None or re.search(r"(Z|[+-]\d\d:?\d\d)\s*$", m.group(1)) is not None
@@ -339,7 +346,7 @@ def read(paths: Any, *, errors: str = "quarantine", tz: str | None = None, progr
                       progress=progress, fmt=FORMAT, patterns=("*.xes", "*.xes.gz"))
 
 
-_ROOT = re.compile(rb"(?:\s|<\?.*?\?>|<!--.*?-->)*<log[\s>/]", re.S)
+_ROOT = re.compile(rb"(?:\s|<\?.*?\?>|<!--.*?-->)*<log[\s>/]", re.DOTALL)
 
 
 def sniff(path: Path, head: bytes) -> bool:
