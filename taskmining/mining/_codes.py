@@ -65,6 +65,18 @@ def _arrow(values: pd.Series) -> pa.Array | None:
     return arr
 
 
+def _runs(arr: pa.Array) -> np.ndarray | None:
+    """Start of each run of equal consecutive values (a run of missing values is one run), or ``None``
+    when runs are short (then hashing every value is as cheap)."""
+    n = len(arr)
+    change = pc.not_equal(arr.slice(1), arr.slice(0, n - 1))
+    if arr.null_count:  # a boundary where either side is missing, unless both are
+        valid = arr.is_valid()
+        change = pc.or_(change.fill_null(False), pc.not_equal(valid.slice(1), valid.slice(0, n - 1)))
+    starts = np.r_[0, pc.indices_nonzero(change).to_numpy().astype(np.int64) + 1]
+    return None if 2 * len(starts) > n else starts
+
+
 def _factorize_runs(values: pd.Series) -> tuple[np.ndarray, np.ndarray | pa.Array, np.ndarray | None]:
     """:func:`factorize` (Arrow labels) through runs of equal consecutive values.
 
@@ -77,25 +89,23 @@ def _factorize_runs(values: pd.Series) -> tuple[np.ndarray, np.ndarray | pa.Arra
         return _categorical_runs(values)
     arr = _arrow(values)
     n = len(values)
-    if arr is None or arr.null_count or n < 2:
+    if arr is None or n < 2 or pa.types.is_null(arr.type):
         codes, labels = factorize(values, arrow_labels=True)
         return codes, labels, None
-    change = pc.not_equal(arr.slice(1), arr.slice(0, n - 1))
-    starts = np.r_[0, pc.indices_nonzero(change).to_numpy().astype(np.int64) + 1]
-    if 2 * len(starts) > n:  # short runs: hash every value
+    starts = _runs(arr)
+    if starts is None:  # short runs: hash every value
         codes, labels = factorize(values, arrow_labels=True)
         return codes, labels, None
-    ptr = np.r_[starts, n]
-    lengths = np.diff(ptr)
-    first = arr.take(starts)
-    if len(first) < 2 or pc.all(pc.less(first.slice(0, len(first) - 1), first.slice(1))).as_py():
-        labels, grouped = first, True  # increasing, hence distinct
-    else:
-        enc = pc.dictionary_encode(first)
-        labels, grouped = enc.dictionary, len(enc.dictionary) == len(first)
-    if grouped:
-        return np.repeat(np.arange(len(starts), dtype=np.int32), lengths), labels, ptr
-    return np.repeat(enc.indices.to_numpy(), lengths), labels, None
+    lengths = np.diff(np.r_[starts, n])
+    first = arr.take(pa.array(starts))
+    if first.null_count == 0 and (len(first) < 2 or pc.all(pc.less(first.slice(0, len(first) - 1),
+                                                                    first.slice(1))).as_py()):
+        return np.repeat(np.arange(len(starts), dtype=np.int32), lengths), first, np.r_[starts, n]
+    enc = pc.dictionary_encode(first)
+    idx = enc.indices if enc.indices.null_count == 0 else enc.indices.fill_null(-1)
+    grouped = enc.indices.null_count == 0 and len(enc.dictionary) == len(first)
+    codes = np.repeat(idx.to_numpy(zero_copy_only=False), lengths)
+    return codes, enc.dictionary, (np.r_[starts, n] if grouped else None)
 
 
 def _categorical_runs(values: pd.Series) -> tuple[np.ndarray, pd.Index, np.ndarray | None]:
