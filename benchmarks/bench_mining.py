@@ -30,11 +30,12 @@ Rows:
   (pm4py's own parser: given no variant, pm4py 2.7 calls rustxes when it is
   installed), and ``rustxes.import_xes`` alone for reference.
 
-Every measurement runs in a child forked from this process after both
-libraries were imported and warmed up; each is repeated ``--repeat`` times
-(ours and pm4py alternating) and the fastest run is reported, with the
-peak memory of that run (growth of the child's peak RSS, ``VmHWM`` reset
-through ``/proc/self/clear_refs``) per event. The machine is shared, so
+Every measurement is a warm call in this one process, after both libraries
+were imported and warmed up; each is repeated ``--repeat`` times (ours and
+pm4py alternating) and the fastest call is reported, with the peak memory
+of that call per event (growth of the process's peak RSS over its RSS
+before the call; ``VmHWM`` is reset through ``/proc/self/clear_refs``;
+memory freed by an earlier call and reused is not counted). The machine is shared, so
 timings are noisy: compare the ratios (both sides measured in the same
 run), not the seconds.
 """
@@ -42,7 +43,6 @@ run), not the seconds.
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import os
 import sys
 import tempfile
@@ -61,38 +61,32 @@ _PM_COLUMNS = {"case_id": "case:concept:name", "step": "concept:name", "timestam
                "user": "org:resource"}
 
 
-def _hwm_kb() -> int:
+def _status_kb(field: str) -> int:
     with open("/proc/self/status") as fh:
         for line in fh:
-            if line.startswith("VmHWM"):
+            if line.startswith(field):
                 return int(line.split()[1])
     return 0
 
 
-def _child(fn: Callable[[], object], queue: mp.Queue) -> None:
+def _once(fn: Callable[[], object]) -> tuple[float, float]:
+    """Seconds of one warm call in this process, and its peak memory (bytes of RSS growth)."""
     try:
-        with open("/proc/self/clear_refs", "w") as fh:
+        with open("/proc/self/clear_refs", "w") as fh:  # resets the peak-RSS mark (VmHWM)
             fh.write("5")
     except OSError:
         pass
-    base = _hwm_kb()
+    base = _status_kb("VmRSS")
     t0 = time.perf_counter()
-    fn()
-    queue.put((time.perf_counter() - t0, (_hwm_kb() - base) * 1024))
-
-
-def _once(fn: Callable[[], object]) -> tuple[float, float]:
-    ctx = mp.get_context("fork")
-    queue: mp.Queue = ctx.Queue()
-    proc = ctx.Process(target=_child, args=(fn, queue))
-    proc.start()
-    result = queue.get()
-    proc.join()
-    return result
+    out = fn()
+    seconds = time.perf_counter() - t0
+    peak = (_status_kb("VmHWM") - base) * 1024
+    del out
+    return seconds, peak
 
 
 def measure(fns: dict[str, Callable[[], object] | None], repeat: int) -> dict[str, tuple[float, float]]:
-    """Fastest of ``repeat`` forked runs of each function (alternating), with that run's peak bytes."""
+    """Fastest of ``repeat`` warm calls of each function (alternating), with that call's peak bytes."""
     best: dict[str, tuple[float, float]] = {}
     for _ in range(repeat):
         for name, fn in fns.items():
@@ -206,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     base = realistic_tasks(args.users)
     _warm_up(tm, pm4py, performance_dfg)
     print(f"load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; fastest of "
-          f"{args.repeat} run(s) per measurement, each in a forked child; peak = bytes of peak RSS growth "
+          f"{args.repeat} warm call(s) per measurement, alternating; peak = bytes of peak RSS growth "
           f"per event")
     print(f"realistic log: {shape(base)}")
     print()

@@ -161,6 +161,25 @@ def _depth(opens: np.ndarray, closes: np.ndarray) -> np.ndarray:
     return inside - opens
 
 
+def _nested(names: np.ndarray, opens: np.ndarray, closes: np.ndarray) -> bool:
+    """Whether every closing tag closes the element opened last (vectorised: on each nesting level,
+    opening and closing tags alternate and pair up by name)."""
+    at = np.flatnonzero(opens | closes)
+    is_open = opens[at]
+    level = np.cumsum(np.where(is_open, 1, -1)) - is_open  # depth outside an opening / after a closing tag
+    if len(at) == 0:
+        return True
+    if level.min() < 0 or level[-1] != 0:
+        return False
+    order = np.argsort(level, kind="stable")
+    lv, op, nm = level[order], is_open[order], names[at][order]
+    first = np.r_[True, lv[1:] != lv[:-1]]
+    pos = np.arange(len(lv)) - np.maximum.accumulate(np.where(first, np.arange(len(lv)), 0))
+    if not np.array_equal(op, pos % 2 == 0):  # open, close, open, close ... on each level
+        return False
+    return bool(np.array_equal(nm[0::2], nm[1::2]))
+
+
 def parse(data: bytes) -> Parsed | None:
     """Parse an XES document, or ``None`` when it needs the streaming parser (see the module)."""
     try:
@@ -198,25 +217,31 @@ def _parse(data: bytes) -> Parsed:
     self_closing[attr] = attr_self
     other = np.flatnonzero(~is_attr & ~closing)
     self_closing[other] = _self_closing(buf, lt, other)
+    self_closing[names == _NAMES.index("?xml")] = True  # the declaration has no body
     code = {name: k for k, name in enumerate(_NAMES)}
 
-    def element(name: str) -> tuple[np.ndarray, np.ndarray]:
+    def element(name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Where element ``name`` starts (``<name/>`` too), opens a body and closes."""
         is_name = names == code[name]
-        return is_name & ~closing & ~self_closing, is_name & closing
+        start = is_name & ~closing
+        return start, start & ~self_closing, is_name & closing
 
-    ev_open, ev_close = element("event")
-    tr_open, tr_close = element("trace")
-    gl_open, gl_close = element("global")
+    ev_start, ev_open, ev_close = element("event")
+    tr_start, tr_open, tr_close = element("trace")
+    _, gl_open, gl_close = element("global")
     body = (names < n_attr_tags) & ~closing
     in_event = _depth(ev_open, ev_close)
     in_trace = _depth(tr_open, tr_close)
     if in_event.min() < 0 or in_event.max() > 1 or in_trace.min() < 0 or in_trace.max() > 1 \
-            or (in_event + ev_open)[-1] or (in_trace + tr_open)[-1] or (ev_open & (in_trace == 0)).any():
+            or (in_event + ev_open)[-1] or (in_trace + tr_open)[-1] or (ev_start & (in_trace == 0)).any():
         raise _Unsupported("unbalanced or misplaced traces and events")
+    if not _nested(names, ~closing & ~self_closing, closing):
+        raise _Unsupported("a closing tag that does not match its opening tag")
     top = is_attr & (_depth(body & ~self_closing, (names < n_attr_tags) & closing) == 0) \
         & (_depth(gl_open, gl_close) == 0)
-    event_idx = np.cumsum(ev_open) - 1
-    trace_idx = np.cumsum(tr_open) - 1
+    event_idx = np.cumsum(ev_start) - 1
+    trace_idx = np.cumsum(tr_start) - 1
+    n_events, n_traces = int(ev_start.sum()), int(tr_start.sum())
     spans = _spans(data, q)
     at = np.full(len(lt), -1, dtype=np.int64)
     at[attr] = np.arange(len(attr))
@@ -225,14 +250,12 @@ def _parse(data: bytes) -> Parsed:
     ev_rows = np.flatnonzero(top & (in_event == 1))
     tr_rows = np.flatnonzero(top & (in_event == 0) & (in_trace == 1))
     try:
-        event, event_types = _pivot(at[ev_rows], event_idx[ev_rows], int(ev_open.sum()), spans,
-                                    kinds[ev_rows], kind_of)
-        trace, trace_types = _pivot(at[tr_rows], trace_idx[tr_rows], int(tr_open.sum()), spans,
-                                    kinds[tr_rows], kind_of)
+        event, event_types = _pivot(at[ev_rows], event_idx[ev_rows], n_events, spans, kinds[ev_rows], kind_of)
+        trace, trace_types = _pivot(at[tr_rows], trace_idx[tr_rows], n_traces, spans, kinds[tr_rows], kind_of)
     except pa.ArrowInvalid as exc:  # bytes that are not UTF-8
         raise _Unsupported(str(exc)) from None
-    return Parsed(n_events=int(ev_open.sum()), event=event, event_types=event_types, trace=trace,
-                  trace_types=trace_types, event_of_trace=trace_idx[ev_open])
+    return Parsed(n_events=n_events, event=event, event_types=event_types, trace=trace,
+                  trace_types=trace_types, event_of_trace=trace_idx[ev_start])
 
 
 def _text(spans: pa.LargeBinaryArray, index: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:

@@ -17,14 +17,16 @@ Engines: ``engine="pure"`` is the vectorised parser of
 :mod:`taskmining.io.formats._xes_parse` (pyarrow kernels over the whole
 document; files it does not handle go through ``xml.etree`` streaming);
 ``engine="rustxes"`` uses the Rust reader of rust4pm (``pip install
-taskmining[fast]``); ``"auto"`` (default) takes rustxes when it is installed.
+taskmining[fast]``); ``"auto"`` (default) takes rustxes when it is installed
+and the pure path for a file rustxes cannot read.
 Both give the same frame (tested): typed columns (``date`` ->
 ``datetime64[ns, UTC]``, ``int`` -> int64, or ``Int64`` with gaps,
 ``float``, ``boolean``, strings as ``str``), columns in one order
 (``case:concept:name``, the other trace attributes by name, then
 ``concept:name``, ``time:timestamp``, the other event attributes by name).
 A key whose values have several types is read as text. Nested attributes,
-lists and globals are not read. Dates without a UTC offset are read as UTC
+lists and globals are not read. A key given twice in one event: the last
+value (rustxes keeps the first). Dates without a UTC offset are read as UTC
 by :func:`read_xes`; ``read_events`` needs ``tz=`` for them (SmartRPA writes
 local times) and never guesses.
 
@@ -151,8 +153,10 @@ def _read_rustxes(path: str) -> tuple[pd.DataFrame, set[str]]:
     rx = _rustxes()
     try:
         df, _ = rx.import_xes(path)
-    except Exception as exc:  # noqa: BLE001 - the Rust reader raises its own exception types
-        raise IngestError(f"not a readable XES file: {exc}", path=path) from None
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # noqa: BLE001 - the Rust reader raises its own types (a panic is a BaseException)
+        raise IngestError(f"rustxes cannot read this file ({type(exc).__name__}: {exc})", path=path) from None
     table = df.to_arrow()
     cols: dict[str, pd.Series] = {}
     naive: set[str] = set()
@@ -168,7 +172,10 @@ def _read_rustxes(path: str) -> tuple[pd.DataFrame, set[str]]:
         elif pa.types.is_boolean(t):
             cols[name] = _pandas(arr, "boolean")
         else:
-            cols[name] = _pandas(_json_text(arr.cast(pa.large_string())), "string")
+            text = arr.cast(pa.large_string())
+            if _is_list(text):  # lists are not read (rustxes gives their debug text)
+                continue
+            cols[name] = _pandas(_json_text(text), "string")
     frame = pd.DataFrame(cols)
     for name in frame.columns:  # offsets are converted by rustxes: look at the file's first value of each date
         if isinstance(frame[name].dtype, pd.DatetimeTZDtype) and not _has_offset(path, name):
@@ -189,6 +196,12 @@ def _json_text(arr: pa.Array) -> pa.Array:
     return pa.array(plain, pa.large_string()).take(enc.indices)
 
 
+def _is_list(arr: pa.Array) -> bool:
+    """Whether rustxes' column holds the text of list attributes (``[Attribute { ... }]``)."""
+    valid = arr.drop_null()
+    return len(valid) > 0 and bool(pc.all(pc.match_substring_regex(valid, r"^\[(Attribute \{.*)?\]$")).as_py())
+
+
 def _has_offset(path: str, column: str) -> bool:
     """Whether the first value of date attribute ``column`` in the file's head carries a UTC offset."""
     from taskmining.io._files import read_head
@@ -202,7 +215,11 @@ def _has_offset(path: str, column: str) -> bool:
 def _read(path: str | PathLike[str], engine: str) -> tuple[pd.DataFrame, set[str]]:
     spath = str(path)
     if _engine(engine) == "rustxes":
-        return _read_rustxes(spath)
+        try:
+            return _read_rustxes(spath)
+        except IngestError:
+            if engine != "auto":
+                raise  # auto: a file rustxes does not read (an empty <event/>, ...) goes to the pure path
     data = read_bytes(spath)
     parsed = parse(data)
     if parsed is None:  # outside what the vectorised parser reads: stream it (names the line of an error)
