@@ -6,9 +6,10 @@ repetitions is its own variant. Folding replaces each *loop* of a case's
 sequence by one token:
 
 A loop is a maximal run ``seq[i:j]`` in which every element equals the one
-``p`` places before it (``p`` = 1, 2 or 3, the loop's body length), at least
-``p + 1`` long, so the body is entered again at least once: ``A B A B A``
-(body ``A B``), ``A B A`` (a return to ``A``), ``A A A`` (body ``A``). The
+``p`` places before it (``p`` = 1, 2 or 3, the loop's body length): at least
+``p + 1`` long for a body of one or two elements, so the body is entered
+again at least once (``A A``; ``A B A B A``; ``A B A``, a back-and-forth),
+and at least two full bodies for a longer one (``A B C A B C``). The
 longest run wins, then the shortest body. The token is ``[A → B] ↻`` whatever
 the number of repetitions; the repetitions (the number of times the body's
 first element occurs) are kept per case as ``loop_runs``.
@@ -62,7 +63,7 @@ def fold_sequence(seq: Sequence[str], max_body: int = MAX_BODY) -> tuple[tuple[s
             j = i + p
             while j < n and items[j] == items[j - p]:
                 j += 1
-            if j - i >= p + 1 and j - i > best_len:
+            if j - i >= (p + 1 if p <= 2 else 2 * p) and j - i > best_len:
                 best_len, best_p = j - i, p
         if best_p:
             body = items[i:i + best_p]

@@ -34,7 +34,7 @@ import pandas as pd
 from taskmining.mining.activities import ACTIVITY, ACTIVITY_ID, build_activities
 from taskmining.schema import CASE_ID, STEP_ID, TIMESTAMP, check_level
 
-__all__ = ["at_level"]
+__all__ = ["at_level", "activities_once"]
 
 
 def at_level(tasks: pd.DataFrame, level: str, allowed: Iterable[str], *, what: str,
@@ -62,3 +62,18 @@ def at_level(tasks: pd.DataFrame, level: str, allowed: Iterable[str], *, what: s
     out[activity_col] = built[ACTIVITY]
     out[sid] = built[ACTIVITY_ID]
     return out, sid, activity_col
+
+
+def activities_once(tasks: pd.DataFrame, *, case_col: str = CASE_ID) -> pd.DataFrame:
+    """``tasks`` with activity columns (built unless present), for work done chunk by chunk.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"case_id": ["a"], "app": ["sap"], "timestamp": pd.to_datetime(["2026-01-05"], utc=True)})
+    >>> activities_once(t)["activity"].tolist()
+    ['View SAP']
+    """
+    if ACTIVITY in tasks.columns and ACTIVITY_ID in tasks.columns:
+        return tasks
+    return build_activities(tasks, case_col=case_col)
