@@ -35,7 +35,7 @@ import pandas as pd
 
 from taskmining.errors import ParameterError
 
-__all__ = ["mask_varying", "mask_text", "PLACEHOLDERS", "DEFAULT_MIN_SHARE", "DEFAULT_MIN_INSTANCES"]
+__all__ = ["mask_varying", "mask_text", "mask_labels", "kept_words", "PLACEHOLDERS", "DEFAULT_MIN_SHARE", "DEFAULT_MIN_INSTANCES"]
 
 #: A word is structural when at least this share of its slot's instances holds it.
 DEFAULT_MIN_SHARE = 0.2
@@ -173,33 +173,85 @@ def mask_varying(
         if other is not None and (len(other) != len(values) or not other.index.equals(values.index)):
             raise ParameterError(f"mask_varying: {name} must have the same index as values")
     text = values.astype("string")
-    slot = (slots.astype("string").fillna("") if slots is not None
-            else pd.Series("", index=values.index, dtype="string"))
-    inst = (pd.Series(pd.factorize(instances)[0], index=values.index) if instances is not None
-            else pd.Series(np.arange(len(values)), index=values.index))
-    base = pd.DataFrame({"slot": slot.to_numpy(), "text": text.to_numpy(), "instance": inst.to_numpy()})
-    base = base[base["text"].notna()].drop_duplicates()
+    t_code, t_uniq = pd.factorize(text)
+    s_code, s_uniq = (pd.factorize(slots.astype("string").fillna("")) if slots is not None
+                      else (np.zeros(len(values), dtype=np.int64), pd.Index([""])))
+    i_code = (pd.factorize(instances)[0] if instances is not None else np.arange(len(values)))
+    base = pd.DataFrame({"slot": s_code, "text": t_code, "instance": i_code})
+    base = base[base["text"] >= 0].drop_duplicates()
     if base.empty:
         return text
-    distinct = base["text"].drop_duplicates()
-    words = pd.Series([_words(t) for t in distinct], index=distinct.to_numpy(), dtype=object)
+    words = pd.Series([_words(str(t)) for t in t_uniq], dtype=object)
     table = base.assign(word=base["text"].map(words)).explode("word").dropna(subset=["word"])
-    table["all"] = ""
+    table["all"] = 0
     share_slot = _instance_share(table, ["slot"])
     share_all = _instance_share(table, ["all"]).droplevel("all")
     size_slot = _slot_sizes(table, ["slot"])
     n_all = int(table["instance"].nunique())
-    keep: dict[str, frozenset[str]] = {}
-    for slot_name, size in size_slot.items():
+    pooled = frozenset(share_all.index[share_all.to_numpy() >= min_share]) if n_all >= min_instances else frozenset()
+    keep: dict[int, frozenset[str]] = {}
+    for slot_code, size in size_slot.items():
         if size >= min_instances:
-            s = share_slot.loc[slot_name]
-            keep[str(slot_name)] = frozenset(s.index[s.to_numpy() >= min_share])
-        elif n_all >= min_instances:
-            keep[str(slot_name)] = frozenset(share_all.index[share_all.to_numpy() >= min_share])
+            sh = share_slot.loc[slot_code]
+            keep[int(slot_code)] = frozenset(sh.index[sh.to_numpy() >= min_share])
         else:
-            keep[str(slot_name)] = frozenset()
+            keep[int(slot_code)] = pooled
     pairs = base[["slot", "text"]].drop_duplicates()
-    masked = {(s, t): mask_text(t, keep.get(s, frozenset())) for s, t in zip(pairs["slot"], pairs["text"])}
-    keys = list(zip(slot.tolist(), text.tolist()))
-    out = [masked.get(k, k[1]) if isinstance(k[1], str) else None for k in keys]
+    masked = {(sc, tc): mask_text(str(t_uniq[tc]), keep.get(sc, frozenset()))
+              for sc, tc in zip(pairs["slot"].tolist(), pairs["text"].tolist())}
+    out = [masked[(sc, tc)] if tc >= 0 else None for sc, tc in zip(s_code.tolist(), t_code.tolist())]
     return pd.Series(out, index=values.index, dtype="string", name=values.name)
+
+
+def mask_labels(frame: pd.DataFrame, column: str, *, slot_cols: tuple[str, ...] = ("app", "action", "element_role",
+                                                                                    "task"),
+                instance_col: str = "case_id", min_share: float = DEFAULT_MIN_SHARE,
+                min_instances: int = DEFAULT_MIN_INSTANCES) -> pd.Series:
+    """:func:`mask_varying` over the quoted element names of a label column (``Verb 'name' in App``).
+
+    Slots are the UI structure columns the frame has; the verb and the
+    application outside the quotes are kept.
+
+    Instances are ``instance_col`` (else ``session``, else rows).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> names = ["Lea Vogt", "Tom Kern", "Ada Wulf", "Kai Berg", "Uwe Bach", "Ina Rau"]
+    >>> t = pd.DataFrame({"case_id": list("abcdef"), "app": ["chrome"] * 6, "action": ["click"] * 6,
+    ...                   "step": [f"Click '{n}' in Chrome" for n in names]})
+    >>> mask_labels(t, "step").unique().tolist()
+    ["Click '<name>' in Chrome"]
+    """
+    cols = [c for c in slot_cols if c in frame.columns]
+    slots = pd.Series("", index=frame.index, dtype="string")
+    for c in cols:
+        slots = slots.str.cat(frame[c].astype("string").fillna(""), sep="\x1f")
+    inst = instance_col if instance_col in frame.columns else "session" if "session" in frame.columns else None
+    instances = frame[inst].astype("string").fillna("") if inst else None
+    labels = frame[column].astype("string")
+    parts = labels.str.extract(r"^(?P<head>[^']*')(?P<name>.*)(?P<tail>'[^']*)$")
+    quoted = parts["name"].notna()
+    # only the quoted element name varies with the record; verb and application are structure
+    named = mask_varying(parts["name"].where(quoted), slots=slots, instances=instances, min_share=min_share,
+                         min_instances=min_instances)
+    return labels.where(~quoted, parts["head"] + named + parts["tail"])
+
+
+def kept_words(*labels: pd.Series) -> frozenset[str]:
+    """The words (lower case) that survive in masked labels: the vocabulary of the UI's structure.
+
+    Text that is not a label (a note, a warning) is masked against it with
+    :func:`mask_text`, so it can only repeat words the labels show.
+
+    Examples
+    --------
+    >>> sorted(kept_words(pd.Series(["Click '<name>' in Chrome"])))
+    ['chrome', 'click', 'in']
+    """
+    out: set[str] = set()
+    for series in labels:
+        for text in series.dropna().astype(str).unique():
+            stripped = re.sub(r"<(name|id)>", " ", text)
+            out.update(_words(stripped))
+    return frozenset(out)
