@@ -77,6 +77,11 @@ def _edge_label(data: dict, wait_attr: str) -> str:
     return f"{count}" + (f" · {wait}" if wait else "")
 
 
+def _ends_attrs(u: Hashable, v: Hashable) -> str:
+    """``data-from``/``data-to`` attributes naming an edge's nodes (labels may hold ``→`` themselves)."""
+    return f' data-from="{escape(str(u), quote=True)}" data-to="{escape(str(v), quote=True)}"'
+
+
 def _ids(graph: nx.DiGraph) -> tuple[dict[Hashable, str], dict[tuple[Hashable, Hashable], str]]:
     nodes = {n: f"n{i}" for i, n in enumerate(graph)}
     edges = {e: f"e{i}" for i, e in enumerate(graph.edges)}
@@ -213,10 +218,11 @@ def _dot_svg(graph: nx.DiGraph, *, wait_attr: str, title: str, rankdir: str = "L
     counts = {node_id[n]: int(d.get("count", 0)) for n, d in graph.nodes(data=True)}
     kinds = {node_id[n]: d.get("kind", "activity") for n, d in graph.nodes(data=True)}
     counts.update({eid: int(graph.edges[e].get("count", 0)) for e, eid in edge_id.items()})
+    ends = {eid: _ends_attrs(u, v) for (u, v), eid in edge_id.items()}
 
     def annotate(m: re.Match[str]) -> str:
         gid = m.group(1)
-        extra = f' data-count="{counts.get(gid, 0)}"'
+        extra = f' data-count="{counts.get(gid, 0)}"' + ends.get(gid, "")
         if gid in kinds:
             extra += f' data-kind="{kinds[gid]}"'
         return f'<g id="{gid}"{extra} class='
@@ -253,7 +259,7 @@ def _python_svg(graph: nx.DiGraph, *, wait_attr: str, title: str) -> str:
         a, b = boxes[u], boxes[v]
         path, lx, ly = _edge_path(a, b, back=(u, v) not in forward, self_loop=u == v)
         w = _edge_width(d.get("count", 0), max_count)
-        out.append(f'<g class="tm-edge" id="{eid}" data-count="{int(d.get("count", 0))}">'
+        out.append(f'<g class="tm-edge" id="{eid}" data-count="{int(d.get("count", 0))}"{_ends_attrs(u, v)}>'
                    f"<title>{escape(str(u))} → {escape(str(v))}</title>"
                    f'<path d="{path}" fill="none" stroke="#5f6b7a" stroke-opacity="0.8" '
                    f'stroke-width="{w:.2f}" marker-end="url(#tm-arrow)"/>'

@@ -6,10 +6,12 @@ goes further and says where the rest deviate. Variants (folded at
 frequency; each joins the family whose representative is nearest, when the
 normalised edit distance (insertions, deletions, substitutions of elements,
 divided by the longer length) is at most ``max_distance``; otherwise it
-founds a new family and is its representative. With a ``task`` column,
+founds a new family. With a ``task`` column,
 families are formed within each task type.
 
-For each family: its share of all cases, the median and 90th percentile of
+The family's **representative** (its happy path) is the member nearest, in
+summed edit distance, to all the family's cases (a medoid among its 30 most
+frequent members). For each family: its share of all cases, the median and 90th percentile of
 its cases' durations, and its **deviations**: the elements its members skip
 from the representative (``skip``) or add to it (``add``), each with the
 number and share of the family's cases that do so. An element skipped or
@@ -96,6 +98,16 @@ def _group(order: list[int], steps: list[tuple[str, ...]], max_distance: float) 
     for v in order[_MAX_VARIANTS:]:
         family[v] = -1
     return family
+
+
+def _medoid(members: list[tuple[tuple[str, ...], int]], limit: int = 30) -> tuple[str, ...]:
+    """The member (of the ``limit`` most frequent) nearest to all cases of the family: the happy path."""
+    ranked = sorted(members, key=lambda m: (-m[1], m[0]))
+    top = ranked[:limit]
+    if len(top) == 1:
+        return top[0][0]
+    cost = [sum(n * edit_distance(a, b) for b, n in ranked[:200]) for a, _ in top]
+    return top[int(np.argmin(cost))][0]
 
 
 def _deviations(rep: tuple[str, ...], members: list[tuple[tuple[str, ...], int]], total: int
@@ -195,7 +207,7 @@ def variant_families(
     for f, r in enumerate(fam_reps):
         members = [(steps[v], int(count[v])) for v in np.flatnonzero(fam_codes == f)]
         total = sum(n for _, n in members)
-        rep_steps = steps[int(r)] if r < n_var else ()
+        rep_steps = _medoid(members) if r < n_var else ()
         devs = _deviations(rep_steps, members, total) if r < n_var else []
         rows.append({
             "task": var_task.get(int(np.flatnonzero(fam_codes == f)[0])),

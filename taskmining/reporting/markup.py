@@ -58,8 +58,9 @@ table.tm-table { border-collapse: collapse; width: 100%; background: #fff; font-
            padding: 1px 6px; font-size: 12.5px; background: #fff; }
 .tm-chip.tm-loop { background: #f6f0ff; }
 .tm-loopmark { color: #7a4fb3; margin-left: 4px; }
+.tm-devs { margin: 0; padding-left: 16px; font-size: 12.5px; min-width: 200px; }
 .tm-arrow { color: var(--muted); font-size: 12px; }
-.tm-table td[data-col="happy path (representative)"] { min-width: 420px; }
+.tm-table td[data-col="happy path (representative)"] { min-width: 320px; }
 .tm-table td[data-col="variant"] { min-width: 420px; }
 .tm-controls { margin: 8px 0; display: flex; gap: 12px; align-items: center; flex-wrap: wrap; }
 .tm-task { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 4px 14px 10px; margin: 12px 0; }

@@ -93,23 +93,28 @@ def activity_strip(tokens: list[str] | tuple[str, ...]) -> str:
     return '<div class="tm-strip-row">' + '<span class="tm-arrow">→</span>'.join(chips) + "</div>"
 
 
-def _deviation_text(devs: list[dict[str, Any]], limit: int = 4) -> str:
-    parts = []
+def _deviation_html(devs: list[dict[str, Any]], limit: int = 4) -> str:
+    if not devs:
+        return "—"
+    items = []
     for d in devs[:limit]:
         verb = "skip" if d["kind"] == "skip" else "add"
-        parts.append(f"{markup.fmt_share(d['share'])} {verb} {d['activity']}")
-    return "; ".join(parts)
+        items.append(f"<li><b>{markup.fmt_share(d['share'])}</b> {verb} {escape(str(d['activity']))}</li>")
+    more = f'<li class="tm-note">{len(devs) - limit} more</li>' if len(devs) > limit else ""
+    return f'<ul class="tm-devs">{"".join(items)}{more}</ul>'
 
 
-def families_block(fam: pd.DataFrame, *, table_id: str = "tm-families", limit: int = 12) -> str:
+def families_block(fam: pd.DataFrame, *, table_id: str = "tm-families", limit: int = 12,
+                   show_task: bool = True) -> str:
     """The variant families: share, duration, the representative's strip and the deviations."""
     if fam.empty:
         return f'<p class="tm-empty" id="{table_id}">Nothing to show.</p>'
     shown = fam.head(limit)
     strips = [activity_strip(s) for s in shown["steps"]]
-    devs = [escape(_deviation_text(d)) or "—" for d in shown["deviations"]]
-    cols = [c for c in (TASK, "family", "count", "share", "variants", "duration_median", "duration_p90")
-            if c in shown.columns]
+    devs = [_deviation_html(d) for d in shown["deviations"]]
+    wanted = ((TASK,) if show_task else ()) + ("family", "count", "share", "variants", "duration_median",
+                                               "duration_p90")
+    cols = [c for c in wanted if c in shown.columns]
     note = (f'<p class="tm-note">{len(fam):,} families from {fam.attrs.get("n_variants", 0):,} variants of '
             f'{fam.attrs.get("n_cases", 0):,} task instances; the {min(limit, len(fam))} largest cover '
             f'{markup.fmt_share(float(shown["share"].sum()))}. Deviations: share of the family\'s instances that '
@@ -156,7 +161,7 @@ def task_cards(tasks: pd.DataFrame, metrics: pd.DataFrame, fam: pd.DataFrame, en
                 extra += f"<b>{escape(col.replace('_', ' '))}:</b> {escape(value)}<br>"
         out.append(f'<div class="tm-task" id="tm-task-card-{i}"><h3>{escape(name)}</h3>{table}<p>{extra}</p>'
                    f'<h4>Process map</h4>{step_map}'
-                   f'<h4>Variant families</h4>{families_block(mine, table_id=f"tm-task-families-{i}", limit=3)}'
+                   f'<h4>Variant families</h4>{families_block(mine, table_id=f"tm-task-families-{i}", limit=3, show_task=False)}'
                    f'<h4>Handling time</h4>{hist}</div>')
     return "".join(out)
 
