@@ -116,9 +116,9 @@ SCRIPT = """
   document.querySelectorAll('.tm-map-wrap').forEach(function (wrap) {
     var drag = null, svg = wrap.querySelector('svg.tm-map');
     if (wrap.getAttribute('data-autofit') && svg && svg.getAttribute('data-width')) {
-      // fit the width, but never below 0.6 (14 pt labels stay at least 11 px high): pan for the rest
+      // fit the width, but never below 0.75 (14 pt labels stay about 14 px high): pan for the rest
       var fit = (wrap.clientWidth - 20) / Number(svg.getAttribute('data-width'));
-      zoomTo(wrap, Math.max(0.6, Math.min(1, fit)));
+      zoomTo(wrap, Math.max(0.75, Math.min(1, fit)));
     }
     wrap.addEventListener('mousedown', function (e) {
       drag = [e.clientX, e.clientY, wrap.scrollLeft, wrap.scrollTop]; wrap.classList.add('tm-dragging');
