@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from taskmining.errors import MiningError
+from taskmining.mining._combos import combined_codes, first_of_pairs
 from taskmining.mining.masking import DEFAULT_MIN_INSTANCES, mask_varying
 from taskmining.schema import ACTION, APP, CASE_ID, SESSION, STEP, STEP_ID, TASK, TIMESTAMP, URL, WINDOW
 
@@ -84,43 +85,44 @@ def app_name(app: object) -> str:
     return app if app != low else app[:1].upper() + app[1:]
 
 
-def _strip_suffix(titles: pd.Series, apps: pd.Series) -> pd.Series:
-    """Window titles without the application's common last ``" - "`` part (or the title alone)."""
-    t_str = titles.astype("string")
-    a_str = apps.astype("string").fillna("")
-    frame = pd.DataFrame({"t": t_str, "a": a_str}).dropna(subset=["t"]).drop_duplicates()
-    frame["last"] = frame["t"].str.rsplit(" - ", n=1).str[-1]
-    suffix: dict[str, str] = {}
-    for app_code, group in frame.groupby("a", sort=False):
-        top = group["last"].value_counts()
-        if len(top) and top.iloc[0] >= 0.5 * len(group):
-            suffix[str(app_code)] = str(top.index[0])
-    stripped: dict[tuple[str, str], str] = {}
-    for t, a in zip(frame["t"], frame["a"]):
-        s = suffix.get(a)
-        if s is not None and t.endswith(" - " + s):
-            stripped[(t, a)] = t[: -len(s) - 3].strip() or t
-        elif s is not None and t == s:  # the application's home screen ("SAP Easy Access")
-            stripped[(t, a)] = "" if t.lower() == app_name(a).lower() else t
-        else:
-            stripped[(t, a)] = t
-    out = [stripped.get((t, a), t) if isinstance(t, str) else None for t, a in zip(t_str.tolist(), a_str.tolist())]
-    return pd.Series(out, index=titles.index, dtype="string")
+def _suffixes(titles: list[str | None], apps: list[str]) -> dict[str, str]:
+    """Per application, the last ``" - "`` part that at least half of its distinct titles share."""
+    by_app: dict[str, list[str]] = {}
+    for t, a in zip(titles, apps):
+        if t is not None:
+            by_app.setdefault(a, []).append(t.rsplit(" - ", 1)[-1])
+    out: dict[str, str] = {}
+    for a, lasts in by_app.items():
+        top = pd.Series(lasts).value_counts()
+        if len(top) and top.iloc[0] >= 0.5 * len(lasts):
+            out[a] = str(top.index[0])
+    return out
 
 
-def _url_screen(urls: pd.Series) -> pd.Series:
-    def one(u: object) -> str | None:
-        if not isinstance(u, str) or not u:
-            return None
-        parts = urlsplit(u)
+def _screen_name(title: str | None, url: str | None, app: str, suffix: str | None) -> str | None:
+    """The unmasked screen of one (window, url, app): the title without the app's suffix, else the URL path."""
+    if title:
+        if suffix is not None and title.endswith(" - " + suffix):
+            return title[: -len(suffix) - 3].strip() or title
+        if suffix is not None and title == suffix:  # the application's home screen ("SAP Easy Access")
+            return None if title.lower() == app_name(app).lower() else title
+        return title
+    if url:
+        parts = urlsplit(url)
         return (parts.netloc + parts.path.rstrip("/")) or None
-    distinct = urls.dropna().unique()
-    mapping = {u: one(u) for u in distinct}
-    return urls.map(mapping).astype("string")
+    return None
+
+
+def _text(values: pd.Series) -> list[str | None]:
+    return [v if isinstance(v, str) and v else None for v in values.astype(object).tolist()]
 
 
 def screens(tasks: pd.DataFrame, *, min_instances: int = DEFAULT_MIN_INSTANCES) -> pd.Series:
     """The masked screen name of each row (window title, else URL path, else empty).
+
+    Computed once per distinct (application, window, URL), then masked
+    (:func:`~taskmining.mining.masking.mask_varying`) with the application
+    within the task type as the slot.
 
     Examples
     --------
@@ -131,20 +133,26 @@ def screens(tasks: pd.DataFrame, *, min_instances: int = DEFAULT_MIN_INSTANCES) 
     >>> screens(t).unique().tolist()
     ['Expenses <name>.xlsx']
     """
-    idx = tasks.index
-    apps = tasks[APP] if APP in tasks.columns else pd.Series("", index=idx)
-    name = pd.Series(pd.NA, index=idx, dtype="string")
-    if WINDOW in tasks.columns:
-        name = _strip_suffix(tasks[WINDOW], apps)
-    if URL in tasks.columns:
-        name = name.where(name.notna() & (name != ""), _url_screen(tasks[URL]))
+    cols = [c for c in (APP, WINDOW, URL) if c in tasks.columns]
+    combo = combined_codes(tasks, cols)
+    code, first = first_of_pairs(combo)
+    firsts = tasks.iloc[first]
+    apps = _text(firsts[APP]) if APP in tasks.columns else [None] * len(first)
+    apps_s = [a or "" for a in apps]
+    titles = _text(firsts[WINDOW]) if WINDOW in tasks.columns else [None] * len(first)
+    urls = _text(firsts[URL]) if URL in tasks.columns else [None] * len(first)
+    suffix = _suffixes(titles, apps_s)
+    names = np.array([_screen_name(t, u, a, suffix.get(a)) for t, u, a in zip(titles, urls, apps_s)] + [None],
+                     dtype=object)
+    name = pd.Series(names[code], index=tasks.index, dtype=object)
     inst_col = CASE_ID if CASE_ID in tasks.columns else SESSION if SESSION in tasks.columns else None
-    instances = tasks[inst_col].astype("string").fillna("") if inst_col else None
-    slots = apps.astype("string").fillna("")
-    if TASK in tasks.columns:  # the same position: one application within one task type
-        slots = slots.str.cat(tasks[TASK].astype("string").fillna(""), sep="\x1f")
+    instances = tasks[inst_col] if inst_col else None
+    # the same position: one application within one task type
+    slots = pd.Series(combined_codes(tasks, [c for c in (APP, TASK) if c in tasks.columns]), index=tasks.index)
     masked = mask_varying(name, slots=slots, instances=instances, min_instances=min_instances)
-    return masked.fillna("").str.replace(_DIGITS, "#", regex=True)
+    m_code, m_uniq = pd.factorize(masked)
+    shown = np.array([_DIGITS.sub("#", str(v)) for v in m_uniq] + [""], dtype=object)
+    return pd.Series(shown[np.where(m_code >= 0, m_code, len(m_uniq))], index=tasks.index, dtype=object)
 
 
 def _verb_of(write: pd.Series, copy: pd.Series) -> pd.Series:
@@ -201,20 +209,21 @@ def build_activities(
     n = len(out)
     screen = screens(out.rename(columns={case_col: CASE_ID}) if case_col != CASE_ID else out,
                      min_instances=min_instances)
-    apps = out[APP].astype("string").fillna("") if APP in out.columns else pd.Series("", index=out.index)
-    key = pd.Series(apps.to_numpy(), index=out.index).str.cat(screen, sep="\x1f")
-    case = out[case_col]
-    order = np.lexsort((np.arange(n), out[timestamp_col].to_numpy(), pd.factorize(case, sort=False)[0]))
-    in_case = case.notna().to_numpy()[order]
+    apps = out[APP] if APP in out.columns else pd.Series("", index=out.index)
+    key = combined_codes(pd.DataFrame({"a": apps.to_numpy(), "s": screen.to_numpy()}), ["a", "s"])
+    _, key_first = first_of_pairs(key)
+    key_app = _text(apps.iloc[key_first])
+    key_screen = screen.iloc[key_first].tolist()
+    case_codes_all = pd.factorize(out[case_col], sort=False)[0]
+    order = np.lexsort((np.arange(n), out[timestamp_col].to_numpy(), case_codes_all))
+    case_codes = case_codes_all[order]
+    in_case = case_codes >= 0
+    key_codes = key[order]
     if step_id_col in out.columns:  # a step belongs to the screen of its first event
-        first = out[step_id_col].iloc[order]
-        key_o = key.iloc[order]
-        key_o = key_o.groupby([pd.factorize(case.iloc[order])[0], first.to_numpy()], sort=False).transform("first")
-        key_sorted = key_o.to_numpy()
-    else:
-        key_sorted = key.to_numpy()[order]
-    key_codes, key_labels = pd.factorize(pd.Series(key_sorted))
-    case_codes = pd.factorize(case.iloc[order])[0]
+        step_codes = pd.factorize(out[step_id_col])[0][order]
+        new_step = np.ones(n, dtype=bool)
+        new_step[1:] = (step_codes[1:] != step_codes[:-1]) | (case_codes[1:] != case_codes[:-1])
+        key_codes = key_codes[np.maximum.accumulate(np.where(new_step, np.arange(n), 0))]
     new = np.ones(n, dtype=bool)
     if n > 1:
         new[1:] = (case_codes[1:] != case_codes[:-1]) | (key_codes[1:] != key_codes[:-1])
@@ -222,18 +231,23 @@ def build_activities(
     run = np.cumsum(new) - 1
     act_id = np.where(in_case, run, -1)
     # the verb of each screen: majority over its runs of what the run's steps do
-    action = out[ACTION].astype("string").fillna("").to_numpy()[order] if ACTION in out.columns else np.full(n, "")
-    runs = pd.DataFrame({"run": act_id, "key": key_codes, "write": np.isin(action, list(_WRITE)),
-                         "copy": np.isin(action, list(_COPY))})[in_case]
+    if ACTION in out.columns:
+        a_code, a_uniq = pd.factorize(out[ACTION])
+        a_code = a_code[order]
+        writes = np.append(np.isin(np.asarray(a_uniq, dtype=object), list(_WRITE)), False)[a_code]
+        copies = np.append(np.isin(np.asarray(a_uniq, dtype=object), list(_COPY)), False)[a_code]
+    else:
+        writes = copies = np.zeros(n, dtype=bool)
+    runs = pd.DataFrame({"run": act_id, "key": key_codes, "write": writes, "copy": copies})[in_case]
     per_run = runs.groupby("run", sort=False).agg(key=("key", "first"), write=("write", "any"), copy=("copy", "any"))
     per_run["verb"] = _verb_of(per_run["write"], per_run["copy"])
     verb = per_run.groupby("key")["verb"].agg(lambda s: s.value_counts().sort_index().idxmax())
-    labels = {}
+    labels = np.full(len(key_first) + 1, None, dtype=object)
     for code, v in verb.items():
-        app_code, _, scr = str(key_labels[int(code)]).partition("\x1f")
+        scr, app_code = key_screen[int(code)], key_app[int(code)]
         where = f"'{scr}' in {app_name(app_code)}" if scr else app_name(app_code)
         labels[int(code)] = f"{v} {where}"
-    label_sorted = pd.Series(key_codes).map(labels).to_numpy()
+    label_sorted = labels[key_codes]
     activity = np.empty(n, dtype=object)
     activity[order] = np.where(in_case, label_sorted, None)
     ids = np.empty(n, dtype=np.int64)

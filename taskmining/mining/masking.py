@@ -34,6 +34,9 @@ import numpy as np
 import pandas as pd
 
 from taskmining.errors import ParameterError
+from taskmining.mining._combos import codes as _codes
+from taskmining.mining._combos import combined_codes as _combined_codes
+from taskmining.mining._combos import first_of_pairs as _first_of_pairs
 
 __all__ = ["mask_varying", "mask_text", "mask_labels", "kept_words", "PLACEHOLDERS", "DEFAULT_MIN_SHARE", "DEFAULT_MIN_INSTANCES"]
 
@@ -172,15 +175,13 @@ def mask_varying(
     for name, other in (("slots", slots), ("instances", instances)):
         if other is not None and (len(other) != len(values) or not other.index.equals(values.index)):
             raise ParameterError(f"mask_varying: {name} must have the same index as values")
-    text = values.astype("string")
-    t_code, t_uniq = pd.factorize(text)
-    s_code, s_uniq = (pd.factorize(slots.astype("string").fillna("")) if slots is not None
-                      else (np.zeros(len(values), dtype=np.int64), pd.Index([""])))
-    i_code = (pd.factorize(instances)[0] if instances is not None else np.arange(len(values)))
+    t_code, t_uniq = pd.factorize(values)
+    s_code = _codes(slots) if slots is not None else np.zeros(len(values), dtype=np.int64)
+    i_code = _codes(instances) if instances is not None else np.arange(len(values), dtype=np.int64)
     base = pd.DataFrame({"slot": s_code, "text": t_code, "instance": i_code})
     base = base[base["text"] >= 0].drop_duplicates()
     if base.empty:
-        return text
+        return values.astype("string")
     words = pd.Series([_words(str(t)) for t in t_uniq], dtype=object)
     table = base.assign(word=base["text"].map(words)).explode("word").dropna(subset=["word"])
     table["all"] = 0
@@ -196,10 +197,12 @@ def mask_varying(
             keep[int(slot_code)] = frozenset(sh.index[sh.to_numpy() >= min_share])
         else:
             keep[int(slot_code)] = pooled
-    pairs = base[["slot", "text"]].drop_duplicates()
-    masked = {(sc, tc): mask_text(str(t_uniq[tc]), keep.get(sc, frozenset()))
-              for sc, tc in zip(pairs["slot"].tolist(), pairs["text"].tolist())}
-    out = [masked[(sc, tc)] if tc >= 0 else None for sc, tc in zip(s_code.tolist(), t_code.tolist())]
+    # one masked text per distinct (slot, text) pair, then taken for every row
+    pair_code, pairs = pd.factorize(s_code.astype(np.int64) * (len(t_uniq) + 1) + (t_code + 1))
+    pair_slot, pair_text = np.divmod(np.asarray(pairs, dtype=np.int64), len(t_uniq) + 1)
+    masked = np.array([mask_text(str(t_uniq[tc - 1]), keep.get(int(sc), frozenset())) if tc > 0 else None
+                       for sc, tc in zip(pair_slot.tolist(), pair_text.tolist())], dtype=object)
+    out = masked[pair_code]
     return pd.Series(out, index=values.index, dtype="string", name=values.name)
 
 
@@ -224,18 +227,26 @@ def mask_labels(frame: pd.DataFrame, column: str, *, slot_cols: tuple[str, ...] 
     ["Click '<name>' in Chrome"]
     """
     cols = [c for c in slot_cols if c in frame.columns]
-    slots = pd.Series("", index=frame.index, dtype="string")
-    for c in cols:
-        slots = slots.str.cat(frame[c].astype("string").fillna(""), sep="\x1f")
+    slots = pd.Series(_combined_codes(frame, cols), index=frame.index)
     inst = instance_col if instance_col in frame.columns else "session" if "session" in frame.columns else None
-    instances = frame[inst].astype("string").fillna("") if inst else None
-    labels = frame[column].astype("string")
-    parts = labels.str.extract(r"^(?P<head>[^']*')(?P<name>.*)(?P<tail>'[^']*)$")
-    quoted = parts["name"].notna()
+    instances = frame[inst] if inst else None
+    codes, uniq = pd.factorize(frame[column])
+    parts = pd.Series(np.asarray(uniq, dtype=object), dtype="string").str.extract(
+        r"^(?P<head>[^']*')(?P<name>.*)(?P<tail>'[^']*)$")
+    name_code = np.where(codes >= 0, codes, len(uniq))  # names of the distinct labels, taken per row
+    names = pd.Series(np.append(parts["name"].to_numpy(dtype=object), None)[name_code], index=frame.index)
     # only the quoted element name varies with the record; verb and application are structure
-    named = mask_varying(parts["name"].where(quoted), slots=slots, instances=instances, min_share=min_share,
+    named = mask_varying(names, slots=slots, instances=instances, min_share=min_share,
                          min_instances=min_instances)
-    return labels.where(~quoted, parts["head"] + named + parts["tail"])
+    # the label of each distinct (slot, label) pair, put together once and taken for every row
+    pair_code, first = _first_of_pairs(slots.to_numpy() * (len(uniq) + 1) + name_code)
+    named_obj = named.to_numpy(dtype=object)[first]
+    heads, tails = parts["head"].to_numpy(dtype=object), parts["tail"].to_numpy(dtype=object)
+    label_of = name_code[first]
+    joined = [None if lc == len(uniq) else (str(uniq[lc]) if pd.isna(nm) else f"{heads[lc]}{nm}{tails[lc]}")
+              for lc, nm in zip(label_of.tolist(), named_obj.tolist())]
+    out = np.asarray(joined, dtype=object)[pair_code]
+    return pd.Series(pd.array(out, dtype="string"), index=frame.index, name=column)
 
 
 def kept_words(*labels: pd.Series) -> frozenset[str]:
