@@ -91,9 +91,10 @@ def business_object(label: str) -> str:
 
 
 def _ranked(tasks: pd.DataFrame, task_col: str, case_col: str) -> tuple[pd.DataFrame, pd.Series]:
-    cases = tasks.dropna(subset=[case_col, ACTIVITY]).drop_duplicates([case_col, ACTIVITY])
+    cases = tasks[[case_col, ACTIVITY, task_col]].dropna(subset=[case_col, ACTIVITY]).drop_duplicates(
+        [case_col, ACTIVITY])
     per = cases.groupby([task_col, ACTIVITY], observed=True).size().rename("cases").reset_index()
-    n_cases = tasks.dropna(subset=[case_col]).groupby(task_col, observed=True)[case_col].nunique()
+    n_cases = cases.groupby(task_col, observed=True)[case_col].nunique()
     per["share"] = per["cases"] / per[task_col].map(n_cases).astype(float)
     n_types = max(len(n_cases), 1)
     common = per[per["share"] >= _COMMON].groupby(ACTIVITY)[task_col].nunique()
@@ -107,7 +108,8 @@ def _ranked(tasks: pd.DataFrame, task_col: str, case_col: str) -> tuple[pd.DataF
 def _apps(tasks: pd.DataFrame, task_col: str, case_col: str) -> dict[object, str]:
     if APP not in tasks.columns:
         return {}
-    rows = tasks.dropna(subset=[case_col, APP]).sort_values([case_col, TIMESTAMP], kind="stable")
+    rows = tasks[[case_col, APP, TIMESTAMP, task_col]].dropna(subset=[case_col, APP]).sort_values(
+        [case_col, TIMESTAMP], kind="stable")
     firsts = rows.drop_duplicates([case_col, APP])
     firsts = firsts.assign(pos=firsts.groupby(case_col, observed=True).cumcount())
     out: dict[object, str] = {}

@@ -10,10 +10,12 @@ variants table.
    (:func:`taskmining.mining.naming.task_names`), the segmenter's names kept in
    ``task_label`` (not shown);
 3. step labels are masked where their element name varies between instances
-   (:func:`taskmining.mining.masking.mask_labels`), so are element names
-   (transfers name their fields), and ``window``, ``value``, ``element_id``,
-   ``url`` and ``attrs`` are emptied, so nothing the report draws from the
-   frame carries a record's values.
+   (:func:`taskmining.mining.masking.mask_labels`); ``window``,
+   ``element_id``, ``url`` and ``attrs`` are emptied. ``element_name`` and
+   ``value`` (already masked or hashed by the reader) stay, because the
+   transfer metrics pair copies with pastes by them; every text the report
+   shows from them (the top transfer's field names) goes through
+   :func:`private_text`.
 
 Notes and warnings of the report are masked with :func:`private_text`
 against the words the masked labels keep.
@@ -38,13 +40,13 @@ from __future__ import annotations
 import pandas as pd
 
 from taskmining.mining.activities import ACTIVITY, build_activities
-from taskmining.mining.masking import kept_words, mask_labels, mask_text, mask_varying
+from taskmining.mining.masking import kept_words, mask_labels, mask_text
 from taskmining.mining.naming import name_tasks
 from taskmining.schema import CASE_ID, STEP, TASK
 
 __all__ = ["report_frame", "private_text"]
 
-_RECORD_COLUMNS = ("value", "element_name", "element_id", "url", "window", "attrs")
+_RECORD_COLUMNS = ("element_id", "url", "window", "attrs")
 _REPORT_WORDS = frozenset({"task", "tasks", "type", "types", "group", "groups", "with", "fewer", "than",
                            "distinct", "users", "people", "left", "out", "team", "level", "safeguard",
                            "min", "size", "variants", "cases", "and", "more", "metrics", "automation",
@@ -74,14 +76,8 @@ def report_frame(tasks: pd.DataFrame, *, rename_tasks: bool = True) -> pd.DataFr
         out = name_tasks(out)
     if STEP in out.columns:
         out[STEP] = mask_labels(out, STEP, instance_col=CASE_ID)
-    if "element_name" in out.columns:  # field names stay (transfers name them), values in them are masked
-        slots = out["app"].astype("string").fillna("") if "app" in out.columns else None
-        if slots is not None and "element_role" in out.columns:
-            slots = slots.str.cat(out["element_role"].astype("string").fillna(""), sep="\x1f")
-        inst = out[CASE_ID].astype("string").fillna("") if CASE_ID in out.columns else None
-        out["element_name"] = mask_varying(out["element_name"], slots=slots, instances=inst)
     for col in _RECORD_COLUMNS:  # the record's own values: not needed past this point
-        if col in out.columns and col != "element_name":
+        if col in out.columns:
             out[col] = pd.array([pd.NA] * len(out), dtype="string")
     return out
 

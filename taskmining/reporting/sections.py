@@ -25,6 +25,7 @@ from taskmining.mining.families import variant_families
 from taskmining.mining.folding import LOOP_MARK
 from taskmining.mining.graphs import transition_graph
 from taskmining.reporting import charts, markup
+from taskmining.reporting.frame import private_text
 from taskmining.schema import CASE_ID, TASK, TIMESTAMP
 
 __all__ = ["activity_strip", "map_block", "initial_threshold", "task_cards", "families_block",
@@ -158,7 +159,8 @@ def task_cards(tasks: pd.DataFrame, metrics: pd.DataFrame, fam: pd.DataFrame, en
         for col in ("applications", "top_transfer"):
             value = getattr(row, col, None)
             if isinstance(value, str) and value:
-                extra += f"<b>{escape(col.replace('_', ' '))}:</b> {escape(value)}<br>"
+                shown = private_text(value, tasks) if col == "top_transfer" else value
+                extra += f"<b>{escape(col.replace('_', ' '))}:</b> {escape(shown)}<br>"
         out.append(f'<div class="tm-task" id="tm-task-card-{i}"><h3>{escape(name)}</h3>{table}<p>{extra}</p>'
                    f'<h4>Process map</h4>{step_map}'
                    f'<h4>Variant families</h4>{families_block(mine, table_id=f"tm-task-families-{i}", limit=3, show_task=False)}'
