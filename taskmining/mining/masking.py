@@ -65,8 +65,10 @@ def _placeholder(run: list[str]) -> str:
     return "<name>"
 
 
-def mask_text(text: str, keep: set[str] | frozenset[str]) -> str:
+def mask_text(text: str, keep: set[str] | frozenset[str], *, numbers: bool = False) -> str:
     """``text`` with every word not in ``keep`` (lower case) masked; e-mail addresses always are.
+
+    ``numbers=True`` keeps words that are numbers of at most two digits (counts in a note).
 
     A run of masked words separated only by spaces, dots or hyphens becomes
     one placeholder; the separators and kept words stay as they were.
@@ -89,7 +91,8 @@ def mask_text(text: str, keep: set[str] | frozenset[str]) -> str:
         pos = m.end()
         low = word.lower()
         is_ph = low in _PLACEHOLDER_WORDS and sep.endswith("<") and text[pos:pos + 1] == ">"
-        if (low in keep and not (low.isdigit() and len(low) >= 3)) or is_ph:
+        kept = low in keep and not (low.isdigit() and len(low) >= 3)
+        if kept or is_ph or (numbers and low.isdigit() and len(low) <= 2):
             if run:
                 out.append(_placeholder(run))
                 run = []

@@ -52,7 +52,8 @@ _REPORT_WORDS = frozenset({"task", "tasks", "type", "types", "group", "groups", 
                            "min", "size", "variants", "cases", "and", "more", "metrics", "automation",
                            "candidates", "fragmentation", "transfers", "suppressed", "of", "the", "a",
                            "an", "for", "to", "is", "are", "not", "no", "in", "on", "by", "from",
-                           "compare", "comparison", "none", "all", "per", "person", "user"})
+                           "compare", "comparison", "none", "all", "per", "person", "user", "s",
+                           "min_group_size"})
 
 
 def report_frame(tasks: pd.DataFrame, *, rename_tasks: bool = True) -> pd.DataFrame:
@@ -85,4 +86,4 @@ def report_frame(tasks: pd.DataFrame, *, rename_tasks: bool = True) -> pd.DataFr
 def private_text(text: str, frame: pd.DataFrame) -> str:
     """``text`` with every word masked that the frame's masked labels and the report's own words lack."""
     labels = [frame[c] for c in (STEP, ACTIVITY, TASK, "app") if c in frame.columns]
-    return mask_text(text, kept_words(*labels) | _REPORT_WORDS)
+    return mask_text(text, kept_words(*labels) | _REPORT_WORDS, numbers=True)

@@ -62,6 +62,7 @@ table.tm-table { border-collapse: collapse; width: 100%; background: #fff; font-
 .tm-arrow { color: var(--muted); font-size: 12px; }
 .tm-table td[data-col="happy path (representative)"] { min-width: 320px; }
 .tm-table td[data-col="variant"] { min-width: 420px; }
+.tm-table td[data-col="task"] { min-width: 190px; }
 .tm-controls { margin: 8px 0; display: flex; gap: 12px; align-items: center; flex-wrap: wrap; }
 .tm-task { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 4px 14px 10px; margin: 12px 0; }
 .tm-grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }
