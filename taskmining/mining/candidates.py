@@ -198,8 +198,8 @@ def automation_candidates(
         raise ParameterError("weights: at least one component needs a positive weight")
     cols = column_names(**columns)
     tasks, sid, act = at_level(tasks, level, ("step", "activity"), what="automation_candidates",
-                               case_col=cols["case_col"], activity_col=cols["activity_col"],
-                               timestamp_col=cols["timestamp_col"], step_id_col=cols["step_id_col"])
+                               case_col=str(cols["case_col"]), activity_col=str(cols["activity_col"]),
+                               timestamp_col=str(cols["timestamp_col"]), step_id_col=cols["step_id_col"])
     columns = {**columns, "step_id_col": sid, "activity_col": act}
     seq, cases = prepare_cases(tasks, what="automation_candidates", idle_threshold=idle_threshold,
                                task_col=task_col, user_col=user_col, **columns)

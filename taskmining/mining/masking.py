@@ -237,7 +237,7 @@ def mask_labels(frame: pd.DataFrame, column: str, *, slot_cols: tuple[str, ...] 
     parts = pd.Series(np.asarray(uniq, dtype=object), dtype="string").str.extract(
         r"^(?P<head>[^']*')(?P<name>.*)(?P<tail>'[^']*)$")
     name_code = np.where(codes >= 0, codes, len(uniq))  # names of the distinct labels, taken per row
-    names = pd.Series(np.append(parts["name"].to_numpy(dtype=object), None)[name_code], index=frame.index)
+    names = pd.Series(np.append(parts["name"].to_numpy(dtype=object), [None])[name_code], index=frame.index)
     # only the quoted element name varies with the record; verb and application are structure
     named = mask_varying(names, slots=slots, instances=instances, min_share=min_share,
                          min_instances=min_instances)

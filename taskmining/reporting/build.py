@@ -32,6 +32,7 @@ from taskmining.mining.variants import variants
 from taskmining.reporting import markup
 from taskmining.reporting.frame import private_text, report_frame
 from taskmining.reporting.sections import (
+    _graph_level,
     activity_strip,
     candidates_block,
     families_block,
@@ -258,7 +259,7 @@ def report(
     stages: list[tuple[str, str, Callable[[], str], str]] = [
         ("overview", "Overview", lambda: _overview(frame, min_group_size, per_user, segmented_by), ""),
         ("map", "Process map", lambda: map_block(
-            transition_graph(frame, level=level), "tm-map", engine, "Process map", what=_plural(level)),
+            transition_graph(frame, level=_graph_level(level)), "tm-map", engine, "Process map", what=_plural(level)),
          f"All task instances at {level} level, left to right from start to end. An activity is a run of steps "
          "on one screen, form or document (window or page) with one purpose; values that vary between "
          "instances (names, numbers) are masked. Use the slider to hide rare paths."),
