@@ -52,6 +52,7 @@ import pandas as pd
 
 from taskmining.errors import MiningError
 from taskmining.mining._combos import combined_codes, first_of_pairs
+from taskmining.mining._frame import times_ns
 from taskmining.mining.masking import DEFAULT_MIN_INSTANCES, mask_varying
 from taskmining.schema import ACTION, APP, CASE_ID, SESSION, STEP, STEP_ID, TASK, TIMESTAMP, URL, WINDOW
 
@@ -216,7 +217,7 @@ def build_activities(
     key_app = _text(apps.iloc[key_first])
     key_screen = screen.iloc[key_first].tolist()
     case_codes_all = pd.factorize(out[case_col], sort=False)[0]
-    order = np.lexsort((np.arange(n), out[timestamp_col].to_numpy(), case_codes_all))
+    order = np.lexsort((np.arange(n), times_ns(out[timestamp_col], timestamp_col), case_codes_all))
     case_codes = case_codes_all[order]
     in_case = case_codes >= 0
     key_codes = key[order]

@@ -190,9 +190,13 @@ def variant_families(
     n_var = len(steps)
     count = np.bincount(var, minlength=n_var)
     has_task = task_col in frame.columns
-    task_of_case = (frame[task_col].astype("string").fillna("(none)").to_numpy()[seq.first_rows()]
-                    if has_task else np.full(seq.n_cases, "(all)", dtype=object))
-    var_task = pd.Series(task_of_case).groupby(var).agg(lambda s: s.value_counts().index[0])
+    if has_task:  # each variant's task type: the one most of its cases have
+        t_code, t_names = pd.factorize(frame[task_col].iloc[seq.first_rows()].astype("string").fillna("(none)"))
+        table = np.zeros((n_var, len(t_names)), dtype=np.int64)
+        np.add.at(table, (var, t_code), 1)
+        var_task = pd.Series(np.asarray(t_names, dtype=object)[table.argmax(axis=1)])
+    else:
+        var_task = pd.Series(["(all)"] * n_var, dtype=object)
     fam_of_var = np.full(n_var, -1, dtype=np.int64)
     for _task, group in var_task.groupby(var_task, sort=True):
         order = sorted(group.index.tolist(), key=lambda v: (-int(count[v]), SEPARATOR.join(steps[v])))

@@ -40,7 +40,7 @@ from taskmining.reporting.sections import (
     map_block,
     task_cards,
 )
-from taskmining.schema import APP, CASE_ID, SESSION, STEP, TASK, TIMESTAMP, USER, check_level
+from taskmining.schema import APP, CASE_ID, SESSION, STEP, TASK, TIMESTAMP, USER, check_level, ground_truth_columns
 
 def task_flow(tasks: pd.DataFrame) -> pd.DataFrame:
     """One row per task instance, for the task-level map: how task types follow each other.
@@ -254,6 +254,7 @@ def report(
         tasks = tasks.assign(**{TASK: pd.Series("All work", index=tasks.index, dtype="str")})
         rename_tasks = False
     frame = report_frame(tasks, rename_tasks=rename_tasks)
+    frame = frame.drop(columns=[c for c in ground_truth_columns(frame.columns) if c != compare_by])
     fam = families_for(frame, level)
     metrics = lambda: task_metrics(frame, min_group_size=min_group_size, level=level)  # noqa: E731
     stages: list[tuple[str, str, Callable[[], str], str]] = [

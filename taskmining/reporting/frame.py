@@ -8,10 +8,11 @@ variants table.
 1. activities are built (:func:`taskmining.mining.activities.build_activities`);
 2. task types are renamed from the business object, purpose and applications
    (:func:`taskmining.mining.naming.task_names`), the segmenter's names kept in
-   ``task_label`` (not shown);
+   ``task_label`` and then dropped;
 3. step labels are masked where their element name varies between instances
    (:func:`taskmining.mining.masking.mask_labels`); ``window``,
-   ``element_id``, ``url`` and ``attrs`` are emptied. ``element_name`` and
+   ``element_id``, ``url``, ``attrs`` (and ``raw_action``, ``source``, the old
+   task names) are dropped. ``element_name`` and
    ``value`` (already masked or hashed by the reader) stay, because the
    transfer metrics pair copies with pastes by them; every text the report
    shows from them (the top transfer's field names) goes through
@@ -44,9 +45,10 @@ from taskmining.mining.masking import kept_words, mask_labels, mask_text
 from taskmining.mining.naming import name_tasks
 from taskmining.schema import CASE_ID, STEP, TASK
 
-__all__ = ["report_frame", "private_text"]
+__all__ = ["report_frame", "private_text", "vocabulary"]
 
 _RECORD_COLUMNS = ("element_id", "url", "window", "attrs")
+_RAW_COLUMNS = ("raw_action", "source", "task_label")
 _REPORT_WORDS = frozenset({"task", "tasks", "type", "types", "group", "groups", "with", "fewer", "than",
                            "distinct", "users", "people", "left", "out", "team", "level", "safeguard",
                            "min", "size", "variants", "cases", "and", "more", "metrics", "automation",
@@ -77,13 +79,17 @@ def report_frame(tasks: pd.DataFrame, *, rename_tasks: bool = True) -> pd.DataFr
         out = name_tasks(out)
     if STEP in out.columns:
         out[STEP] = mask_labels(out, STEP, instance_col=CASE_ID)
-    for col in _RECORD_COLUMNS:  # the record's own values: not needed past this point
-        if col in out.columns:
-            out[col] = pd.array([pd.NA] * len(out), dtype="string")
-    return out
+    # the record's own values and the raw source fields: not needed past this point
+    return out.drop(columns=[c for c in (*_RECORD_COLUMNS, *_RAW_COLUMNS) if c in out.columns])
 
 
-def private_text(text: str, frame: pd.DataFrame) -> str:
-    """``text`` with every word masked that the frame's masked labels and the report's own words lack."""
+def vocabulary(frame: pd.DataFrame) -> frozenset[str]:
+    """The words a report may show: those of the frame's masked labels and the report's own."""
     labels = [frame[c] for c in (STEP, ACTIVITY, TASK, "app") if c in frame.columns]
-    return mask_text(text, kept_words(*labels) | _REPORT_WORDS, numbers=True)
+    return kept_words(*labels) | _REPORT_WORDS
+
+
+def private_text(text: str, frame: pd.DataFrame | frozenset[str]) -> str:
+    """``text`` with every word masked that is not in the :func:`vocabulary` (of ``frame``, or given)."""
+    words = frame if isinstance(frame, frozenset) else vocabulary(frame)
+    return mask_text(text, words, numbers=True)

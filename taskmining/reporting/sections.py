@@ -25,7 +25,7 @@ from taskmining.mining.families import variant_families
 from taskmining.mining.folding import LOOP_MARK
 from taskmining.mining.graphs import transition_graph
 from taskmining.reporting import charts, markup
-from taskmining.reporting.frame import private_text
+from taskmining.reporting.frame import private_text, vocabulary
 from taskmining.schema import CASE_ID, TASK, TIMESTAMP
 
 __all__ = ["activity_strip", "_graph_level", "map_block", "initial_threshold", "task_cards", "families_block",
@@ -121,9 +121,10 @@ def families_block(fam: pd.DataFrame, *, table_id: str = "tm-families", limit: i
     wanted = ((TASK,) if show_task else ()) + ("family", "count", "share", "variants", "duration_median",
                                                "duration_p90")
     cols = [c for c in wanted if c in shown.columns]
-    note = (f'<p class="tm-note">{len(fam):,} families from {fam.attrs.get("n_variants", 0):,} variants of '
-            f'{fam.attrs.get("n_cases", 0):,} task instances; the {min(limit, len(fam))} largest cover '
-            f'{markup.fmt_share(float(shown["share"].sum()))}. Deviations: share of the family\'s instances that '
+    n_cases = int(fam["count"].sum())
+    note = (f'<p class="tm-note">{len(fam):,} families from {int(fam["variants"].sum()):,} variants of '
+            f'{n_cases:,} task instances; the {min(limit, len(fam))} largest hold '
+            f'{markup.fmt_share(float(shown["count"].sum()) / max(n_cases, 1))} of them. Deviations: share of the family\'s instances that '
             f'skip or add an activity against the representative.</p>')
     return note + markup.frame_table(
         shown, table_id=table_id, columns=cols,
@@ -145,6 +146,7 @@ def task_cards(tasks: pd.DataFrame, metrics: pd.DataFrame, fam: pd.DataFrame, en
     cols = [c for c in ("cases", "users", "handling_time_median", "handling_time_mean", "active_time_mean",
                         "total_time_h", "steps_per_case", "apps_per_case", "transfers_per_case", "rework_share")
             if c in metrics.columns]
+    words = vocabulary(tasks)
     for i, row in enumerate(metrics.itertuples(index=False)):
         name = str(row.task)
         table = markup.frame_table(metrics.iloc[[i]], table_id=f"tm-task-{i}", columns=cols,
@@ -164,7 +166,7 @@ def task_cards(tasks: pd.DataFrame, metrics: pd.DataFrame, fam: pd.DataFrame, en
         for col in ("applications", "top_transfer"):
             value = getattr(row, col, None)
             if isinstance(value, str) and value:
-                shown = private_text(value, tasks) if col == "top_transfer" else value
+                shown = private_text(value, words) if col == "top_transfer" else value
                 extra += f"<b>{escape(col.replace('_', ' '))}:</b> {escape(shown)}<br>"
         out.append(f'<div class="tm-task" id="tm-task-card-{i}"><h3>{escape(name)}</h3>{table}<p>{extra}</p>'
                    f'<h4>Process map</h4>{step_map}'
