@@ -38,7 +38,6 @@ import numpy as np
 import pandas as pd
 
 from taskmining.errors import SchemaError
-from taskmining.mining.levels import at_level
 from taskmining.export._check import (
     as_str,
     drop_unassigned,
@@ -46,6 +45,7 @@ from taskmining.export._check import (
     require_rows,
     utc_times,
 )
+from taskmining.mining.levels import at_level
 from taskmining.schema import (
     ACTION,
     APP,

@@ -37,7 +37,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from taskmining.mining.levels import activities_once
 from taskmining._progress import progress as _progress
 from taskmining.errors import ExportError, ParameterError
 from taskmining.export._check import (
@@ -55,6 +54,7 @@ from taskmining.export._check import (
     value_kind,
 )
 from taskmining.export.pm4py_frame import ACTIVITY, CASE, TIME, to_pm4py
+from taskmining.mining.levels import activities_once
 
 __all__ = ["EXTENSIONS", "write_xes"]
 

@@ -54,7 +54,17 @@ from taskmining.errors import MiningError
 from taskmining.mining._combos import combined_codes, first_of_pairs
 from taskmining.mining._frame import times_ns
 from taskmining.mining.masking import DEFAULT_MIN_INSTANCES, mask_varying
-from taskmining.schema import ACTION, APP, CASE_ID, SESSION, STEP, STEP_ID, TASK, TIMESTAMP, URL, WINDOW
+from taskmining.schema import (
+    ACTION,
+    APP,
+    CASE_ID,
+    SESSION,
+    STEP_ID,
+    TASK,
+    TIMESTAMP,
+    URL,
+    WINDOW,
+)
 
 __all__ = ["build_activities", "screens", "app_name", "ACTIVITY", "ACTIVITY_ID", "VERBS"]
 

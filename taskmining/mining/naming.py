@@ -45,7 +45,12 @@ import numpy as np
 import pandas as pd
 
 from taskmining.errors import MiningError
-from taskmining.mining.activities import ACTIVITY, ACTIVITY_ID, app_name, build_activities
+from taskmining.mining.activities import (
+    ACTIVITY,
+    ACTIVITY_ID,
+    app_name,
+    build_activities,
+)
 from taskmining.schema import APP, CASE_ID, TASK, TIMESTAMP
 
 __all__ = ["task_names", "name_tasks", "PURPOSE"]

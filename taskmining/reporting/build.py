@@ -32,15 +32,26 @@ from taskmining.mining.variants import variants
 from taskmining.reporting import markup
 from taskmining.reporting.frame import private_text, report_frame
 from taskmining.reporting.sections import (
-    _graph_level,
     activity_strip,
     candidates_block,
     families_block,
     families_for,
+    graph_level,
     map_block,
     task_cards,
 )
-from taskmining.schema import APP, CASE_ID, SESSION, STEP, TASK, TIMESTAMP, USER, check_level, ground_truth_columns
+from taskmining.schema import (
+    APP,
+    CASE_ID,
+    SESSION,
+    STEP,
+    TASK,
+    TIMESTAMP,
+    USER,
+    check_level,
+    ground_truth_columns,
+)
+
 
 def task_flow(tasks: pd.DataFrame) -> pd.DataFrame:
     """One row per task instance, for the task-level map: how task types follow each other.
@@ -256,11 +267,14 @@ def report(
     frame = report_frame(tasks, rename_tasks=rename_tasks)
     frame = frame.drop(columns=[c for c in ground_truth_columns(frame.columns) if c != compare_by])
     fam = families_for(frame, level)
-    metrics = lambda: task_metrics(frame, min_group_size=min_group_size, level=level)  # noqa: E731
+
+    def metrics() -> pd.DataFrame:
+        return task_metrics(frame, min_group_size=min_group_size, level=level)
+
     stages: list[tuple[str, str, Callable[[], str], str]] = [
         ("overview", "Overview", lambda: _overview(frame, min_group_size, per_user, segmented_by), ""),
         ("map", "Process map", lambda: map_block(
-            transition_graph(frame, level=_graph_level(level)), "tm-map", engine, "Process map", what=_plural(level)),
+            transition_graph(frame, level=graph_level(level)), "tm-map", engine, "Process map", what=_plural(level)),
          f"All task instances at {level} level, left to right from start to end. An activity is a run of steps "
          "on one screen, form or document (window or page) with one purpose; values that vary between "
          "instances (names, numbers) are masked. Use the slider to hide rare paths."),

@@ -28,7 +28,7 @@ from taskmining.reporting import charts, markup
 from taskmining.reporting.frame import private_text, vocabulary
 from taskmining.schema import CASE_ID, TASK, TIMESTAMP
 
-__all__ = ["activity_strip", "_graph_level", "map_block", "initial_threshold", "task_cards", "families_block",
+__all__ = ["activity_strip", "graph_level", "map_block", "initial_threshold", "task_cards", "families_block",
            "candidates_block", "MAX_MAP_NODES", "COST_NOTE"]
 
 MAX_MAP_NODES = 30
@@ -40,7 +40,7 @@ COST_NOTE = ("Cost model: cases per month = cases ÷ observed working days × {d
              "path, the rest staying manual). Transfers per case are the copy-and-paste moves a bot would make.")
 
 
-def _graph_level(level: str) -> Literal["step", "activity"]:
+def graph_level(level: str) -> Literal["step", "activity"]:
     """The report's ``level`` as :func:`transition_graph` types it."""
     return "activity" if level == "activity" else "step"
 
@@ -155,7 +155,7 @@ def task_cards(tasks: pd.DataFrame, metrics: pd.DataFrame, fam: pd.DataFrame, en
                                    formats={**{c: markup.fmt_duration for c in cols if c.endswith(("_mean", "_median"))
                                                and "time" in c}, "rework_share": markup.fmt_share})
         sub = tasks.loc[tasks[TASK].astype(str) == name]
-        step_map = map_block(transition_graph(sub, level=_graph_level(level)), f"tm-task-map-{i}", engine,
+        step_map = map_block(transition_graph(sub, level=graph_level(level)), f"tm-task-map-{i}", engine,
                              f"Activities of {name}", what="activities" if level == "activity" else f"{level}s", max_edges=24, max_nodes=16)
         mine = fam.loc[fam[TASK].astype(str) == name] if TASK in fam.columns else fam.iloc[:0]
         values = handling[case_task == name].to_numpy()
