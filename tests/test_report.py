@@ -188,3 +188,15 @@ def test_report_does_not_mutate_input(tasks: pd.DataFrame, tmp_path: Path) -> No
     before = tasks.copy(deep=True)
     tm.report(tasks, tmp_path / "r.html", engine="python")
     pd.testing.assert_frame_equal(tasks, before)
+
+
+def test_a_log_without_ui_structure_is_reported_at_step_level(tmp_path: Path) -> None:
+    t = pd.DataFrame({"case_id": ["a", "a", "b", "b"] * 3, "step": ["x", "y", "x", "z"] * 3,
+                      "user": ["u1", "u1", "u2", "u2"] * 3,
+                      "timestamp": pd.date_range("2026-01-05", periods=12, freq="min", tz="UTC")})
+    doc = lxml_html.fromstring(tm.report(t, tmp_path / "r.html", min_group_size=1).read_bytes())
+    assert "no UI structure" in doc.text_content()
+    v = tm.variants(t, top_k=10)
+    assert [int(c) for c in _cells(doc, "tm-variants", "count")] == v["count"].tolist()
+    with pytest.raises(MiningError, match="UI structure"):
+        tm.variants(t, level="activity")

@@ -203,7 +203,9 @@ def build_activities(
     Raises
     ------
     MiningError
-        When ``case_col`` or ``timestamp_col`` is missing.
+        When ``case_col`` or ``timestamp_col`` is missing, or the frame has
+        none of ``app``, ``window`` and ``url`` (no UI structure to find
+        screens in).
 
     Examples
     --------
@@ -217,6 +219,9 @@ def build_activities(
     for col in (case_col, timestamp_col):
         if col not in tasks.columns:
             raise MiningError(f"build_activities: column {col!r} is missing (columns: {list(tasks.columns)[:20]})")
+    if not any(c in tasks.columns for c in (APP, WINDOW, URL)):
+        raise MiningError("build_activities: activities are found from the UI structure, and the frame has none of "
+                          f"the columns {APP!r}, {WINDOW!r}, {URL!r}; use level='step' for this log")
     out = tasks.copy()
     n = len(out)
     screen = screens(out.rename(columns={case_col: CASE_ID}) if case_col != CASE_ID else out,

@@ -56,7 +56,7 @@ from taskmining.schema import (
 def task_flow(tasks: pd.DataFrame) -> pd.DataFrame:
     """One row per task instance, for the task-level map: how task types follow each other.
 
-    Each session becomes one "case" whose steps are its task instances in
+    Each session (else each user, else the whole log) becomes one "case" whose steps are its task instances in
     order of their first event, so ``transition_graph(task_flow(tasks),
     step_id_col=None)`` is the task-level transition graph.
 
@@ -69,7 +69,10 @@ def task_flow(tasks: pd.DataFrame) -> pd.DataFrame:
     >>> task_flow(t)[["case_id", "step"]].values.tolist()
     [['s', 'A'], ['s', 'B']]
     """
-    assigned = tasks.loc[tasks[CASE_ID].notna()]
+    assigned = tasks.loc[tasks[CASE_ID].notna(), [c for c in (CASE_ID, SESSION, USER, TASK, TIMESTAMP)
+                                                  if c in tasks.columns]]
+    if SESSION not in assigned.columns:  # no sessions: one per user, else one for the whole log
+        assigned = assigned.assign(**{SESSION: assigned[USER] if USER in assigned.columns else "(all)"})
     first = assigned.groupby(CASE_ID, observed=True, sort=False).agg(
         session=(SESSION, "first"), task=(TASK, "first"), start=(TIMESTAMP, "min"), end=(TIMESTAMP, "max"))
     first = first.sort_values(["session", "start"], kind="stable")
@@ -264,7 +267,11 @@ def report(
     if TASK not in tasks.columns:
         tasks = tasks.assign(**{TASK: pd.Series("All work", index=tasks.index, dtype="str")})
         rename_tasks = False
-    frame = report_frame(tasks, rename_tasks=rename_tasks)
+    level_note = ""
+    if level == "activity" and not any(c in tasks.columns for c in (APP, "window", "url")):
+        level, level_note = "step", ("This log has no UI structure (no app, window or url column), so maps, "
+                                     "variants and families are at step level. ")
+    frame = report_frame(tasks, rename_tasks=rename_tasks, activities=level == "activity")
     frame = frame.drop(columns=[c for c in ground_truth_columns(frame.columns) if c != compare_by])
     fam = families_for(frame, level)
 
@@ -275,7 +282,7 @@ def report(
         ("overview", "Overview", lambda: _overview(frame, min_group_size, per_user, segmented_by), ""),
         ("map", "Process map", lambda: map_block(
             transition_graph(frame, level=graph_level(level)), "tm-map", engine, "Process map", what=_plural(level)),
-         f"All task instances at {level} level, left to right from start to end. An activity is a run of steps "
+         f"{level_note}All task instances at {level} level, left to right from start to end. An activity is a run of steps "
          "on one screen, form or document (window or page) with one purpose; values that vary between "
          "instances (names, numbers) are masked. Use the slider to hide rare paths."),
         ("tasks", "Task types", lambda: task_cards(frame, metrics(), fam, engine, level),

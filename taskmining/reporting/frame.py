@@ -58,7 +58,7 @@ _REPORT_WORDS = frozenset({"task", "tasks", "type", "types", "group", "groups", 
                            "min_group_size"})
 
 
-def report_frame(tasks: pd.DataFrame, *, rename_tasks: bool = True) -> pd.DataFrame:
+def report_frame(tasks: pd.DataFrame, *, rename_tasks: bool = True, activities: bool = True) -> pd.DataFrame:
     """``tasks`` with activities, readable task names and masked labels (a copy).
 
     Parameters
@@ -67,15 +67,18 @@ def report_frame(tasks: pd.DataFrame, *, rename_tasks: bool = True) -> pd.DataFr
         A tasks frame (``case_id``, ``step``, ``timestamp``, ideally
         ``task``, ``app``, ``window``, ``action``, ``user``).
     rename_tasks : bool, default True
-        Rename task types with :func:`~taskmining.mining.naming.task_names`.
+        Rename task types with :func:`~taskmining.mining.naming.task_names`
+        (needs activities).
+    activities : bool, default True
+        Build activities (the frame needs ``app``, ``window`` or ``url``).
 
     Returns
     -------
     pandas.DataFrame
         The frame the report analyses.
     """
-    out = build_activities(tasks)
-    if rename_tasks and TASK in out.columns and out[TASK].notna().any():
+    out = build_activities(tasks) if activities else tasks.copy()
+    if activities and rename_tasks and TASK in out.columns and out[TASK].notna().any():
         out = name_tasks(out)
     if STEP in out.columns:
         out[STEP] = mask_labels(out, STEP, instance_col=CASE_ID)

@@ -124,7 +124,8 @@ def families_block(fam: pd.DataFrame, *, table_id: str = "tm-families", limit: i
     n_cases = int(fam["count"].sum())
     note = (f'<p class="tm-note">{len(fam):,} families from {int(fam["variants"].sum()):,} variants of '
             f'{n_cases:,} task instances; the {min(limit, len(fam))} largest hold '
-            f'{markup.fmt_share(float(shown["count"].sum()) / max(n_cases, 1))} of them. Deviations: share of the family\'s instances that '
+            f'{markup.fmt_share(float(shown["count"].sum()) / max(n_cases, 1))} of them. '
+            f'Deviations: share of the family\'s instances that '
             f'skip or add an activity against the representative.</p>')
     return note + markup.frame_table(
         shown, table_id=table_id, columns=cols,
@@ -147,16 +148,17 @@ def task_cards(tasks: pd.DataFrame, metrics: pd.DataFrame, fam: pd.DataFrame, en
                         "total_time_h", "steps_per_case", "apps_per_case", "transfers_per_case", "rework_share")
             if c in metrics.columns]
     words = vocabulary(tasks)
+    unit = "activities" if level == "activity" else f"{level}s"
     for i, row in enumerate(metrics.itertuples(index=False)):
         name = str(row.task)
         table = markup.frame_table(metrics.iloc[[i]], table_id=f"tm-task-{i}", columns=cols,
-                                   headers={"steps_per_case": ("activities" if level == "activity" else f"{level}s") + " per case", "total_time_h": "hours in all",
+                                   headers={"steps_per_case": f"{unit} per case", "total_time_h": "hours in all",
                                             "rework_share": "rework"},
                                    formats={**{c: markup.fmt_duration for c in cols if c.endswith(("_mean", "_median"))
                                                and "time" in c}, "rework_share": markup.fmt_share})
         sub = tasks.loc[tasks[TASK].astype(str) == name]
         step_map = map_block(transition_graph(sub, level=graph_level(level)), f"tm-task-map-{i}", engine,
-                             f"Activities of {name}", what="activities" if level == "activity" else f"{level}s", max_edges=24, max_nodes=16)
+                             f"Activities of {name}", what=unit, max_edges=24, max_nodes=16)
         mine = fam.loc[fam[TASK].astype(str) == name] if TASK in fam.columns else fam.iloc[:0]
         values = handling[case_task == name].to_numpy()
         cut = float(np.quantile(values, 0.98)) if len(values) else 0.0
