@@ -15,7 +15,7 @@ from taskmining.errors import ParameterError, PrivacyError
 from taskmining.privacy.redact import redact_text
 
 SALT = b"test-salt-0123"
-TOKEN = re.compile(r"\[(email|iban|card|phone|digits):h:[0-9a-f]{16}\]")
+TOKEN = re.compile(r"\[(" + "|".join(privacy.KINDS) + r"):h:[0-9a-f]{16}\]")
 
 
 def test_hash_value_form_and_salt_dependence():
