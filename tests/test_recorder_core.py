@@ -22,6 +22,7 @@ from taskmining.errors import (
 )
 from taskmining.io.encrypted import decrypt_file, decrypt_segment
 from taskmining.privacy import hash_value
+from taskmining.privacy.keyring import KeySet
 from taskmining.recorder.backends.base import Backend, BackendStatus, Observation
 from taskmining.recorder.session import Recorder
 from taskmining.recorder.sink import SegmentWriter
@@ -132,7 +133,7 @@ def test_records_read_back_with_privacy_rules(recording):
     assert classes == ["character", "character", "digit", "editing", "shortcut"]
     assert keys["value"].isna().all()
     copy, paste = ev[ev["action"] == "copy"].iloc[0], ev[ev["action"] == "paste"].iloc[0]
-    assert copy["value"] == paste["value"] == hash_value("secret clip", SALT)
+    assert copy["value"] == paste["value"] == hash_value("secret clip", KeySet.derive(SALT).link)
     assert ev["user"].unique().tolist() == [rec.user] and rec.user.startswith("u-")
     assert ev["timestamp"].is_monotonic_increasing
     click = ev[ev["action"] == "click"].iloc[0]
@@ -178,6 +179,7 @@ def test_keep_text_keeps_characters_and_clipboard(tmp_path):
     keys = ev[ev["action"] == "key"]
     assert keys["value"].tolist()[:3] == ["s", "e", "7"]
     assert json.loads(ev[ev["action"] == "copy"]["attrs"].iloc[0])["text"] == "secret clip"
+    assert json.loads(ev[ev["action"] == "paste"]["attrs"].iloc[0])["text"] == "secret clip"  # copied here
     raw = b"".join(p.read_bytes() for p in out.rglob("*.jsonl"))
     assert b"bank" not in raw and b'"p"' not in raw  # allowlist and password rules hold in every mode
 

@@ -33,12 +33,14 @@ from taskmining.privacy.detectors import MIN_DIGITS, digits_of, spans
 from taskmining.privacy.hashing import _digest, as_salt
 from taskmining.schema import STRING_DTYPE
 
-__all__ = ["KINDS", "MIN_DIGITS", "redact_text", "redact_series", "redact_frame",
+__all__ = ["KINDS", "PERSONAL_KINDS", "is_personal", "MIN_DIGITS", "redact_text", "redact_series", "redact_frame",
            "luhn_valid", "REDACT_COLUMNS"]
 
 #: The kinds of identifier redacted (see the coverage table in docs/privacy.md).
 KINDS: tuple[str, ...] = ("email", "url_value", "secret", "iban", "national_id", "card", "phone", "ip",
                           "name", "address", "digits")
+#: Kinds that identify a person: a value holding one is never hashed with the link key.
+PERSONAL_KINDS = frozenset({"email", "iban", "national_id", "card", "phone", "name", "address", "secret"})
 #: The event columns redacted by default.
 REDACT_COLUMNS: tuple[str, ...] = ("window", "element_name", "value")
 _DIGIT_KINDS = frozenset({"card", "phone", "digits"})
@@ -68,6 +70,17 @@ def _redact(text: str, key: bytes, kinds: frozenset[str], names: tuple[str, ...]
         return text
     out.append(text[pos:])
     return "".join(out)
+
+
+def is_personal(text: str, names: Iterable[str] = ()) -> bool:
+    """True when ``text`` holds an identifier of one of :data:`PERSONAL_KINDS`.
+
+    Examples
+    --------
+    >>> is_personal("INV-2024-001"), is_personal("PO 4576244887"), is_personal("jo@corp.com")
+    (False, False, True)
+    """
+    return any(kind in PERSONAL_KINDS for _, _, kind, _ in spans(str(text), tuple(names)))
 
 
 def redact_text(text: str | None, salt: bytes | str, *, kinds: Iterable[str] = KINDS,
