@@ -158,6 +158,7 @@ class Recorder:
         self._stopped_at: float | None = None
         self._lock = threading.Lock()
         self.observations = 0
+        self.manifest_written: bool | None = None
 
     # -- lifecycle -------------------------------------------------------------
     def start(self) -> Recorder:
@@ -185,13 +186,22 @@ class Recorder:
             "platform": f"{platform.system()} {platform.release()}", "user": self.user,
             "allowlist": cfg.allow.to_dict(), "privacy": cfg.privacy_settings(),
         }
-        start_session(self.out, common, {"session": self.session, "start": iso_utc(self._started_at),
-                                         "stop": None})
+        try:
+            manifest = start_session(self.out, common, {"session": self.session, "start": iso_utc(self._started_at),
+                                                        "stop": None}, auth_key=cfg.encrypt_key)
+        except OSError as exc:
+            raise RecorderError(f"output folder {self.out}: cannot write the manifest "
+                                f"({exc.strerror or exc}); nothing was recorded") from None
         self._writer = SegmentWriter(self.out, self.session, encrypt_key=cfg.encrypt_key,
                                      segment_bytes=cfg.segment_bytes, segment_seconds=cfg.segment_seconds,
                                      queue_size=cfg.queue_size, flush_interval=cfg.flush_interval,
-                                     fsync_interval=cfg.fsync_interval, fault=self.faults)
-        self._writer.start()
+                                     fsync_interval=cfg.fsync_interval, fault=self.faults,
+                                     recording_id=manifest.get("recording_id"), on_segment=self._segments_changed)
+        try:
+            self._writer.start()
+        except OSError as exc:
+            raise RecorderError(f"output folder {self.out}: cannot create the session folder "
+                                f"({exc.strerror or exc})") from None
         context = BackendContext(allow=cfg.allow, ocr=cfg.ocr, screenshots=cfg.screenshots,
                                  keep_text=cfg.keep_text, lookup_timeout=cfg.lookup_timeout, fault=self.faults,
                                  screenshot_dir=str(self.out / self.session / "screenshots"),
@@ -252,16 +262,26 @@ class Recorder:
         self._finish()
         return self.stats
 
+    def _segments_changed(self, segments: list[str], closed: dict[str, int]) -> None:
+        """Writer thread: list a new segment in the manifest before its file is created."""
+        finish_session(self.out, self.session, {"segments": segments, "closed": closed},
+                       auth_key=self.config.encrypt_key)
+
     def _finish(self) -> None:
         w = self._writer
+        fields: dict[str, Any] = {
+            "stop": iso_utc(self._stopped_at or time.time()),
+            "backends": [b.name for b in self._backends],
+            "segments": list(w.segments) if w else [], "closed": dict(w.closed) if w else {},
+            "records": w.records_written if w else 0, "dropped": w.records_dropped if w else 0,
+            "lost": w.records_lost if w else 0, "clean_stop": self._stopped_at is not None,
+        }
         try:
-            finish_session(self.out, self.session, {
-                "stop": iso_utc(self._stopped_at or time.time()),
-                "backends": [b.name for b in self._backends],
-                "segments": list(w.segments) if w else [], "records": w.records_written if w else 0,
-                "dropped": w.records_dropped if w else 0, "faults": self.faults.faults,
-            })
+            finish_session(self.out, self.session, {**fields, "faults": self.faults.faults},
+                           auth_key=self.config.encrypt_key)
+            self.manifest_written = True
         except OSError as exc:
+            self.manifest_written = False
             self.faults("manifest", f"cannot update the manifest in {self.out}: {exc.strerror or exc}")
 
     def __enter__(self) -> Recorder:
@@ -293,6 +313,7 @@ class Recorder:
             "records_written": w.records_written if w else 0, "records_dropped": w.records_dropped if w else 0,
             "outside_allowlist_dropped": self._filter.dropped_outside,
             "password_dropped": self._filter.dropped_password, "segments": list(w.segments) if w else [],
+            "records_lost": w.records_lost if w else 0, "manifest_written": self.manifest_written,
             "faults": self.faults.faults,
         }
 
