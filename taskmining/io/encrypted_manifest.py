@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from taskmining.errors import DecryptionError, IngestError
-from taskmining.io.encrypted import ENC_SUFFIX, SegmentId, _aad, _aesgcm, read_header
+from taskmining.io.encrypted import ENC_SUFFIX, SegmentId, _aad, _aesgcm, _check_expected, read_header
 from taskmining.io.quarantine import QuarantineLog
 
 __all__ = ["manifest_key", "sign_manifest", "verify_manifest", "segment_end", "check_recording",
@@ -96,8 +96,9 @@ def verify_manifest(manifest: dict[str, Any], key: bytes, path: str | PathLike[s
 def segment_end(path: Path, key: bytes, expect: SegmentId) -> tuple[bool, int, bool]:
     """``(final, complete_chunks, truncated)`` of a segment, from its header and last line only."""
     raw = path.read_bytes()
-    read_header(raw, path)
-    header = {**read_header(raw, path), **{k: v for k, v in vars(expect).items() if v is not None}}
+    header = read_header(raw, path)
+    _check_expected(header, expect, path)  # a renamed, swapped, replayed or transplanted segment
+    header = {**header, **{k: v for k, v in vars(expect).items() if v is not None}}
     lines = raw.split(b"\n")
     tail = lines.pop()
     n = len(lines) - 1
