@@ -189,9 +189,16 @@ class EncryptedWriter:
                                         "key_id": key_id(key)}
         self._n = 0
         self._bytes = 0
-        self._f: IO[bytes] = open(self.path, "xb")
-        self._f.write(json.dumps(self._header).encode() + b"\n")
-        self._f.flush()
+        self._f: IO[bytes] = open(self.path, "xb", buffering=0)  # unbuffered: a failed chunk is never completed
+        self._put(json.dumps(self._header).encode() + b"\n")
+
+    def _put(self, line: bytes) -> None:
+        view, total = memoryview(line), 0
+        while total < len(line):
+            n = self._f.write(view[total:])
+            if not n:
+                raise OSError(28, "No space left on device (short write)")
+            total += n
 
     @property
     def chunks(self) -> int:
@@ -202,8 +209,7 @@ class EncryptedWriter:
         nonce = os.urandom(_NONCE)
         ct = self._aead.encrypt(nonce, plaintext, _aad(self._header, self._n + (1 if final else 0), final))
         line = base64.b64encode(nonce + ct) + b"\n"
-        self._f.write(line)
-        self._f.flush()
+        self._put(line)
         return len(line)
 
     def write(self, plaintext: bytes) -> int:

@@ -162,7 +162,7 @@ class SegmentWriter:
         if self._thread is not None:
             self._thread.join(timeout)
         self._close_segment()
-        unwritten = len(self._pending) + self._lost_on_failure + len(self.queue)
+        unwritten = len(self._pending) + len(self.queue)
         if unwritten:
             self.records_dropped += unwritten
             self._fault("unwritten_at_stop", f"recorder stopped with {unwritten} records it could not write "
@@ -216,31 +216,59 @@ class SegmentWriter:
             lines.append(json.dumps({"v": SCHEMA_VERSION, "seq": self.seq, **rec}, ensure_ascii=False,
                                     separators=(",", ":"), default=str) + "\n")
         data = "".join(lines).encode("utf-8")
+        done = 0
         try:
             self._ensure_segment(len(data))
             assert self._file is not None
-            self._size += self._file.write(data)
-            if not self.encrypt_key:
-                self._file.flush()
+            done = self._append(data)
         except OSError as exc:
-            self.seq -= len(batch)
-            self._on_failure(exc, batch)
+            # plaintext: the complete lines before the failure are on disk (the torn one is quarantined
+            # by the reader); encrypted: a chunk is on disk whole or not at all
+            whole = data[:getattr(exc, "bytes_written", 0)].count(b"\n") if not self.encrypt_key else 0
+            self._count_written(batch[:whole])
+            self.seq -= len(batch) - whole
+            self._on_failure(exc, batch[whole:])
             return
         if self._failed_since is not None:
             log.warning("recorder: writing works again (%s)", self.folder)
         self._failed_since, self._lost_on_failure = None, 0
-        self.records_written += len(batch)
-        ident, n = self._seg_records[self.segments[-1]]
-        self._seg_records[self.segments[-1]] = (ident, n + len(batch))
+        self._size += done
+        self._count_written(batch)
         self.last_write_time = time.time()
         self._dirty = True
         if time.monotonic() - self._last_fsync >= self.fsync_interval:
             self._fsync()
 
+    def _append(self, data: bytes) -> int:
+        """Write ``data`` whole (short writes continued); an OSError carries ``bytes_written``."""
+        assert self._file is not None
+        if self.encrypt_key:
+            return int(self._file.write(data))
+        view, total = memoryview(data), 0
+        try:
+            while total < len(data):
+                n = self._file.write(view[total:])
+                if not n:
+                    raise OSError(28, "No space left on device (short write)")
+                total += n
+        except OSError as exc:
+            exc.bytes_written = total  # type: ignore[attr-defined]
+            raise
+        return total
+
+    def _count_written(self, batch: list[dict[str, Any]]) -> None:
+        if not batch:
+            return
+        self.records_written += len(batch)
+        ident, n = self._seg_records[self.segments[-1]]
+        self._seg_records[self.segments[-1]] = (ident, n + len(batch))
+
     def _buffer(self, items: list[dict[str, Any]]) -> None:
-        room = self.queue.maxsize - len(self._pending)
-        self._pending.extend(items[:max(room, 0)])
-        self._lost_on_failure += max(len(items) - max(room, 0), 0)
+        room = max(self.queue.maxsize - len(self._pending), 0)
+        self._pending.extend(items[:room])
+        lost = max(len(items) - room, 0)
+        self._lost_on_failure += lost  # said in the next write_failed record
+        self.records_dropped += lost
 
     def _on_failure(self, exc: OSError, batch: list[dict[str, Any]]) -> None:
         batch = [r for r in batch if r.get("raw_action") != "write_failed" or r.get("source") != "recorder"]
@@ -257,16 +285,21 @@ class SegmentWriter:
 
     def _discard_empty(self) -> None:
         """Remove a segment that failed before holding a record (no empty segment per retry)."""
-        if self._path is not None and self.segments:
-            try:
-                if self._path.stat().st_size <= 1024:  # at most the encrypted header
-                    self._path.unlink()
-            except OSError:
-                pass
-            if not self._path.exists():
-                self._seg_records.pop(self.segments.pop(), None)
-                self._index -= 1
-        self._path = None
+        path, self._path = self._path, None
+        if path is None:
+            return
+        try:
+            if path.stat().st_size <= 1024:  # nothing, or at most the encrypted header
+                path.unlink()
+        except OSError:
+            pass
+        if path.exists():
+            return
+        rel = path.relative_to(self.folder.parent).as_posix()
+        if self.segments and self.segments[-1] == rel:
+            self.segments.pop()
+            self._seg_records.pop(rel, None)
+        self._index -= 1  # the next try reuses the name
 
     def _folder_intact(self) -> bool:
         """False (and nothing is written any more) when the session folder vanished or was replaced."""
@@ -321,7 +354,7 @@ class SegmentWriter:
                                                                            self._index))
         else:
             self._path = path
-            self._file = open(path, "xb")
+            self._file = open(path, "xb", buffering=0)  # unbuffered: what write() reports is on disk
         st = os.fstat(self._file.fileno())
         self._opened_at = time.monotonic()
         self._size = 0
@@ -342,8 +375,6 @@ class SegmentWriter:
             return
         f, self._file = self._file, None
         try:
-            if not self.encrypt_key:
-                f.flush()
             os.fsync(f.fileno())
         except (OSError, ValueError):
             clean = False
