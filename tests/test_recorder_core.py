@@ -194,17 +194,22 @@ def test_title_change_is_not_an_app_switch(tmp_path):
     assert ev["action"].tolist() == ["app_switch", "other"] and ev["raw_action"].iloc[1] == "title_change"
 
 
-def test_allow_title_only(tmp_path):
+def test_allow_title_narrows_the_application(tmp_path):
     obs = [Observation("window", T0, app="firefox", title="PROJ-1 - Jira", attrs={"window_id": 1}),
            Observation("click", T0 + 1, app="firefox", title="PROJ-1 - Jira", button=1, x=1, y=1),
            Observation("window", T0 + 2, app="firefox", title="Online banking", attrs={"window_id": 1}),
-           Observation("click", T0 + 3, app="firefox", title="Online banking", button=1, x=1, y=1)]
-    with Recorder(tmp_path, allow_title=[r"- Jira$"], backends=[Script(obs)], salt=SALT):
+           Observation("click", T0 + 3, app="firefox", title="Online banking", button=1, x=1, y=1),
+           # finding 5: another program titling its window like an allowed one is not recorded
+           Observation("window", T0 + 4, app="spoof", title="PROJ-2 - Jira", attrs={"window_id": 2}),
+           Observation("click", T0 + 5, app="spoof", title="PROJ-2 - Jira", button=1, x=1, y=1)]
+    with Recorder(tmp_path, allow=["firefox"], allow_title=[r"- Jira$"], backends=[Script(obs)], salt=SALT):
         pass
     ev, _ = read_back(tmp_path)
     assert ev["action"].tolist() == ["app_switch", "click", "idle"]
     raw = b"".join(p.read_bytes() for p in tmp_path.rglob("segment-*"))
-    assert b"banking" not in raw
+    assert b"banking" not in raw and b"spoof" not in raw and b"PROJ-2" not in raw
+    with pytest.raises(PrivacyError, match="name the application"):
+        Recorder(tmp_path, allow_title=[r"- Jira$"], salt=SALT)
 
 
 def test_time_away_is_an_afk_record(tmp_path):

@@ -6,7 +6,9 @@ no-break space, ``.``, ``-``, ``/``, parentheses) of 7 to 15 digits.
 - With an international prefix (``+`` or ``00``) or an area code in
   parentheses it is always a phone number (fail closed: an invalid number
   typed into a field is still one).
-- Without one, it is a phone number when ``phonenumbers`` (Google's
+- Without one, a single run of digits not starting with ``0`` is a number,
+  not a phone (it is redacted as ``digits`` when it has 6 or more digits).
+- Otherwise it is a phone number when ``phonenumbers`` (Google's
   libphonenumber, optional extra ``taskmining[privacy]``) says it is a
   possible number in one of :data:`REGIONS`. Without the library, every
   candidate of 7 or more digits is redacted: phone redaction fails closed.
@@ -80,6 +82,8 @@ def phone_kind(text: str) -> str | None:
     stripped = text.lstrip()
     if stripped.startswith(("+", "00", "(")):
         return "phone"
+    if stripped.isdigit() and not stripped.startswith("0"):
+        return None  # one bare run of digits is a number (redacted as digits when long), not a phone
     lib = _lib()
     if lib is None:
         return "phone"  # fail closed: no library to tell a phone number from another number
