@@ -69,6 +69,7 @@ class Lookup:
         self.active: WindowInfo | None = None
         self.focus_dirty = True
         self.focus_password = False
+        self.keys_withheld = 0
         self._shots = 0
 
     def close(self) -> None:
@@ -191,6 +192,26 @@ class Lookup:
         except Exception as exc:
             self.ctx.fault("screenshot", f"screenshot failed ({type(exc).__name__}: {exc})")
 
+    def _check_focus(self, info: WindowInfo) -> None:
+        """Set :attr:`focus_password`: True unless the focused field is proven not to be a password field.
+
+        The focused element is looked up again on every key unless the one
+        found last still has the focus (an application may move the focus
+        by itself). Without AT-SPI, or when the lookup runs out of budget,
+        the field counts as a password field (fail closed).
+        """
+        if self.atspi is None or not info.pid:
+            self.ctx.fault("focus_unknown", "keys are not recorded: the focused field cannot be checked "
+                           "(no AT-SPI or no process id)")
+            self.focus_password = True
+            return
+        if not self.focus_dirty and not self.focus_password and self.atspi.still_focused():
+            return
+        focus, proven = self.atspi.focus(info.pid, info.title)
+        self.focus_password = not proven or focus is None or is_password_field(focus.atspi_role,
+                                                                               states=focus.states)
+        self.focus_dirty = False
+
     def _keysym(self, keycode: int, state: int) -> tuple[str, str | None]:
         d = self.x.d
         index = 1 if state & 1 else 0
@@ -215,10 +236,12 @@ class Lookup:
         if not self._allowed(info):
             return [obs]
         assert info is not None
-        if self.focus_dirty and self.atspi is not None and info.pid:
-            focus = self.atspi.focused(info.pid, info.title)
-            self.focus_password = focus is not None and is_password_field(focus.atspi_role, states=focus.states)
-            self.focus_dirty = False
+        problem = self.x.keyboard_owner_problem(info.wid)
+        if problem is not None:  # the key may have gone to a prompt, a locker or another window
+            self.ctx.fault("keyboard_owner", f"keys not recorded while {problem}")
+            self.keys_withheld += 1
+            return []
+        self._check_focus(info)
         if self.focus_password:
             obs.is_password = True
             obs.text = None

@@ -143,6 +143,52 @@ class XWindows:
         return WindowInfo(wid=wid, app_candidates=tuple(c for c in cls if c), title=title or None,
                           pid=int(pid[0]) if pid is not None and len(pid) else None)
 
+    def keyboard_owner_problem(self, active: int | None) -> str | None:
+        """Why keys might not go to ``active`` (None when they provably do).
+
+        Keys go to ``active`` when the X input focus is that window or inside
+        it, and no other client holds a keyboard grab (a passphrase prompt, a
+        screen locker, a menu). The grab is probed by grabbing and releasing
+        the keyboard in one request batch: the server answers
+        ``AlreadyGrabbed`` when another client holds it. Anything else that
+        cannot be confirmed counts as a problem (fail closed).
+        """
+        if not active:
+            return "no active window"
+        from Xlib.error import XError
+        from Xlib.protocol import request
+        try:
+            focus = self.d.get_input_focus().focus
+            fid = focus if isinstance(focus, int) else focus.id
+            if fid in (0, 1):  # None or PointerRoot: the focus follows the pointer, owner unknown
+                return "the keyboard focus is not on a window"
+            w, ok = focus, False
+            for _ in range(32):
+                if w.id == active:
+                    ok = True
+                    break
+                parent = w.query_tree().parent
+                if not parent or parent.id in (0, self.root.id):
+                    break
+                w = parent
+            if not ok:
+                return "the keyboard focus is on another window"
+            grab = request.GrabKeyboard(display=self.d.display, defer=True, owner_events=True,
+                                        grab_window=self.root.id, time=self.X.CurrentTime,
+                                        pointer_mode=self.X.GrabModeAsync, keyboard_mode=self.X.GrabModeAsync)
+            self.d.ungrab_keyboard(self.X.CurrentTime)
+            self.d.flush()
+            grab.reply()
+            status = grab.status
+            self.d.sync()
+        except (XError, Exception) as exc:
+            return f"keyboard owner unknown ({type(exc).__name__})"
+        if status == self.X.AlreadyGrabbed:
+            return "another client grabs the keyboard"
+        if status != self.X.GrabSuccess:
+            return f"keyboard grab state unknown (status {status})"
+        return None
+
     def window_at(self, x: int, y: int) -> int | None:
         """The topmost visible client window containing screen point (x, y), decoration included."""
         from Xlib.error import XError
