@@ -1,5 +1,6 @@
-"""Findings 1 and 2 on a real Xvfb + AT-SPI desktop: keys under a foreign keyboard grab, and a PIN field
-that the application focuses by itself among 600 siblings, are never recorded."""
+"""Findings 1, 2 and 5 on a real Xvfb + AT-SPI desktop: keys under a foreign keyboard grab, a PIN field
+that the application focuses by itself among 600 siblings, and a program spoofing an allowlisted
+WM_CLASS and _NET_WM_PID are never recorded."""
 
 from __future__ import annotations
 
@@ -27,8 +28,11 @@ def desktop(tmp_path_factory):
         d.windows = {}
         d.launch("gtk_app")
         d.launch("pin_app")
+        # finding 5: another program whose window claims the allowlisted WM_CLASS "tmgtk"
+        d.spoof = d.launch("gtk_app", "tmgtk", "TM Spoof Notes", program="tmspoof")
         d.windows["gtk"] = d.wait_window("TM Gtk Notes")
         d.windows["pin"] = d.wait_window("TM PIN Form")
+        d.windows["spoof"] = d.wait_window("TM Spoof Notes")
         salt = tmp_path_factory.mktemp("salt") / "salt"
         salt.write_text(SALT)
         d.salt_file = str(salt)
@@ -88,3 +92,31 @@ def test_finding2_pin_field_focused_by_the_app_among_600_siblings(desktop, tmp_p
     # the code, not the PIN; the 4th code digit may be withheld too: it is looked up after the
     # application has already moved the focus to the PIN field (withheld, never the other way round)
     assert set(classes) == {"digit"} and 3 <= len(classes) <= 4, (classes, err)
+
+
+def test_finding5_spoofed_wm_class_and_pid_are_not_allowlisted(desktop, tmp_path):
+    d = desktop
+    real_pid = d.run("xdotool", "getwindowpid", d.windows["gtk"])
+    # the spoofing client also claims the allowlisted process's PID (a client-set property)
+    d.run("xprop", "-id", d.windows["spoof"], "-f", "_NET_WM_PID", "32c", "-set", "_NET_WM_PID", real_pid)
+    assert "tmgtk" in d.run("xprop", "-id", d.windows["spoof"], "WM_CLASS")
+    out = tmp_path / "rec"
+    proc = start_recorder(d, out, *ALLOW_HERE[2:])
+    try:
+        d.activate(d.windows["spoof"])
+        d.click(d.windows["spoof"], 150, 30)
+        d.click(d.windows["spoof"], 150, 75)
+        d.run("xdotool", "type", "--delay", "40", "spoofed")
+        time.sleep(0.3)
+        d.activate(d.windows["gtk"])
+        d.click(d.windows["gtk"], 150, 30)
+        time.sleep(1.0)
+    finally:
+        err = stop_recorder(proc)
+    assert proc.returncode == 0, err
+    ev, _ = _read(out)
+    raw = b"".join(p.read_bytes() for p in Path(out).rglob("segment-*"))
+    assert b"Spoof" not in raw and b"tmspoof" not in raw
+    assert (ev["action"] == "key").sum() == 0  # the 7 keys typed into the spoofing window
+    assert ev.loc[ev["action"] == "click", "window"].tolist() == ["TM Gtk Notes"]
+    assert "outside_allowlist" in ev["raw_action"].astype(str).tolist()

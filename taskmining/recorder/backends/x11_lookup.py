@@ -79,17 +79,15 @@ class Lookup:
 
     # -- helpers ---------------------------------------------------------------
     def _app(self, info: WindowInfo | None) -> str | None:
-        """The application name: the first WM_CLASS part the allowlist knows, else the class."""
+        """The application name: the program of the process owning the window (never WM_CLASS)."""
         if info is None:
             return None
-        names = [normalize_app(c) for c in info.app_candidates]
-        for n in names:
-            if self.ctx.allow.allows_app(n):
-                return n
-        return names[-1] if names else None
+        return normalize_app(info.process) if info.process else None
 
     def _allowed(self, info: WindowInfo | None) -> bool:
-        return info is not None and self.ctx.allow.allows(self._app(info), info.title)
+        """Allowlisted program, run by the recording user, and (if titles are given) an allowed title."""
+        return (info is not None and info.uid is not None and info.uid == os.getuid()
+                and self.ctx.allow.allows(self._app(info), info.title))
 
     def _base(self, kind: str, t: float, info: WindowInfo | None, **kw: Any) -> Observation:
         attrs = kw.pop("attrs", {})

@@ -22,18 +22,28 @@ try:
 except ImportError:  # pragma: no cover - the backend's check() reports it
     Xatom = None  # type: ignore[assignment]
 
+from taskmining.recorder.backends.process import process_info
+
 __all__ = ["WindowInfo", "XWindows"]
 
 
 @dataclass(frozen=True)
 class WindowInfo:
-    """A top-level client window: id, WM_CLASS (instance, class), title, PID."""
+    """A top-level client window: id, WM_CLASS (instance, class), title, PID, owning process.
+
+    ``process`` and ``uid`` come from the kernel for the PID the X server
+    reports for the window's client (X-Resource); WM_CLASS is client-set and
+    only informative.
+    """
 
     wid: int
     app_candidates: tuple[str, ...]
     title: str | None
     pid: int | None
     geometry: tuple[int, int, int, int] | None = None
+    process: str | None = None
+    uid: int | None = None
+    pid_source: str | None = None
 
 
 class XWindows:
@@ -60,6 +70,7 @@ class XWindows:
         self._own: Any = None
         self._watched: Any = None
         self._last_active: int | None = None
+        self._res: bool | None = None
 
     # -- plumbing ---------------------------------------------------------------
     def fileno(self) -> int:
@@ -139,9 +150,37 @@ class XWindows:
             title = self._prop(win, Xatom.WM_NAME)
         if isinstance(title, bytes):
             title = title.decode("utf-8", "replace")
-        pid = self._prop(win, self.NET_PID)
-        return WindowInfo(wid=wid, app_candidates=tuple(c for c in cls if c), title=title or None,
-                          pid=int(pid[0]) if pid is not None and len(pid) else None)
+        prop = self._prop(win, self.NET_PID)
+        claimed = int(prop[0]) if prop is not None and len(prop) else None
+        pid, source = self.client_pid(wid), "x-resource"
+        if pid is None:
+            pid, source = claimed, "_NET_WM_PID"
+        elif claimed is not None and claimed != pid:
+            self._fault("x11_pid_claim", f"a window claims _NET_WM_PID {claimed} but belongs to process {pid}: "
+                        "the X server's answer is used")
+        proc = process_info(pid)
+        return WindowInfo(wid=wid, app_candidates=tuple(c for c in cls if c), title=title or None, pid=pid,
+                          process=proc.name if proc else None, uid=proc.uid if proc else None, pid_source=source)
+
+    def client_pid(self, wid: int) -> int | None:
+        """The PID of the client that created window ``wid``, as the X server knows it (X-Resource)."""
+        if self._res is False:
+            return None
+        try:
+            from Xlib.ext import res
+            if self._res is None:
+                self._res = bool(self.d.has_extension("X-Resource"))
+                if not self._res:
+                    self._fault("x11_res", "the X server has no X-Resource extension: window owners are taken "
+                                "from the client-set _NET_WM_PID")
+                    return None
+            reply = self.d.res_query_client_ids([{"client": int(wid), "mask": res.LocalClientPIDMask}])
+            for entry in reply.ids:
+                if entry.spec.mask == res.LocalClientPIDMask and entry.value:
+                    return int(entry.value[0])
+        except Exception:
+            return None
+        return None
 
     def keyboard_owner_problem(self, active: int | None) -> str | None:
         """Why keys might not go to ``active`` (None when they provably do).
