@@ -1,6 +1,6 @@
-"""Findings 1, 2 and 5 on a real Xvfb + AT-SPI desktop: keys under a foreign keyboard grab, a PIN field
-that the application focuses by itself among 600 siblings, and a program spoofing an allowlisted
-WM_CLASS and _NET_WM_PID are never recorded."""
+"""Findings 1, 2, 4 and 5 on a real Xvfb + AT-SPI desktop: keys under a foreign keyboard grab, a PIN field
+that the application focuses by itself among 600 siblings, pixels of a non-allowlisted popup over the
+click, and a program spoofing an allowlisted WM_CLASS and _NET_WM_PID are never recorded."""
 
 from __future__ import annotations
 
@@ -30,9 +30,11 @@ def desktop(tmp_path_factory):
         d.launch("pin_app")
         # finding 5: another program whose window claims the allowlisted WM_CLASS "tmgtk"
         d.spoof = d.launch("gtk_app", "tmgtk", "TM Spoof Notes", program="tmspoof")
+        d.launch("plain_app")
         d.windows["gtk"] = d.wait_window("TM Gtk Notes")
         d.windows["pin"] = d.wait_window("TM PIN Form")
         d.windows["spoof"] = d.wait_window("TM Spoof Notes")
+        d.windows["plain"] = d.wait_window("TM Plain Viewer")
         salt = tmp_path_factory.mktemp("salt") / "salt"
         salt.write_text(SALT)
         d.salt_file = str(salt)
@@ -120,3 +122,41 @@ def test_finding5_spoofed_wm_class_and_pid_are_not_allowlisted(desktop, tmp_path
     assert (ev["action"] == "key").sum() == 0  # the 7 keys typed into the spoofing window
     assert ev.loc[ev["action"] == "click", "window"].tolist() == ["TM Gtk Notes"]
     assert "outside_allowlist" in ev["raw_action"].astype(str).tolist()
+
+
+def test_finding4_screenshots_and_ocr_see_only_the_allowlisted_window(desktop, tmp_path):
+    try:
+        import pytesseract  # noqa: F401
+        from PIL import Image
+    except ImportError as exc:
+        require(False, f"OCR test dependency missing: {exc}")
+    d = desktop
+    out = tmp_path / "rec"
+    geo = d.run("xdotool", "getwindowgeometry", d.windows["plain"])
+    px, py = (int(v) for v in geo.split("Position: ")[1].split()[0].split(","))
+    proc = start_recorder(d, out, "--screenshots")
+    overlay = None
+    try:
+        d.activate(d.windows["plain"])
+        overlay = subprocess.Popen([sys.executable, str(HERE / "overlay_app.py"), str(px + 20), str(py + 45)],
+                                   env=d.env, stdout=subprocess.PIPE, text=True)
+        assert overlay.stdout.readline().strip() == "shown"
+        time.sleep(0.5)
+        d.run("xdotool", "mousemove", str(px + 180), str(py + 80), "click", "1")  # on the popup's text
+        time.sleep(1.5)
+    finally:
+        err = stop_recorder(proc)
+        if overlay is not None:
+            overlay.kill()
+            overlay.wait(5)
+    assert proc.returncode == 0, err
+    ev, _ = _read(out)
+    raw = b"".join(p.read_bytes() for p in Path(out).rglob("segment-*"))
+    assert b"SALARY" not in raw and b"98000" not in raw, ev[["window", "element_name"]]
+    clicks = ev[ev["action"] == "click"]
+    assert len(clicks) == 1 and clicks["window"].iloc[0] == "TM Plain Viewer"
+    shots = sorted(Path(out).rglob("screenshots/*.png"))
+    assert len(shots) == 1
+    img = Image.open(shots[0]).convert("RGB")
+    assert img.getpixel((340, 110)) == (0, 0, 0)  # under the popup (its white background there): blacked out
+    assert img.getpixel((10, 10)) == (255, 255, 255)  # the window's own pixels stay

@@ -141,17 +141,18 @@ class Lookup:
         if obs.is_password:
             return [obs]
         if self.ocr is not None and (element is None or not element.name):
-            self._ocr(obs, x, y)
+            self._ocr(obs, x, y, info.wid)
         if self.ctx.screenshots:
             self._screenshot(obs, info)
         return [obs]
 
-    def _ocr(self, obs: Observation, x: int, y: int) -> None:
+    def _ocr(self, obs: Observation, x: int, y: int, wid: int) -> None:
         w, h = CROP
-        img = self.x.grab(x - w // 2, y - h // 2, w, h)
-        if img is None:
+        shot = self.x.visible_image(wid, x - w // 2, y - h // 2, w, h)  # only this window's visible pixels
+        if shot is None:
             return
-        res = self.ocr.read(img, x - max(0, x - w // 2), y - max(0, y - h // 2))  # type: ignore[union-attr]
+        img, x0, y0 = shot
+        res = self.ocr.read(img, x - x0, y - y0)  # type: ignore[union-attr]
         obs.attrs["ocr_ms"] = round(res.ms, 1)
         if res.text:
             obs.element_name = res.text
@@ -168,9 +169,10 @@ class Lookup:
             win = self.x._window(info.wid)
             g = win.get_geometry()
             pos = self.x.root.translate_coords(win, 0, 0)
-            img = self.x.grab(pos.x, pos.y, g.width, g.height)
-            if img is None:
+            shot = self.x.visible_image(info.wid, pos.x, pos.y, g.width, g.height)  # others blacked out
+            if shot is None:
                 return
+            img = shot[0]
             os.makedirs(self.ctx.screenshot_dir, exist_ok=True)
             self._shots += 1
             name = f"shot-{int(obs.timestamp * 1000)}-{self._shots:05d}.png"

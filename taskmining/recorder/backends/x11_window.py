@@ -304,6 +304,51 @@ class XWindows:
             return None
         return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
+    def visible_image(self, wid: int, x: int, y: int, w: int, h: int) -> tuple[Any, int, int] | None:
+        """``(image, x0, y0)``: the part of rectangle (x, y, w, h) inside window ``wid``, with everything
+        of other windows on top of it (override-redirect popups too) painted black.
+
+        None when the window is gone or the rectangle misses it. Pixels of a window outside the
+        allowlist never reach a screenshot or OCR this way.
+        """
+        from PIL import ImageDraw
+        from Xlib.error import XError
+        try:
+            win = self._window(wid)
+            g = win.get_geometry()
+            pos = self.root.translate_coords(win, 0, 0)
+            top = win
+            for _ in range(32):  # the window's ancestor among the root's children (the WM frame)
+                parent = top.query_tree().parent
+                if not parent or parent.id in (0, self.root.id):
+                    break
+                top = parent
+            children = list(self.root.query_tree().children)
+        except (XError, Exception):
+            return None
+        x0, y0 = max(x, pos.x), max(y, pos.y)
+        x1, y1 = min(x + w, pos.x + g.width), min(y + h, pos.y + g.height)
+        img = self.grab(x0, y0, x1 - x0, y1 - y0) if x1 > x0 and y1 > y0 else None
+        if img is None:
+            return None
+        ids = [c.id for c in children]
+        above = children[ids.index(top.id) + 1:] if top.id in ids else children  # unknown: all count as above
+        draw = ImageDraw.Draw(img)
+        for c in above:
+            try:
+                if c.get_attributes().map_state != self.X.IsViewable:
+                    continue
+                cg = c.get_geometry()
+            except (XError, Exception):
+                draw.rectangle([0, 0, img.width, img.height], fill="black")  # cannot tell: hide everything
+                break
+            bw = cg.border_width
+            ax0, ay0 = max(cg.x, x0), max(cg.y, y0)
+            ax1, ay1 = min(cg.x + cg.width + 2 * bw, x0 + img.width), min(cg.y + cg.height + 2 * bw, y0 + img.height)
+            if ax1 > ax0 and ay1 > ay0:
+                draw.rectangle([ax0 - x0, ay0 - y0, ax1 - x0 - 1, ay1 - y0 - 1], fill="black")
+        return img, x0, y0
+
     def grab(self, x: int, y: int, w: int, h: int) -> Any:
         """A PIL image of the screen rectangle (clipped to the screen)."""
         from PIL import Image
