@@ -21,44 +21,16 @@ pytest.importorskip("cryptography", reason="encrypted recordings need cryptograp
 from taskmining import read_events  # noqa: E402
 from taskmining.errors import DecryptionError  # noqa: E402
 from taskmining.io.recording import write_manifest  # noqa: E402
-from taskmining.recorder.backends.base import Backend, BackendStatus, Observation  # noqa: E402
 from taskmining.recorder.session import Recorder  # noqa: E402
+from test_recorder_sink import Stream  # noqa: E402  (a scripted backend emitting clicks from a thread)
 
 SALT = b"encrypt-test-salt"
 KEY = bytes(range(32))
-T0 = 1.78e9
-
-
-class Burst(Backend):
-    """Emits ``n`` clicks in an allowlisted window, one per millisecond, from its own thread (scripted)."""
-
-    name = "burst"
-
-    def __init__(self, n: int) -> None:
-        self.n = n
-
-    @classmethod
-    def check(cls) -> BackendStatus:
-        return BackendStatus("burst", True, "scripted")
-
-    def start(self, emit, context) -> None:
-        import threading
-
-        def run() -> None:
-            for i in range(self.n):
-                emit(Observation("click", T0 + i, app="gedit", title=f"doc {i % 7}", button=1, x=i, y=i,
-                                 element_role="button", element_name=f"Button {i % 13}", source="atspi"))
-                time.sleep(0.001)
-        self._thread = threading.Thread(target=run, daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._thread.join(10)
 
 
 def _record(out: Path, n: int = 300, key: bytes = KEY) -> Recorder:
-    rec = Recorder(out, allow=["gedit"], backends=[Burst(n)], salt=SALT, encrypt_key=key, segment_bytes=4096,
-                   flush_interval=0.01)
+    rec = Recorder(out, allow=["gedit"], backends=[Stream(n, gap=0.001, name_pad=0)], salt=SALT, encrypt_key=key,
+                   segment_bytes=4096, flush_interval=0.01)
     with rec:
         pass  # stop() waits for the backend: several batches, so several segments with several chunks
     return rec

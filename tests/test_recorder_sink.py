@@ -34,8 +34,8 @@ class Stream(Backend):
 
     name = "stream"
 
-    def __init__(self, n: int, gap: float = 0.002, hook=None) -> None:
-        self.n, self.gap, self.hook = n, gap, hook
+    def __init__(self, n: int, gap: float = 0.002, hook=None, name_pad: int = 200) -> None:
+        self.n, self.gap, self.hook, self.pad = n, gap, hook, "x" * name_pad
         self.done = threading.Event()
 
     @classmethod
@@ -47,8 +47,8 @@ class Stream(Backend):
             for i in range(self.n):
                 if self.hook is not None:
                     self.hook(i)
-                emit(Observation("click", T0 + i * 0.01, app="gedit", title="doc", button=1, x=i, y=i,
-                                 element_role="button", element_name="Save " + "x" * 200, source="atspi"))
+                emit(Observation("click", T0 + i * 0.01, app="gedit", title=f"doc {i % 7}", button=1, x=i, y=i,
+                                 element_role="button", element_name=f"Save {i % 13} {self.pad}", source="atspi"))
                 time.sleep(self.gap)
             self.done.set()
         self._t = threading.Thread(target=run, daemon=True)

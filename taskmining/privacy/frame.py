@@ -83,7 +83,7 @@ def mask_outside_allowlist(events: pd.DataFrame, allow: Allowlist) -> pd.DataFra
             s[bad] = val
             out[col] = pd.Categorical(s, categories=cats if cats and val in cats else None) if was_cat else s
         else:
-            s = pd.Series(np.where(bad, val, None), index=out.index, dtype=object)
+            s = pd.Series([val if b else None for b in bad], index=out.index, dtype=object)
             out[col] = s
     return out
 

@@ -48,13 +48,16 @@ from pathlib import Path
 import pandas as pd
 
 from taskmining.errors import PrivacyError
-from taskmining.privacy.groups import DEFAULT_MIN_GROUP_SIZE, check_min_group_size, note_suppressed
+from taskmining.privacy.groups import DEFAULT_MIN_GROUP_SIZE, check_min_group_size, group_sizes, note_suppressed
 
 __all__ = ["ReleaseLedger", "threshold_cells", "people_per_cell"]
 
 
 def people_per_cell(frame: pd.DataFrame, cell_cols: str | Sequence[str], user_col: str = "user") -> pd.DataFrame:
     """Distinct people per cell of a row-level frame: the cell columns plus ``users``.
+
+    The same count as :func:`taskmining.privacy.groups.group_sizes` (a missing
+    user column is a :class:`PrivacyError`).
 
     Examples
     --------
@@ -64,10 +67,7 @@ def people_per_cell(frame: pd.DataFrame, cell_cols: str | Sequence[str], user_co
     0  a      2
     1  b      1
     """
-    cols = [cell_cols] if isinstance(cell_cols, str) else list(cell_cols)
-    if user_col not in frame.columns:
-        raise PrivacyError(f"column {user_col!r} is missing: the people behind each cell cannot be counted")
-    return frame.groupby(cols, observed=True, dropna=False)[user_col].nunique().rename("users").reset_index()
+    return group_sizes(frame, cell_cols, user_col)
 
 
 def threshold_cells(table: pd.DataFrame, cell_cols: str | Sequence[str], *, users: pd.DataFrame | None = None,

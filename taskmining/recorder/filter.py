@@ -160,8 +160,7 @@ class PrivacyFilter:
         if obs.kind == "click":
             action = "double_click" if obs.clicks >= 2 and obs.button == 1 else _CLICK_ACTIONS.get(obs.button or 1,
                                                                                                    "click")
-            attrs = {"x": obs.x, "y": obs.y, "button": obs.button}
-            return self._record(obs, action, attrs=attrs)
+            return self._record(obs, action, attrs={"x": obs.x, "y": obs.y, "button": obs.button})
         if obs.kind == "scroll":
             return self._record(obs, "scroll", attrs={"x": obs.x, "y": obs.y, "button": obs.button})
         if obs.kind == "clipboard":
@@ -178,7 +177,7 @@ class PrivacyFilter:
                 action = SHORTCUT_ACTIONS.get(combo, "key")
                 return self._record(obs, action, attrs=attrs)
             cls = classify_key(key, obs.modifiers)
-            attrs = {"key_class": cls}
+            attrs = {"key_class": cls}  # (a new dict: the shortcut branch returned above)
             value = obs.text if self.keep_text and cls in ("character", "digit") else None
             if self.keep_text and cls not in ("character", "digit"):
                 attrs["key"] = key

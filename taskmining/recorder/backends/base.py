@@ -228,7 +228,7 @@ def check_backends() -> list[BackendStatus]:
     out = []
     for name in BACKENDS.names():
         try:
-            out.append(BACKENDS.get(name).check())
+            out.append(load_backend(name).check())
         except Exception as exc:  # noqa: BLE001 - a broken plug-in is reported, not raised
             out.append(BackendStatus(name, False, f"{type(exc).__name__}: {exc}"))
     return out

@@ -120,6 +120,11 @@ class X11Backend(Backend):
             if not ready.wait(10):
                 context.fault(f"x11_start_{name}", f"x11 backend: the {name} thread is slow to start")
 
+    def _context(self) -> BackendContext:
+        """The context given to :meth:`start` (the threads run only after it)."""
+        assert self.context is not None
+        return self.context
+
     def _spawn(self, target: Callable[[], None], name: str) -> None:
         t = threading.Thread(target=target, name=name, daemon=True)
         t.start()
@@ -168,7 +173,7 @@ class X11Backend(Backend):
         except Exception as exc:
             self._ready["record"].set()
             if not self._stop.is_set():
-                self.context.fault("x11_record", f"X RECORD stopped ({type(exc).__name__}: {exc}); "
+                self._context().fault("x11_record", f"X RECORD stopped ({type(exc).__name__}: {exc}); "
                                    "input is no longer captured")
 
     def _on_record(self, reply: Any) -> None:
@@ -210,7 +215,7 @@ class X11Backend(Backend):
             self._tasks.put_nowait(task)
         except queue.Full:
             self._overflow += 1
-            self.context.fault("x11_lookup_queue", "element lookups fall behind: input events dropped")
+            self._context().fault("x11_lookup_queue", "element lookups fall behind: input events dropped")
 
     # -- window thread ---------------------------------------------------------------
     def _window_loop(self) -> None:
@@ -228,16 +233,16 @@ class X11Backend(Backend):
         except Exception as exc:
             self._ready["windows"].set()
             if not self._stop.is_set():
-                self.context.fault("x11_windows", f"active-window tracking stopped ({type(exc).__name__}: {exc})")
+                self._context().fault("x11_windows", f"active-window tracking stopped ({type(exc).__name__}: {exc})")
 
     # -- lookup thread ------------------------------------------------------------------
     def _lookup_loop(self) -> None:
         from taskmining.recorder.backends.x11_lookup import Lookup
 
         try:
-            look = Lookup(self.context)
+            look = Lookup(self._context())
         except Exception as exc:
-            self.context.fault("x11_lookup", f"window and element lookups unavailable ({type(exc).__name__}: "
+            self._context().fault("x11_lookup", f"window and element lookups unavailable ({type(exc).__name__}: "
                                f"{exc}); nothing is recorded")
             return
         finally:
@@ -255,7 +260,7 @@ class X11Backend(Backend):
                 try:
                     obs = look.handle(kind, payload)
                 except Exception as exc:  # one bad lookup must not end capture
-                    self.context.fault(f"x11_{kind}", f"{kind} lookup failed ({type(exc).__name__}: {exc})")
+                    self._context().fault(f"x11_{kind}", f"{kind} lookup failed ({type(exc).__name__}: {exc})")
                     continue
                 for o in obs:
                     self._emit(o)
