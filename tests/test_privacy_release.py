@@ -8,7 +8,7 @@ import pytest
 
 from taskmining.errors import PrivacyError
 from taskmining.mining.metrics import task_metrics
-from taskmining.privacy.release import ReleaseLedger, people_per_cell, threshold_cells
+from taskmining.privacy.release import ReleaseLedger, people_per_cell, threshold_cells, transition_people
 
 
 def _tasks(n_users: int = 8, seed: int = 3) -> pd.DataFrame:
@@ -88,3 +88,17 @@ def test_every_cell_needs_k_people_and_totals_are_withheld():
     assert kept["events_total"].notna().all()
     with pytest.raises(PrivacyError, match="cannot apply"):
         threshold_cells(counts, "step")
+
+
+def test_graph_edges_of_one_person_are_suppressed():
+    tasks = _tasks()
+    # one person takes a detour once: an edge of the map that only they produced
+    one = tasks[tasks["case_id"] == "u3-c0"].copy()
+    detour = one.iloc[[1]].assign(step="detour", timestamp=one["timestamp"].iloc[1] + pd.Timedelta(seconds=1))
+    rows = pd.concat([tasks, detour], ignore_index=True)
+    people = transition_people(rows, by="task")
+    edges = people.drop(columns="users").assign(count=1)
+    out = threshold_cells(edges, ["task", "source", "target"], users=people, min_group_size=5, warn=False)
+    assert "detour" not in set(out["source"]) | set(out["target"])
+    assert len(out.attrs["suppressed"]) == 2  # the edge into the detour and the one out of it
+    assert len(out) == len(people) - 2

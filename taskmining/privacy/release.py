@@ -50,7 +50,7 @@ import pandas as pd
 from taskmining.errors import PrivacyError
 from taskmining.privacy.groups import DEFAULT_MIN_GROUP_SIZE, check_min_group_size, group_sizes, note_suppressed
 
-__all__ = ["ReleaseLedger", "threshold_cells", "people_per_cell"]
+__all__ = ["ReleaseLedger", "threshold_cells", "people_per_cell", "transition_people"]
 
 
 def people_per_cell(frame: pd.DataFrame, cell_cols: str | Sequence[str], user_col: str = "user") -> pd.DataFrame:
@@ -68,6 +68,43 @@ def people_per_cell(frame: pd.DataFrame, cell_cols: str | Sequence[str], user_co
     1  b      1
     """
     return group_sizes(frame, cell_cols, user_col)
+
+
+def transition_people(tasks: pd.DataFrame, *, by: str | Sequence[str] = (), case_col: str = "case_id",
+                      step_col: str = "step", time_col: str = "timestamp",
+                      user_col: str = "user") -> pd.DataFrame:
+    """Distinct people behind each directly-follows transition (the edges of a map or graph).
+
+    Parameters
+    ----------
+    tasks : pandas.DataFrame
+        Rows with case, step, timestamp and user columns.
+    by : str or sequence of str
+        Extra cell columns (``"task"`` for per-task maps).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by`` columns, ``source``, ``target``, ``users``; pass it as
+        ``users=`` to :func:`threshold_cells` with cells ``[*by, "source", "target"]``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"case_id": ["a", "a", "b", "b"], "step": ["x", "y", "x", "y"],
+    ...                   "timestamp": pd.to_datetime([1, 2, 1, 2], unit="s"), "user": ["p", "p", "q", "q"]})
+    >>> transition_people(t)
+      source target  users
+    0      x      y      2
+    """
+    extra = [by] if isinstance(by, str) else list(by)
+    for col in (case_col, step_col, time_col, *extra):
+        if col not in tasks.columns:
+            raise PrivacyError(f"column {col!r} is missing: the people behind each transition cannot be counted")
+    rows = tasks.sort_values([case_col, time_col], kind="stable")
+    nxt = rows.groupby(case_col, sort=False, observed=True)[step_col].shift(-1)
+    pairs = rows.assign(source=rows[step_col], target=nxt).dropna(subset=["target"])
+    return people_per_cell(pairs, [*extra, "source", "target"], user_col)
 
 
 def threshold_cells(table: pd.DataFrame, cell_cols: str | Sequence[str], *, users: pd.DataFrame | None = None,
