@@ -211,3 +211,17 @@ def test_kill_9_crash_is_read_with_a_note(tmp_path):
     notes = q["reason"].tolist()
     assert sum("did not end cleanly" in r for r in notes) == 1  # only the last segment was open
     assert all("did not end cleanly" in r or "cut short" in r or "chunk" in r for r in notes), notes
+
+
+def test_removed_or_downgraded_manifest_is_refused(rec_dir):
+    out, rec, segs = rec_dir
+    m = json.loads((out / "manifest.json").read_text())
+    m["privacy"]["encrypted"] = False  # claim a plaintext recording to skip the checks
+    del m["auth"]
+    (out / "manifest.json").write_text(json.dumps(m))
+    segs[1].unlink()
+    with pytest.raises(DecryptionError, match="without its authenticated manifest"):
+        _read(out)
+    (out / "manifest.json").unlink()
+    with pytest.raises(DecryptionError, match="without its authenticated manifest"):
+        _read(out)

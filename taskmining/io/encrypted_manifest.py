@@ -10,7 +10,9 @@ each segment closed cleanly.
 :func:`check_recording` runs before an encrypted folder is read and
 refuses (:class:`~taskmining.errors.DecryptionError`, naming the file):
 
-- a manifest without a valid ``auth`` (edited, or not from this key);
+- a manifest without a valid ``auth`` (edited, or not from this key), and a
+  segment of a recording (its header names one) read without its manifest
+  or with a manifest claiming the recording is not encrypted;
 - a plaintext file (``.jsonl``, ``.jsonl.gz``) inside the recording;
 - a segment the manifest does not list, or one it lists that is missing
   (deleted), except the last one of a session that did not stop (a crash
@@ -157,6 +159,10 @@ def check_recording(files: list[Path], key: bytes | None,
             manifests[root] = _encrypted_manifest(root, key)
         m = manifests.get(root) if root is not None else None
         if root is None or m is None:
+            if f.name.endswith(ENC_SUFFIX) and _recording_of(f) is not None:
+                raise DecryptionError("segment of an encrypted recording read without its authenticated manifest "
+                                      "(missing, or saying the recording is not encrypted): refused, since "
+                                      "removed or replaced segments could not be seen", path=f)
             keep.append(f)
             continue
         assert key is not None
@@ -189,6 +195,16 @@ def check_recording(files: list[Path], key: bytes | None,
         if m is not None:
             _missing(root, m, seen.get(root, set()), qlog)
     return keep, (RecordingKey(key, expect) if expect and key is not None else key)
+
+
+def _recording_of(path: Path) -> str | None:
+    """The recording id in a segment's header (None for a stand-alone encrypted file or no header)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+        return read_header(head, path).get("recording") if head else None
+    except (OSError, DecryptionError):
+        return None
 
 
 def _encrypted_manifest(root: Path, key: bytes | None) -> dict[str, Any] | None:
