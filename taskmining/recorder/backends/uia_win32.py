@@ -159,7 +159,7 @@ def keyboard_state(vk: int, down: bool) -> bytes:
 
 def install_hooks(on_raw: Callable[..., None]) -> Callable[[], None]:
     """Install low-level mouse/keyboard hooks and the foreground WinEvent hook on a message-loop thread."""
-    winfunctype = getattr(ctypes, "WINFUNCTYPE")  # Windows only
+    winfunctype: Any = getattr(ctypes, "WINFUNCTYPE")  # Windows-only; absent from ctypes elsewhere
     HOOKPROC = winfunctype(ctypes.c_long, ctypes.c_int, wintypes.WPARAM, wintypes.LPARAM)
     WINEVENTPROC = winfunctype(None, wintypes.HANDLE, wintypes.DWORD, wintypes.HWND, wintypes.LONG,
                                       wintypes.LONG, wintypes.DWORD, wintypes.DWORD)

@@ -92,6 +92,12 @@ class X11Backend(Backend):
         self._ready = {n: threading.Event() for n in ("record", "windows", "lookup")}
 
     # -- lifecycle -------------------------------------------------------------
+    def _running(self) -> BackendContext:
+        """The context given to :meth:`start` (the threads run only after it)."""
+        if self.context is None:
+            raise RecorderError("x11 backend: used before start()")
+        return self.context
+
     def start(self, emit: Callable[[Observation], None], context: BackendContext) -> None:
         status = self.check()
         if not status.available:
@@ -119,11 +125,6 @@ class X11Backend(Backend):
         for name, ready in self._ready.items():
             if not ready.wait(10):
                 context.fault(f"x11_start_{name}", f"x11 backend: the {name} thread is slow to start")
-
-    def _context(self) -> BackendContext:
-        """The context given to :meth:`start` (the threads run only after it)."""
-        assert self.context is not None
-        return self.context
 
     def _spawn(self, target: Callable[[], None], name: str) -> None:
         t = threading.Thread(target=target, name=name, daemon=True)
@@ -173,7 +174,7 @@ class X11Backend(Backend):
         except Exception as exc:
             self._ready["record"].set()
             if not self._stop.is_set():
-                self._context().fault("x11_record", f"X RECORD stopped ({type(exc).__name__}: {exc}); "
+                self._running().fault("x11_record", f"X RECORD stopped ({type(exc).__name__}: {exc}); "
                                    "input is no longer captured")
 
     def _on_record(self, reply: Any) -> None:
@@ -215,7 +216,7 @@ class X11Backend(Backend):
             self._tasks.put_nowait(task)
         except queue.Full:
             self._overflow += 1
-            self._context().fault("x11_lookup_queue", "element lookups fall behind: input events dropped")
+            self._running().fault("x11_lookup_queue", "element lookups fall behind: input events dropped")
 
     # -- window thread ---------------------------------------------------------------
     def _window_loop(self) -> None:
@@ -233,16 +234,16 @@ class X11Backend(Backend):
         except Exception as exc:
             self._ready["windows"].set()
             if not self._stop.is_set():
-                self._context().fault("x11_windows", f"active-window tracking stopped ({type(exc).__name__}: {exc})")
+                self._running().fault("x11_windows", f"active-window tracking stopped ({type(exc).__name__}: {exc})")
 
     # -- lookup thread ------------------------------------------------------------------
     def _lookup_loop(self) -> None:
         from taskmining.recorder.backends.x11_lookup import Lookup
 
         try:
-            look = Lookup(self._context())
+            look = Lookup(self._running())
         except Exception as exc:
-            self._context().fault("x11_lookup", f"window and element lookups unavailable ({type(exc).__name__}: "
+            self._running().fault("x11_lookup", f"window and element lookups unavailable ({type(exc).__name__}: "
                                f"{exc}); nothing is recorded")
             return
         finally:
@@ -260,7 +261,7 @@ class X11Backend(Backend):
                 try:
                     obs = look.handle(kind, payload)
                 except Exception as exc:  # one bad lookup must not end capture
-                    self._context().fault(f"x11_{kind}", f"{kind} lookup failed ({type(exc).__name__}: {exc})")
+                    self._running().fault(f"x11_{kind}", f"{kind} lookup failed ({type(exc).__name__}: {exc})")
                     continue
                 for o in obs:
                     self._emit(o)
