@@ -324,7 +324,9 @@ class XWindows:
                     break
                 top = parent
             children = list(self.root.query_tree().children)
-        except (XError, Exception):
+        except (XError, Exception) as exc:
+            self._fault("x11_visible", f"window {wid} vanished before its pixels were read "
+                        f"({type(exc).__name__}); no screenshot or OCR")
             return None
         x0, y0 = max(x, pos.x), max(y, pos.y)
         x1, y1 = min(x + w, pos.x + g.width), min(y + h, pos.y + g.height)
