@@ -12,8 +12,7 @@ HMAC-SHA256 under fixed labels:
   the recorder (the salt file); joins across events work without it.
 - the **link key**: the ``h:…`` hash of business values (clipboard and field
   text without personal identifiers: invoice, order, customer numbers). Hand
-  it (``taskmining keys export-link`` or :func:`write_link_key`) to whoever
-  links a recording to a process log: ``link_to_process(..., salt=link_key)``
+  it (:func:`write_link_key`) to whoever links a recording to a process log: ``link_to_process(..., salt=link_key)``
   hashes the process log's keys with it. It cannot produce or test any
   pseudonym or redaction token; with it, one can test guesses of business
   values only, which the process log holds anyway.
