@@ -53,6 +53,7 @@ from taskmining.export._check import (
 )
 from taskmining.export._xes_text import INVALID_XML, escape, piece, text
 from taskmining.export.pm4py_frame import ACTIVITY, CASE, DEFAULT_ATTRIBUTES, TIME, to_pm4py
+from taskmining.mining.levels import activities_once
 
 __all__ = ["EXTENSIONS", "write_xes"]
 
@@ -233,7 +234,7 @@ def write_xes(
     tasks: pd.DataFrame,
     path: str | PathLike[str],
     *,
-    level: Literal["step", "event"] = "step",
+    level: Literal["step", "event", "activity"] = "step",
     case_col: str = "case_id",
     activity_col: str = "step",
     attributes: Sequence[str] | None = None,
@@ -251,7 +252,8 @@ def write_xes(
     ----------
     tasks : pandas.DataFrame
         The tasks frame (converted with :func:`~taskmining.export.to_pm4py`
-        chunk by chunk, with ``level``, ``case_col``, ``activity_col``,
+        chunk by chunk (at ``level="activity"`` activities are built once on
+        the whole log first), with ``level``, ``case_col``, ``activity_col``,
         ``attributes``, ``unassigned`` and ``tz``), or a pm4py-format frame
         with ``case:concept:name``, ``concept:name`` and ``time:timestamp``
         (for example the combined log of :func:`~taskmining.export.link_to_process`),
@@ -307,6 +309,8 @@ def write_xes(
         chunks_idx = _case_chunks(tasks, CASE, TIME, missing, chunk_size)
     else:
         require_columns(tasks, [case_col, activity_col, "timestamp"], what=what)
+        if level == "activity":  # activities (and their masking) are found on the whole log, not per chunk
+            tasks = activities_once(tasks, case_col=case_col)
         require_rows(tasks, what=what)
         missing = unassigned_mask(tasks, case_col, unassigned=unassigned, what=what)
         times = tasks[["timestamp"]]  # one column: checked before the file is created
@@ -315,7 +319,8 @@ def write_xes(
     if not chunks_idx:
         require_rows(tasks.iloc[:0], what=what, after=f" with a {CASE if pm4py_input else case_col}")
 
-    source = tasks if pm4py_input else tasks[_used_columns(tasks, case_col, activity_col, attributes)]
+    source = tasks if pm4py_input or level not in ("event", "step") else \
+        tasks[_used_columns(tasks, case_col, activity_col, attributes)]
 
     def chunks() -> Iterator[pd.DataFrame]:
         for idx in _progress(chunks_idx, enabled=progress, desc="write_xes", unit="chunk"):

@@ -41,6 +41,8 @@ from taskmining.errors import ParameterError, PrivacyError
 from taskmining.mining._codes import factorize
 from taskmining.mining._frame import NS, Sequences, encode
 from taskmining.mining._stats import BLOCK, group_stats
+from taskmining.mining.folding import fold_codes
+from taskmining.mining.levels import at_level
 from taskmining.privacy.groups import check_min_group_size, note_suppressed
 from taskmining.schema import CASE_ID, STEP, TIMESTAMP, USER
 
@@ -192,6 +194,10 @@ def _names(seq: Sequences, offsets: np.ndarray, codes: np.ndarray) -> pa.Array:
     return pc.binary_join(lists, pa.scalar(SEPARATOR, pa.large_string()))
 
 
+def _steps_of(seq: Sequences, case: int) -> tuple[str, ...]:
+    return tuple(seq.act_labels[seq.act[seq.ptr[case]:seq.ptr[case + 1]]].tolist())
+
+
 def _order(count: np.ndarray, names: pa.Array) -> np.ndarray:
     """Positions sorted by count (descending), then name: one vectorised sort."""
     rank = np.empty(len(names), dtype=np.int64)
@@ -205,6 +211,8 @@ def variants(
     top_k: int | None = None,
     coverage: float | None = None,
     min_group_size: int | None = None,
+    level: str = "step",
+    fold: bool | None = None,
     case_col: str = CASE_ID,
     activity_col: str = STEP,
     timestamp_col: str = TIMESTAMP,
@@ -228,6 +236,14 @@ def variants(
         refer to all cases. ``attrs["suppressed"]`` says how many variants
         and cases were left out. Off by default (variants group cases, not
         people); ``taskmining mine`` turns it on.
+    level : {"event", "step", "activity"}, default "step"
+        The unit one element of a variant stands for (see
+        :mod:`taskmining.mining.levels`); ``"activity"`` gives few variants
+        an analyst can read.
+    fold : bool, optional
+        Fold loops (:mod:`taskmining.mining.folding`): a repeated body is
+        one element ``[A → B] ↻``. Default: on at ``level="activity"``,
+        off otherwise.
     case_col, activity_col, timestamp_col, user_col : str
         Column names. ``user_col`` is optional in the frame.
     step_id_col : str or None
@@ -267,17 +283,29 @@ def variants(
         raise ParameterError(f"top_k must be a positive integer, got {top_k!r}")
     if coverage is not None and not 0 < coverage <= 1:
         raise ParameterError(f"coverage must be in (0, 1], got {coverage!r}")
+    tasks, step_id_col, activity_col = at_level(tasks, level, ("event", "step", "activity"), what="variants",
+                                                case_col=case_col, activity_col=activity_col,
+                                                timestamp_col=timestamp_col, step_id_col=step_id_col)
     seq = encode(tasks, case_col=case_col, activity_col=activity_col, timestamp_col=timestamp_col,
                  step_id_col=step_id_col, what="variants")
     var, rep = case_variants(seq)
+    folded: list[tuple[str, ...]] | None = None
+    if fold or (fold is None and level == "activity"):  # loops folded: variants of Python tuples (few)
+        var, rep, folded = fold_codes(var, rep, [_steps_of(seq, int(c)) for c in rep])
     n_var = len(rep)
     duration = seq.end[seq.last()] - seq.start[seq.first()]
     stats = group_stats(var, duration, n_var, scale=NS)
     count = stats["count"]
-    offsets, step_codes = _variant_steps(seq, rep)
-    names = _names(seq, offsets, step_codes)
+    if folded is None:
+        offsets, step_codes = _variant_steps(seq, rep)
+        names = _names(seq, offsets, step_codes)
+        length = seq.lengths[rep]
+    else:
+        names = pa.array([SEPARATOR.join(v) for v in folded], pa.large_string())
+        length = np.array([len(v) for v in folded], dtype=np.int64)
+        offsets, step_codes = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     data: dict[str, object] = {
-        "length": seq.lengths[rep], "count": count, "share": count / seq.n_cases,
+        "length": length, "count": count, "share": count / seq.n_cases,
         "duration_mean": stats["mean"], "duration_median": stats["q0.5"], "duration_p90": stats["q0.9"],
     }
     if user_col in tasks.columns:
@@ -304,25 +332,33 @@ def variants(
         note_suppressed(out, gone, what="variants", min_group_size=min_group_size)
     if top_k is not None:
         out = out.iloc[:top_k]
-    out = _with_labels(out, seq, names, offsets, step_codes, order)
+    out = _with_labels(out, seq, names, offsets, step_codes, order, folded)
     out.attrs.update(n_cases=seq.n_cases, n_unassigned=seq.n_unassigned)
     return out
 
 
 def _with_labels(out: pd.DataFrame, seq: Sequences, names: pa.Array, offsets: np.ndarray,
-                 step_codes: np.ndarray, order: np.ndarray) -> pd.DataFrame:
+                 step_codes: np.ndarray, order: np.ndarray, folded: list[tuple[str, ...]] | None) -> pd.DataFrame:
     """``variant`` and ``steps`` columns in front, made only for the rows kept.
 
     ``out``'s index holds each row's position in ``order``. The tuples share
     the label objects (one Python string per distinct step, not per step).
     """
     keep = order[out.index.to_numpy()]
+    if folded is not None:
+        return _front(out, names, keep, [folded[v] for v in keep.tolist()])
     lo, hi = offsets[keep], offsets[keep + 1]
     picked = np.repeat(lo - (np.cumsum(hi - lo) - (hi - lo)), hi - lo)
     picked += np.arange(len(picked), dtype=picked.dtype)
     labels = np.asarray(seq.act_labels, dtype=object)[step_codes[picked]].tolist()
     ends = np.cumsum(hi - lo).tolist()
-    steps = [tuple(labels[a:b]) for a, b in zip([0, *ends[:-1]], ends)]  # the returned objects themselves
+    starts = [0, *ends[:-1]] if ends else []
+    steps = [tuple(labels[a:b]) for a, b in zip(starts, ends, strict=True)]  # the returned objects
+    return _front(out, names, keep, steps)
+
+
+def _front(out: pd.DataFrame, names: pa.Array, keep: np.ndarray, steps: list[tuple[str, ...]]) -> pd.DataFrame:
+    """``out`` with the ``variant`` and ``steps`` columns of its rows ``keep`` in front."""
     attrs = dict(out.attrs)
     front = pd.DataFrame({"variant": pd.array(names.take(pa.array(keep)), dtype=_STR),
                           "steps": pd.Series(steps, dtype=object)})
