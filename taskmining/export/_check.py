@@ -276,7 +276,8 @@ def iso_times(series: pd.Series) -> pa.Array:
     us = np.where(nat, 0, ns.view("int64") // 1000)
     day, rem = np.divmod(us, 86_400_000_000)
     days, inverse = np.unique(day, return_inverse=True)
-    day_text = pa.array(np.datetime_as_string(days.astype("datetime64[D]")), STR)
+    # via string: pyarrow < 19 cannot convert a NumPy unicode array to large_string directly
+    day_text = pa.array(np.datetime_as_string(days.astype("datetime64[D]")), pa.string()).cast(STR)
     sec, frac = np.divmod(rem, 1_000_000)
     out = join_text(pc.take(day_text, pa.array(inverse.ravel())), "T", _pad(sec // 3600, 2), ":",
                 _pad(sec // 60 % 60, 2), ":", _pad(sec % 60, 2), ".", _pad(frac, 6))
