@@ -19,7 +19,6 @@ taskmining.errors.SchemaError: to_pm4py: column 'case_id' is missing (columns: [
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable
 from typing import Literal
 
@@ -28,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from taskmining.errors import ExportError, ParameterError, SchemaError
+from taskmining.errors import ExportError, ParameterError, SchemaError, warn_user
 from taskmining.schema import STRING_DTYPE, TIMESTAMP_DTYPE, as_utc
 
 __all__ = [
@@ -189,8 +188,8 @@ def unassigned_mask(
                "(events outside any task instance)")
     if unassigned == "raise":
         raise ExportError(f"{message}; in {_rows(missing, frame.index)}")
-    warnings.warn(f'{message} and were left out; pass unassigned="raise" to make this an error',
-                  UnassignedRowsWarning, stacklevel=4)
+    warn_user(f'{message} and were left out; pass unassigned="raise" to make this an error',
+              UnassignedRowsWarning)
     return missing
 
 
