@@ -21,6 +21,7 @@ import sys
 import warnings
 from os import PathLike
 from pathlib import Path
+from types import FrameType
 
 __all__ = [
     "TaskminingError",
@@ -135,7 +136,8 @@ def warn_user(message: str, category: type[Warning] = UserWarning) -> None:
     >>> caught[0].filename.endswith(".py") or caught[0].filename.startswith("<doctest")
     True
     """
-    level, frame = 2, sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
+    level = 2
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
         level, frame = level + 1, frame.f_back
     warnings.warn(message, category, stacklevel=level if frame is not None else 2)
