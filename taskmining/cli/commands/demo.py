@@ -106,7 +106,7 @@ def stage_segment(ctx: DemoContext) -> None:
 
     assert ctx.events is not None
     t0 = time.perf_counter()
-    tasks = tm.segment(ctx.events)
+    tasks = tm.segment(ctx.events, progress=False if ctx.args.quiet else None)
     ctx.results["tasks"] = tasks
     took = time.perf_counter() - t0
     n_cases = tasks["case_id"].nunique()

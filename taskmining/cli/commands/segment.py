@@ -164,7 +164,8 @@ def _read_copy(copy: Path, original: Path, fmt: str, args: argparse.Namespace) -
 def _segment(events: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame:
     from taskmining.segmentation.apply import segment
 
-    return segment(events, args.method, params=parse_params(args.param), step_options={"detail": args.detail})
+    return segment(events, args.method, params=parse_params(args.param), step_options={"detail": args.detail},
+                   progress=False if args.quiet else None)
 
 
 def _added(n: int) -> dict[str, pd.Series]:
