@@ -17,6 +17,19 @@ T = TypeVar("T")
 __all__ = ["Stages", "interactive", "progress", "wanted"]
 
 
+def _tqdm() -> Any:
+    """tqdm's notebook widget when ipywidgets is installed, else the text bar (no "IProgress not found" warning)."""
+    import importlib.util
+
+    if "ipykernel" in sys.modules and importlib.util.find_spec("ipywidgets") is not None:
+        from tqdm.auto import tqdm as widget
+
+        return widget
+    from tqdm.std import tqdm as text
+
+    return text
+
+
 def interactive() -> bool:
     """True when stderr is a terminal or the code runs in a Jupyter (IPython) kernel.
 
@@ -26,11 +39,8 @@ def interactive() -> bool:
     False
     """
     if "ipykernel" in sys.modules:
-        try:
-            from IPython import get_ipython
-        except ImportError:  # pragma: no cover - ipykernel depends on IPython
-            get_ipython = None
-        shell = get_ipython() if get_ipython is not None else None
+        ipython: Any = sys.modules.get("IPython")
+        shell = ipython.get_ipython() if ipython is not None else None
         if shell is not None and getattr(shell, "kernel", None) is not None:
             return True
     try:
@@ -64,9 +74,7 @@ def progress(iterable: Iterable[T], *, enabled: bool = True, desc: str | None = 
     if not enabled:
         yield from iterable
         return
-    from tqdm.auto import tqdm
-
-    yield from tqdm(iterable, desc=desc, total=total, unit=unit, mininterval=0.5,
+    yield from _tqdm()(iterable, desc=desc, total=total, unit=unit, mininterval=0.5,
                     delay=1.0, leave=False)
 
 
@@ -96,9 +104,7 @@ class Stages:
 
     def __enter__(self) -> Stages:
         if self.enabled:
-            from tqdm.auto import tqdm
-
-            self._bar = tqdm(total=len(self.names), desc=self.desc, unit="stage", delay=self.delay, mininterval=0,
+            self._bar = _tqdm()(total=len(self.names), desc=self.desc, unit="stage", delay=self.delay, mininterval=0,
                              leave=False, postfix=self.names[0] if self.names else None,
                              bar_format="{desc}: {n_fmt}/{total_fmt} stages |{bar:10}| {elapsed}{postfix}")
         return self

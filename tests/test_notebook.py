@@ -56,6 +56,14 @@ def test_plot_cells_show_images(executed: Any, call: str) -> None:
     assert len(png) > 1000  # base64 of a real picture, not an empty figure
 
 
+@pytest.mark.slow
+def test_segment_cell_shows_a_progress_bar(executed: Any) -> None:
+    cell = _cell(executed, "tm.segment(events)")
+    err = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream" and o.name == "stderr")
+    assert "segment: " in err and "stages" in err
+    assert "Warning" not in err
+
+
 def test_notebook_keeps_the_inline_backend() -> None:
     import json
 
