@@ -396,8 +396,8 @@ def link_to_process(
     if "case:task" in desktop.columns:
         spans["task"] = desktop.groupby(CASE, sort=True, observed=True)["case:task"].first()
     links = spans.rename_axis("case_id").reset_index().merge(chosen, on="case_id", how="left")
-    links["n_evidence"] = links["n_evidence"].fillna(0).astype("int64")
-    links["n_candidates"] = links["n_candidates"].fillna(0).astype("int64")
+    for col in ("n_evidence", "n_candidates"):  # numeric first: an object column of NaN (nothing linked) too
+        links[col] = pd.to_numeric(links[col]).fillna(0).astype("int64")
     order = ["case_id", "process_case", "key_type", "key", "evidence", "n_evidence", "n_candidates",
              "time_gap_s", "task", "start", "end"]
     links = links[[c for c in order if c in links.columns]]
@@ -407,7 +407,9 @@ def link_to_process(
     system = process.assign(**{SOURCE: "system"})
     if START not in system.columns:
         system[START] = system[TIME]
-    combined = pd.concat([system, _desktop_rows(desktop, links, granularity)], ignore_index=True)
+    desktop_rows = _desktop_rows(desktop, links, granularity)
+    combined = pd.concat([system, desktop_rows], ignore_index=True) if len(desktop_rows) else \
+        system.reset_index(drop=True)
     for col in [c for c in process.columns if c.startswith("case:") and c != CASE]:
         first = process.groupby(CASE, sort=False, observed=True)[col].first()
         combined[col] = combined[col].fillna(combined[CASE].map(first))

@@ -163,7 +163,7 @@ def redact_series(values: pd.Series, salt: bytes | str, *, kinds: Iterable[str] 
     key = as_salt(salt)
     wanted = frozenset(kinds)
     text = values.astype(STRING_DTYPE) if values.dtype != STRING_DTYPE else values
-    cand = text.str.contains(_CANDIDATE, regex=True, na=False).to_numpy(dtype=bool)
+    cand = text.str.contains(_CANDIDATE.pattern, regex=True, na=False)  # a str: pandas 2.3 Arrow strings refuse a compiled pattern.to_numpy(dtype=bool)
     out = text.copy()
     if cand.any():
         sub = text[cand]
