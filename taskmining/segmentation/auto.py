@@ -1,11 +1,26 @@
-"""``auto`` (the default method): pick a sensible segmenter for the data, without tuning.
+"""``auto`` (the default method): pick a segmenter from properties of the data, one parameter set.
 
-The rule, in order:
+The rule, in order, all measured without labels:
 
 1. fewer than ``min_steps`` steps, or no step label that occurs at least
    ``min_repeats`` times: there is nothing to learn routines from, so
    ``idle_gap`` (cut at pauses longer than five minutes) is used;
-2. otherwise ``task_recognition`` with its defaults.
+2. the stream is one routine repeated, loops inside an instance allowed: the
+   best cycle rule of :mod:`~taskmining.segmentation.cycles` holds (phase
+   at least :data:`CYCLE_PHASE`, coverage at least :data:`CYCLE_COVERAGE`)
+   and ``task_recognition`` either cuts about as often (they agree; its task
+   types and de-interleaving are kept) or its instances begin less
+   consistently than the cycle's (it cut inside the loop of an instance):
+   ``routine_cycles`` is used;
+3. otherwise ``task_recognition`` (noise steps absorbed by the instance
+   before them).
+
+Before the chosen method sees them, echo steps are folded
+(:mod:`~taskmining.segmentation.fold`): duplicates, a select before the copy
+of the same cell, a commit after a paste. They take the case of the step they
+echo. Every step gets a case: steps a method leaves outside cases join the
+case before them in their session (or after, at a session's start); the
+share that had none is ``unassigned_``.
 
 The choice is in ``method_`` and the fitted segmenter in ``segmenter_``;
 ``reason_`` says why in one sentence. Cases of a method that does not type
@@ -34,18 +49,26 @@ import numpy as np
 import pandas as pd
 
 from taskmining.errors import ParameterError
+from taskmining.schema import CASE_ID, SESSION, TASK
 from taskmining.segmentation._common import class_labels
 from taskmining.segmentation.base import BaseSegmenter
+from taskmining.segmentation.cycles import CycleRule
 from taskmining.segmentation.registry import segmenter
+from taskmining.segmentation.routine_cycles import RoutineCyclesSegmenter, work_view
 
-__all__ = ["UNTYPED", "AutoSegmenter", "choose_method"]
+__all__ = ["CYCLE_COVERAGE", "CYCLE_PHASE", "UNTYPED", "AutoSegmenter", "choose_method", "fill_unassigned",
+           "start_consistency"]
 
 #: task type of cases found by a method that does not type its cases
 UNTYPED = "(untyped task)"
+#: a cycle rule this good (phase, coverage) makes the stream "one routine repeated"
+CYCLE_PHASE = 0.85
+CYCLE_COVERAGE = 0.75
+_AGREE = (0.75, 1.34)
 
 
 def choose_method(steps: pd.DataFrame, *, min_steps: int = 50, min_repeats: int = 3) -> tuple[str, str]:
-    """The method ``auto`` uses for ``steps`` and the reason.
+    """The first choice of ``auto``: ``idle_gap`` for tiny or repetition-free steps, else ``task_recognition``.
 
     Examples
     --------
@@ -62,8 +85,51 @@ def choose_method(steps: pd.DataFrame, *, min_steps: int = 50, min_repeats: int 
     return "task_recognition", "the steps repeat: learn routines from them"
 
 
+def start_consistency(steps: pd.DataFrame, case_id: np.ndarray) -> float:
+    """Share of cases whose first step has the most common first class (1.0: every case begins alike).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> start_consistency(pd.DataFrame({"step": ["a", "b", "a", "b", "b"]}), np.array([1, 1, 2, 2, 3]))
+    0.667
+    """
+    frame = pd.DataFrame({"c": pd.Series(case_id, dtype=object), "s": class_labels(steps["step"]).to_numpy()})
+    frame = frame[frame["c"].notna()]
+    if frame.empty:
+        return 0.0
+    firsts = frame.drop_duplicates("c")["s"]
+    return round(float(firsts.value_counts().iloc[0] / len(firsts)), 3)
+
+
+def fill_unassigned(session: np.ndarray, case: np.ndarray) -> np.ndarray:
+    """Case ids with missing ones filled from the case before in the session, else the case after.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fill_unassigned(np.array(["s", "s", "s", "t"]), np.array([None, "s-1", None, None], dtype=object)).tolist()
+    ['s-1', 's-1', 's-1', 't-0']
+    """
+    frame = pd.DataFrame({"s": pd.Series(session, dtype=object), "c": pd.Series(case, dtype=object)})
+    grouped = frame.groupby("s", sort=False)["c"]
+    filled = grouped.ffill().fillna(grouped.bfill())
+    empty = filled.isna().to_numpy()
+    if empty.any():  # a session no method gave any case: one case of its own
+        filled[empty] = frame["s"][empty].astype(str) + "-0"
+    return filled.to_numpy(dtype=object)
+
+
+def _spread(out: pd.DataFrame, root: np.ndarray, work: np.ndarray, n: int) -> pd.DataFrame:
+    position = np.full(n, -1, dtype=np.int64)
+    position[work] = np.arange(len(work))
+    idx = position[root]
+    return pd.DataFrame({CASE_ID: out[CASE_ID].to_numpy(dtype=object)[idx],
+                         TASK: out[TASK].to_numpy(dtype=object)[idx]})
+
+
 class AutoSegmenter(BaseSegmenter):
-    """Pick ``task_recognition`` normally and ``idle_gap`` for tiny or repetition-free data.
+    """Pick ``routine_cycles``, ``task_recognition`` or ``idle_gap`` from label-free properties of the steps.
 
     Parameters
     ----------
@@ -81,7 +147,12 @@ class AutoSegmenter(BaseSegmenter):
     reason_ : str
         Why it was chosen.
     segmenter_ : BaseSegmenter
-        The fitted segmenter.
+        The fitted segmenter (fitted on the steps without echoes).
+    cycle_ : CycleRule or None
+        The best cycle rule of the steps, when it was measured.
+    unassigned_ : float
+        Share of the steps of the last ``predict`` that the chosen method
+        left outside every case (they joined a neighbouring case).
     """
 
     types_tasks: ClassVar[bool] = True
@@ -96,20 +167,56 @@ class AutoSegmenter(BaseSegmenter):
             value = getattr(self, name)
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
                 raise ParameterError(f"{name} must be a positive integer, got {value!r}")
+        _, work, _ = work_view(steps)
+        seen = steps.iloc[work].reset_index(drop=True)
         self.method_, self.reason_ = choose_method(
-            steps, min_steps=int(self.min_steps), min_repeats=int(self.min_repeats)
+            seen, min_steps=int(self.min_steps), min_repeats=int(self.min_repeats)
         )
-        inner = segmenter(self.method_)
-        if "random_state" in inner.get_params():
-            inner.set_params(random_state=self.random_state)
-        self.segmenter_ = inner.fit(steps, y)
+        self.cycle_: CycleRule | None = None
+        self.unassigned_ = 0.0
+        if self.method_ != "task_recognition":
+            self.segmenter_ = segmenter(self.method_).fit(seen, None)
+            return
+        inner = segmenter("task_recognition", random_state=self.random_state, noise_steps="absorb").fit(seen)
+        cycles = RoutineCyclesSegmenter().fit(seen)
+        self.cycle_ = cycle = cycles.cycle_
+        self.segmenter_ = inner
+        if cycle is None or cycle.phase < CYCLE_PHASE or cycle.coverage < CYCLE_COVERAGE:
+            if cycle is not None:
+                self.reason_ += (f"; no single cycle (best rule {cycles.rule_}: phase {cycle.phase:.2f}, "
+                                 f"coverage {cycle.coverage:.2f})")
+            return
+        tr_cases = inner.predict(seen)[CASE_ID].to_numpy(dtype=object)
+        n_tr = len(pd.unique(tr_cases[pd.notna(tr_cases)]))
+        lo, hi = _AGREE
+        if lo * cycle.segments <= n_tr <= hi * cycle.segments:
+            self.reason_ += (f"; one routine repeated ({cycles.rule_}) and task_recognition agrees "
+                             f"({n_tr} instances, {cycle.segments} cycles)")
+            return
+        own = start_consistency(seen, cycles.predict(seen)[CASE_ID].to_numpy(dtype=object))
+        theirs = start_consistency(seen, tr_cases)
+        if own > theirs + 0.05:
+            self.method_, self.segmenter_ = "routine_cycles", cycles
+            self.reason_ = (f"one routine repeated with loops inside instances: {cycles.rule_} "
+                            f"(phase {cycle.phase:.2f}, coverage {cycle.coverage:.2f}); its {cycle.segments} "
+                            f"instances begin alike ({own:.2f}), the {n_tr} of task_recognition less ({theirs:.2f})")
+        else:
+            self.reason_ += (f"; its {n_tr} instances begin as consistently ({theirs:.2f}) as the "
+                             f"{cycle.segments} of the cycle rule {cycles.rule_} ({own:.2f})")
 
     def _predict(self, steps: pd.DataFrame) -> pd.DataFrame:
         model = self if getattr(self, "is_fitted_", False) else type(self)(**self.get_params()).fit(steps)
-        out = model.segmenter_.predict(steps)
-        untyped = out["task"].isna() & out["case_id"].notna()
+        root, work, _ = work_view(steps)
+        seen = steps.iloc[work].reset_index(drop=True)
+        out = _spread(model.segmenter_.predict(seen), root, work, len(steps))
+        case = out[CASE_ID].to_numpy(dtype=object)
+        missing = pd.isna(case)
+        self.unassigned_ = float(missing.mean()) if len(case) else 0.0
+        if missing.any():
+            out[CASE_ID] = fill_unassigned(steps[SESSION].to_numpy(dtype=object), case)
+        untyped = out[TASK].isna()
         if untyped.any():
             # a segmenter that does not type its cases: every case is of one generic type
-            out = out.astype({"task": object})
-            out.loc[untyped, "task"] = UNTYPED
+            out = out.astype({TASK: object})
+            out.loc[untyped, TASK] = UNTYPED
         return out

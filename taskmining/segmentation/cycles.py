@@ -16,8 +16,11 @@ decisions) in two stages:
    leaves the anchors in only one segment in ``L``; cutting at a rare class
    keeps coverage but few segments.
 2. **phase**: among the rules cutting about as often (0.75 to 1.34 times),
-   the one whose segments hold each *once-class* (a class seen 0.5 to 1.1
-   times as often as the period rule cuts) exactly once most often. It puts the boundary where the loop ends and the next
+   the one whose segments hold each *once-class* exactly once most often. The
+   once-classes are those of the period rule's segments that occur in at
+   least half of them and there once in most (anchors, not loop bodies);
+   when two instances fall into one segment, the anchors they share occur
+   twice. It puts the boundary where the loop ends and the next
    record begins (after a submit, before the first step of the next form),
    not inside the loop. Ties go to the rule cutting before the class that
    begins the sessions, then to "after" rules.
@@ -55,7 +58,8 @@ class CycleRule:
 
     ``kind`` is ``"before"`` or ``"after"``; ``cls`` the class code;
     ``segments`` the number of segments it makes; ``coverage`` and ``phase``
-    the scores of the module docstring (0..1).
+    the scores of the module docstring (0..1); ``once`` the mask of the
+    once-classes its phase was measured on.
     """
 
     kind: str
@@ -63,6 +67,7 @@ class CycleRule:
     segments: int
     coverage: float
     phase: float
+    once: np.ndarray | None = None
 
 
 def rule_cuts(codes: np.ndarray, first: np.ndarray, kind: str, cls: int | np.ndarray) -> np.ndarray:
@@ -119,13 +124,25 @@ def score_rule(codes: np.ndarray, first: np.ndarray, kind: str, cls: int, n_clas
     occurrences = np.bincount(c, minlength=n_classes)
     share = present / m
     coverage = float((occurrences * np.minimum(share, 1.0)).sum() / max(len(c), 1))
-    if once is None:
-        once = (share >= 0.5) & (occurrences <= 1.1 * np.maximum(present, 1))
-    if not once.any():
-        return CycleRule(kind, int(cls), m, coverage, 0.0)
     exactly = np.bincount(pair_cls[pair[1] == 1], minlength=n_classes)
+    if once is None:
+        once = once_classes(present, exactly, m)
+    if not once.any():
+        return CycleRule(kind, int(cls), m, coverage, 0.0, once)
     phase = float(exactly[once].sum() / (m * once.sum()))
-    return CycleRule(kind, int(cls), m, coverage, phase)
+    return CycleRule(kind, int(cls), m, coverage, phase, once)
+
+
+def once_classes(present: np.ndarray, exactly: np.ndarray, m: int) -> np.ndarray:
+    """Classes in at least half of ``m`` segments, and there once in most of them (not loop bodies).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> once_classes(np.array([10, 10, 3]), np.array([9, 2, 3]), 10).tolist()
+    [True, False, False]
+    """
+    return (present >= 0.5 * m) & (exactly >= 0.5 * np.maximum(present, 1))
 
 
 def best_cycle_rule(codes: np.ndarray, first: np.ndarray, n_classes: int, *,
@@ -153,8 +170,8 @@ def best_cycle_rule(codes: np.ndarray, first: np.ndarray, n_classes: int, *,
         return None
     period = max(rules, key=lambda r: r.segments * r.coverage ** _COVERAGE_POWER)
     lo, hi = _PERIOD_BAND
-    # once-classes are fixed by the period, the same for every rule compared
-    once = (counts >= 0.5 * period.segments) & (counts <= 1.1 * period.segments)
+    # once-classes are fixed by the period rule, the same for every rule compared
+    once = period.once
     band = [score_rule(codes, first, r.kind, r.cls, n_classes, once) for r in rules
             if lo * period.segments <= r.segments <= hi * period.segments and r.coverage >= 0.9 * period.coverage]
     opener = int(np.argmax(np.bincount(codes[first], minlength=n_classes)))
