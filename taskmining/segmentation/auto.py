@@ -8,10 +8,13 @@ The rule, in order, all measured without labels:
 2. the stream is one routine repeated, loops inside an instance allowed: the
    best cycle rule of :mod:`~taskmining.segmentation.cycles` holds (phase
    at least :data:`CYCLE_PHASE`, coverage at least :data:`CYCLE_COVERAGE`)
-   and ``task_recognition`` either cuts about as often (they agree; its task
-   types and de-interleaving are kept) or its instances begin less
-   consistently than the cycle's (it cut inside the loop of an instance):
-   ``routine_cycles`` is used;
+   and its cases are better than those of ``task_recognition`` by the
+   other's evidence (:mod:`~taskmining.segmentation.agreement`): fewer of
+   them repeat an anchor of the other's cases (a class in nearly every case,
+   once: two instances merged), by more than :data:`REPEAT_MARGIN`; or, as
+   many, they begin and end more alike by more than :data:`START_MARGIN`
+   (``task_recognition`` cut inside the loop of an instance, or at the wrong
+   place of the cycle): ``routine_cycles`` is used;
 3. otherwise ``task_recognition`` (noise steps absorbed by the instance
    before them).
 
@@ -51,20 +54,24 @@ import pandas as pd
 from taskmining.errors import ParameterError
 from taskmining.schema import CASE_ID, SESSION, TASK
 from taskmining.segmentation._common import class_labels
+from taskmining.segmentation.agreement import core_once_classes, repeat_rate, start_end_consistency
 from taskmining.segmentation.base import BaseSegmenter
 from taskmining.segmentation.cycles import CycleRule
 from taskmining.segmentation.registry import segmenter
 from taskmining.segmentation.routine_cycles import RoutineCyclesSegmenter, work_view
 
-__all__ = ["CYCLE_COVERAGE", "CYCLE_PHASE", "UNTYPED", "AutoSegmenter", "choose_method", "fill_unassigned",
-           "start_consistency"]
+__all__ = ["CYCLE_COVERAGE", "CYCLE_PHASE", "REPEAT_MARGIN", "START_MARGIN", "UNTYPED", "AutoSegmenter", "choose_method",
+           "fill_unassigned"]
 
 #: task type of cases found by a method that does not type its cases
 UNTYPED = "(untyped task)"
 #: a cycle rule this good (phase, coverage) makes the stream "one routine repeated"
 CYCLE_PHASE = 0.85
 CYCLE_COVERAGE = 0.75
-_AGREE = (0.75, 1.34)
+#: a difference in the share of cases repeating the other method's anchors that decides
+REPEAT_MARGIN = 0.02
+#: otherwise ``routine_cycles`` wins when its cases begin and end this much more alike
+START_MARGIN = 0.05
 
 
 def choose_method(steps: pd.DataFrame, *, min_steps: int = 50, min_repeats: int = 3) -> tuple[str, str]:
@@ -85,21 +92,17 @@ def choose_method(steps: pd.DataFrame, *, min_steps: int = 50, min_repeats: int 
     return "task_recognition", "the steps repeat: learn routines from them"
 
 
-def start_consistency(steps: pd.DataFrame, case_id: np.ndarray) -> float:
-    """Share of cases whose first step has the most common first class (1.0: every case begins alike).
-
-    Examples
-    --------
-    >>> import numpy as np, pandas as pd
-    >>> start_consistency(pd.DataFrame({"step": ["a", "b", "a", "b", "b"]}), np.array([1, 1, 2, 2, 3]))
-    0.667
-    """
-    frame = pd.DataFrame({"c": pd.Series(case_id, dtype=object), "s": class_labels(steps["step"]).to_numpy()})
-    frame = frame[frame["c"].notna()]
-    if frame.empty:
-        return 0.0
-    firsts = frame.drop_duplicates("c")["s"]
-    return round(float(firsts.value_counts().iloc[0] / len(firsts)), 3)
+def _prefer_cycles(steps: pd.DataFrame, cycles: np.ndarray, tr: np.ndarray) -> tuple[bool, str]:
+    """Whether the cycle segmentation beats task_recognition's, and why (see the module docstring)."""
+    merged_cy = repeat_rate(steps, cycles, core_once_classes(steps, tr))
+    merged_tr = repeat_rate(steps, tr, core_once_classes(steps, cycles))
+    counts = f"{len(pd.unique(cycles[pd.notna(cycles)]))} cycles vs {len(pd.unique(tr[pd.notna(tr)]))} instances"
+    if abs(merged_cy - merged_tr) > REPEAT_MARGIN:
+        better = merged_cy < merged_tr
+        return better, (f"{counts}; cases repeating the other's anchors: {merged_cy:.2f} vs {merged_tr:.2f}")
+    own, theirs = start_end_consistency(steps, cycles), start_end_consistency(steps, tr)
+    return own > theirs + START_MARGIN, (f"{counts}; anchors agree, cases begin and end alike: "
+                                         f"{own:.2f} vs {theirs:.2f}")
 
 
 def fill_unassigned(session: np.ndarray, case: np.ndarray) -> np.ndarray:
@@ -187,22 +190,14 @@ class AutoSegmenter(BaseSegmenter):
                                  f"coverage {cycle.coverage:.2f})")
             return
         tr_cases = inner.predict(seen)[CASE_ID].to_numpy(dtype=object)
-        n_tr = len(pd.unique(tr_cases[pd.notna(tr_cases)]))
-        lo, hi = _AGREE
-        if lo * cycle.segments <= n_tr <= hi * cycle.segments:
-            self.reason_ += (f"; one routine repeated ({cycles.rule_}) and task_recognition agrees "
-                             f"({n_tr} instances, {cycle.segments} cycles)")
-            return
-        own = start_consistency(seen, cycles.predict(seen)[CASE_ID].to_numpy(dtype=object))
-        theirs = start_consistency(seen, tr_cases)
-        if own > theirs + 0.05:
+        cy_cases = cycles.predict(seen)[CASE_ID].to_numpy(dtype=object)
+        use_cycles, why = _prefer_cycles(seen, cy_cases, tr_cases)
+        rule = f"{cycles.rule_} (phase {cycle.phase:.2f}, coverage {cycle.coverage:.2f})"
+        if use_cycles:
             self.method_, self.segmenter_ = "routine_cycles", cycles
-            self.reason_ = (f"one routine repeated with loops inside instances: {cycles.rule_} "
-                            f"(phase {cycle.phase:.2f}, coverage {cycle.coverage:.2f}); its {cycle.segments} "
-                            f"instances begin alike ({own:.2f}), the {n_tr} of task_recognition less ({theirs:.2f})")
+            self.reason_ = f"one routine repeated, loops inside instances allowed: {rule}; {why}"
         else:
-            self.reason_ += (f"; its {n_tr} instances begin as consistently ({theirs:.2f}) as the "
-                             f"{cycle.segments} of the cycle rule {cycles.rule_} ({own:.2f})")
+            self.reason_ += f"; the cycle rule {rule} is not better: {why}"
 
     def _predict(self, steps: pd.DataFrame) -> pd.DataFrame:
         model = self if getattr(self, "is_fitted_", False) else type(self)(**self.get_params()).fit(steps)
