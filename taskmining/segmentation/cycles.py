@@ -11,8 +11,8 @@ decisions) in two stages:
 1. **period**: the rule whose segments are *complete*, each holding most
    of the stream's classes, while cutting as often as possible:
    ``m * coverage ** 4``, with ``m`` the number of segments and coverage
-   the share of steps whose class occurs in that share of the segments
-   (capped at 1). Cutting at a step of a loop body multiplies ``m`` but
+   the mean, over the classes seen at least ``max(3, m / 5)`` times, of the
+   share of the segments holding the class. Cutting at a step of a loop body multiplies ``m`` but
    leaves the anchors in only one segment in ``L``; cutting at a rare class
    keeps coverage but few segments.
 2. **phase**: among the rules cutting about as often (0.75 to 1.34 times),
@@ -123,7 +123,8 @@ def score_rule(codes: np.ndarray, first: np.ndarray, kind: str, cls: int, n_clas
     present = np.bincount(pair_cls, minlength=n_classes)  # segments holding each class
     occurrences = np.bincount(c, minlength=n_classes)
     share = present / m
-    coverage = float((occurrences * np.minimum(share, 1.0)).sum() / max(len(c), 1))
+    counted = occurrences >= max(3.0, 0.2 * m)  # classes rarer than one segment in five do not count
+    coverage = float(np.minimum(share[counted], 1.0).mean()) if counted.any() else 0.0
     exactly = np.bincount(pair_cls[pair[1] == 1], minlength=n_classes)
     if once is None:
         once = once_classes(present, exactly, m)

@@ -47,7 +47,7 @@ ECHO_SECONDS = 2.0
 def _codes(steps: pd.DataFrame, col: str) -> np.ndarray:
     if col not in steps.columns:
         return np.full(len(steps), -1, dtype=np.int64)
-    return np.asarray(pd.factorize(steps[col].astype(object), use_na_sentinel=True)[0], dtype=np.int64)
+    return np.asarray(pd.factorize(steps[col], use_na_sentinel=True)[0], dtype=np.int64)
 
 
 def echo_targets(steps: pd.DataFrame) -> np.ndarray:
@@ -72,14 +72,21 @@ def echo_targets(steps: pd.DataFrame) -> np.ndarray:
     sess = _codes(steps, SESSION)
     ts = steps["start"].to_numpy(dtype="datetime64[ns]").view(np.int64)
     label = _codes(steps, STEP)
-    action = steps[ACTION].astype(object).to_numpy() if ACTION in steps.columns else np.full(n, "", dtype=object)
-    element = _codes(steps, ELEMENT_NAME) * 1_000_003 + _codes(steps, ELEMENT_ID) * 7 + _codes(steps, APP)
-    named = (_codes(steps, ELEMENT_NAME) >= 0) | (_codes(steps, ELEMENT_ID) >= 0)
+    def verb(*names: str) -> np.ndarray:
+        if ACTION not in steps.columns:
+            return np.zeros(n, dtype=bool)
+        return np.asarray(steps[ACTION].isin(names).to_numpy(), dtype=bool)
+
+    name_code, id_code = _codes(steps, ELEMENT_NAME), _codes(steps, ELEMENT_ID)
+    element = (name_code * (int(id_code.max(initial=0)) + 2) + id_code) * (int(_codes(steps, APP).max(initial=0)) + 2) \
+        + _codes(steps, APP)
+    named = (name_code >= 0) | (id_code >= 0)
     same = (sess[1:] == sess[:-1]) & (ts[1:] - ts[:-1] <= int(ECHO_SECONDS * 1e9))
     same_el = same & (element[1:] == element[:-1]) & named[1:]
     dup = same & (ts[1:] == ts[:-1]) & (label[1:] == label[:-1])
-    select_copy = same_el & np.isin(action[:-1], ["select", "focus"]) & np.isin(action[1:], ["copy", "cut"])
-    commit = same_el & (action[:-1] == "paste") & np.isin(action[1:], ["edit", "type"])
+    selects, copies, pastes, commits = verb("select", "focus"), verb("copy", "cut"), verb("paste"), verb("edit", "type")
+    select_copy = same_el & selects[:-1] & copies[1:]
+    commit = same_el & pastes[:-1] & commits[1:]
     idx = np.arange(n - 1)
     target[1:][dup | commit] = idx[dup | commit]
     back = select_copy & (target[:-1] < 0)

@@ -56,7 +56,7 @@ def work_view(steps: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """
     root = fold_targets(echo_targets(steps))
     work = np.flatnonzero(root == np.arange(len(steps)))
-    sess = pd.factorize(steps[SESSION].to_numpy()[work])[0]
+    sess = pd.factorize(steps[SESSION].iloc[work])[0]
     first = np.r_[True, sess[1:] != sess[:-1]] if len(work) else np.zeros(0, dtype=bool)
     return root, work, first
 

@@ -63,6 +63,7 @@ _ANCHOR = re.compile(r"""^id\(\s*['"]?(?P<id>[^'")]+)['"]?\s*\)$""")
 _LABEL_RE = "(?:" + "|".join(re.escape(a) for a in LABEL_ATTRIBUTES) + r")'?\s*:\s*'(?P<v>[^']*[^'\s][^']*)'"
 _CAPTION_RE = (r'"(?:tag_type|target\.type)"\s*:\s*"(?:submit|button|reset)".*?'
                r'"(?:tag_value|target\.value)"\s*:\s*"(?P<v>[^"]+)"')
+_HINT_RE = "|".join(re.escape(a) for a in LABEL_ATTRIBUTES) + r'|"(?:tag_type|target\.type)"\s*:\s*"(?:submit|button|reset)"'
 _TAIL = 3
 
 
@@ -111,6 +112,23 @@ def short_path(path: str, tail: int = _TAIL) -> str:
     return "/".join(out[-tail:]) if out else path
 
 
+def _paths(values: pd.Series) -> np.ndarray:
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return np.append(np.array([is_path(u) for u in uniques], dtype=bool), False)[codes]
+
+
+def _pick(nm: object, ref: object, label: object, caption: object) -> str | None:
+    if isinstance(label, str) and label.strip():
+        return label.strip()
+    if isinstance(nm, str) and nm.strip() and not is_path(nm):
+        return nm
+    if isinstance(caption, str) and caption.strip():
+        return caption.strip()
+    if is_path(nm) or is_path(ref):
+        return short_path(str(nm if is_path(nm) else ref))
+    return nm if isinstance(nm, str) and nm.strip() else None
+
+
 def _extract(attrs: pa.Array, pattern: str) -> np.ndarray:
     found = pc.extract_regex(attrs, pattern)
     return np.asarray(pc.struct_field(found, [0]).to_numpy(zero_copy_only=False), dtype=object)
@@ -142,29 +160,24 @@ def element_names(events: pd.DataFrame) -> pd.Series:
     ['Submit']
     """
     n = len(events)
-    name = _as_text(events[ELEMENT_NAME]) if ELEMENT_NAME in events.columns else pd.Series([None] * n, dtype=object)
-    eid = _as_text(events[ELEMENT_ID]) if ELEMENT_ID in events.columns else pd.Series([None] * n, dtype=object)
-    attrs = events[ATTRS] if ATTRS in events.columns else pd.Series([None] * n, dtype=object)
-    key = pd.MultiIndex.from_arrays([name.to_numpy(dtype=object), eid.to_numpy(dtype=object),
-                                     attrs.astype(object).to_numpy(dtype=object)])
-    codes = pd.factorize(key)[0] if n else np.zeros(0, dtype=np.int64)
-    first = np.unique(codes, return_index=True)[1] if n else np.zeros(0, dtype=np.int64)
-    u_name = name.to_numpy(dtype=object)[first]
-    u_id = eid.to_numpy(dtype=object)[first]
-    u_attrs = pa.array(attrs.astype(object).to_numpy(dtype=object)[first], type=pa.large_string(), from_pandas=True)
-    label = _extract(u_attrs, _LABEL_RE) if len(first) else np.zeros(0, dtype=object)
-    caption = _extract(u_attrs, _CAPTION_RE) if len(first) else np.zeros(0, dtype=object)
-    out = np.empty(len(first), dtype=object)
-    for i in range(len(first)):
-        nm, ref = u_name[i], u_id[i]
-        if isinstance(label[i], str) and label[i].strip():
-            out[i] = label[i].strip()
-        elif isinstance(nm, str) and nm.strip() and not is_path(nm):
-            out[i] = nm
-        elif isinstance(caption[i], str) and caption[i].strip():
-            out[i] = caption[i].strip()
-        elif is_path(nm) or is_path(ref):
-            out[i] = short_path(nm if is_path(nm) else ref)
-        else:
-            out[i] = nm if isinstance(nm, str) and nm.strip() else None
-    return pd.Series(out[codes] if n else out, index=events.index, dtype=STRING_DTYPE)
+    none = pd.Series([None] * n, index=events.index, dtype=object)
+    name = _as_text(events[ELEMENT_NAME]) if ELEMENT_NAME in events.columns else none
+    eid = _as_text(events[ELEMENT_ID]) if ELEMENT_ID in events.columns else none
+    result = name.to_numpy(dtype=object).copy()
+    # only rows whose name is missing or a path, or whose attributes hold a label, need work
+    odd = _paths(name) | (name.isna().to_numpy() & _paths(eid))
+    attrs = events[ATTRS] if ATTRS in events.columns else none
+    text = pa.array(attrs.astype(object).to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+    hinted = pc.fill_null(pc.match_substring_regex(text, _HINT_RE), False).to_numpy(zero_copy_only=False)
+    rows = np.flatnonzero(odd | hinted)
+    if len(rows) == 0:
+        return pd.Series(result, index=events.index, dtype=STRING_DTYPE)
+    sub = text.take(pa.array(rows))
+    label, caption = _extract(sub, _LABEL_RE), _extract(sub, _CAPTION_RE)
+    key = pd.MultiIndex.from_arrays([name.to_numpy(dtype=object)[rows], eid.to_numpy(dtype=object)[rows],
+                                     label, caption])
+    codes = pd.factorize(key)[0]
+    first = np.unique(codes, return_index=True)[1]
+    out = np.array([_pick(*key[i]) for i in first], dtype=object)
+    result[rows] = out[codes]
+    return pd.Series(result, index=events.index, dtype=STRING_DTYPE)
