@@ -3,7 +3,7 @@
 Each routine turns an instance number and a random generator into the
 Action Logger records (dicts keyed by Action Logger column names) a person
 produces doing it once. The phenomena are those of real recordings (see
-docs/datasets.md, "Action-Logger-style logs"):
+docs/segmentation.md, "Action-Logger-style logs"):
 
 * ``copy_paste``: copy the cells of spreadsheet row ``k`` one by one into a
   web form, then submit (a copy -> paste loop inside one instance; the

@@ -5,7 +5,7 @@ The frame has the Action Logger columns (``timeStamp``, ``userID``,
 ground truth ``caseID`` (the instance) and ``Task`` (its routine); noise
 rows have neither. :func:`write_actionlogger` writes it as an Action Logger
 CSV that ``read_events(path, format="actionlogger")`` reads. The phenomena,
-and the real files they come from, are listed in docs/datasets.md:
+and the real files they come from, are listed in docs/segmentation.md:
 
 * elements without a name, known only by an xpath (``erp_replay``);
 * exact duplicates (the same record twice at the same millisecond,

@@ -15,15 +15,17 @@ The rule, in order, all measured without labels:
    many, they begin and end more alike by more than :data:`START_MARGIN`
    (``task_recognition`` cut inside the loop of an instance, or at the wrong
    place of the cycle): ``routine_cycles`` is used;
-3. otherwise ``task_recognition`` (noise steps absorbed by the instance
-   before them).
+3. otherwise ``task_recognition``.
 
 Before the chosen method sees them, echo steps are folded
 (:mod:`~taskmining.segmentation.fold`): duplicates, a select before the copy
 of the same cell, a commit after a paste. They take the case of the step they
-echo. Every step gets a case: steps a method leaves outside cases join the
-case before them in their session (or after, at a session's start); the
-share that had none is ``unassigned_``.
+echo. Steps the method leaves outside every case are noise it recognised
+(a chat reply, a look at the calendar): they keep a missing ``case_id`` and
+get the task :data:`NOISE`, as long as they are at most :data:`MAX_NOISE` of
+the steps; when more are left out, the method decided too little and every
+step joins the case before it in its session (or after, at a session's
+start). ``unassigned_`` is the share left outside cases.
 
 The choice is in ``method_`` and the fitted segmenter in ``segmenter_``;
 ``reason_`` says why in one sentence. Cases of a method that does not type
@@ -60,11 +62,15 @@ from taskmining.segmentation.cycles import CycleRule
 from taskmining.segmentation.registry import segmenter
 from taskmining.segmentation.routine_cycles import RoutineCyclesSegmenter, work_view
 
-__all__ = ["CYCLE_COVERAGE", "CYCLE_PHASE", "REPEAT_MARGIN", "START_MARGIN", "UNTYPED", "AutoSegmenter", "choose_method",
+__all__ = ["CYCLE_COVERAGE", "CYCLE_PHASE", "MAX_NOISE", "NOISE", "REPEAT_MARGIN", "START_MARGIN", "UNTYPED", "AutoSegmenter", "choose_method",
            "fill_unassigned"]
 
 #: task type of cases found by a method that does not type its cases
 UNTYPED = "(untyped task)"
+#: task of steps left outside every case as noise (their ``case_id`` is missing)
+NOISE = "(noise)"
+#: the largest share of steps left outside cases as noise; above it, every step gets a case
+MAX_NOISE = 0.1
 #: a cycle rule this good (phase, coverage) makes the stream "one routine repeated"
 CYCLE_PHASE = 0.85
 CYCLE_COVERAGE = 0.75
@@ -154,8 +160,8 @@ class AutoSegmenter(BaseSegmenter):
     cycle_ : CycleRule or None
         The best cycle rule of the steps, when it was measured.
     unassigned_ : float
-        Share of the steps of the last ``predict`` that the chosen method
-        left outside every case (they joined a neighbouring case).
+        Share of the steps of the last ``predict`` left outside every case
+        (marked :data:`NOISE`; at most :data:`MAX_NOISE`).
     """
 
     types_tasks: ClassVar[bool] = True
@@ -180,7 +186,7 @@ class AutoSegmenter(BaseSegmenter):
         if self.method_ != "task_recognition":
             self.segmenter_ = segmenter(self.method_).fit(seen, None)
             return
-        inner = segmenter("task_recognition", random_state=self.random_state, noise_steps="absorb").fit(seen)
+        inner = segmenter("task_recognition", random_state=self.random_state).fit(seen)
         cycles = RoutineCyclesSegmenter().fit(seen)
         self.cycle_ = cycle = cycles.cycle_
         self.segmenter_ = inner
@@ -206,9 +212,14 @@ class AutoSegmenter(BaseSegmenter):
         out = _spread(model.segmenter_.predict(seen), root, work, len(steps))
         case = out[CASE_ID].to_numpy(dtype=object)
         missing = pd.isna(case)
-        self.unassigned_ = float(missing.mean()) if len(case) else 0.0
-        if missing.any():
+        share = float(missing.mean()) if len(case) else 0.0
+        if share > MAX_NOISE:  # the method decided (almost) nothing: every step joins a neighbouring case
             out[CASE_ID] = fill_unassigned(steps[SESSION].to_numpy(dtype=object), case)
+            share = 0.0
+        elif missing.any():  # steps the method found to be noise stay outside cases, marked as such
+            out = out.astype({TASK: object})
+            out.loc[missing, TASK] = NOISE
+        self.unassigned_ = share
         untyped = out[TASK].isna()
         if untyped.any():
             # a segmenter that does not type its cases: every case is of one generic type
