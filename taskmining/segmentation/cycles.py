@@ -73,20 +73,25 @@ class CycleRule:
 def rule_cuts(codes: np.ndarray, first: np.ndarray, kind: str, cls: int | np.ndarray) -> np.ndarray:
     """True where a segment begins under the rule (session starts always).
 
-    ``cls`` may be one class or a boolean mask over classes.
+    ``cls`` may be one class or a boolean mask over classes. A run of steps
+    of the class (the same step repeated) is cut once: before its first
+    step, or after its last.
 
     Examples
     --------
     >>> import numpy as np
     >>> rule_cuts(np.array([0, 1, 2, 0, 1]), np.array([1, 0, 0, 0, 0], bool), "after", 1).tolist()
     [True, False, True, False, False]
+    >>> rule_cuts(np.array([0, 0, 1, 0]), np.array([1, 0, 0, 0], bool), "before", 0).tolist()
+    [True, False, False, True]
     """
     hit = np.asarray(cls)[codes] if np.ndim(cls) else codes == cls
     cut = first.copy()
-    if kind == "before":
-        cut |= hit
-    else:
-        cut[1:] |= hit[:-1]
+    if kind == "before":  # a run of the class (a step repeated) is cut once, before it
+        cut[0] |= hit[0]
+        cut[1:] |= hit[1:] & ~(hit[:-1] & ~first[1:])
+    else:  # ... or after it
+        cut[1:] |= hit[:-1] & ~(hit[1:] & ~first[1:])
     return cut
 
 
@@ -128,7 +133,9 @@ def score_rule(codes: np.ndarray, first: np.ndarray, kind: str, cls: int, n_clas
     exactly = np.bincount(pair_cls[pair[1] == 1], minlength=n_classes)
     if once is None:
         once = once_classes(present, exactly, m)
-    if not once.any():
+    once = once.copy()
+    once[cls] = False  # the rule's own class is in every segment by construction
+    if once.sum() < 2:  # too little left to judge the phase by
         return CycleRule(kind, int(cls), m, coverage, 0.0, once)
     phase = float(exactly[once].sum() / (m * once.sum()))
     return CycleRule(kind, int(cls), m, coverage, phase, once)
