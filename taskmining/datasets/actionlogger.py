@@ -58,6 +58,10 @@ _NOISE: tuple[Record, ...] = (
 )
 
 
+#: (action, echo) event pairs written moments apart
+_ECHO_PAIRS = {("getCell", "copyCell"), ("paste", "editField")}
+
+
 def _check(routines: Sequence[str], n_instances: int, rates: dict[str, float]) -> list[str]:
     names = [routines] if isinstance(routines, str) else list(routines)
     unknown = [r for r in names if r not in ROUTINES_AL]
@@ -139,6 +143,10 @@ def simulate_actionlogger(routines: Sequence[str] | str = ("copy_paste",), n_ins
         parts.append(recs)
     records = _schedule(parts, float(interleave), rng)
     gaps_ms = np.rint(rng.lognormal(np.log(1200.0), 0.6, size=len(records))).astype(np.int64) + 50
+    # an echo follows its action within a moment (the recorder writes both for one user action)
+    kinds = [r.get("eventType") for r in records]
+    echo = np.array([i > 0 and (kinds[i - 1], kinds[i]) in _ECHO_PAIRS for i in range(len(records))], dtype=bool)
+    gaps_ms[echo] = rng.integers(5, 300, size=int(echo.sum()))
     t0 = pd.Timestamp(start)
     t0 = t0.tz_localize("UTC") if t0.tzinfo is None else t0.tz_convert("UTC")
     times = t0 + pd.to_timedelta(np.cumsum(gaps_ms), unit="ms")

@@ -70,10 +70,12 @@ UNTYPED = "(untyped task)"
 #: task of steps left outside every case as noise (their ``case_id`` is missing)
 NOISE = "(noise)"
 #: the largest share of steps left outside cases as noise; above it, every step gets a case
-MAX_NOISE = 0.1
+MAX_NOISE = 0.25
 #: a cycle rule this good (phase, coverage) makes the stream "one routine repeated"
 CYCLE_PHASE = 0.85
 CYCLE_COVERAGE = 0.75
+#: work steps the cycle rule is searched on (the first, in time order)
+CYCLE_SAMPLE = 20_000
 #: a difference in the share of cases repeating the other method's anchors that decides
 REPEAT_MARGIN = 0.02
 #: otherwise ``routine_cycles`` wins when its cases begin and end this much more alike
@@ -187,7 +189,7 @@ class AutoSegmenter(BaseSegmenter):
             self.segmenter_ = segmenter(self.method_).fit(seen, None)
             return
         inner = segmenter("task_recognition", random_state=self.random_state).fit(seen)
-        cycles = RoutineCyclesSegmenter().fit(seen)
+        cycles = RoutineCyclesSegmenter(sample_size=CYCLE_SAMPLE).fit(seen)
         self.cycle_ = cycle = cycles.cycle_
         self.segmenter_ = inner
         if cycle is None or cycle.phase < CYCLE_PHASE or cycle.coverage < CYCLE_COVERAGE:
