@@ -26,8 +26,10 @@ parameters (the same on every log) on
   with unnamed elements (each alone), and two interleaved mixes with noise;
   duplicates and echo events in all.
 
-``--methods NAME ...`` limits the quality table to some segmenters; the
-``assigned`` column is the share of steps given a case.
+``--methods NAME ...`` limits the quality table to some segmenters and
+``--only TEXT`` to the logs whose name holds the text; the ``assigned``
+column is the share of steps given a case. The shared logs are read from
+``$TASKMINING_SHARED_DATA`` (default ``../shared/data``).
 
 ``supervised_boundaries`` needs labels: it is trained on another log of the
 same kind (the next Leno log; a simulated team with another seed). Scores
@@ -45,6 +47,7 @@ loaded.
 from __future__ import annotations
 
 import argparse
+import os
 import multiprocessing as mp
 import resource
 import time
@@ -53,7 +56,8 @@ from typing import Any
 
 import pandas as pd
 
-LENO = Path(__file__).resolve().parents[2] / "shared" / "data" / "leno-synthetic"
+SHARED = Path(os.environ.get("TASKMINING_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+LENO = SHARED / "leno-synthetic"
 TRUTH_COLUMNS = ("caseID", "true_case", "true_task", "true_step", "true_object")
 
 
@@ -134,7 +138,7 @@ def _actionlogger_logs() -> list[tuple[str, pd.DataFrame, pd.DataFrame]]:
     return out
 
 
-def quality(methods: list[str] | None = None) -> pd.DataFrame:
+def quality(methods: list[str] | None = None, only: str | None = None) -> pd.DataFrame:
     from taskmining.segmentation.evaluate import evaluate
     from taskmining.segmentation.registry import list_segmenters, segmenter
 
@@ -143,6 +147,8 @@ def quality(methods: list[str] | None = None) -> pd.DataFrame:
     if methods:
         names = [n for n in names if n in methods]
     for log, steps, train in _datasets():
+        if only and only not in log:
+            continue
         x, true_case, true_task = _truth(steps)
         for name in names:
             seg = segmenter(name)
@@ -231,11 +237,12 @@ def main() -> None:
     parser.add_argument("--quality", action="store_true", help="quality table only")
     parser.add_argument("--scale", type=int, nargs="*", help="scale runs only, at these event counts")
     parser.add_argument("--methods", nargs="*", help="quality of these segmenters only")
+    parser.add_argument("--only", help="quality on the logs whose name holds this text only")
     args = parser.parse_args()
     pd.set_option("display.width", 200)
     pd.set_option("display.max_rows", 500)
     if args.scale is None:
-        table = quality(args.methods)
+        table = quality(args.methods, args.only)
         print()
         print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
         summary = table.groupby("method")[["F1", "edit", "event_F1", "assigned"]].mean()
