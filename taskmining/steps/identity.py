@@ -134,6 +134,17 @@ def _extract(attrs: pa.Array, pattern: str) -> np.ndarray:
     return np.asarray(pc.struct_field(found, [0]).to_numpy(zero_copy_only=False), dtype=object)
 
 
+def _arrow(values: pd.Series) -> pa.Array:
+    """``values`` as an Arrow string array (no copy for Arrow-backed ``str`` columns)."""
+    try:
+        arr = pa.array(values.array) if values.dtype == STRING_DTYPE else None
+    except (TypeError, pa.ArrowException):
+        arr = None
+    if arr is None or not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        arr = pa.array(values.astype(object).to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+    return arr
+
+
 def _as_text(values: pd.Series) -> pd.Series:
     return values.astype(object).where(values.notna(), None)
 
@@ -161,21 +172,26 @@ def element_names(events: pd.DataFrame) -> pd.Series:
     """
     n = len(events)
     none = pd.Series([None] * n, index=events.index, dtype=object)
-    name = _as_text(events[ELEMENT_NAME]) if ELEMENT_NAME in events.columns else none
-    eid = _as_text(events[ELEMENT_ID]) if ELEMENT_ID in events.columns else none
-    result = name.to_numpy(dtype=object).copy()
+    name = events[ELEMENT_NAME] if ELEMENT_NAME in events.columns else none
+    eid = events[ELEMENT_ID] if ELEMENT_ID in events.columns else none
     # only rows whose name is missing or a path, or whose attributes hold a label, need work
     odd = _paths(name) | (name.isna().to_numpy() & _paths(eid))
-    attrs = events[ATTRS] if ATTRS in events.columns else none
-    text = pa.array(attrs.astype(object).to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
-    hinted = pc.fill_null(pc.match_substring_regex(text, _HINT_RE), False).to_numpy(zero_copy_only=False)
+    text = _arrow(events[ATTRS] if ATTRS in events.columns else none)
+    # cheap literal tests first: label attributes sit in quoted dicts, captions next to a type key
+    maybe = pc.or_(pc.match_substring(text, "'"), pc.match_substring(text, 'type"'))
+    maybe = pc.fill_null(maybe, False).to_numpy(zero_copy_only=False)
+    hinted = np.zeros(n, dtype=bool)
+    if maybe.any():
+        some = np.flatnonzero(maybe)
+        found = pc.match_substring_regex(text.take(pa.array(some)), _HINT_RE)
+        hinted[some] = pc.fill_null(found, False).to_numpy(zero_copy_only=False)
     rows = np.flatnonzero(odd | hinted)
     if len(rows) == 0:
-        return pd.Series(result, index=events.index, dtype=STRING_DTYPE)
+        return name if name.dtype == STRING_DTYPE else name.astype(STRING_DTYPE)
     sub = text.take(pa.array(rows))
     label, caption = _extract(sub, _LABEL_RE), _extract(sub, _CAPTION_RE)
-    key = pd.MultiIndex.from_arrays([name.to_numpy(dtype=object)[rows], eid.to_numpy(dtype=object)[rows],
-                                     label, caption])
+    result = _as_text(name).to_numpy(dtype=object).copy()
+    key = pd.MultiIndex.from_arrays([result[rows], _as_text(eid.iloc[rows]).to_numpy(dtype=object), label, caption])
     codes = pd.factorize(key)[0]
     first = np.unique(codes, return_index=True)[1]
     out = np.array([_pick(*key[i]) for i in first], dtype=object)
