@@ -58,11 +58,20 @@ def test_copy_paste_loop_is_one_instance_and_the_reason_says_why(tmp_path: Path)
 
 
 def test_ground_truth_columns_are_never_read(tmp_path: Path) -> None:
-    ev = _events(tmp_path, "copy_paste", 20, 8)
-    rng = np.random.default_rng(0)
-    shuffled = ev.assign(caseID=rng.permutation(ev["caseID"].to_numpy()))
-    a, b = tm.segment(ev), tm.segment(shuffled)
+    # caseID is a column of the events; Task lands in attrs (the reader keeps unknown columns there)
+    log = simulate_actionlogger(["copy_paste", "form_filling"], n_instances=30, seed=3, duplicates=0.2,
+                                interleave=0.2)
+    rng = np.random.default_rng(1)
+    shuffled = log.assign(caseID=rng.permutation(log["caseID"].to_numpy()), Task=rng.permutation(log["Task"].to_numpy()))
+    outs = []
+    for name, frame in (("a", log), ("b", shuffled)):
+        (tmp_path / name).mkdir()
+        path = write_actionlogger(frame, tmp_path / name / "log.csv")
+        outs.append(tm.segment(tm.read_events(path, format="actionlogger", tz="UTC")))
+    a, b = outs
     assert a["case_id"].tolist() == b["case_id"].tolist() and a["task"].tolist() == b["task"].tolist()
+    assert a["step_id"].tolist() == b["step_id"].tolist()
+    assert a["attrs"].str.contains('"Task"').any()  # the output keeps every input field
 
 
 def test_echo_folding() -> None:
