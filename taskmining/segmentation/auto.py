@@ -179,7 +179,7 @@ class AutoSegmenter(BaseSegmenter):
             if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
                 raise ParameterError(f"{name} must be a positive integer, got {value!r}")
         _, work, _ = work_view(steps)
-        seen = steps.iloc[work].reset_index(drop=True)
+        seen = steps if len(work) == len(steps) else steps.iloc[work].reset_index(drop=True)
         self.method_, self.reason_ = choose_method(
             seen, min_steps=int(self.min_steps), min_repeats=int(self.min_repeats)
         )
@@ -189,7 +189,7 @@ class AutoSegmenter(BaseSegmenter):
             self.segmenter_ = segmenter(self.method_).fit(seen, None)
             return
         inner = segmenter("task_recognition", random_state=self.random_state).fit(seen)
-        cycles = RoutineCyclesSegmenter(sample_size=CYCLE_SAMPLE).fit(seen)
+        cycles = RoutineCyclesSegmenter(sample_size=CYCLE_SAMPLE, fold=False).fit(seen)
         self.cycle_ = cycle = cycles.cycle_
         self.segmenter_ = inner
         if cycle is None or cycle.phase < CYCLE_PHASE or cycle.coverage < CYCLE_COVERAGE:
@@ -210,8 +210,11 @@ class AutoSegmenter(BaseSegmenter):
     def _predict(self, steps: pd.DataFrame) -> pd.DataFrame:
         model = self if getattr(self, "is_fitted_", False) else type(self)(**self.get_params()).fit(steps)
         root, work, _ = work_view(steps)
-        seen = steps.iloc[work].reset_index(drop=True)
-        out = _spread(model.segmenter_.predict(seen), root, work, len(steps))
+        if len(work) == len(steps):
+            out = model.segmenter_.predict(steps).reset_index(drop=True)
+        else:
+            seen = steps.iloc[work].reset_index(drop=True)
+            out = _spread(model.segmenter_.predict(seen), root, work, len(steps))
         case = out[CASE_ID].to_numpy(dtype=object)
         missing = pd.isna(case)
         share = float(missing.mean()) if len(case) else 0.0

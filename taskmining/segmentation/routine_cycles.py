@@ -68,6 +68,8 @@ class RoutineCyclesSegmenter(BaseSegmenter):
     ----------
     sample_size : int, default 50_000
         Work steps (the first, in time order) the rule is searched on.
+    fold : bool, default True
+        Fold echo steps first (``False`` for steps already folded).
 
     Attributes
     ----------
@@ -81,14 +83,15 @@ class RoutineCyclesSegmenter(BaseSegmenter):
 
     types_tasks: ClassVar[bool] = True
 
-    def __init__(self, sample_size: int = 50_000) -> None:
+    def __init__(self, sample_size: int = 50_000, fold: bool = True) -> None:
         self.sample_size = sample_size
+        self.fold = fold
 
     def _fit(self, steps: pd.DataFrame, y: pd.Series | None) -> None:
         value = self.sample_size
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 10:
             raise ParameterError(f"sample_size must be an integer of at least 10, got {value!r}")
-        _, work, first = work_view(steps)
+        _, work, first = self._view(steps)
         cls = class_labels(steps["step"]).to_numpy(dtype=object)[work]
         codes, labels = pd.factorize(cls)
         n = min(len(codes), int(value))
@@ -100,9 +103,16 @@ class RoutineCyclesSegmenter(BaseSegmenter):
         self.task_name_ = "routine" if self.anchor_ is None else \
             (f"… {self.anchor_}" if self.cycle_ is not None and self.cycle_.kind == "after" else f"{self.anchor_} …")
 
+    def _view(self, steps: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if self.fold:
+            return work_view(steps)
+        n = len(steps)
+        sess = pd.factorize(steps[SESSION])[0]
+        return np.arange(n), np.arange(n), np.r_[True, sess[1:] != sess[:-1]] if n else np.zeros(0, dtype=bool)
+
     def _predict(self, steps: pd.DataFrame) -> pd.DataFrame:
         model = self if getattr(self, "is_fitted_", False) else type(self)(**self.get_params()).fit(steps)
-        root, work, first = work_view(steps)
+        root, work, first = model._view(steps)
         cls = class_labels(steps["step"]).to_numpy(dtype=object)[work]
         if model.cycle_ is None or model.anchor_ is None:
             cut = first
