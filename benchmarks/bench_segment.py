@@ -122,6 +122,7 @@ def _actionlogger_logs() -> list[tuple[str, pd.DataFrame, pd.DataFrame]]:
 
     import taskmining as tm
     from taskmining.datasets.actionlogger import simulate_actionlogger, write_actionlogger
+    from taskmining.segmentation.apply import hide_truth_attrs
 
     out = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -131,7 +132,8 @@ def _actionlogger_logs() -> list[tuple[str, pd.DataFrame, pd.DataFrame]]:
                 path = write_actionlogger(simulate_actionlogger(list(routines), n_instances=n, seed=s,
                                                                 interleave=interleave, noise=noise),
                                           Path(tmp) / f"{s}.csv")
-                steps = _steps_from_events(tm.read_events(path, format="actionlogger", tz="UTC"))
+                events = hide_truth_attrs(tm.read_events(path, format="actionlogger", tz="UTC"))  # Task is in attrs
+                steps = _steps_from_events(events)
                 steps["caseID"] = steps["caseID"].astype(object).where(steps["caseID"].notna(), None)
                 logs.append(steps)
             out.append((name, logs[0], logs[1]))
