@@ -200,7 +200,8 @@ def segment(events: pd.DataFrame, method: Any = "auto", *, params: Mapping[str, 
         ``step``, ``case_id`` (str, missing outside tasks) and ``task`` (str,
         missing when the method does not type cases). Earlier ``case_id`` /
         ``task`` columns are replaced. ``attrs["taskmining"]["segmenter"]``
-        names the method and its parameters.
+        names the method and its parameters, the share of rows left without
+        a case (``unassigned``) and, for ``auto``, why it chose (``reason``).
 
     Raises
     ------
@@ -264,6 +265,9 @@ def segment(events: pd.DataFrame, method: Any = "auto", *, params: Mapping[str, 
         out[col] = pd.Series(categorical_from_codes(labels, codes[position] if len(position) else codes[:0], used_only=True),
                              index=out.index)
     meta = dict(out.attrs.get("taskmining", {})) if isinstance(out.attrs.get("taskmining"), dict) else {}
-    meta["segmenter"] = {"method": name, "params": {k: repr(v) for k, v in est.get_params(deep=False).items()}}
+    meta["segmenter"] = {"method": name, "params": {k: repr(v) for k, v in est.get_params(deep=False).items()},
+                         "unassigned": float(out[CASE_ID].isna().mean()) if len(out) else 0.0}
+    if hasattr(est, "reason_"):
+        meta["segmenter"]["reason"] = str(est.reason_)
     out.attrs = {**out.attrs, "taskmining": meta}
     return out
