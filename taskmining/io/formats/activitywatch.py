@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from taskmining.errors import IngestError
-from taskmining.io._csv import parse_times
+from taskmining.io._times import parse_times
 from taskmining.io._files import read_bytes
 from taskmining.io._mapping import finish_frame, normalise_app
 from taskmining.io._reader import file_reader

@@ -29,7 +29,8 @@ import numpy as np
 import pandas as pd
 
 from taskmining.errors import IngestError, ParameterError
-from taskmining.io._csv import check_tz, parse_times, read_table
+from taskmining.io._csv import read_table
+from taskmining.io._times import check_tz, parse_times
 from taskmining.io._mapping import finish_frame, map_values, normalise_app
 from taskmining.io._reader import check_options, run_reader
 from taskmining.io.quarantine import QuarantineLog, ReadResult
