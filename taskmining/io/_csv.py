@@ -47,13 +47,13 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from taskmining.errors import IngestError
-from taskmining.io._records import Records, sniff_delimiter, split_records
+from taskmining.io._records import loose_fields, sniff_delimiter, split_records
 from taskmining.io._text import decode_text
 from taskmining.io._times import parse_times
 from taskmining.io.quarantine import QuarantineLog
 from taskmining.schema import STRING_DTYPE
 
-__all__ = ["CsvTable", "header_fields", "read_table", "read_timed"]
+__all__ = ["CsvTable", "header_fields", "headerless_layout", "read_table", "read_timed"]
 
 _LOOKS_LIKE_TIME = re.compile(r"^\s*(?:[0-9]{9,19}(?:\.[0-9]+)?|[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.]+.*)\s*$")
 _BLOCK = 1 << 20
@@ -77,6 +77,8 @@ class CsvTable:
         The decoded content as UTF-8.
     notes : list of str
         What was assumed or repaired while decoding (see :func:`taskmining.io._text.decode_text`).
+    headerless : bool
+        True when the file had no header line and a known layout named its columns.
     """
 
     path: str
@@ -85,6 +87,7 @@ class CsvTable:
     raw: np.ndarray
     data: bytes
     notes: list[str] = field(default_factory=list)
+    headerless: bool = False
 
     def raw_text(self, i: int) -> str:
         """The original text of row ``i``."""
@@ -106,7 +109,7 @@ class CsvTable:
         """The table restricted to the rows where ``keep`` is true."""
         keep = np.asarray(keep, dtype=bool)
         return CsvTable(self.path, self.frame.loc[keep].reset_index(drop=True), self.lines[keep],
-                        self.raw[keep], self.data, self.notes)
+                        self.raw[keep], self.data, self.notes, self.headerless)
 
 
 def _fields(text: str, delimiter: str) -> list[str]:
@@ -131,9 +134,23 @@ def _clean_header(names: list[str]) -> list[str]:
     return out
 
 
-def _is_headerless(fields: list[str], layout: Sequence[str]) -> bool:
-    return (len(fields) == len(layout) and not set(f.strip() for f in fields) & set(layout)
-            and bool(_LOOKS_LIKE_TIME.match(fields[0])))
+def headerless_layout(fields: Sequence[str], layouts: Sequence[Sequence[str]]) -> Sequence[str] | None:
+    """The layout among ``layouts`` that a first line without a header matches, if any.
+
+    It matches when the line has as many fields as the layout, none of them is
+    one of its column names, and the first is a time.
+
+    Examples
+    --------
+    >>> headerless_layout(["1548300273232", "", "x"], [("a", "b"), ("time", "user", "url")])
+    ('time', 'user', 'url')
+    >>> headerless_layout(["time", "user", "url"], [("time", "user", "url")]) is None
+    True
+    """
+    if not fields or not _LOOKS_LIKE_TIME.match(fields[0]):
+        return None
+    names = {f.strip() for f in fields}
+    return next((lay for lay in layouts if len(lay) == len(fields) and not names & set(lay)), None)
 
 
 def _drop_empty_named(frame: pd.DataFrame, header: list[str], raw_names: list[str]) -> pd.DataFrame:
@@ -181,9 +198,51 @@ def _parse_python(texts: list[str], width: int, delimiter: str) -> tuple[pd.Data
     return frame, wrong
 
 
-def _body(data: bytes, rec: Records, first: int) -> tuple[bytes, list[bytes]]:
-    pieces = [data[int(s):int(e)] for s, e in zip(rec.starts[first:], rec.stops[first:])]
-    return b"\n".join(pieces) + b"\n", pieces
+def _parse_records(pieces: list[bytes], loose: np.ndarray, width: int,
+                   delimiter: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """The rows of ``pieces`` (record texts) and the mask of records that had the right width.
+
+    Regular records go to pyarrow in one body; records cut short (``loose``)
+    are read leniently and padded; when pyarrow and the record boundaries
+    disagree, every record is read with Python's csv module.
+    """
+    keep = np.ones(len(pieces), dtype=bool)
+    regular = np.flatnonzero(~loose)
+    body = [pieces[i] for i in regular]
+    frame: pd.DataFrame | None = None
+    head = delimiter.join(f"c{i}" for i in range(width)).encode() + b"\n"
+    try:
+        table, invalid = _parse_arrow(head + b"\n".join(body) + b"\n", width, delimiter,
+                                      any(b"\n" in p for p in body), max((len(p) for p in body), default=0))
+    except (pa.ArrowInvalid, pa.ArrowException):
+        table, invalid = None, []
+    if table is not None and table.num_rows + len(invalid) == len(body):
+        by_text: dict[str, list[int]] = {}
+        for i in regular if invalid else ():
+            by_text.setdefault(pieces[i].decode("utf-8", errors="replace").rstrip("\r"), []).append(int(i))
+        for _, _, text in invalid:
+            hits = by_text.get(text.rstrip("\r"))
+            if not hits:
+                table = None  # cannot tell which row it was: read row by row
+                break
+            keep[hits.pop(0)] = False
+        if table is not None:
+            frame = table.to_pandas()
+            frame.index = regular[keep[regular]]
+    if frame is None:
+        keep[:] = True
+        frame, wrong = _parse_python([pieces[i].decode("utf-8", errors="replace") for i in regular], width,
+                                     delimiter)
+        keep[regular[wrong]] = False
+        frame.index = regular[keep[regular]]
+    if loose.any():
+        rows = []
+        for i in np.flatnonzero(loose):
+            fields = loose_fields(pieces[i].decode("utf-8", errors="replace").rstrip("\r") + '"', delimiter)
+            rows.append([f if f != "" else None for f in fields] + [None] * (width - len(fields)))
+        extra = pd.DataFrame(rows, columns=frame.columns, index=np.flatnonzero(loose), dtype=object)
+        frame = pd.concat([frame.astype(object), extra]).sort_index()
+    return frame.reset_index(drop=True), keep
 
 
 def read_table(
@@ -192,7 +251,7 @@ def read_table(
     *,
     required: Sequence[str] = (),
     aliases: Mapping[str, str] | None = None,
-    layout: Sequence[str] | None = None,
+    layouts: Sequence[Sequence[str]] = (),
 ) -> CsvTable:
     """Read one CSV file into strings, quarantining malformed, undecodable and garbage rows.
 
@@ -208,10 +267,10 @@ def read_table(
     aliases : mapping, optional
         Other spellings of a column (``{"target.class": "target.className"}``),
         applied when the canonical name is absent.
-    layout : sequence of str, optional
+    layouts : sequence of sequences of str
         The column names of the format's files without a header line: a file
-        whose first line has this many fields, none of them a column name, and
-        a time first, is read with these names.
+        whose first line has as many fields as one of them, none of them a
+        column name, and a time first, is read with those names.
 
     Returns
     -------
@@ -247,9 +306,9 @@ def read_table(
     delimiter = sniff_delimiter(decoded.text if not decoded.bad else data.decode("utf-8"))
     first_line = next((x for x in data.split(b"\n") if x.strip()), b"")
     raw_names = _fields(first_line.decode("utf-8").rstrip("\r"), delimiter)
-    headerless = layout is not None and _is_headerless(raw_names, layout)
-    if headerless:
-        assert layout is not None
+    layout = headerless_layout(raw_names, layouts)
+    headerless = layout is not None
+    if layout is not None:
         raw_names = list(layout)
     header = _clean_header(raw_names)
     if aliases:
@@ -263,47 +322,25 @@ def read_table(
     for line in rec.bad:
         qlog.add(spath, line, "a stray quote that would swallow the following lines", lines[line - 1].rstrip("\r"))
     first = 0 if headerless else 1
-    body, pieces = _body(data, rec, first)
-    synthetic = delimiter.join(f"c{i}" for i in range(width)).encode() + b"\n"
+    pieces = [data[int(s):int(e)] for s, e in zip(rec.starts[first:], rec.stops[first:])]
     starts, stops, row_lines = rec.starts[first:], rec.stops[first:], rec.lines[first:]
-    multiline = any(b"\n" in p for p in pieces)
-    keep = np.ones(len(pieces), dtype=bool)
-    frame: pd.DataFrame | None = None
-    try:
-        table, invalid = _parse_arrow(synthetic + body, width, delimiter, multiline,
-                                      int((stops - starts).max()) if len(pieces) else 0)
-    except (pa.ArrowInvalid, pa.ArrowException):
-        table, invalid = None, []
-    if table is not None and table.num_rows + len(invalid) == len(pieces):
-        if invalid:
-            by_text: dict[str, list[int]] = {}
-            for i, p in enumerate(pieces):
-                by_text.setdefault(p.decode("utf-8", errors="replace").rstrip("\r"), []).append(i)
-            for expected, actual, text in invalid:
-                hits = by_text.get(text.rstrip("\r"))
-                if hits:
-                    keep[hits.pop(0)] = False
-                else:
-                    table = None  # cannot tell which row it was: parse row by row
-                    break
-        if table is not None:
-            frame = table.to_pandas()
-    if frame is None:
-        keep = np.ones(len(pieces), dtype=bool)
-        frame, wrong = _parse_python([p.decode("utf-8", errors="replace") for p in pieces], width, delimiter)
-        keep[wrong] = False
+    frame, keep = _parse_records(pieces, rec.loose[first:], width, delimiter)
     for i in np.flatnonzero(~keep):
         text = pieces[i].decode("utf-8", errors="replace").rstrip("\r")
         found = len(_fields(text, delimiter)) if "\n" not in text else -1
         why = f"expected {width} fields, found {found}" if found >= 0 else f"expected {width} fields"
         qlog.add(spath, int(row_lines[i]), why, text)
+    short = int(rec.loose[first:][keep].sum())
+    if short:
+        qlog.note(spath, f"{short} row(s) end in a quoted cell left open at the end of the line (the rest of "
+                         "the record was never written): read with their missing trailing fields empty")
     frame.columns = header
     frame = _drop_empty_named(frame, header, raw_names)
     for col in frame.columns:
         if frame[col].dtype != STRING_DTYPE:
             frame[col] = frame[col].astype(STRING_DTYPE)
     raw = np.stack([starts[keep], stops[keep]], axis=1) if len(pieces) else np.zeros((0, 2), np.int64)
-    return CsvTable(spath, frame.reset_index(drop=True), row_lines[keep], raw, data, decoded.notes)
+    return CsvTable(spath, frame.reset_index(drop=True), row_lines[keep], raw, data, decoded.notes, headerless)
 
 
 def header_fields(head: bytes) -> list[str]:
@@ -327,7 +364,7 @@ def header_fields(head: bytes) -> list[str]:
 def read_timed(path: str | PathLike[str], qlog: QuarantineLog, *, tz: str | None, time_columns: Sequence[str],
                required: Sequence[str] = (), aliases: Mapping[str, str] | None = None,
                one_of: Sequence[Sequence[str]] = (),
-               layout: Sequence[str] | None = None) -> tuple[CsvTable, pd.Series] | None:
+               layouts: Sequence[Sequence[str]] = ()) -> tuple[CsvTable, pd.Series] | None:
     """:func:`read_table`, then the times of the first of ``time_columns`` present; bad ones quarantined.
 
     Returns ``None`` for a file without rows. A file with none of
@@ -343,7 +380,7 @@ def read_timed(path: str | PathLike[str], qlog: QuarantineLog, *, tz: str | None
     >>> table.frame["a"].tolist(), table.lines.tolist()
     (['1'], [2])
     """
-    table = read_table(path, qlog, required=required, aliases=aliases, layout=layout)
+    table = read_table(path, qlog, required=required, aliases=aliases, layouts=layouts)
     if table.frame.shape[1] == 0:
         return None
     names = list(table.frame.columns)

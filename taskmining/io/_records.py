@@ -12,10 +12,10 @@ that gives the most consistent field counts.
 
 Examples
 --------
->>> data = b'a,b\\n1,"x\\ny"\\n2,"oops\\n3,4\\n'
->>> r = split_records(data, ",", 2)
->>> [data[s:e] for s, e in zip(r.starts, r.stops)], r.lines.tolist(), r.bad
-([b'a,b', b'1,"x\\ny"', b'3,4'], [1, 2, 5], [4])
+>>> data = b'a,b,c\\n1,"x\\ny",z\\n2,"oops\\n3,4,5\\n4,x"y\\nz"q,1\\n'
+>>> r = split_records(data, ",", 3)
+>>> [data[s:e] for s, e in zip(r.starts, r.stops)], r.lines.tolist(), r.loose.tolist(), r.bad
+([b'a,b,c', b'1,"x\\ny",z', b'2,"oops', b'3,4,5'], [1, 2, 4, 5], [False, False, True, False], [6, 7])
 >>> sniff_delimiter("a;b;c\\n1;2,5;3\\n")
 ';'
 """
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Records", "count_fields", "sniff_delimiter", "split_records"]
+__all__ = ["Records", "count_fields", "loose_fields", "sniff_delimiter", "split_records"]
 
 csv.field_size_limit(2**31 - 1)  # long cells (clipboard contents, HTML) are data, not errors
 _NL, _QUOTE = 10, 34
@@ -47,6 +47,10 @@ class Records:
         Byte offsets of each non-empty record (``stop`` exclusive, before the newline).
     lines : numpy.ndarray
         1-based physical line where each record starts.
+    loose : numpy.ndarray
+        True for a record cut short by a quoted cell left open at the end of
+        its line (the recorder never wrote the rest): read it with
+        :func:`loose_fields`, its missing trailing fields are empty.
     bad : list of int
         Lines set apart because a stray quote there would have swallowed the following lines.
     """
@@ -54,6 +58,7 @@ class Records:
     starts: np.ndarray
     stops: np.ndarray
     lines: np.ndarray
+    loose: np.ndarray
     bad: list[int] = field(default_factory=list)
 
 
@@ -70,6 +75,31 @@ def count_fields(text: str, delimiter: str) -> int:
     except csv.Error:
         return -1
     return len(rows[0]) if len(rows) == 1 else -1
+
+
+def loose_fields(text: str, delimiter: str) -> list[str]:
+    """The fields of one line read leniently: a quoted cell left open ends at the end of the line.
+
+    Examples
+    --------
+    >>> loose_fields('1,paste,"John', ",")
+    ['1', 'paste', 'John']
+    """
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        return []
+    return rows[0] if len(rows) == 1 else []
+
+
+def _cut_short(line: str, delimiter: str, width: int) -> bool:
+    """True when ``line`` ends inside a quoted last cell that was never closed, with at most ``width`` fields."""
+    opened = 0 if line.startswith('"') else line.rfind(delimiter + '"') + 1
+    if opened == 0 and not line.startswith('"'):
+        return False
+    if '"' in line[opened + 1:].replace('""', ""):
+        return False
+    return 0 < count_fields(line + '"', delimiter) <= width
 
 
 def sniff_delimiter(text: str) -> str:
@@ -130,6 +160,7 @@ def split_records(data: bytes, delimiter: str, width: int) -> Records:
     ends_by_parity = (nl[cq == 0], nl[cq == 1])
     starts: list[np.ndarray] = []
     stops: list[np.ndarray] = []
+    loose: list[np.ndarray] = []
     bad: list[int] = []
     pos = 0
     while pos < n:
@@ -150,19 +181,23 @@ def split_records(data: bytes, delimiter: str, width: int) -> Records:
         if broken < 0:
             starts.append(s)
             stops.append(e)
+            loose.append(np.zeros(len(s), dtype=bool))
             if last:
                 break
             pos = int(e[-1]) + 1
             continue
         starts.append(s[:broken])
         stops.append(e[:broken])
+        loose.append(np.zeros(broken, dtype=bool))
         line_start = int(s[broken])
         j = int(np.searchsorted(nl, line_start))
         line_end = int(nl[j]) if j < len(nl) else n
         first = data[line_start:line_end].decode("utf-8", errors="replace").rstrip("\r")
-        if count_fields(first, delimiter) == width:
-            starts.append(np.array([line_start]))  # a literal quote inside a field: a record of its own
+        strict = count_fields(first, delimiter) == width
+        if strict or _cut_short(first, delimiter, width):
+            starts.append(np.array([line_start]))  # a literal quote inside a field, or a record cut short
             stops.append(np.array([line_end]))
+            loose.append(np.array([not strict]))
         else:
             bad.append(int(_line_of(nl, line_start)))
         pos = line_end + 1
@@ -172,5 +207,6 @@ def split_records(data: bytes, delimiter: str, width: int) -> Records:
     length = sp - st
     cr_only = (length == 1) & (arr[np.minimum(st, max(n - 1, 0))] == 13) if n else length > 0
     keep = (length > 0) & ~cr_only
-    st, sp = st[keep], sp[keep]
-    return Records(st, sp, _line_of(nl, st).astype(np.int64), bad)
+    lo = np.concatenate(loose) if loose else np.zeros(0, dtype=bool)
+    st, sp, lo = st[keep], sp[keep], lo[keep]
+    return Records(st, sp, _line_of(nl, st).astype(np.int64), lo, bad)
