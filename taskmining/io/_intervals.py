@@ -158,7 +158,9 @@ def read_interval_csv(path: Path, qlog: QuarantineLog, *, tz: str | None, begin:
         qlog.note(str(path), f"{int((~rows).sum())} state record(s) without an action (the tracker's "
                              "'online' time between idle periods) make no row")
     stem = path.name.split(".")[0]
-    sess = (stem + "-" + t[pick["session"]].fillna("")) if pick["session"] else constant(stem, len(t))
+    sess = constant(stem, len(t))
+    if pick["session"]:
+        sess = (stem + "-" + t[pick["session"]]).fillna(sess)
     used = [c for c in pick.values() if c]
     sel = pd.Series(rows)
     return interval_events(start[sel].reset_index(drop=True), stop[sel].reset_index(drop=True),

@@ -207,7 +207,7 @@ def parse_times(text: pd.Series, *, tz: str | None, path: str, column: str) -> t
     if naive.any() and tz is None and not (aware | epoch).any():
         first = s[naive].iloc[0]
         raise IngestError(f"timestamps have no time zone (first: {first!r}); pass tz= "
-                          "(e.g. tz='UTC' or tz='Europe/Berlin') to say where they were recorded",
+                          "(e.g. tz='Europe/Berlin'; on the command line --tz Europe/Berlin) to say where they were recorded",
                           path=path, column=column)
     if naive.any() and tz is None:
         why[naive] = [f"timestamp without time zone (pass tz=): {v!r}" for v in s[naive]]
