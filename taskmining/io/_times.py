@@ -229,8 +229,8 @@ def parse_times(text: pd.Series, *, tz: str | None, path: str, column: str) -> t
     if left.any():
         year = pd.to_numeric(iso_text.str.extract(r"^([0-9]{4})-", expand=False), errors="coerce").to_numpy()
         range_like = left & iso & ((year < 1678) | (year > 2261))
-        why[range_like] = _RANGE
         range_like |= left & s.str.match(r"^[+-]?[0-9]{19,}(?:\.[0-9]*)?$", na=False).to_numpy()
+        why[range_like] = _RANGE
         rest = left & ~range_like
         why[rest] = [f"unparsable timestamp: {v!r}" for v in s.to_numpy()[rest]]
     times = pd.Series(out.view("datetime64[ns]"), index=s.index).dt.tz_localize("UTC").astype(TIMESTAMP_DTYPE)

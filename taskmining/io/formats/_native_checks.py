@@ -57,6 +57,8 @@ def _timestamps(ts: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     text = pd.Series(ts.to_pandas(), dtype="str")
     offset = np.asarray(pc.fill_null(pc.match_substring_regex(ts, r"(?:Z|[+-]\d\d(?::?\d\d)?)\s*$"), False))
     parsed = pd.to_datetime(text.where(offset), utc=True, format="ISO8601", errors="coerce")
+    low, high = pd.Timestamp("1677-09-23", tz="UTC"), pd.Timestamp("2262-04-10", tz="UTC")
+    parsed = parsed.where((parsed >= low) & (parsed <= high))  # outside nanoseconds: unparsable, not a crash
     missing = text.isna().to_numpy()
     naive = ~offset & ~missing
     if naive.any():
@@ -64,6 +66,17 @@ def _timestamps(ts: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
         naive &= local.notna().to_numpy()
     unparsable = parsed.isna().to_numpy() & ~missing & ~naive
     return pa.array(parsed.astype("datetime64[ns, UTC]"), TS), unparsable, naive
+
+
+def _negative(table: pa.Table) -> np.ndarray:
+    """Rows whose ``duration`` is a number below zero (NaN and missing are not)."""
+    if "duration" not in table.column_names:
+        return np.zeros(table.num_rows, dtype=bool)
+    try:
+        d = pc.cast(table.column("duration"), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return np.zeros(table.num_rows, dtype=bool)
+    return np.asarray(pc.fill_null(pc.less(d, 0.0), False))
 
 
 def check_records(parts: list[pa.Table], file: str, raw: Callable[[np.ndarray], list[str]],
@@ -110,6 +123,7 @@ def check_records(parts: list[pa.Table], file: str, raw: Callable[[np.ndarray], 
         (unknown, "action outside the vocabulary"),
         (np.asarray(naive), "naive timestamp (no UTC offset)"),
         (np.asarray(unparsable), "unparsable timestamp"),
+        (_negative(table), "negative duration"),
         (np.asarray(table.column("session").is_null()), "missing required field 'session'"),
         (np.asarray(action.is_null()), "missing required field 'action'"),
         (np.asarray(table.column("timestamp").is_null()), "missing required field 'timestamp'"),

@@ -43,6 +43,7 @@ from taskmining._progress import progress as _progress
 from taskmining.errors import IngestError, ParameterError
 from taskmining.io._files import is_gzip, open_binary, read_bytes
 from taskmining.io.formats import _native_checks as checks
+from taskmining.io.formats._depth import MAX_DEPTH, too_deep
 from taskmining.io.formats._jsontext import attrs_from_lines, attrs_text, json_text
 from taskmining.io.formats._pieces import (
     BufferRing,
@@ -124,6 +125,16 @@ class _Blocks:
         if _blank(buf):
             return
         n_lines = self.newlines + (0 if buf[-1:] == b"\n" else 1)
+        deep = too_deep(buf)
+        if deep.any():  # never hand a deeply nested line to Arrow (its parser recurses) or to json
+            self.starts, self.ends, filled = _line_bounds(buf)
+            for i in np.flatnonzero(deep & filled):
+                self.qlog.add(self.file, int(i) + self.first + 1, f"nested deeper than {MAX_DEPTH} levels",
+                              bytes(buf[self.starts[i]:self.ends[i]][:200]).decode("utf-8", "replace") + "…")
+            self.good = np.flatnonzero(filled & ~deep)
+            if len(self.good):
+                self._bisect(0, len(self.good))
+            return
         try:
             _check_utf8(buf)
             table = _arrow(buf)
@@ -174,7 +185,13 @@ class _Blocks:
 
 def _one_line(line: bytes) -> pa.Table | None:
     """A valid record Arrow cannot type (e.g. a list of mixed values), parsed in Python; None if invalid."""
-    rec = json.loads(line)
+    try:
+        rec = json.loads(line)
+        json.dumps(rec, ensure_ascii=False).encode("utf-8")  # a lone surrogate ("\\ud800") is not text
+    except (ValueError, RecursionError, UnicodeEncodeError):
+        return None
+    if not isinstance(rec, dict):
+        return None
     attrs = rec.get("attrs")
     if attrs is not None and not isinstance(attrs, dict):
         return None
@@ -185,7 +202,7 @@ def _one_line(line: bytes) -> pa.Table | None:
         for c in rec:
             if is_ground_truth(c):
                 cols[c] = pa.array([rec[c]])
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
         return None
     extra = [k for k in rec if k not in _KNOWN and not is_ground_truth(k)]
     cols["_attrs_text"] = attrs_from_lines([line.decode("utf-8")], extra)
@@ -426,6 +443,8 @@ def sniff(path: Path, head: bytes) -> bool:
     first = head.lstrip().split(b"\n", 1)[0]
     if not first.startswith(b"{"):
         return False
+    if too_deep(first).any():
+        return b'"timestamp"' in first and b'"action"' in first
     try:
         obj = json.loads(first)
     except ValueError:
