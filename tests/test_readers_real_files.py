@@ -104,10 +104,10 @@ def test_naive_times_need_tz_and_the_cli_says_how() -> None:
         tm.read_events(path)
     env_path = str(REPO)
     run = subprocess.run([sys.executable, "-m", "taskmining", "info", str(path), "--json", "--quiet"],
-                         capture_output=True, text=True, env={"PYTHONPATH": env_path, "PATH": ""})
+                         check=False, capture_output=True, text=True, env={"PYTHONPATH": env_path, "PATH": ""})
     assert run.returncode != 0 and "--tz" in run.stderr
     run = subprocess.run([sys.executable, "-m", "taskmining", "info", str(path), "--json", "--quiet",
-                          "--tz", "Europe/Berlin"], capture_output=True, text=True,
+                          "--tz", "Europe/Berlin"], check=False, capture_output=True, text=True,
                          env={"PYTHONPATH": env_path, "PATH": ""})
     summary = json.loads(run.stdout)
     assert summary["events"] + summary["quarantined"] == 500

@@ -3,7 +3,7 @@
 Recorders name the application in many ways: a process (``EXCEL.EXE``,
 ``soffice.bin``), a product (``Microsoft Excel``) or, where the recorder had
 nothing better, the window title (``Book1 - Excel``, ``Inbox - anna@x.org -
-Outlook``, ``Einzelauftrag - Personal - Microsoft​ Edge``). :func:`normalise_app`
+Outlook``, ``Einzelauftrag - Personal - Microsoft\u200b Edge``). :func:`normalise_app`
 maps all of them onto one name (``excel``, ``outlook``, ``edge``):
 
 1. invisible format characters (zero-width spaces) are removed, spaces

@@ -59,8 +59,11 @@ def interval_reasons(begin: pd.Series, end: pd.Series) -> pd.Series:
     >>> interval_reasons(b, pd.Series([b[1], pd.NaT])).tolist()
     ['end before begin (negative duration)', 'missing end time']
     """
-    b, e = begin.to_numpy(), end.to_numpy()
-    why = np.where(pd.isna(e), "missing end time", np.where(e < b, "end before begin (negative duration)", None))
+    missing = end.isna().to_numpy()
+    negative = (end < begin).fillna(False).to_numpy(dtype=bool)
+    why = np.full(len(begin), None, dtype=object)
+    why[negative] = "end before begin (negative duration)"
+    why[missing] = "missing end time"
     return pd.Series(why, index=begin.index, dtype=STRING_DTYPE)
 
 

@@ -93,8 +93,8 @@ def _epoch(s: pd.Series, out: np.ndarray, why: np.ndarray) -> np.ndarray:
     if floats.any():
         f = s[floats].astype("float64").to_numpy()
         mag = np.abs(f)
-        factor = np.select([mag < b for b, _ in _UNITS], [u for _, u in _UNITS])
-        ns_f = np.round(f * factor / 1000.0) * 1000.0  # microsecond precision: what a float holds
+        scale = np.select([mag < bound for bound, _ in _UNITS], [unit for _, unit in _UNITS])
+        ns_f = np.round(f * scale / 1000.0) * 1000.0  # microsecond precision: what a float holds
         ok = np.isfinite(ns_f) & (ns_f >= _LOW) & (ns_f <= _HIGH)
         idx = np.flatnonzero(floats)
         out[idx[ok]] = ns_f[ok].astype("int64")

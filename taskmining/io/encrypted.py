@@ -49,8 +49,17 @@ from typing import IO, Any
 
 from taskmining.errors import DecryptionError, ParameterError
 
-__all__ = ["ENC_SUFFIX", "TRUNCATED_MARKER", "key_id", "load_key", "EncryptedWriter",
-           "DecryptedSegment", "decrypt_segment", "decrypt_file", "is_encrypted"]
+__all__ = [
+    "ENC_SUFFIX",
+    "TRUNCATED_MARKER",
+    "DecryptedSegment",
+    "EncryptedWriter",
+    "decrypt_file",
+    "decrypt_segment",
+    "is_encrypted",
+    "key_id",
+    "load_key",
+]
 
 ENC_SUFFIX = ".jsonl.enc"
 #: Start of the unterminated line that stands for a crash-truncated chunk.

@@ -29,8 +29,17 @@ from typing import Any
 
 from taskmining.errors import RecorderError
 
-__all__ = ["MANIFEST", "SCHEMA_VERSION", "FORMAT_NAME", "SEGMENT_PREFIX", "segment_name", "read_manifest",
-           "write_manifest", "start_session", "finish_session"]
+__all__ = [
+    "FORMAT_NAME",
+    "MANIFEST",
+    "SCHEMA_VERSION",
+    "SEGMENT_PREFIX",
+    "finish_session",
+    "read_manifest",
+    "segment_name",
+    "start_session",
+    "write_manifest",
+]
 
 MANIFEST = "manifest.json"
 #: Version of the native record schema written (``v`` in each record and in the manifest).

@@ -43,10 +43,10 @@ import numpy as np
 import pandas as pd
 
 from taskmining.errors import IngestError
-from taskmining.io._times import parse_times
 from taskmining.io._files import read_bytes
 from taskmining.io._mapping import finish_frame, normalise_app
 from taskmining.io._reader import file_reader
+from taskmining.io._times import parse_times
 from taskmining.io.quarantine import QuarantineLog
 from taskmining.io.registry import ReaderSpec
 from taskmining.schema import STRING_DTYPE

@@ -30,9 +30,9 @@ import pandas as pd
 
 from taskmining.errors import IngestError, ParameterError
 from taskmining.io._csv import read_table
-from taskmining.io._times import check_tz, parse_times
 from taskmining.io._mapping import finish_frame, map_values, normalise_app
 from taskmining.io._reader import check_options, run_reader
+from taskmining.io._times import check_tz, parse_times
 from taskmining.io.quarantine import QuarantineLog, ReadResult
 from taskmining.io.registry import ReaderSpec
 from taskmining.schema import ACTIONS, STRING_DTYPE, as_utc, validate_events

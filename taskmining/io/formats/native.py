@@ -48,6 +48,8 @@ from taskmining.io.formats._jsontext import attrs_from_lines, attrs_text, json_t
 from taskmining.io.formats._pieces import (
     BufferRing,
     count_newlines,
+    is_blank,
+    line_bounds,
     map_pieces,
     read_pieces,
 )
@@ -90,27 +92,6 @@ def _arrow(block: bytes) -> pa.Table:
                         read_options=pj.ReadOptions(block_size=max(1 << 16, min(len(block) + 1, 1 << 24))))
 
 
-def _line_bounds(buf: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Start, end (without ``\\n``) and non-blank flag of every line."""
-    data = np.frombuffer(buf, dtype=np.uint8)
-    nl = np.flatnonzero(data == 10)
-    ends = nl if (len(buf) and buf[-1:] == b"\n") else np.append(nl, len(buf))
-    starts = np.concatenate(([0], nl[: len(ends) - 1] + 1)).astype(np.int64)
-    filled = np.ones(len(ends), dtype=bool)
-    for i in np.flatnonzero(ends - starts <= 16):  # only short lines can be blank
-        filled[i] = not bytes(buf[starts[i]: ends[i]]).isspace() and ends[i] > starts[i]
-    return starts, ends.astype(np.int64), filled
-
-
-def _blank(buf: Any) -> bool:
-    """True for an empty or all-whitespace bytes-like object (usually decided by its first bytes)."""
-    if not len(buf):
-        return True
-    if not bytes(buf[:256]).isspace():
-        return False
-    return bytes(buf).isspace()
-
-
 class _Blocks:
     """Parse a buffer, bisecting around bad lines; collects (table, line numbers)."""
 
@@ -122,12 +103,12 @@ class _Blocks:
 
     def run(self) -> None:
         buf = self.buf
-        if _blank(buf):
+        if is_blank(buf):
             return
         n_lines = self.newlines + (0 if buf[-1:] == b"\n" else 1)
         deep = too_deep(buf)
         if deep.any():  # never hand a deeply nested line to Arrow (its parser recurses) or to json
-            self.starts, self.ends, filled = _line_bounds(buf)
+            self.starts, self.ends, filled = line_bounds(buf)
             for i in np.flatnonzero(deep & filled):
                 self.qlog.add(self.file, int(i) + self.first + 1, f"nested deeper than {MAX_DEPTH} levels",
                               bytes(buf[self.starts[i]:self.ends[i]][:200]).decode("utf-8", "replace") + "…")
@@ -143,7 +124,7 @@ class _Blocks:
                 return
         except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
             pass
-        self.starts, self.ends, filled = _line_bounds(buf)
+        self.starts, self.ends, filled = line_bounds(buf)
         self.good = np.flatnonzero(filled)
         self._bisect(0, len(self.good))
 
@@ -178,7 +159,7 @@ class _Blocks:
     def raw(self, lines: np.ndarray) -> list[str]:
         """Raw text of 1-based ``lines`` (for quarantine)."""
         if not hasattr(self, "starts"):
-            self.starts, self.ends, _ = _line_bounds(self.buf)
+            self.starts, self.ends, _ = line_bounds(self.buf)
         return [bytes(self.buf[self.starts[i - 1 - self.first]: self.ends[i - 1 - self.first]]).decode(
             "utf-8", "replace") for i in lines]
 

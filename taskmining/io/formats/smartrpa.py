@@ -31,11 +31,11 @@ import pandas as pd
 from taskmining.io._csv import header_fields, read_timed
 from taskmining.io._mapping import (
     COMMON_EVENT_ACTIONS,
+    app_and_title,
     coalesce,
     column,
     dom_roles,
     drop_secrets,
-    app_and_title,
     per_value,
     ui_log_frame,
 )

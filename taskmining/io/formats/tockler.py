@@ -36,7 +36,11 @@ import numpy as np
 import pandas as pd
 
 from taskmining.io._csv import header_fields
-from taskmining.io._intervals import interval_events, interval_reasons, read_interval_csv
+from taskmining.io._intervals import (
+    interval_events,
+    interval_reasons,
+    read_interval_csv,
+)
 from taskmining.io._mapping import column, constant
 from taskmining.io._reader import check_options, run_reader
 from taskmining.io._sqlite import is_sqlite, query, tables
