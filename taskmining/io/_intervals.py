@@ -9,7 +9,8 @@ into events rows:
   interval's in the same session, ``focus`` when only the window changed;
 - records of an idle or away state (``kind == "idle"``) become ``idle`` rows
   with their duration; other records (``kind == "other"``, such as a
-  tracker's manual log entries) become ``other`` rows;
+  tracker's manual log entries) become ``other`` rows, their name in
+  ``element_name`` and their text in ``window`` (no application);
 - the application is normalised from process or product names and a title
   never becomes the application (:func:`taskmining.io._apps.app_and_title`);
   placeholder titles (``NO_TITLE``) are missing windows.
@@ -121,8 +122,9 @@ def interval_events(begin: pd.Series, end: pd.Series, *, app: pd.Series, title: 
         "session": sess,
         "user": user.reset_index(drop=True).astype(STRING_DTYPE) if user is not None else constant("", n).where(
             pd.Series(np.zeros(n, dtype=bool))),
-        "app": normal.where(win | (kinds == "other")),
+        "app": normal.where(win),
         "window": window.where(win | (kinds == "other")),
+        "element_name": app.reset_index(drop=True).astype(STRING_DTYPE).where(pd.Series(kinds == "other")),
         "action": pd.Series(action, index=pos, dtype=STRING_DTYPE),
         "element_role": constant("window", n).where(pd.Series(win)),
         "source": constant(source, n),
@@ -134,23 +136,33 @@ def interval_events(begin: pd.Series, end: pd.Series, *, app: pd.Series, title: 
 def read_interval_csv(path: Path, qlog: QuarantineLog, *, tz: str | None, begin: Sequence[str],
                       end: Sequence[str], app: Sequence[str], title: Sequence[str], source: str,
                       kind: Callable[[pd.DataFrame], tuple[pd.Series, pd.Series]] | None = None,
-                      session: Sequence[str] = (), user: Sequence[str] = ()) -> pd.DataFrame:
+                      session: Sequence[str] = (), user: Sequence[str] = (),
+                      duration: Sequence[str] = ()) -> pd.DataFrame:
     """Events of one CSV file of window intervals; the column names are the first present of each list.
+
+    The end is the ``end`` column, or the begin plus the ``duration`` column
+    (seconds) when the file has no end column.
 
     ``kind(frame)`` gives each record's kind (``window``, ``idle``, ``other``,
     or missing for a record that makes no row: a tracker's "online" state)
     and its raw action; without it every record is a window interval.
     Records that make no row are counted in a note.
     """
-    got = read_timed(path, qlog, tz=tz, time_columns=begin, one_of=(end, app))
+    got = read_timed(path, qlog, tz=tz, time_columns=begin, one_of=((*end, *duration), app))
     if got is None:
         return pd.DataFrame()
     table, start = got
     t = table.frame
     pick = {name: next((c for c in names if c in t.columns), None)
             for name, names in (("begin", begin), ("end", end), ("app", app), ("title", title),
-                                ("session", session), ("user", user))}
-    stop, why = parse_times(t[pick["end"]], tz=tz, path=str(path), column=str(pick["end"]))
+                                ("session", session), ("user", user), ("duration", duration))}
+    if pick["end"]:
+        stop, why = parse_times(t[pick["end"]], tz=tz, path=str(path), column=str(pick["end"]))
+    else:
+        seconds = pd.to_numeric(t[pick["duration"]], errors="coerce").where(lambda x: x.abs() < 1e9)
+        stop = start + pd.to_timedelta(seconds, unit="s")
+        why = pd.Series(np.where(seconds.isna() & t[pick["duration"]].notna(), "duration is not a number", None),
+                        dtype=STRING_DTYPE)
     why = why.fillna(interval_reasons(start, stop))
     keep = table.quarantine(why.notna().to_numpy(), why, qlog)
     table, start, stop = table.take(keep), start[keep].reset_index(drop=True), stop[keep].reset_index(drop=True)
