@@ -82,7 +82,7 @@ def test_tockler_database(tmp_path: Path) -> None:
     assert len(events) + len(quarantine) + 1 == len(rows) and "ONLINE" in notes[0]  # the ONLINE record: a note
     assert quarantine["reason"].str.contains("end before begin").tolist() == [True]
     assert events["action"].tolist() == ["app_switch", "other", "focus", "app_switch", "idle"]
-    assert events["app"].fillna("-").tolist()[:4] == ["excel", "-", "excel", "edge"]
+    assert events["app"].astype(object).fillna("-").tolist()[:4] == ["excel", "-", "excel", "edge"]
     assert events.loc[events["action"] == "other", "element_name"].tolist() == ["Invoices"]
     assert events.loc[events["action"] == "idle", "duration"].tolist() == [300.0]
 
