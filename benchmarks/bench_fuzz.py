@@ -9,13 +9,19 @@ prints how many mutants were read, how many raised a TaskminingError, how many
 raised anything else (a bug: the exception types are listed), and the slowest
 read. Exit status 1 when anything but a TaskminingError came out.
 
-    PYTHONPATH=. python benchmarks/bench_fuzz.py --mutants 2000 --seed 1
+With ``--hostile`` it also times the hostile inputs that used to be slow or
+to eat memory, each in its own process (seconds and peak memory): 40,000
+records whose attrs mix numbers and text in a list, one record with a
+10,000-key attrs object, and a 1 GB sparse (all-NUL) file.
+
+    PYTHONPATH=. python benchmarks/bench_fuzz.py --mutants 2000 --seed 1 --hostile
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -27,11 +33,51 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from test_fuzz_readers import check_mutant, corpus, mutate  # noqa: E402
 
 
+_HOSTILE = {
+    "40k records, mixed-type lists in attrs": "\n".join(
+        ['{"timestamp": "2026-11-25T09:00:00Z", "session": "s1", "action": "click", '
+         '"attrs": {"l": [1, "a", 2.5, null, true]}}'] * 40_000),
+    "1 record, attrs with 10,000 keys": '{"timestamp": "2026-11-25T09:00:00Z", "session": "s1", "action": "click", '
+    '"attrs": {' + ",".join(f'"k{i}": {i}' for i in range(10_000)) + "}}",
+}
+_MEASURE = """
+import resource, sys, time, warnings
+warnings.simplefilter("ignore")
+import taskmining as tm
+t = time.perf_counter()
+try:
+    ev, q = tm.read_events(sys.argv[1], format="native", return_quarantine=True)
+    out = f"{len(ev)} events, {len(q)} quarantined"
+except tm.errors.TaskminingError as exc:
+    out = f"TaskminingError: {str(exc)[:60]}"
+print(f"{time.perf_counter() - t:.1f}\t{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}\t{out}")
+"""
+
+
+def hostile(tmp: Path) -> None:
+    """Time each hostile input in a fresh process: seconds, peak memory, outcome."""
+    cases = dict(_HOSTILE)
+    print(f"\n{'hostile input':<42}{'seconds':>8}{'peak MB':>9}  outcome")
+    for name, text in [*cases.items(), ("1 GB sparse file (all NUL)", None)]:
+        path = tmp / "hostile.jsonl"
+        if text is None:
+            with open(path, "wb") as f:
+                f.truncate(1 << 30)
+        else:
+            path.write_text(text + "\n")
+        run = subprocess.run([sys.executable, "-c", _MEASURE, str(path)], capture_output=True, text=True,
+                             check=False)
+        secs, mem, out = (run.stdout.strip().split("\t") + ["?", "?", run.stderr[-80:]])[:3]
+        print(f"{name:<42}{secs:>8}{mem:>9}  {out}")
+        path.unlink()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--mutants", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--max-bytes", type=int, default=200_000, help="bytes of each corpus file used")
+    ap.add_argument("--hostile", action="store_true", help="also time the slow/greedy hostile inputs")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     files = corpus()
@@ -60,6 +106,9 @@ def main() -> int:
     print(f"{'slowest read (s)':<28}{slowest[0]:.2f} ({slowest[1]})")
     for name, n in crashes.most_common():
         print(f"  {name}: {n}")
+    if args.hostile:
+        with tempfile.TemporaryDirectory() as tmp:
+            hostile(Path(tmp))
     return 1 if crashes else 0
 
 

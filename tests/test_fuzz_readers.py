@@ -63,6 +63,9 @@ NATIVE = {
     "nesting depth 100000": [GOOD % (', "attrs": ' + "[" * 100_000 + "]" * 100_000)],
     "ground truth changes type": [GOOD % ', "case_id": 1', GOOD % ', "case_id": "x"', GOOD % ', "case_id": [1]'],
     "negative duration": [GOOD % ', "duration": -5', GOOD % ', "duration": 3'],
+    "a line Arrow's parser crashes on": ['null, "url": null, "attrs": {"x": 402}}', "null}"],
+    "wide attrs object": [GOOD % (', "attrs": {' + ",".join(f'"k{i}": {i}' for i in range(2000)) + "}")],
+    "mixed-type lists": [GOOD % ', "attrs": {"l": [1, "a", 2.5, null, true]}'] * 300,
 }
 
 
@@ -195,6 +198,22 @@ def test_generated_smartrpa_logs_lose_nothing(tmp_path: Path, damage: list[str],
         return
     assert len(events) + len(quarantine) == len(rows)
     assert len(events) >= damage.count("good") - damage.count("stray quote")
+
+
+FRAGMENTS = st.sampled_from(['{', '}', '[', ']', 'null', ',', ':', '"timestamp":', '"2026-11-25T09:00:00Z"',
+                             '"9999-01-01T00:00:00Z"', '"action":', '"click"', '"session":', '"s"', '"attrs":',
+                             '"\\ud800"', '9223372036854775808', '1e999', 'NaN', '"x"', '1', 'true', ' '])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(st.lists(FRAGMENTS, max_size=25).map("".join), min_size=1, max_size=12))
+def test_generated_json_lines_lose_nothing(tmp_path: Path, lines: list[str]) -> None:
+    lines = [GOOD % ""] + [x for x in lines if x.strip()]
+    try:
+        events, quarantine = _read(_lines(tmp_path, "seg.jsonl", lines), format="native")
+    except TaskminingError:
+        return
+    assert len(events) + len(quarantine) == len(lines)
 
 
 # --- a corpus of mutated real files ----------------------------------------------

@@ -57,6 +57,7 @@ __all__ = ["CsvTable", "header_fields", "headerless_layout", "read_table", "read
 
 _LOOKS_LIKE_TIME = re.compile(r"^\s*(?:[0-9]{9,19}(?:\.[0-9]+)?|[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.]+.*)\s*$")
 _BLOCK = 1 << 20
+_MAX_HEADER = 1 << 20  # a header line longer than this is not a CSV log (a zeroed or binary file)
 
 
 @dataclass
@@ -290,7 +291,11 @@ def read_table(
     from taskmining.io._files import read_bytes
 
     spath = str(path)
-    decoded = decode_text(read_bytes(path))
+    raw_bytes = read_bytes(path)
+    if len(raw_bytes) > _MAX_HEADER and raw_bytes.find(b"\n", 0, _MAX_HEADER) < 0:
+        raise IngestError(f"no line break in the first {_MAX_HEADER >> 20} MiB: not a CSV log", path=spath)
+    decoded = decode_text(raw_bytes)
+    del raw_bytes
     lines = decoded.text.split("\n")
     for text in decoded.notes:
         qlog.note(spath, text)

@@ -43,8 +43,9 @@ from taskmining._progress import progress as _progress
 from taskmining.errors import IngestError, ParameterError
 from taskmining.io._files import is_gzip, open_binary, read_bytes
 from taskmining.io.formats import _native_checks as checks
-from taskmining.io.formats._depth import MAX_DEPTH, too_deep
-from taskmining.io.formats._jsontext import attrs_from_lines, attrs_text, json_text
+from taskmining.io.formats._depth import MAX_DEPTH, not_objects, too_deep
+from taskmining.io.formats._jsontext import attrs_text, json_text
+from taskmining.io.formats._native_python import PYTHON_BLOCK, many_lines, one_line
 from taskmining.io.formats._pieces import (
     BufferRing,
     count_newlines,
@@ -77,6 +78,7 @@ _PARSE = pj.ParseOptions(explicit_schema=SCHEMA, unexpected_field_behavior="infe
 _SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.enc")
 #: Large files are parsed in pieces of about this size (bounds peak memory).
 CHUNK_BYTES = 64 << 20
+HUGE_LINE = 1 << 20  # a line Arrow refused that is longer than this is quarantined by its first bytes
 
 
 # --- one buffer -> Arrow tables ------------------------------------------------
@@ -106,13 +108,14 @@ class _Blocks:
         if is_blank(buf):
             return
         n_lines = self.newlines + (0 if buf[-1:] == b"\n" else 1)
-        deep = too_deep(buf)
-        if deep.any():  # never hand a deeply nested line to Arrow (its parser recurses) or to json
+        deep, odd = too_deep(buf), not_objects(buf)
+        if deep.any() or odd.any():  # never hand such lines to Arrow (it recurses, or crashes) or to json
             self.starts, self.ends, filled = line_bounds(buf)
-            for i in np.flatnonzero(deep & filled):
-                self.qlog.add(self.file, int(i) + self.first + 1, f"nested deeper than {MAX_DEPTH} levels",
-                              bytes(buf[self.starts[i]:self.ends[i]][:200]).decode("utf-8", "replace") + "…")
-            self.good = np.flatnonzero(filled & ~deep)
+            for i in np.flatnonzero((deep | odd) & filled):
+                line = bytes(buf[self.starts[i]:self.ends[i]][:HUGE_LINE])
+                reason = f"nested deeper than {MAX_DEPTH} levels" if deep[i] else checks.line_reason(line, ValueError())
+                self.qlog.add(self.file, int(i) + self.first + 1, reason, line[:10_000].decode("utf-8", "replace"))
+            self.good = np.flatnonzero(filled & ~deep & ~odd)
             if len(self.good):
                 self._bisect(0, len(self.good))
             return
@@ -141,16 +144,31 @@ class _Blocks:
             err: Exception = IngestError("more than one JSON value on a line")
         except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
             err = exc
+        if 1 < hi - lo <= PYTHON_BLOCK:  # few lines left: records Arrow cannot type, parsed in Python at once
+            table, rest = many_lines([bytes(self.buf[self.starts[i]: self.ends[i] + 1]) for i in idx], SCHEMA, _KNOWN)
+            if table is not None:
+                self.parts.append((table, np.delete(idx, rest) + self.first + 1))
+            for k in rest:
+                self._bisect(lo + k, lo + k + 1)
+            return
         if hi - lo > 1:
             step = -(-(hi - lo) // 16)
             for a in range(lo, hi, step):
                 self._bisect(a, min(a + step, hi))
             return
-        line = bytes(self.buf[self.starts[idx[0]]: self.ends[idx[0]] + 1])
+        view = self.buf[self.starts[idx[0]]: self.ends[idx[0]] + 1]
+        if len(view) > HUGE_LINE:  # Arrow refused it: name it without copying or decoding all of it
+            head = bytes(view[:HUGE_LINE])
+            what = "NUL bytes" if not head.strip(b"\x00") else "invalid JSON"
+            if not head.isspace():
+                self.qlog.add(self.file, int(idx[0]) + self.first + 1,
+                              f"not a record: a line of {len(view)} bytes ({what})", head[:200].decode("utf-8", "replace"))
+            return
+        line = bytes(view)
         if line.isspace():  # a long blank line: not a record
             return
         reason = str(err) if isinstance(err, IngestError) else checks.line_reason(line, err)
-        single = _one_line(line) if reason.startswith("wrong value type") else None
+        single = one_line(line, SCHEMA, _KNOWN) if reason.startswith("wrong value type") else None
         if single is not None:
             self.parts.append((single, idx + self.first + 1))
             return
@@ -162,32 +180,6 @@ class _Blocks:
             self.starts, self.ends, _ = line_bounds(self.buf)
         return [bytes(self.buf[self.starts[i - 1 - self.first]: self.ends[i - 1 - self.first]]).decode(
             "utf-8", "replace") for i in lines]
-
-
-def _one_line(line: bytes) -> pa.Table | None:
-    """A valid record Arrow cannot type (e.g. a list of mixed values), parsed in Python; None if invalid."""
-    try:
-        rec = json.loads(line)
-        json.dumps(rec, ensure_ascii=False).encode("utf-8")  # a lone surrogate ("\\ud800") is not text
-    except (ValueError, RecursionError, UnicodeEncodeError):
-        return None
-    if not isinstance(rec, dict):
-        return None
-    attrs = rec.get("attrs")
-    if attrs is not None and not isinstance(attrs, dict):
-        return None
-    cols: dict[str, pa.Array] = {}
-    try:
-        for f in SCHEMA:
-            cols[f.name] = pa.array([rec.get(f.name)], f.type)
-        for c in rec:
-            if is_ground_truth(c):
-                cols[c] = pa.array([rec[c]])
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
-        return None
-    extra = [k for k in rec if k not in _KNOWN and not is_ground_truth(k)]
-    cols["_attrs_text"] = attrs_from_lines([line.decode("utf-8")], extra)
-    return pa.table(cols)
 
 
 def _normalise(table: pa.Table, lines: np.ndarray, blocks: _Blocks, file_no: int) -> pa.Table:
