@@ -63,7 +63,8 @@ NATIVE = {
     "nesting depth 100000": [GOOD % (', "attrs": ' + "[" * 100_000 + "]" * 100_000)],
     "ground truth changes type": [GOOD % ', "case_id": 1', GOOD % ', "case_id": "x"', GOOD % ', "case_id": [1]'],
     "negative duration": [GOOD % ', "duration": -5', GOOD % ', "duration": 3'],
-    "a line Arrow's parser crashes on": ['null, "url": null, "attrs": {"x": 402}}', "null}"],
+    "a line Arrow's parser crashes on": ['null, "url": null, "attrs": {"x": 402}}', GOOD % "", "null}"],
+    "deep line between good ones": [GOOD % "", "[" * 5000 + "]" * 5000, GOOD % ""],
     "wide attrs object": [GOOD % (', "attrs": {' + ",".join(f'"k{i}": {i}' for i in range(2000)) + "}")],
     "mixed-type lists": [GOOD % ', "attrs": {"l": [1, "a", 2.5, null, true]}'] * 300,
 }

@@ -30,7 +30,7 @@ Examples
 ...      "data": {"app": "Code", "title": "main.py"}}]}
 >>> _ = open(p, "w").write(json.dumps({"buckets": {"aw-watcher-window_pc1": w}}))
 >>> read([p]).events[["app", "action", "window", "duration"]].values.tolist()
-[['code', 'app_switch', 'main.py', 10.0], ['firefox', 'app_switch', 'Inbox', 5.0]]
+[['vscode', 'app_switch', 'main.py', 10.0], ['firefox', 'app_switch', 'Inbox', 5.0]]
 """
 
 from __future__ import annotations

@@ -111,13 +111,18 @@ class _Blocks:
         deep, odd = too_deep(buf), not_objects(buf)
         if deep.any() or odd.any():  # never hand such lines to Arrow (it recurses, or crashes) or to json
             self.starts, self.ends, filled = line_bounds(buf)
-            for i in np.flatnonzero((deep | odd) & filled):
+            self.good = np.flatnonzero(filled & ~deep & ~odd)
+            done = 0
+            for i in np.flatnonzero((deep | odd) & filled):  # in line order, so errors="raise" names the first
+                k = int(np.searchsorted(self.good, i))
+                if k > done:  # the good lines before it: their blocks never span a refused line
+                    self._bisect(done, k)
+                done = k
                 line = bytes(buf[self.starts[i]:self.ends[i]][:HUGE_LINE])
                 reason = f"nested deeper than {MAX_DEPTH} levels" if deep[i] else checks.line_reason(line, ValueError())
                 self.qlog.add(self.file, int(i) + self.first + 1, reason, line[:10_000].decode("utf-8", "replace"))
-            self.good = np.flatnonzero(filled & ~deep & ~odd)
-            if len(self.good):
-                self._bisect(0, len(self.good))
+            if done < len(self.good):
+                self._bisect(done, len(self.good))
             return
         try:
             _check_utf8(buf)
