@@ -24,8 +24,6 @@ from taskmining._lazy import attach
 from taskmining._version import __version__
 
 if TYPE_CHECKING:
-    # errors and the data contract
-    # subpackages
     from taskmining import batch as batch
     from taskmining import cli as cli
     from taskmining import datasets as datasets
@@ -42,7 +40,6 @@ if TYPE_CHECKING:
     from taskmining import steps as steps
     from taskmining import testing as testing
 
-    # batch processing, partition by partition
     from taskmining.batch.discover import partitions as partitions
     from taskmining.batch.graphs import (
         transition_graph_partitions as transition_graph_partitions,
@@ -50,7 +47,6 @@ if TYPE_CHECKING:
     from taskmining.batch.run import map_partitions as map_partitions
     from taskmining.batch.run import segment_partitions as segment_partitions
 
-    # synthetic data
     from taskmining.datasets.simulate import simulate as simulate
     from taskmining.errors import DecryptionError as DecryptionError
     from taskmining.errors import ExportError as ExportError
@@ -66,13 +62,11 @@ if TYPE_CHECKING:
     from taskmining.export.link import link_to_process as link_to_process
     from taskmining.export.ocel import write_ocel as write_ocel
 
-    # export and joint analysis
     from taskmining.export.pm4py_frame import to_pm4py as to_pm4py
     from taskmining.export.xes import write_xes as write_xes
     from taskmining.io.detect import detect_format as detect_format
     from taskmining.io.formats.generic import from_dataframe as from_dataframe
 
-    # reading and writing
     from taskmining.io.read import read_events as read_events
     from taskmining.io.registry import list_formats as list_formats
     from taskmining.io.registry import register_format as register_format
@@ -90,14 +84,11 @@ if TYPE_CHECKING:
     from taskmining.mining.metrics import task_metrics as task_metrics
     from taskmining.mining.variants import variant_cases as variant_cases
 
-    # mining
     from taskmining.mining.variants import variants as variants
 
-    # recorder
     from taskmining.recorder.session import Recorder as Recorder
     from taskmining.reporting import plot as plot
 
-    # the report
     from taskmining.reporting.build import report as report
     from taskmining.schema import ACTIONS as ACTIONS
     from taskmining.schema import COLUMNS as COLUMNS
@@ -110,7 +101,6 @@ if TYPE_CHECKING:
     )
     from taskmining.segmentation.registry import segmenter as segmenter
 
-    # steps and segmentation
     from taskmining.steps.build import build_steps as build_steps
     from taskmining.steps.build import steps_table as steps_table
 

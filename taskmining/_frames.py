@@ -32,6 +32,10 @@ TIMESTAMP_DTYPE = pd.DatetimeTZDtype(unit="ns", tz="UTC")
 _MAX_ROWS_SHOWN = 5
 
 
+#: None as a 0-d object array: the "missing" branch of ``np.where`` on object
+#: data (a bare ``None`` works at run time but matches no typed overload).
+NONE_ARRAY: np.ndarray = np.array(None, dtype=object)
+
 def row_list(mask: np.ndarray | pd.Series, index: pd.Index) -> str:
     """``"rows 3, 7 and 2 more"``: the index labels where ``mask`` is true, for error messages."""
     bad = index[np.asarray(mask, dtype=bool)]

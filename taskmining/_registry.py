@@ -205,7 +205,7 @@ class Registry(Generic[T]):
             raise self._load_error(f"{self.kind} {name!r} ({target}) could not be loaded: "
                                    f"{type(exc).__name__}: {exc}") from exc
         if self._check is None:
-            return obj  # type: ignore[no-any-return]
+            return obj
         try:
             return self._check(obj, name)
         except ParameterError as exc:

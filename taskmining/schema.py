@@ -181,7 +181,7 @@ def empty_events() -> pd.DataFrame:
     data: dict[str, pd.Series] = {}
     for col in COLUMNS:
         dtype = _ACTION_DTYPE if col == ACTION else DTYPES[col]
-        data[col] = pd.Series([], dtype=dtype)  # type: ignore[call-overload]
+        data[col] = pd.Series([], dtype=dtype)
     return pd.DataFrame(data)
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -112,7 +112,7 @@ class _Sentinel:
         return "<sentinel>"
 
 
-def _constructor_params(cls: type) -> list[str]:
+def _constructor_params(cls: Any) -> list[str]:
     init = getattr(cls.__init__, "deprecated_original", cls.__init__)
     if init is object.__init__:
         return []  # no __init__ of its own: no parameters
@@ -171,7 +171,7 @@ def check_segmenter(segmenter: type[BaseSegmenter] | BaseSegmenter, steps: pd.Da
     >>> len(check_segmenter(IdleGapSegmenter)) == len(CHECKS)
     True
     """
-    cls = segmenter if isinstance(segmenter, type) else type(segmenter)
+    cls: Any = segmenter if isinstance(segmenter, type) else type(segmenter)
     name = getattr(cls, "__name__", repr(cls))
     if steps is None:
         steps, default_y = make_steps()
@@ -199,7 +199,7 @@ def check_segmenter(segmenter: type[BaseSegmenter] | BaseSegmenter, steps: pd.Da
 
     def init_stores_params() -> BaseSegmenter:
         names = _constructor_params(cls)
-        proto = segmenter if isinstance(segmenter, BaseSegmenter) else cls()
+        proto = cast(BaseSegmenter, segmenter if isinstance(segmenter, BaseSegmenter) else cls())
         params = proto.get_params(deep=False)
         assert sorted(params) == sorted(names), f"get_params() gives {sorted(params)}, __init__ takes {sorted(names)}"
         if not isinstance(segmenter, BaseSegmenter):

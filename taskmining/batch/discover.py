@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 from urllib.parse import unquote
 
 import pandas as pd
@@ -93,9 +93,8 @@ class Partition:
         """
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            ev, quarantine = cast(tuple[pd.DataFrame, pd.DataFrame],
-                                  read_events(list(self.paths), self.format, errors=errors, tz=tz, key=key,
-                                              progress=False, return_quarantine=True))
+            ev, quarantine = read_events(list(self.paths), self.format, errors=errors, tz=tz, key=key,
+                                         progress=False, return_quarantine=True)
         meta = dict(ev.attrs.get("taskmining", {}))
         for col, value in self.fill:
             if col not in ev.columns or ev[col].isna().all():

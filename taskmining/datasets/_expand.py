@@ -118,9 +118,10 @@ def expand(plan: Plan, *, noise: float, keep_text: bool, salt: str | bytes, seed
     counts = np.ones(len(so_slot), dtype=np.int64)
     counts[is_type] = np.maximum(lengths[so_content[is_type]], 1)
     # slot occurrences -> events
-    so, rep = _repeat_index(counts)
-    state = {"so": so.astype(np.int32), "rep": rep.astype(np.int32), "special": np.zeros(len(so), dtype=np.int8)}
-    del so, rep
+    so0, rep0 = _repeat_index(counts)
+    state: dict[str, np.ndarray] = {"so": so0.astype(np.int32), "rep": rep0.astype(np.int32),
+                                    "special": np.zeros(len(so0), dtype=np.int8)}
+    del so0, rep0
     # typos: a wrong character and a backspace before some typed characters
     typed = is_type[state["so"]]
     state, _ = _insert_before(state, typed & (rng.random(len(typed)) < noise * 0.4), [TYPO, BACKSPACE])

@@ -177,6 +177,8 @@ Sampled = list[tuple[Step, int]]
 class Node:
     """A process-tree node: ``sample`` draws step sequences, ``pattern`` compiles it."""
 
+    children: tuple[Node, ...] = ()
+
     def sample(self, rng: random.Random, it: int = 0) -> Sampled:  # pragma: no cover - abstract
         """Return (step, loop iteration) pairs of one instance."""
         raise NotImplementedError
@@ -188,7 +190,7 @@ class Node:
     def steps(self) -> list[Step]:
         """Every step of the tree, in first-appearance order."""
         out: list[Step] = []
-        for child in getattr(self, "children", ()):
+        for child in self.children:
             out.extend(s for s in child.steps() if s not in out)
         return out
 

@@ -137,7 +137,11 @@ def plan_sessions(routines: list[str], *, n_users: int, n_days: int, seed: int, 
     intr_models = list(INTERRUPTIONS.values())
     days = _business_days(start, n_days)
     order: list[list[tuple[int, int, int]]] = []
-    names, users, starts, speed, typing_f = [], [], [], [], []
+    names: list[str] = []
+    users: list[str] = []
+    starts: list[int] = []
+    speed: list[float] = []
+    typing_f: list[float] = []
     for u in _progress(range(n_users), enabled=progress, desc="simulate", unit="user"):
         user = "u-" + hashlib.sha256(f"{seed}:{u}".encode()).hexdigest()[:8]
         freq = rng.dirichlet(np.full(len(models), 1.5))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import ctypes
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -44,11 +44,13 @@ _FULL_CHECK = 1_000_000  # rows up to which the whole frame goes through validat
 
 def _check_params(n_users: int, n_days: int, routines: None | int | str | Sequence[str], interleave: float,
                   noise: float, interruptions: float, hours: float, start: str, tz: str) -> list[str]:
-    for name, value in (("n_users", n_users), ("n_days", n_days)):
+    counts: tuple[tuple[str, object], ...] = (("n_users", n_users), ("n_days", n_days))
+    for name, value in counts:
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ParameterError(f"{name}: expected a positive integer, got {value!r}")
-    for name, value, hi in (("interleave", interleave, 1.0), ("noise", noise, 0.9),
-                            ("interruptions", interruptions, 1.0)):
+    fractions: tuple[tuple[str, object, float], ...] = (("interleave", interleave, 1.0), ("noise", noise, 0.9),
+                                                     ("interruptions", interruptions, 1.0))
+    for name, value, hi in fractions:
         if not isinstance(value, (int, float)) or not 0.0 <= float(value) <= hi:
             raise ParameterError(f"{name}: expected a number between 0 and {hi}, got {value!r}")
     if not isinstance(hours, (int, float)) or not 0.0 < float(hours) <= 16.0:
@@ -64,7 +66,7 @@ def _check_params(n_users: int, n_days: int, routines: None | int | str | Sequen
         if not 1 <= routines <= len(names):
             raise ParameterError(f"routines: expected 1 to {len(names)} routine types, got {routines}")
         return names[: int(routines)]
-    chosen = [routines] if isinstance(routines, str) else list(routines)
+    chosen = [routines] if isinstance(routines, str) else list(cast(Sequence[str], routines))
     unknown = [r for r in chosen if r not in ROUTINES]
     if unknown or not chosen:
         raise ParameterError(f"routines: unknown routine {unknown[0] if unknown else '(none given)'!r}; "
@@ -92,7 +94,7 @@ def simulate_columns(n_users: int = 5, n_days: int = 1, routines: None | int | s
     cols = expand(plan, noise=float(noise), keep_text=keep_text, salt=salt, seed=int(seed))
     del plan
     _release_memory()
-    cols["source"] = Encoded(np.zeros(cols["n"], dtype=np.int64), ["simulator"])
+    cols["source"] = Encoded(np.zeros(int(cast(int, cols["n"])), dtype=np.int64), ["simulator"])
     info = {"simulator": "taskmining.datasets.simulate", "routines": names, "n_users": int(n_users),
             "n_days": int(n_days), "seed": int(seed), "interleave": float(interleave), "noise": float(noise),
             "interruptions": float(interruptions), "start": str(start), "tz": tz, "hours": float(hours),

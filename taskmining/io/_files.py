@@ -14,9 +14,9 @@ b'{"a": 1}\\n'
 from __future__ import annotations
 
 import gzip
+import io
 from os import PathLike
 from pathlib import Path
-from typing import BinaryIO
 
 from taskmining.errors import IngestError
 
@@ -30,7 +30,7 @@ def is_gzip(path: str | PathLike[str]) -> bool:
         return f.read(2) == _GZIP_MAGIC
 
 
-def open_binary(path: str | PathLike[str]) -> BinaryIO:
+def open_binary(path: str | PathLike[str]) -> io.BufferedIOBase:
     """Open ``path`` for reading bytes, decompressing gzip transparently.
 
     Raises
@@ -41,7 +41,7 @@ def open_binary(path: str | PathLike[str]) -> BinaryIO:
     p = Path(path)
     try:
         if is_gzip(p):
-            return gzip.open(p, "rb")  # type: ignore[return-value]
+            return gzip.GzipFile(p, "rb")
         return open(p, "rb")
     except FileNotFoundError:
         raise IngestError("no such file", path=p) from None

@@ -117,7 +117,7 @@ def load_key(path: str | PathLike[str]) -> bytes:
     text = data.strip()
     for decode in (bytes.fromhex, base64.b64decode):
         try:
-            key = decode(text.decode("ascii"))  # type: ignore[operator]
+            key = decode(text.decode("ascii"))
         except (ValueError, binascii.Error, UnicodeDecodeError):
             continue
         if len(key) == 32:

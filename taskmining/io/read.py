@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Iterable
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -141,6 +141,18 @@ def _combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return out
 
 
+@overload
+def read_events(source: Source, format: str = ..., *, errors: str = ..., tz: str | None = ...,
+                return_quarantine: Literal[False] = ..., progress: bool = ..., key: bytes | None = ...,
+                **options: Any) -> pd.DataFrame: ...
+
+
+@overload
+def read_events(source: Source, format: str = ..., *, errors: str = ..., tz: str | None = ...,
+                return_quarantine: Literal[True], progress: bool = ..., key: bytes | None = ...,
+                **options: Any) -> tuple[pd.DataFrame, pd.DataFrame]: ...
+
+
 def read_events(
     source: Source,
     format: str = "auto",
@@ -223,8 +235,9 @@ def read_events(
     if len(quarantine):
         counts = quarantine["reason"].str.replace(r":.*$", "", regex=True).value_counts()
         detail = ", ".join(f"{r}: {c}" for r, c in counts.items())
-        warnings.warn(f"{len(quarantine)} record(s) quarantined ({detail}); "
-                      "pass return_quarantine=True to get them", QuarantineWarning, stacklevel=2)
+        hint = "" if return_quarantine else "; pass return_quarantine=True to get them"
+        warnings.warn(f"{len(quarantine)} record(s) quarantined ({detail}){hint}", QuarantineWarning,
+                      stacklevel=2)
     if return_quarantine:
         return events, quarantine
     return events

@@ -98,7 +98,7 @@ def register_format(spec: ReaderSpec, *, replace: bool = False) -> ReaderSpec:
     taskmining.errors.ParameterError: a format named 'demo_lines' is already registered
     >>> FORMATS.unregister("demo_lines")
     """
-    return FORMATS.register(spec.name, spec, replace=replace)  # type: ignore[no-any-return]
+    return FORMATS.register(spec.name, spec, replace=replace)
 
 
 def get_format(name: str) -> ReaderSpec:

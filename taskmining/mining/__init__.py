@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+from taskmining.mining._frame import Columns, Sequences, column_names, encode
 from taskmining.mining.candidates import automation_candidates
 from taskmining.mining.compare import compare
 from taskmining.mining.fragmentation import fragmentation
@@ -32,7 +33,7 @@ from taskmining.mining.results import Comparison
 from taskmining.mining.variants import variant_cases, variants
 
 __all__ = [
-    "END", "START", "Comparison", "automation_candidates", "case_table", "compare", "filter_graph",
+    "END", "START", "Columns", "Sequences", "column_names", "encode", "Comparison", "automation_candidates", "case_table", "compare", "filter_graph",
     "fragmentation", "graph_to_dot", "graph_to_json", "performance_dfg", "task_metrics", "to_pm4py_dfg",
     "transfers", "transition_graph", "variant_cases", "variants",
 ]

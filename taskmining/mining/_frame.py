@@ -38,6 +38,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TypedDict, cast
 
 import numpy as np
 import pandas as pd
@@ -48,7 +49,7 @@ from taskmining.errors import MiningError, ParameterError
 from taskmining.mining._codes import _factorize_runs, factorize
 from taskmining.schema import CASE_ID, STEP, STEP_ID, TIMESTAMP
 
-__all__ = ["COLUMN_DEFAULTS", "column_names", "Sequences", "encode", "distinct_activities", "check_tasks",
+__all__ = ["COLUMN_DEFAULTS", "Columns", "column_names", "Sequences", "encode", "distinct_activities", "check_tasks",
            "times_ns",
            "require_columns", "NS"]
 
@@ -69,19 +70,42 @@ COLUMN_DEFAULTS: dict[str, str | None] = {
 }
 
 
-def column_names(**columns: str | None) -> dict[str, str | None]:
+class Columns(TypedDict):
+    """The column names a mining function reads (see :data:`COLUMN_DEFAULTS`)."""
+
+    case_col: str
+    activity_col: str
+    timestamp_col: str
+    task_col: str
+    user_col: str
+    app_col: str
+    session_col: str
+    step_id_col: str | None
+
+
+def column_names(**columns: str | None) -> Columns:
     """Column-name keywords merged with :data:`COLUMN_DEFAULTS` (unknown keywords are an error).
+
+    Only ``step_id_col`` may be None (the frame has no step ids).
 
     Examples
     --------
     >>> column_names(case_col="caseID")["case_col"], column_names()["activity_col"]
     ('caseID', 'step')
+    >>> column_names(case_col=None)
+    Traceback (most recent call last):
+    ...
+    taskmining.errors.ParameterError: case_col must be a column name (a str), got None
     """
     unknown = sorted(set(columns) - set(COLUMN_DEFAULTS))
     if unknown:
         raise ParameterError(f"unknown keyword(s) {', '.join(unknown)}; column keywords are "
                              f"{', '.join(COLUMN_DEFAULTS)}")
-    return {**COLUMN_DEFAULTS, **columns}
+    merged = {**COLUMN_DEFAULTS, **columns}
+    for key, value in merged.items():
+        if not isinstance(value, str) and not (key == "step_id_col" and value is None):
+            raise ParameterError(f"{key} must be a column name (a str), got {value!r}")
+    return cast(Columns, merged)
 
 
 def require_columns(tasks: pd.DataFrame, *columns: str, what: str = "mining") -> None:

@@ -42,6 +42,7 @@ Examples
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -206,8 +207,8 @@ def compare(
     aligned = (label >= 0) & (ref_code[task_code] >= 0)
     follows = aligned & (var == ref_code[task_code])
     pair_counts = [np.bincount(pair[aligned & (label == g)], minlength=n_var * n_tasks) for g in (0, 1)]
-    inserted = [Counter(), Counter()]
-    skipped = [Counter(), Counter()]
+    inserted: list[Counter[Any]] = [Counter(), Counter()]
+    skipped: list[Counter[Any]] = [Counter(), Counter()]
     for p in np.flatnonzero(pair_counts[0] + pair_counts[1]):
         v, t = divmod(int(p), n_tasks)
         ins, skp = align(steps_of(v), steps_of(int(ref_code[t])))

@@ -20,7 +20,7 @@ import networkx as nx
 _MAX_DISPLAY_NODES = 60
 
 
-class TransitionGraph(nx.DiGraph):  # type: ignore[misc]
+class TransitionGraph(nx.DiGraph):
     """A transition graph (see :func:`taskmining.transition_graph`) with an SVG display."""
 
     def _repr_svg_(self) -> str:

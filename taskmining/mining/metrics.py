@@ -74,6 +74,7 @@ from taskmining.schema import (
     USER,
     VALUE,
 )
+from taskmining.steps.transfers import last_source_pairs
 
 __all__ = ["task_metrics", "case_table", "prepare_cases", "transfers", "ALL", "UNTYPED"]
 
@@ -114,14 +115,8 @@ def _pairs_by_hash(tasks: pd.DataFrame, session_col: str) -> tuple[np.ndarray, n
             else np.zeros(len(pos), np.int64))
     val = factorize(value.iloc[pos])[0].astype(np.int64)
     ts = times_ns(tasks[TIMESTAMP].iloc[pos])
-    order = np.lexsort((np.arange(len(pos)), ts, val, sess))
-    pos, sess, val = pos[order], sess[order], val[order]
-    group_start = np.ones(len(pos), dtype=bool)
-    group_start[1:] = (sess[1:] != sess[:-1]) | (val[1:] != val[:-1])
-    start_of = np.maximum.accumulate(np.where(group_start, np.arange(len(pos)), 0))
-    last_copy = np.maximum.accumulate(np.where(is_copy[pos], np.arange(len(pos)), -1))
-    paired = is_paste[pos] & (last_copy >= start_of)
-    return pos[paired], pos[last_copy[paired]]
+    targets, sources = last_source_pairs(sess, val, ts, is_copy[pos], is_paste[pos])
+    return pos[targets], pos[sources]
 
 
 def _transfer_rows(tasks: pd.DataFrame, session_col: str) -> pd.DataFrame:
@@ -224,7 +219,7 @@ def case_table(tasks: pd.DataFrame, *, idle_threshold: float = 60.0, seq: Sequen
     for col, default in ((task_col, ALL), (user_col, None)):
         if col in tasks.columns:
             values = _str_col(tasks, col, first_rows)
-            table.insert(1, col, np.where(pd.isna(values), UNTYPED if col == task_col else None, values))
+            table.insert(1, col, np.where(pd.isna(values), np.array(UNTYPED if col == task_col else None, dtype=object), values))
         elif col == task_col:
             table.insert(1, col, default)
     table.attrs.update(n_unassigned=seq.n_unassigned)

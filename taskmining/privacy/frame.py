@@ -21,6 +21,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from taskmining._frames import NONE_ARRAY
 from taskmining.privacy.allowlist import Allowlist, allowlist_mask
 from taskmining.privacy.hashing import pseudonymize_series
 from taskmining.privacy.password import password_mask
@@ -83,7 +84,7 @@ def mask_outside_allowlist(events: pd.DataFrame, allow: Allowlist) -> pd.DataFra
             s[bad] = val
             out[col] = pd.Categorical(s, categories=cats if cats and val in cats else None) if was_cat else s
         else:
-            s = pd.Series(np.where(bad, val, None), index=out.index, dtype=object)
+            s = pd.Series(np.where(bad, val, NONE_ARRAY), index=out.index, dtype=object)
             out[col] = s
     return out
 

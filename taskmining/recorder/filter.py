@@ -153,8 +153,7 @@ class PrivacyFilter:
         if obs.kind == "click":
             action = "double_click" if obs.clicks >= 2 and obs.button == 1 else _CLICK_ACTIONS.get(obs.button or 1,
                                                                                                    "click")
-            attrs = {"x": obs.x, "y": obs.y, "button": obs.button}
-            return self._record(obs, action, attrs=attrs)
+            return self._record(obs, action, attrs={"x": obs.x, "y": obs.y, "button": obs.button})
         if obs.kind == "scroll":
             return self._record(obs, "scroll", attrs={"x": obs.x, "y": obs.y, "button": obs.button})
         if obs.kind == "clipboard":

@@ -83,8 +83,8 @@ def cases_from_boundaries(session: pd.Series | np.ndarray, cut: np.ndarray,
     seg_number = np.cumsum(seg_inside)
     seg_new_session = new_session[np.flatnonzero(starts)]
     first_seg_of_session = np.maximum.accumulate(np.where(seg_new_session, np.arange(len(seg_inside)), 0))
-    base_number = seg_number[first_seg_of_session] - seg_inside[first_seg_of_session]
-    local = (seg_number - base_number).astype(np.int64)  # per segment
+    base_number: np.ndarray = seg_number[first_seg_of_session] - seg_inside[first_seg_of_session]
+    local: np.ndarray = (seg_number - base_number).astype(np.int64)  # per segment
     seg_first = np.flatnonzero(starts)
     names = (sess.iloc[seg_first].reset_index(drop=True) + "-"
              + pd.Series(local.astype(str), dtype=STRING_DTYPE)).to_numpy(dtype=object)
@@ -93,7 +93,7 @@ def cases_from_boundaries(session: pd.Series | np.ndarray, cut: np.ndarray,
     return ids
 
 
-class BaseSegmenter(BaseEstimator):  # type: ignore[misc]
+class BaseSegmenter(BaseEstimator):
     """Base class of segmenters: validation, fit/predict plumbing, output checks.
 
     Subclasses implement ``_predict(steps) -> DataFrame`` (column ``case_id``,

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -49,7 +49,7 @@ __all__ = [
 
 NONE_LABEL = "\x00none"
 
-ArrayLike = Sequence[Any] | np.ndarray | pd.Series | pd.Index
+ArrayLike: TypeAlias = Sequence[Any] | np.ndarray | pd.Series | pd.Index
 
 
 def _as_array(values: ArrayLike | None, name: str, n: int | None = None) -> np.ndarray | None:

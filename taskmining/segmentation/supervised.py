@@ -223,9 +223,9 @@ class SupervisedBoundarySegmenter(BaseSegmenter):
         self.classes_ = np.unique(target)
         self.n_features_in_ = num.shape[1] + keys.shape[1]
         if len(self.classes_) < 2:  # nothing to learn: every step is (or none is) a boundary
-            self.encoder_ = None
-            self.classifier_ = None
-            self.constant_ = float(self.classes_[0])
+            self.encoder_: Any = None
+            self.classifier_: Any = None
+            self.constant_: float | None = float(self.classes_[0])
             return
         self.constant_ = None
         folds = KFold(n_splits=min(5, len(target)), shuffle=True, random_state=self.random_state)

@@ -27,10 +27,53 @@ import pandas as pd
 
 from taskmining.schema import APP, ELEMENT_NAME, SESSION, STEP_ID, STRING_DTYPE
 
-__all__ = ["TRANSFER_COLUMNS", "pair_transfers"]
+__all__ = ["TRANSFER_COLUMNS", "last_source_pairs", "pair_transfers"]
 
 TRANSFER_FROM = "transfer_from"
 TRANSFER_COLUMNS: tuple[str, ...] = (TRANSFER_FROM, "transfer_from_app", "transfer_from_element")
+
+
+def last_source_pairs(session: np.ndarray, key: np.ndarray, time: np.ndarray, is_source: np.ndarray,
+                      is_target: np.ndarray, tiebreak: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Pair each target with the most recent source of the same session and key.
+
+    The one pairing rule of the library (a paste and its copy, by clipboard
+    hash), on integer arrays: used for steps (:func:`pair_transfers`) and for
+    rows of a tasks frame (``taskmining.transfers``).
+
+    Parameters
+    ----------
+    session, key : int arrays
+        Codes of the session and of the pairing key (the clipboard hash).
+    time : int64 array
+        Time of each entry; ``tiebreak`` (default: position) orders equal times.
+    is_source, is_target : bool arrays
+        Which entries can be a source (copy, cut) and which are paired (paste).
+
+    Returns
+    -------
+    targets, sources : int64 arrays
+        Positions of the paired targets and of their sources.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t, s = last_source_pairs(np.zeros(4, int), np.array([1, 1, 2, 1]), np.arange(4),
+    ...                          np.array([True, False, False, True]), np.array([False, True, True, False]))
+    >>> t.tolist(), s.tolist()
+    ([1], [0])
+    """
+    n = len(session)
+    if n == 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    order = np.lexsort((np.arange(n) if tiebreak is None else tiebreak, time, key, session))
+    sess, k = session[order], key[order]
+    group_start = np.ones(n, dtype=bool)
+    group_start[1:] = (sess[1:] != sess[:-1]) | (k[1:] != k[:-1])
+    start_of = np.maximum.accumulate(np.where(group_start, np.arange(n), 0))
+    last_source = np.maximum.accumulate(np.where(is_source[order], np.arange(n), -1))
+    paired = is_target[order] & (last_source >= start_of)
+    return order[paired].astype(np.int64), order[last_source[paired]].astype(np.int64)
 
 
 def pair_transfers(steps: pd.DataFrame) -> pd.DataFrame:
@@ -67,19 +110,12 @@ def pair_transfers(steps: pd.DataFrame) -> pd.DataFrame:
     clip = np.isin(action, ["copy", "cut", "paste"]) & hashes.notna().to_numpy()
     if clip.any():
         rows = np.flatnonzero(clip)
-        sub = pd.DataFrame({
-            "s": pd.factorize(steps[SESSION].to_numpy()[rows])[0],
-            "h": pd.factorize(hashes.to_numpy()[rows])[0],
-            "t": steps["start"].to_numpy(dtype="datetime64[ns]")[rows].view(np.int64),
-            "i": steps[STEP_ID].to_numpy()[rows],
-            "pos": rows,
-        })
-        sub = sub.sort_values(["s", "h", "t", "i"], kind="stable")
-        is_source = np.isin(action[sub["pos"].to_numpy()], ["copy", "cut"])
-        sub["src"] = np.where(is_source, sub["pos"].to_numpy(), np.nan)
-        sub["src"] = sub.groupby(["s", "h"], sort=False, observed=True)["src"].ffill()
-        pastes = ~is_source & sub["src"].notna().to_numpy()
-        src[sub["pos"].to_numpy()[pastes]] = sub["src"].to_numpy()[pastes].astype(np.int64)
+        targets, sources = last_source_pairs(
+            pd.factorize(steps[SESSION].to_numpy()[rows])[0], pd.factorize(hashes.to_numpy()[rows])[0],
+            steps["start"].to_numpy(dtype="datetime64[ns]")[rows].view(np.int64),
+            np.isin(action[rows], ["copy", "cut"]), action[rows] == "paste",
+            tiebreak=steps[STEP_ID].to_numpy()[rows])
+        src[rows[targets]] = rows[sources]
     paired = src >= 0
     take = np.where(paired, src, 0)
 

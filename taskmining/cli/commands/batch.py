@@ -49,7 +49,7 @@ def _segment(args: argparse.Namespace) -> int:
     return EXIT_DATA if info["failed"] else EXIT_OK
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``batch`` subcommand (with its ``segment`` action)."""
     p = subparsers.add_parser("batch", help="process a large input partition by partition",
                               description="Batch work over many recordings, one session or user at a time.")

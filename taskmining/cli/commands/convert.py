@@ -44,7 +44,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``convert`` subcommand."""
     p = subparsers.add_parser("convert", help="convert UI logs to Parquet or native JSONL",
                               description="Read any supported input and write it as Parquet or JSONL.")

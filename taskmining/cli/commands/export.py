@@ -106,11 +106,11 @@ def _run(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UnassignedRowsWarning)
         if args.to == "xes":
-            write_xes(tasks, out, progress=not args.quiet, **common)  # type: ignore[arg-type]
+            write_xes(tasks, out, progress=not args.quiet, **common)
         elif args.to in ("ocel-json", "ocel-sqlite"):
-            write_ocel(tasks, out, format=args.to.split("-")[1], **common)  # type: ignore[arg-type]
+            write_ocel(tasks, out, format=args.to.split("-")[1], **common)
         else:
-            log = to_pm4py(tasks, **common)  # type: ignore[arg-type]
+            log = to_pm4py(tasks, **common)
             try:
                 if args.to == "parquet":
                     log.to_parquet(out, index=False)
@@ -130,7 +130,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``export`` subcommand."""
     p = subparsers.add_parser(
         "export", help="export task instances as XES, OCEL 2.0 or a pm4py CSV/Parquet",

@@ -103,7 +103,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``info`` subcommand."""
     p = subparsers.add_parser("info", help="summarise recordings: events, users, apps, span, quarantine",
                               description="Summarise recordings or UI logs of any supported format.")

@@ -23,7 +23,7 @@ import json
 import sys
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import networkx as nx
 import pandas as pd
@@ -104,7 +104,7 @@ def _write_graph(graph: nx.DiGraph, out: Path) -> None:
 
 
 def mine_file(input_path: str | Path, out_dir: str | Path, *, format: str = "auto", tz: str | None = None,
-              method: str = "auto", level: str = "step",
+              method: str = "auto", level: Literal["step", "app"] = "step",
               min_group_size: int = DEFAULT_MIN_GROUP_SIZE, quiet: bool = True) -> dict[str, Any]:
     """Mine INPUT and write the result files into ``out_dir``; returns a small summary.
 
@@ -167,7 +167,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``mine`` subcommand."""
     p = subparsers.add_parser(
         "mine", help="variants, transition graph, metrics and automation candidates of a log",

@@ -37,7 +37,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``quarantine`` subcommand."""
     p = subparsers.add_parser("quarantine", help="list the records reading quarantined (file, line, reason)",
                               description="List or save the quarantined records of an input.")

@@ -10,7 +10,7 @@ from taskmining.cli.options import add_input_options
 from taskmining.errors import ParameterError
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``report`` subcommand."""
     p = sub.add_parser("report", help="write a self-contained HTML report",
                        description="Read any input read_events reads, segment it when it has no case_id, "

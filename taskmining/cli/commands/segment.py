@@ -241,7 +241,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``segment`` subcommand."""
     p = subparsers.add_parser(
         "segment", help="cut a UI log into steps and task instances",

@@ -14,10 +14,11 @@ Examples
 
 from __future__ import annotations
 
+import io
 import mmap
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 
@@ -67,7 +68,7 @@ class BufferRing:
         return self.buffers[slot][:size]
 
 
-def read_pieces(f: IO[bytes], path: Path | str, size: int,
+def read_pieces(f: io.BufferedIOBase, path: Path | str, size: int,
                 ring: BufferRing | None = None) -> Iterator[tuple[memoryview, int, int]]:
     """Pieces of about ``size`` bytes of an open binary stream, cut after a newline.
 
@@ -82,7 +83,7 @@ def read_pieces(f: IO[bytes], path: Path | str, size: int,
     while True:
         # not zero-filled: readinto writes it
         buf = ring.get(len(carry) + size) if ring is not None else np.empty(len(carry) + size, dtype=np.uint8)
-        view = memoryview(buf)
+        view = buf.data
         view[:len(carry)] = carry
         end = len(carry)
         try:
@@ -111,7 +112,7 @@ def read_pieces(f: IO[bytes], path: Path | str, size: int,
         newlines = count_newlines(piece)
         yield piece, lines_before, newlines
         lines_before += newlines
-        if not len(piece) or piece[-1:] != b"\n":
+        if not len(piece) or bytes(piece[-1:]) != b"\n":
             return
 
 

@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from taskmining._frames import NONE_ARRAY
 from taskmining.errors import IngestError
 from taskmining.io._files import read_bytes
 from taskmining.io._mapping import finish_frame, normalise_app
@@ -77,13 +78,13 @@ def _events(bid: str, bucket: Any, path: Path, qlog: QuarantineLog, tz: str | No
     is_object = np.array([type(v) is dict for v in datas], dtype=bool)
     ev = pd.DataFrame({"data": pd.Series(datas, dtype=object),
                        "id": pd.Series([e.get("id") for e in good], dtype=object)})
-    text = pd.Series(np.where(is_text, np.array(stamps, dtype=object), None), dtype=STRING_DTYPE)
+    text = pd.Series(np.where(is_text, np.array(stamps, dtype=object), NONE_ARRAY), dtype=STRING_DTYPE)
     times, why = parse_times(text, tz=tz, path=str(path), column="timestamp")
     why = why.where(is_text | np.array([v is None for v in stamps], dtype=bool), "timestamp is not a string")
     dur = pd.Series(np.where(numeric, np.array(durations, dtype=object), np.nan), dtype="float64")
-    why = why.fillna(pd.Series(np.where(dur.isna() | (dur < 0), "duration is not a number >= 0", None),
+    why = why.fillna(pd.Series(np.where(dur.isna() | (dur < 0), "duration is not a number >= 0", NONE_ARRAY),
                                dtype=STRING_DTYPE))
-    why = why.fillna(pd.Series(np.where(is_object, None, "data is not a JSON object"), dtype=STRING_DTYPE))
+    why = why.fillna(pd.Series(np.where(is_object, NONE_ARRAY, "data is not a JSON object"), dtype=STRING_DTYPE))
     bad = why.notna().to_numpy()
     for i in np.flatnonzero(bad):
         qlog.add(str(path), None, f"{why.iloc[i]} (bucket {bid!r}, event {index[i]})", json.dumps(good[i])[:10000])

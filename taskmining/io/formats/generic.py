@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from taskmining._frames import NONE_ARRAY
 from taskmining.errors import IngestError, ParameterError
 from taskmining.io._csv import read_table
 from taskmining.io._mapping import finish_frame, map_values, normalise_app
@@ -190,7 +191,7 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None, mapping: Mappi
     ts_col = str(cols["timestamp"])
     if pd.api.types.is_datetime64_any_dtype(df[ts_col].dtype):
         times = as_utc(df[ts_col], tz=tz, column=ts_col)
-        why = pd.Series(np.where(times.isna(), "missing timestamp", None), dtype=STRING_DTYPE)
+        why = pd.Series(np.where(times.isna(), "missing timestamp", NONE_ARRAY), dtype=STRING_DTYPE)
     else:
         times, why = parse_times(_as_text(df[ts_col]), tz=tz, path=str(path), column=ts_col)
     bad = why.notna().to_numpy()

@@ -186,7 +186,7 @@ def _has_check(obj: Any, name: str) -> type:
 #: first use; third-party ones through the ``taskmining.backends`` entry-point group.
 #: Every entry has a ``check() -> BackendStatus``; only :class:`Backend` subclasses
 #: can be started by the recorder (``atspi`` and ``ocr`` serve the x11 backend).
-BACKENDS: Registry[type] = Registry("backend", group="taskmining.backends", check=_has_check,
+BACKENDS: Registry[Any] = Registry("backend", group="taskmining.backends", check=_has_check,
                                     load_error=RecorderError, builtins={
     "x11": "taskmining.recorder.backends.x11:X11Backend",
     "atspi": "taskmining.recorder.backends.atspi:AtspiLookup",

@@ -107,7 +107,7 @@ class OCRReader:
         best: tuple[float, list[tuple[str, float, int, int, int, int]]] | None = None
         lines: dict[tuple[int, int, int], list[tuple[str, float, int, int, int, int]]] = {}
         for w in words:
-            lines.setdefault(w[6], []).append(w[:6])  # type: ignore[index]
+            lines.setdefault(w[6], []).append(w[:6])
         for items in lines.values():
             x0 = min(i[2] for i in items) / scale
             y0 = min(i[3] for i in items) / scale
@@ -130,7 +130,7 @@ class OCRReader:
             import tesserocr
             self._api.SetImage(img)
             self._api.Recognize()
-            out = []
+            out: list[Any] = []
             it = self._api.GetIterator()
             level = tesserocr.RIL.TEXTLINE  # one item per line: labels of several words stay whole
             n = 0

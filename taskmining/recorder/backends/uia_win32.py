@@ -133,8 +133,9 @@ class Win32UIA:
 
 def install_hooks(on_raw: Callable[..., None]) -> Callable[[], None]:
     """Install low-level mouse/keyboard hooks and the foreground WinEvent hook on a message-loop thread."""
-    HOOKPROC = ctypes.WINFUNCTYPE(ctypes.c_long, ctypes.c_int, wintypes.WPARAM, wintypes.LPARAM)
-    WINEVENTPROC = ctypes.WINFUNCTYPE(None, wintypes.HANDLE, wintypes.DWORD, wintypes.HWND, wintypes.LONG,
+    winfunctype: Any = getattr(ctypes, "WINFUNCTYPE")  # Windows-only; absent from ctypes elsewhere
+    HOOKPROC = winfunctype(ctypes.c_long, ctypes.c_int, wintypes.WPARAM, wintypes.LPARAM)
+    WINEVENTPROC = winfunctype(None, wintypes.HANDLE, wintypes.DWORD, wintypes.HWND, wintypes.LONG,
                                       wintypes.LONG, wintypes.DWORD, wintypes.DWORD)
     ready = threading.Event()
     state: dict[str, Any] = {}

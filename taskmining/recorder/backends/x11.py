@@ -92,6 +92,12 @@ class X11Backend(Backend):
         self._ready = {n: threading.Event() for n in ("record", "windows", "lookup")}
 
     # -- lifecycle -------------------------------------------------------------
+    def _running(self) -> BackendContext:
+        """The context given to :meth:`start` (the threads run only after it)."""
+        if self.context is None:
+            raise RecorderError("x11 backend: used before start()")
+        return self.context
+
     def start(self, emit: Callable[[Observation], None], context: BackendContext) -> None:
         status = self.check()
         if not status.available:
@@ -168,7 +174,7 @@ class X11Backend(Backend):
         except Exception as exc:
             self._ready["record"].set()
             if not self._stop.is_set():
-                self.context.fault("x11_record", f"X RECORD stopped ({type(exc).__name__}: {exc}); "
+                self._running().fault("x11_record", f"X RECORD stopped ({type(exc).__name__}: {exc}); "
                                    "input is no longer captured")
 
     def _on_record(self, reply: Any) -> None:
@@ -210,7 +216,7 @@ class X11Backend(Backend):
             self._tasks.put_nowait(task)
         except queue.Full:
             self._overflow += 1
-            self.context.fault("x11_lookup_queue", "element lookups fall behind: input events dropped")
+            self._running().fault("x11_lookup_queue", "element lookups fall behind: input events dropped")
 
     # -- window thread ---------------------------------------------------------------
     def _window_loop(self) -> None:
@@ -228,16 +234,16 @@ class X11Backend(Backend):
         except Exception as exc:
             self._ready["windows"].set()
             if not self._stop.is_set():
-                self.context.fault("x11_windows", f"active-window tracking stopped ({type(exc).__name__}: {exc})")
+                self._running().fault("x11_windows", f"active-window tracking stopped ({type(exc).__name__}: {exc})")
 
     # -- lookup thread ------------------------------------------------------------------
     def _lookup_loop(self) -> None:
         from taskmining.recorder.backends.x11_lookup import Lookup
 
         try:
-            look = Lookup(self.context)
+            look = Lookup(self._running())
         except Exception as exc:
-            self.context.fault("x11_lookup", f"window and element lookups unavailable ({type(exc).__name__}: "
+            self._running().fault("x11_lookup", f"window and element lookups unavailable ({type(exc).__name__}: "
                                f"{exc}); nothing is recorded")
             return
         finally:
@@ -255,7 +261,7 @@ class X11Backend(Backend):
                 try:
                     obs = look.handle(kind, payload)
                 except Exception as exc:  # one bad lookup must not end capture
-                    self.context.fault(f"x11_{kind}", f"{kind} lookup failed ({type(exc).__name__}: {exc})")
+                    self._running().fault(f"x11_{kind}", f"{kind} lookup failed ({type(exc).__name__}: {exc})")
                     continue
                 for o in obs:
                     self._emit(o)

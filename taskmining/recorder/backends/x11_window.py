@@ -20,7 +20,7 @@ from typing import Any
 try:
     from Xlib import Xatom
 except ImportError:  # pragma: no cover - the backend's check() reports it
-    Xatom = None  # type: ignore[assignment]
+    Xatom = None
 
 __all__ = ["WindowInfo", "XWindows"]
 

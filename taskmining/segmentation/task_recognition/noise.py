@@ -25,7 +25,7 @@ Examples
 from __future__ import annotations
 
 import numpy as np
-from scipy.stats import chi2  # type: ignore[import-untyped]
+from scipy.stats import chi2
 
 __all__ = ["interruption_classes", "neighbour_information", "noise_classes"]
 

@@ -186,7 +186,7 @@ def select_start_classes(
     improved = True
     while improved:
         improved = False
-        for c in np.flatnonzero(mask & ~forced):
+        for c in np.flatnonzero(mask & ~forced).tolist():
             mask[c] = False
             bits = cost(codes, session_first, mask, n_classes, keys, context)
             if bits < best - 1e-9:
