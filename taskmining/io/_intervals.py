@@ -43,6 +43,7 @@ from taskmining.io._csv import read_timed
 from taskmining.io._mapping import column, constant, finish_frame
 from taskmining.io._times import parse_times
 from taskmining.io.quarantine import QuarantineLog
+from taskmining._frames import NONE_ARRAY
 from taskmining.schema import STRING_DTYPE
 
 __all__ = ["PLACEHOLDER_TITLES", "interval_events", "interval_reasons", "read_interval_csv"]
@@ -161,8 +162,8 @@ def read_interval_csv(path: Path, qlog: QuarantineLog, *, tz: str | None, begin:
     else:
         seconds = pd.to_numeric(t[pick["duration"]], errors="coerce").where(lambda x: x.abs() < 1e9)
         stop = start + pd.to_timedelta(seconds, unit="s")
-        why = pd.Series(np.where(seconds.isna() & t[pick["duration"]].notna(), "duration is not a number", None),
-                        dtype=STRING_DTYPE)
+        why = pd.Series(np.where(seconds.isna() & t[pick["duration"]].notna(), "duration is not a number",
+                                 NONE_ARRAY), dtype=STRING_DTYPE)
     why = why.fillna(interval_reasons(start, stop))
     keep = table.quarantine(why.notna().to_numpy(), why, qlog)
     table, start, stop = table.take(keep), start[keep].reset_index(drop=True), stop[keep].reset_index(drop=True)
