@@ -38,12 +38,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from taskmining._frames import NONE_ARRAY
 from taskmining.io._apps import app_and_title
 from taskmining.io._csv import read_timed
 from taskmining.io._mapping import column, constant, finish_frame
 from taskmining.io._times import parse_times
 from taskmining.io.quarantine import QuarantineLog
-from taskmining._frames import NONE_ARRAY
 from taskmining.schema import STRING_DTYPE
 
 __all__ = ["PLACEHOLDER_TITLES", "interval_events", "interval_reasons", "read_interval_csv"]

@@ -43,12 +43,17 @@ import pandas as pd
 
 from taskmining.errors import IngestError
 from taskmining.io._files import read_bytes
-from taskmining.io._mapping import COMMON_EVENT_ACTIONS, constant, map_values, normalise_app
-from taskmining.io._reader import check_options, run_reader
+from taskmining.io._mapping import (
+    COMMON_EVENT_ACTIONS,
+    constant,
+    map_values,
+    normalise_app,
+)
+from taskmining.io._reader import file_reader
 from taskmining.io._sqlite import is_sqlite, query, tables
-from taskmining.io._times import check_tz, parse_times
+from taskmining.io._times import parse_times
 from taskmining.io.formats._depth import MAX_DEPTH, too_deep
-from taskmining.io.quarantine import QuarantineLog, ReadResult
+from taskmining.io.quarantine import QuarantineLog
 from taskmining.io.registry import ReaderSpec
 from taskmining.schema import ACTIONS, STRING_DTYPE
 
@@ -151,34 +156,12 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFram
     })
 
 
-def read(paths: Any, *, errors: str = "quarantine", tz: str | None = None, progress: bool = False,
-         **options: Any) -> ReadResult:
-    """Read OCEL 2.0 logs (JSON or SQLite) into one events frame, each event with its objects in ``attrs``.
-
-    Parameters
-    ----------
-    paths : path or list of paths
-        ``.jsonocel``/``.json`` or ``.sqlite`` OCEL 2.0 files. One file is one session.
-    errors : {"quarantine", "raise"}
-        Malformed events and unparsable times are quarantined, or raise :class:`IngestError`.
-    tz : str, optional
-        Zone of times written without one.
-    progress : bool
-        Progress bar over the files.
-
-    Returns
-    -------
-    ReadResult
-
-    Examples
-    --------
-    >>> read([]).events.shape[0]
-    0
-    """
-    check_options(options, (), FORMAT)
-    check_tz(tz)
-    return run_reader(paths, lambda p, q: _read_one(p, q, tz=tz), errors=errors, progress=progress, fmt=FORMAT,
-                      patterns=("*.jsonocel", "*.json", "*.sqlite"))
+read = file_reader(
+    FORMAT, _read_one, module=__name__, what="OCEL 2.0 logs (JSON or SQLite), each event with its objects in ``attrs``",
+    files="``.jsonocel``/``.json`` or ``.sqlite`` OCEL 2.0 files; one file is one session.",
+    bad="malformed events, unparsable times",
+    tz="Zone of times written without one.", tz_optional=True,
+    patterns=("*.jsonocel", "*.json", "*.sqlite"))
 
 
 def sniff(path: Path, head: bytes) -> bool:

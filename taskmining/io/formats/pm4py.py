@@ -33,7 +33,6 @@ Examples
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -42,10 +41,17 @@ import pyarrow.parquet as pq
 
 from taskmining.errors import IngestError
 from taskmining.io._csv import header_fields, read_timed
-from taskmining.io._mapping import COMMON_EVENT_ACTIONS, column, constant, finish_frame, map_values, normalise_app
-from taskmining.io._reader import check_options, run_reader
-from taskmining.io._times import check_tz, parse_times
-from taskmining.io.quarantine import QuarantineLog, ReadResult
+from taskmining.io._mapping import (
+    COMMON_EVENT_ACTIONS,
+    column,
+    constant,
+    finish_frame,
+    map_values,
+    normalise_app,
+)
+from taskmining.io._reader import file_reader
+from taskmining.io._times import parse_times
+from taskmining.io.quarantine import QuarantineLog
 from taskmining.io.registry import ReaderSpec
 from taskmining.schema import ACTIONS, STRING_DTYPE
 
@@ -134,35 +140,12 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFram
     return _read_parquet(path, qlog, tz) if magic == b"PAR1" else _read_csv(path, qlog, tz)
 
 
-def read(paths: Any, *, errors: str = "quarantine", tz: str | None = None, progress: bool = False,
-         **options: Any) -> ReadResult:
-    """Read pm4py-style event logs (CSV or Parquet) into one events frame.
-
-    Parameters
-    ----------
-    paths : path or list of paths
-        CSV or Parquet files (or folders of them). One file is one session.
-    errors : {"quarantine", "raise"}
-        Bad records (unparsable times, wrong field count) are quarantined with
-        file and line (the row for Parquet), or raise :class:`IngestError`.
-    tz : str, optional
-        Zone of times written without one.
-    progress : bool
-        Progress bar over the files.
-
-    Returns
-    -------
-    ReadResult
-
-    Examples
-    --------
-    >>> read([]).events.shape[0]
-    0
-    """
-    check_options(options, (), FORMAT)
-    check_tz(tz)
-    return run_reader(paths, lambda p, q: _read_one(p, q, tz=tz), errors=errors, progress=progress, fmt=FORMAT,
-                      patterns=("*.csv", "*.csv.gz", "*.parquet"))
+read = file_reader(
+    FORMAT, _read_one, module=__name__, what="pm4py-style event logs (CSV or Parquet)",
+    files="CSV or Parquet files; one file is one session.",
+    bad="wrong field count, unparsable times (the row for Parquet)",
+    tz="Zone of times written without one.", tz_optional=True,
+    patterns=("*.csv", "*.csv.gz", "*.parquet"))
 
 
 def sniff(path: Path, head: bytes) -> bool:

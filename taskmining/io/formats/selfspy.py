@@ -32,17 +32,16 @@ False
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from taskmining.io._apps import app_and_title
 from taskmining.io._mapping import constant, finish_frame
-from taskmining.io._reader import check_options, run_reader
+from taskmining.io._reader import file_reader
 from taskmining.io._sqlite import is_sqlite, query, tables
-from taskmining.io._times import check_tz, parse_times
-from taskmining.io.quarantine import QuarantineLog, ReadResult
+from taskmining.io._times import parse_times
+from taskmining.io.quarantine import QuarantineLog
 from taskmining.io.registry import ReaderSpec
 from taskmining.schema import STRING_DTYPE
 
@@ -109,35 +108,12 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFram
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def read(paths: Any, *, errors: str = "quarantine", tz: str | None = None, progress: bool = False,
-         **options: Any) -> ReadResult:
-    """Read selfspy databases into one events frame.
-
-    Parameters
-    ----------
-    paths : path or list of paths
-        ``selfspy.sqlite`` files. One database is one session.
-    errors : {"quarantine", "raise"}
-        Clicks and key bursts with unparsable times are quarantined (named by
-        table and id), or raise :class:`IngestError`.
-    tz : str
-        The zone selfspy ran in (it stores local times without a zone).
-    progress : bool
-        Progress bar over the files.
-
-    Returns
-    -------
-    ReadResult
-
-    Examples
-    --------
-    >>> read([]).events.shape[0]
-    0
-    """
-    check_options(options, (), FORMAT)
-    check_tz(tz)
-    return run_reader(paths, lambda p, q: _read_one(p, q, tz=tz), errors=errors, progress=progress, fmt=FORMAT,
-                      patterns=("*.sqlite", "*.db"))
+read = file_reader(
+    FORMAT, _read_one, module=__name__, what="selfspy databases",
+    files="``selfspy.sqlite`` files; one database is one session.",
+    bad="clicks and key bursts with unparsable times, named by table and id",
+    tz="The zone selfspy ran in (it stores local times without one).", tz_optional=False,
+    patterns=("*.sqlite", "*.db"))
 
 
 def sniff(path: Path, head: bytes) -> bool:

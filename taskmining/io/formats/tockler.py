@@ -30,7 +30,6 @@ Examples
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -42,10 +41,10 @@ from taskmining.io._intervals import (
     read_interval_csv,
 )
 from taskmining.io._mapping import column, constant
-from taskmining.io._reader import check_options, run_reader
+from taskmining.io._reader import file_reader
 from taskmining.io._sqlite import is_sqlite, query, tables
-from taskmining.io._times import check_tz, parse_times
-from taskmining.io.quarantine import QuarantineLog, ReadResult
+from taskmining.io._times import parse_times
+from taskmining.io.quarantine import QuarantineLog
 from taskmining.io.registry import ReaderSpec
 
 FORMAT = "tockler"
@@ -99,36 +98,13 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFram
     return _read_db(path, qlog, tz) if is_sqlite(head) else _read_csv(path, qlog, tz)
 
 
-def read(paths: Any, *, errors: str = "quarantine", tz: str | None = None, progress: bool = False,
-         **options: Any) -> ReadResult:
-    """Read Tockler CSV exports or Tockler databases into one events frame.
-
-    Parameters
-    ----------
-    paths : path or list of paths
-        CSV exports (``Session;App;Type;Title;Begin;End``) or ``tracker.db`` files.
-    errors : {"quarantine", "raise"}
-        Bad records (unparsable times, end before begin, wrong field count)
-        are quarantined with file and line, or raise :class:`IngestError`.
-    tz : str, optional
-        The zone of the CSV export's local times (required for it; the
-        database's epoch times need none).
-    progress : bool
-        Progress bar over the files.
-
-    Returns
-    -------
-    ReadResult
-
-    Examples
-    --------
-    >>> read([]).events.shape[0]
-    0
-    """
-    check_options(options, (), FORMAT)
-    check_tz(tz)
-    return run_reader(paths, lambda p, q: _read_one(p, q, tz=tz), errors=errors, progress=progress, fmt=FORMAT,
-                      patterns=("*.csv", "*.csv.gz", "*.db", "*.sqlite"))
+read = file_reader(
+    FORMAT, _read_one, module=__name__, what="Tockler CSV exports or Tockler databases",
+    files="CSV exports (``Session;App;Type;Title;Begin;End``) or ``tracker.db`` files.",
+    bad="unparsable times, end before begin, wrong field count",
+    tz="The zone of the CSV export's local times (required for it; the database's epoch times need none).",
+    tz_optional=True,
+    patterns=("*.csv", "*.csv.gz", "*.db", "*.sqlite"))
 
 
 def sniff(path: Path, head: bytes) -> bool:
