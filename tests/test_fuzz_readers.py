@@ -280,3 +280,14 @@ def test_json_values_of_every_type_in_attrs(tmp_path: Path) -> None:
                          "attrs": {"v": v}}) for v in values]
     events, quarantine = _read(_lines(tmp_path, "seg.jsonl", lines))
     assert len(events) + len(quarantine) == len(values)
+
+
+def test_negative_durations_quarantine_their_rows_in_parquet_and_generic(tmp_path: Path) -> None:
+    ts = pa.array([pd.Timestamp("2026-01-05T09:00:00Z").to_pydatetime()] * 3, pa.timestamp("us", "UTC"))
+    t = _events_table(ts).append_column("duration", pa.array([1.0, -2.0, None]))
+    events, quarantine = _read(_parquet(tmp_path, t))
+    assert len(events) == 2 and quarantine["reason"].tolist() == ["negative duration"]
+    p = _lines(tmp_path, "g.csv", ["time,event,duration", "2026-01-05T09:00:00Z,click,1",
+                                   "2026-01-05T09:00:01Z,click,-1"])
+    events, quarantine = _read(p, format="generic", mapping={"timestamp": "time", "action": "event"})
+    assert len(events) == 1 and quarantine["line"].tolist() == [3]

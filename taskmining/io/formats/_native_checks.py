@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 
 from taskmining._unique import all_distinct
 from taskmining.errors import IngestError
-from taskmining.io.formats.parquet import concat_tables
+from taskmining.io.formats.parquet import concat_tables, negative_durations
 from taskmining.io.quarantine import QuarantineLog
 from taskmining.schema import ACTIONS
 
@@ -66,17 +66,6 @@ def _timestamps(ts: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
         naive &= local.notna().to_numpy()
     unparsable = parsed.isna().to_numpy() & ~missing & ~naive
     return pa.array(parsed.astype("datetime64[ns, UTC]"), TS), unparsable, naive
-
-
-def _negative(table: pa.Table) -> np.ndarray:
-    """Rows whose ``duration`` is a number below zero (NaN and missing are not)."""
-    if "duration" not in table.column_names:
-        return np.zeros(table.num_rows, dtype=bool)
-    try:
-        d = pc.cast(table.column("duration"), pa.float64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return np.zeros(table.num_rows, dtype=bool)
-    return np.asarray(pc.fill_null(pc.less(d, 0.0), False))
 
 
 def check_records(parts: list[pa.Table], file: str, raw: Callable[[np.ndarray], list[str]],
@@ -123,7 +112,7 @@ def check_records(parts: list[pa.Table], file: str, raw: Callable[[np.ndarray], 
         (unknown, "action outside the vocabulary"),
         (np.asarray(naive), "naive timestamp (no UTC offset)"),
         (np.asarray(unparsable), "unparsable timestamp"),
-        (_negative(table), "negative duration"),
+        (negative_durations(table), "negative duration"),
         (np.asarray(table.column("session").is_null()), "missing required field 'session'"),
         (np.asarray(action.is_null()), "missing required field 'action'"),
         (np.asarray(table.column("timestamp").is_null()), "missing required field 'timestamp'"),

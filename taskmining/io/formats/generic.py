@@ -194,6 +194,9 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None, mapping: Mappi
         why = pd.Series(np.where(times.isna(), "missing timestamp", NONE_ARRAY), dtype=STRING_DTYPE)
     else:
         times, why = parse_times(_as_text(df[ts_col]), tz=tz, path=str(path), column=ts_col)
+    if "duration" in df.columns:  # a negative duration is a bad record, not a bad file
+        negative = pd.to_numeric(df["duration"], errors="coerce").lt(0).to_numpy()
+        why = why.where(~negative | why.notna(), "negative duration")
     bad = why.notna().to_numpy()
     if bad.any():
         if table is not None:

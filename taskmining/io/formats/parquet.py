@@ -302,6 +302,17 @@ def _out_of_range(ts: pa.ChunkedArray) -> np.ndarray:
     return np.asarray(pc.fill_null(bad, False))
 
 
+def negative_durations(table: pa.Table) -> np.ndarray:
+    """Rows whose numeric ``duration`` is below zero (NaN and missing are not): bad records, not a bad file."""
+    if "duration" not in table.column_names:
+        return np.zeros(table.num_rows, dtype=bool)
+    try:
+        d = pc.cast(table.column("duration"), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return np.zeros(table.num_rows, dtype=bool)
+    return np.asarray(pc.fill_null(pc.less(d, 0.0), False))
+
+
 def _check_rows(table: pa.Table, file: str, qlog: QuarantineLog) -> pa.Table:
     if "timestamp" not in table.column_names or "action" not in table.column_names:
         missing = "timestamp" if "timestamp" not in table.column_names else "action"
@@ -313,15 +324,17 @@ def _check_rows(table: pa.Table, file: str, qlog: QuarantineLog) -> pa.Table:
     if pa.types.is_dictionary(action.type):
         action = pc.cast(action, pa.string())
     out_of_range = _out_of_range(table.column("timestamp"))
+    negative = negative_durations(table)
     bad = pc.or_(pc.or_(table.column("timestamp").is_null(), action.is_null()),
                  pc.invert(pc.is_in(action, value_set=pa.array(list(ACTIONS)))))
-    bad_np = np.asarray(pc.fill_null(bad, True)) | out_of_range
+    bad_np = np.asarray(pc.fill_null(bad, True)) | out_of_range | negative
     if not bad_np.any():
         return table
     rows = table.filter(pa.array(bad_np)).to_pylist()
     for i, row in zip(np.flatnonzero(bad_np), rows, strict=True):
         reason = ("missing timestamp" if row["timestamp"] is None else "missing action" if row["action"] is None
                   else "timestamp out of range (years 1677 to 2262)" if out_of_range[i]
+                  else "negative duration" if negative[i]
                   else "action outside the vocabulary")
         qlog.add(file, int(i) + 1, reason, json.dumps(row, default=str, ensure_ascii=False))
     return table.filter(pa.array(~bad_np))
