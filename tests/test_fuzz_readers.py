@@ -161,44 +161,60 @@ DAMAGE = st.sampled_from(["good", "bad time", "year 9999", "2**63", "stray quote
                           "surrogate", "extra field", "missing field", "conflict marker", "nul"])
 
 
-def _damaged(i: int, how: str) -> bytes:
-    row = _srpa_row(i)
+# format -> (header, row of record i with the token TOKEN and the time TIME, the time, tz)
+GENERATED = {
+    "smartrpa": (SMARTRPA_HEADER, "TIME;TOKEN;Browser;Chrome;clickLink;https://x.example/{i}",
+                 "2020-04-15T13:09:00.000", "UTC"),
+    "tockler": ("Session;App;Type;Title;Begin;End",
+                "1;TOKEN.EXE;AppTrackItem;Book{i} - Excel;TIME;2024-06-05 09:00:00", "2024-06-05 08:22:21", "UTC"),
+    "actionlogger": ("timeStamp;userID;targetApp;eventType;target.name", "TIME;TOKEN;Chrome;clickButton;b{i}",
+                     "2019-03-03T19:02:18.239Z", None),
+}
+
+
+def _damaged(fmt: str, i: int, how: str) -> bytes:
+    _, template, ts, _ = GENERATED[fmt]
+    token, time = "anna", ts
     if how == "bad time":
-        row = row.replace("2020-04-15T", "yesterday ")
+        time = "yesterday noon"
     elif how == "year 9999":
-        row = row.replace("2020-04-15", "9999-04-15")
+        time = "9999" + ts[4:]
     elif how == "2**63":
-        row = "9223372036854775808" + row[23:]
+        time = "9223372036854775808"
     elif how == "stray quote":
-        row = row.replace("anna", 'an"na')
-    elif how == "latin1 byte":
-        return row.replace("anna", "anna\xe9").encode("latin-1")
+        token = 'an"na'
     elif how == "surrogate":
-        return row.replace("anna", "an\ud800na").encode("utf-8", errors="surrogatepass")
-    elif how == "extra field":
+        token = "an\ud800na"
+    elif how == "nul":
+        token = "an\x00na"
+    row = template.replace("TIME", time).replace("TOKEN", token).replace("{i}", str(i))
+    if how == "latin1 byte":
+        return row.replace("anna", "anna\xe9").encode("latin-1")
+    if how == "extra field":
         row += ";extra"
     elif how == "missing field":
         row = row.rsplit(";", 1)[0]
     elif how == "conflict marker":
         row = "<<<<<<< HEAD"
-    elif how == "nul":
-        row = row.replace("anna", "an\x00na")
-    return row.encode("utf-8")
+    return row.encode("utf-8", errors="surrogatepass")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(damage=st.lists(DAMAGE, min_size=1, max_size=30), delimiter=st.sampled_from([";", ",", "\t"]))
-def test_generated_smartrpa_logs_lose_nothing(tmp_path: Path, damage: list[str], delimiter: str) -> None:
-    rows = [_damaged(i, how) for i, how in enumerate(damage)]
-    data = (SMARTRPA_HEADER.encode() + b"\n" + b"\n".join(rows) + b"\n").replace(b";", delimiter.encode())
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fmt=st.sampled_from(sorted(GENERATED)), damage=st.lists(DAMAGE, min_size=1, max_size=30),
+       delimiter=st.sampled_from([";", ",", "\t"]))
+def test_generated_csv_logs_lose_nothing(tmp_path: Path, fmt: str, damage: list[str], delimiter: str) -> None:
+    header, _, _, tz = GENERATED[fmt]
+    rows = [_damaged(fmt, i, how) for i, how in enumerate(damage)]
+    rows.append(_damaged(fmt, len(rows), "good").replace(b"anna", "änna".encode()))  # valid UTF-8: a UTF-8 file
+    data = (header.encode() + b"\n" + b"\n".join(rows) + b"\n").replace(b";", delimiter.encode())
     p = tmp_path / "log.csv"
     p.write_bytes(data)
     try:
-        events, quarantine = _read(p, tz="UTC", format="smartrpa")
+        events, quarantine = _read(p, tz=tz, format=fmt)
     except TaskminingError:
         return
     assert len(events) + len(quarantine) == len(rows)
-    assert len(events) >= damage.count("good") - damage.count("stray quote")
+    assert len(events) >= 1 + damage.count("good") - damage.count("stray quote")
 
 
 FRAGMENTS = st.sampled_from(['{', '}', '[', ']', 'null', ',', ':', '"timestamp":', '"2026-11-25T09:00:00Z"',
