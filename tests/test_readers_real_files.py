@@ -111,3 +111,14 @@ def test_naive_times_need_tz_and_the_cli_says_how() -> None:
                          env={"PYTHONPATH": env_path, "PATH": ""})
     summary = json.loads(run.stdout)
     assert summary["events"] + summary["quarantined"] == 500
+
+
+def test_without_ftfy_garbled_text_fails_clearly_or_is_quarantined(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "ftfy", None)  # as if the repair extra were not installed
+    monkeypatch.setitem(sys.modules, "ftfy.badness", None)
+    with pytest.raises(tm.errors.IngestError, match=r"line 1: .*mojibake.*taskmining\[repair\]"):
+        tm.read_events(_path("smartrpa-sparkasse-garbled-bom.csv"), tz="Europe/Berlin")
+    events, quarantine = tm.read_events(_path("smartrpa-banking-tagged.csv"), tz="Europe/Berlin",
+                                        return_quarantine=True)
+    assert len(events) + len(quarantine) == 38
+    assert quarantine["reason"].str.startswith("garbled text (mojibake)").sum() == 2
