@@ -57,7 +57,8 @@ def lines(out: Path) -> list[dict]:
 def count_clicks(out: Path) -> int:
     n = 0
     for seg in out.rglob("segment-*.jsonl"):
-        n += seg.read_bytes().count(b'"action": "click"')
+        data = seg.read_bytes()
+        n += data.count(b'"action":"click"') + data.count(b'"action": "click"')
     return n
 
 

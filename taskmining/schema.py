@@ -88,10 +88,12 @@ COLUMNS: tuple[str, ...] = (
 #: activity of a result stands for. ``"event"``: one UI action (a row of the
 #: events frame); ``"step"``: one step (consecutive actions on one element,
 #: see :func:`taskmining.build_steps`); ``"app"``: consecutive steps of a case
-#: in one application. Each function accepts the levels it can produce
-#: (exports: event and step; graphs: step and app) and says so.
+#: in one application; ``"activity"``: consecutive steps of a case on one
+#: screen, form or document that serve one purpose (see
+#: :mod:`taskmining.mining.activities`), between the step and the task. Each
+#: function accepts the levels it can produce and says so.
 #: How finely steps themselves are labelled is a different knob, ``detail``.
-LEVELS: tuple[str, ...] = ("event", "step", "app")
+LEVELS: tuple[str, ...] = ("event", "step", "activity", "app")
 
 
 def check_level(level: object, allowed: Iterable[str], *, what: str) -> str:

@@ -14,7 +14,7 @@ def tasks():
 
 
 def test_levels_are_one_vocabulary() -> None:
-    assert LEVELS == ("event", "step", "app")
+    assert LEVELS == ("event", "step", "activity", "app")
 
 
 @pytest.mark.parametrize("call", [

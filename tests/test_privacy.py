@@ -15,7 +15,7 @@ from taskmining.errors import ParameterError, PrivacyError
 from taskmining.privacy.redact import redact_text
 
 SALT = b"test-salt-0123"
-TOKEN = re.compile(r"\[(email|iban|card|phone|digits):h:[0-9a-f]{16}\]")
+TOKEN = re.compile(r"\[(" + "|".join(privacy.KINDS) + r"):h:[0-9a-f]{16}\]")
 
 
 def test_hash_value_form_and_salt_dependence():
@@ -137,20 +137,26 @@ def test_redact_frame_does_not_mutate_and_skips_absent_columns():
 
 
 def test_allowlist_rules():
-    allow = privacy.Allowlist(apps=["Excel", "libreoffice*"], titles=[r"Jira$"])
+    allow = privacy.Allowlist(apps=["Excel", "libreoffice*"])
     assert allow.allows("EXCEL.EXE")
     assert allow.allows("libreoffice-writer", "x")
-    assert allow.allows("firefox", "PROJ-1 - Jira")
-    assert not allow.allows("firefox", "Jira board - Firefox")
+    assert not allow.allows("firefox", "PROJ-1 - Jira")
     assert not allow.allows(None, None)
+    # finding 5: a title never admits an application on its own (AND, not OR)
+    both = privacy.Allowlist(apps=["firefox"], titles=[r"Jira$"])
+    assert both.allows("firefox", "PROJ-1 - Jira")
+    assert not both.allows("firefox", "Jira board - Firefox")
+    assert not both.allows("bank", "PROJ-1 - Jira") and not both.allows("evil", "Excel - Jira")
     assert privacy.Allowlist.from_dict(allow.to_dict()) == allow
 
 
 def test_allowlist_errors():
     with pytest.raises(PrivacyError, match="empty"):
         privacy.Allowlist()
+    with pytest.raises(PrivacyError, match="name the application too"):
+        privacy.Allowlist(titles=["Jira"])
     with pytest.raises(ParameterError, match="allow_title"):
-        privacy.Allowlist(titles=["("])
+        privacy.Allowlist(apps=["x"], titles=["("])
     with pytest.raises(ParameterError, match="single string"):
         privacy.Allowlist(apps="excel")
 
@@ -158,8 +164,8 @@ def test_allowlist_errors():
 def test_allowlist_mask_vectorised():
     ev = pd.DataFrame({"app": pd.Categorical(["excel", "bank", None, "bank"]),
                        "window": ["a", "b", "Jira", None]})
-    mask = privacy.allowlist_mask(ev, privacy.Allowlist(apps=["excel"], titles=["Jira"]))
-    assert mask.tolist() == [True, False, True, False]
+    mask = privacy.allowlist_mask(ev, privacy.Allowlist(apps=["excel", "bank"], titles=["^a$", "Jira"]))
+    assert mask.tolist() == [True, False, False, False]
 
 
 @pytest.mark.parametrize("key,mods,cls", [

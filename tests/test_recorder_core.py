@@ -22,6 +22,7 @@ from taskmining.errors import (
 )
 from taskmining.io.encrypted import decrypt_file, decrypt_segment
 from taskmining.privacy import hash_value
+from taskmining.privacy.keyring import KeySet
 from taskmining.recorder.backends.base import Backend, BackendStatus, Observation
 from taskmining.recorder.session import Recorder
 from taskmining.recorder.sink import SegmentWriter
@@ -132,7 +133,7 @@ def test_records_read_back_with_privacy_rules(recording):
     assert classes == ["character", "character", "digit", "editing", "shortcut"]
     assert keys["value"].isna().all()
     copy, paste = ev[ev["action"] == "copy"].iloc[0], ev[ev["action"] == "paste"].iloc[0]
-    assert copy["value"] == paste["value"] == hash_value("secret clip", SALT)
+    assert copy["value"] == paste["value"] == hash_value("secret clip", KeySet.derive(SALT).link)
     assert ev["user"].unique().tolist() == [rec.user] and rec.user.startswith("u-")
     assert ev["timestamp"].is_monotonic_increasing
     click = ev[ev["action"] == "click"].iloc[0]
@@ -178,6 +179,7 @@ def test_keep_text_keeps_characters_and_clipboard(tmp_path):
     keys = ev[ev["action"] == "key"]
     assert keys["value"].tolist()[:3] == ["s", "e", "7"]
     assert json.loads(ev[ev["action"] == "copy"]["attrs"].iloc[0])["text"] == "secret clip"
+    assert json.loads(ev[ev["action"] == "paste"]["attrs"].iloc[0])["text"] == "secret clip"  # copied here
     raw = b"".join(p.read_bytes() for p in out.rglob("*.jsonl"))
     assert b"bank" not in raw and b'"p"' not in raw  # allowlist and password rules hold in every mode
 
@@ -192,17 +194,22 @@ def test_title_change_is_not_an_app_switch(tmp_path):
     assert ev["action"].tolist() == ["app_switch", "other"] and ev["raw_action"].iloc[1] == "title_change"
 
 
-def test_allow_title_only(tmp_path):
+def test_allow_title_narrows_the_application(tmp_path):
     obs = [Observation("window", T0, app="firefox", title="PROJ-1 - Jira", attrs={"window_id": 1}),
            Observation("click", T0 + 1, app="firefox", title="PROJ-1 - Jira", button=1, x=1, y=1),
            Observation("window", T0 + 2, app="firefox", title="Online banking", attrs={"window_id": 1}),
-           Observation("click", T0 + 3, app="firefox", title="Online banking", button=1, x=1, y=1)]
-    with Recorder(tmp_path, allow_title=[r"- Jira$"], backends=[Script(obs)], salt=SALT):
+           Observation("click", T0 + 3, app="firefox", title="Online banking", button=1, x=1, y=1),
+           # finding 5: another program titling its window like an allowed one is not recorded
+           Observation("window", T0 + 4, app="spoof", title="PROJ-2 - Jira", attrs={"window_id": 2}),
+           Observation("click", T0 + 5, app="spoof", title="PROJ-2 - Jira", button=1, x=1, y=1)]
+    with Recorder(tmp_path, allow=["firefox"], allow_title=[r"- Jira$"], backends=[Script(obs)], salt=SALT):
         pass
     ev, _ = read_back(tmp_path)
     assert ev["action"].tolist() == ["app_switch", "click", "idle"]
     raw = b"".join(p.read_bytes() for p in tmp_path.rglob("segment-*"))
-    assert b"banking" not in raw
+    assert b"banking" not in raw and b"spoof" not in raw and b"PROJ-2" not in raw
+    with pytest.raises(PrivacyError, match="name the application"):
+        Recorder(tmp_path, allow_title=[r"- Jira$"], salt=SALT)
 
 
 def test_time_away_is_an_afk_record(tmp_path):
@@ -404,7 +411,7 @@ def test_removed_or_reordered_chunk_is_detected(tmp_path):
     with EncryptedWriter(p, key) as w:
         for i in range(3):
             w.write(f'{{"i": {i}}}\n'.encode())
-    header, a, b, c, end = p.read_bytes().split(b"\n")
+    header, a, b, c, final, end = p.read_bytes().split(b"\n")
     p.write_bytes(b"\n".join([header, a, c, end]))
     with pytest.raises(DecryptionError, match="line 3"):
         decrypt_file(p, key)
@@ -417,13 +424,12 @@ def test_truncated_encrypted_segment_yields_authenticated_part(encrypted):
     out, rec, key = encrypted
     seg = next(out.rglob("segment-*"))
     data = seg.read_bytes()
-    seg.write_bytes(data[:-20])  # a crash in the middle of the last chunk
+    seg.write_bytes(data[:-20])  # the end of a cleanly closed segment cut off
     info = decrypt_segment(seg, key)
-    assert info.truncated and info.chunks >= 0
-    ev, q = read_back(out, key=key)
-    assert len(q) == 1  # the cut chunk is quarantined and counted
-    full = decrypt_segment(seg.with_name("x"), key) if False else None  # noqa: F841
-    assert len(ev) == info.data.count(b"\n")
+    assert info.truncated and not info.final and info.chunks >= 0
+    # the manifest says the segment was closed cleanly: a cut end is tampering, not a crash
+    with pytest.raises(DecryptionError, match="final chunk is missing"):
+        read_back(out, key=key)
 
 
 def test_load_key_forms(tmp_path):

@@ -273,6 +273,7 @@ def test_screenshots_only_of_allowlisted_windows(desktop, tmp_path):
         w = desktop.windows
         desktop.activate(w["gtk"])
         desktop.click(w["gtk"], 150, 30)
+        time.sleep(0.6)  # the click is looked up before the secret window (same place) comes on top
         desktop.activate(w["secret"])
         desktop.click(w["secret"], 150, 30)
         time.sleep(0.8)

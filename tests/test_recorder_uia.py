@@ -14,6 +14,7 @@ import warnings
 import pytest
 
 from taskmining.privacy import hash_value
+from taskmining.privacy.keyring import KeySet
 from taskmining.recorder.backends.uia import (
     UIABackend,
     UIAElement,
@@ -65,21 +66,58 @@ class FakeUIA:
     def clipboard_text(self):
         return self.clip
 
+    def to_unicode(self, vk, state):
+        """ToUnicodeEx of a small German/Polish-programmer layout (AltGr = LCtrl + RAlt)."""
+        shift = bool(state[0x10] & 0x80 or state[0xA0] & 0x80 or state[0xA1] & 0x80)
+        ctrl = bool(state[0x11] & 0x80 or state[0xA2] & 0x80 or state[0xA3] & 0x80)
+        altgr = bool(state[0xA5] & 0x80) and ctrl
+        if altgr:
+            return {0x51: "@", 0x41: "ą", 0x45: "€", 0x53: "ś"}.get(vk)
+        if ctrl and 0x41 <= vk <= 0x5A:
+            return chr(vk - 0x40)  # control characters, as ToUnicodeEx gives them
+        if 0x41 <= vk <= 0x5A:
+            return chr(vk) if shift else chr(vk).lower()
+        if 0x30 <= vk <= 0x39:
+            return "!\"§$%&/()="[vk - 0x30 - 1] if shift and vk != 0x30 else chr(vk)
+        return " " if vk == 0x20 else None
+
     def tick_offset(self):
         return 1_764_000_000.0
 
 
 class FakeHooks:
-    """Replays raw hook events from a thread, like the Win32 message loop would."""
+    """Replays raw hook events from a thread, like the Win32 message loop would.
+
+    Key events carry the OS key state at the event, as the Win32 hook reads it
+    (GetAsyncKeyState). ``("os", vk, down)`` changes the OS state without
+    reaching the hook: a missed key-up (Win+L locks the screen before the
+    Win key-up is delivered).
+    """
+
+    _GENERIC = {0xA0: 0x10, 0xA1: 0x10, 0xA2: 0x11, 0xA3: 0x11, 0xA4: 0x12, 0xA5: 0x12}
 
     def __init__(self, events):
         self.events = events
         self.removed = False
         self.done = threading.Event()
+        self.state = bytearray(256)
+
+    def _set(self, vk, down):
+        self.state[vk] = 0x80 if down else 0
+        if vk in self._GENERIC:
+            g = self._GENERIC[vk]
+            pair = [k for k, v in self._GENERIC.items() if v == g]
+            self.state[g] = 0x80 if any(self.state[k] & 0x80 for k in pair) else 0
 
     def __call__(self, on_raw):
         def run():
             for e in self.events:
+                if e[0] == "os":
+                    self._set(e[1], e[2])
+                    continue
+                if e[0] == "key":
+                    self._set(e[1], e[2])
+                    e = (*e, bytes(self.state))
                 on_raw(*e)
             self.done.set()
         threading.Thread(target=run, daemon=True).start()
@@ -157,7 +195,7 @@ def test_uia_stream(recorded):
     classes = [json.loads(a)["key_class"] for a in ev.loc[ev["action"] == "key", "attrs"]]
     assert classes == ["character", "digit", "character"]  # the Tab was pressed in the password box
     copy, paste = ev[ev["action"] == "copy"].iloc[0], ev[ev["action"] == "paste"].iloc[0]
-    assert copy["value"] == paste["value"] == hash_value("INV-2026-0042", SALT)
+    assert copy["value"] == paste["value"] == hash_value("INV-2026-0042", KeySet.derive(SALT).link)
     idle = ev[ev["action"] == "idle"].iloc[0]
     assert idle["duration"] == pytest.approx(1.0)
     assert ev["timestamp"].is_monotonic_increasing
@@ -170,3 +208,70 @@ def test_uia_privacy(recorded):
         assert secret not in raw
     assert (600, 10) not in layer.lookups  # nothing looked up outside the allowlist
     assert "password" not in ev["element_role"].astype(str).tolist()
+
+
+VK_RALT, VK_LWIN, VK_Q, VK_L, VK_S = 0xA5, 0x5B, 0x51, 0x4C, 0x53
+
+
+def _keys_recorded(events, keep_text=False, tmp_path=None):
+    layer, hooks = FakeUIA(), FakeHooks(events)
+    layer.focus = CELL
+    backend = UIABackend(layer=layer, hooks=hooks)
+    rec = Recorder(tmp_path, allow=["excel"], backends=[backend], salt=SALT, keep_text=keep_text)
+    with rec:
+        assert hooks.done.wait(5)
+        time.sleep(0.3)
+    import taskmining as tm
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ev = tm.read_events(tmp_path, progress=False)
+    keys = ev[ev["action"].isin(["key", "copy", "paste", "cut"])]
+    return [json.loads(a) for a in keys["attrs"]], keys["value"].tolist()
+
+
+def test_finding3_altgr_characters_are_characters_not_shortcuts(tmp_path):
+    altgr = [key(VK_CTRL, 10), key(VK_RALT, 11)]  # Windows delivers AltGr as LCtrl + RAlt
+    events = [("foreground", 100, 1), *altgr, *tap(VK_Q, 20), *tap(VK_A, 30), *tap(0x45, 40),
+              key(VK_RALT, 50, down=False), key(VK_CTRL, 51, down=False), *tap(VK_A, 60)]
+    attrs, values = _keys_recorded(events, keep_text=True, tmp_path=tmp_path)
+    assert [a["key_class"] for a in attrs] == ["character"] * 4
+    assert not any("keys" in a for a in attrs)  # no "ctrl+alt+q" shortcut spelling the text
+    assert values == ["@", "ą", "€", "a"]
+
+
+def test_finding3_missed_key_up_does_not_turn_later_keys_into_shortcuts(tmp_path):
+    events = [("foreground", 100, 1), key(VK_LWIN, 10), *tap(VK_L, 20),  # Win+L locks the screen ...
+              ("os", VK_LWIN, False),                                    # ... and the Win key-up is missed
+              *tap(VK_S, 100), *tap(VK_1, 110), *tap(VK_A, 120)]
+    attrs, _ = _keys_recorded(events, tmp_path=tmp_path)
+    assert (attrs[0]["key_class"], attrs[0]["keys"]) == ("shortcut", "super+l")
+    assert [a["key_class"] for a in attrs[1:]] == ["character", "digit", "character"]
+
+
+def test_key_without_os_state_is_not_recorded(tmp_path):
+    class OldHooks(FakeHooks):
+        def __call__(self, on_raw):
+            def run():
+                for e in self.events:
+                    on_raw(*e)
+                self.done.set()
+            threading.Thread(target=run, daemon=True).start()
+            return lambda: None
+    layer, hooks = FakeUIA(), OldHooks([("foreground", 100, 1), *tap(VK_A, 10)])
+    layer.focus = CELL
+    rec = Recorder(tmp_path, allow=["excel"], backends=[UIABackend(layer=layer, hooks=hooks)], salt=SALT)
+    with rec:
+        assert hooks.done.wait(5)
+        time.sleep(0.3)
+    assert rec.stats["records_written"] == 1  # the app switch only
+    assert any(f["fault"] == "uia_key_state" for f in rec.stats["faults"])
+
+
+def test_unknown_focus_counts_as_a_password_field(tmp_path):
+    layer, hooks = FakeUIA(), FakeHooks([("foreground", 100, 1), *tap(VK_A, 10)])
+    layer.focus = None  # UIA could not tell which element has the focus
+    rec = Recorder(tmp_path, allow=["excel"], backends=[UIABackend(layer=layer, hooks=hooks)], salt=SALT)
+    with rec:
+        assert hooks.done.wait(5)
+        time.sleep(0.3)
+    assert rec.stats["password_dropped"] == 1 and rec.stats["records_written"] == 1

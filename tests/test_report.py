@@ -12,8 +12,10 @@ import pandas as pd
 import pytest
 
 import taskmining as tm
+from taskmining.datasets import routines
 from taskmining.errors import MiningError, ParameterError
 from taskmining.reporting.build import task_flow
+from taskmining.reporting.frame import report_frame
 
 lxml_html = pytest.importorskip("lxml.html")
 
@@ -22,6 +24,11 @@ lxml_html = pytest.importorskip("lxml.html")
 def tasks() -> pd.DataFrame:
     events = tm.simulate(n_users=6, n_days=1, seed=11)
     return events.assign(case_id=events["true_case"], task=events["true_task"], step=events["true_step"])
+
+
+@pytest.fixture(scope="module")
+def frame(tasks: pd.DataFrame) -> pd.DataFrame:
+    return report_frame(tasks)
 
 
 @pytest.fixture(scope="module")
@@ -47,36 +54,40 @@ def test_report_is_self_contained(tasks: pd.DataFrame, tmp_path: Path) -> None:
     # no external references of any kind
     assert not re.search(r'(src|href)="(https?:)?//', text)
     assert "@import" not in text and "url(http" not in text
-    for anchor in ("overview", "map", "variants", "tasks", "candidates", "fragmentation"):
+    for anchor in ("overview", "map", "tasks", "families", "variants", "candidates", "flow", "fragmentation"):
         assert f'id="{anchor}"' in text
 
 
-def test_variants_table_matches_library(tasks: pd.DataFrame, page: lxml_html.HtmlElement) -> None:
-    v = tm.variants(tasks, top_k=10)
-    assert _cells(page, "tm-variants", "variant") == v["variant"].tolist()
+def test_variants_table_matches_library(frame: pd.DataFrame, page: lxml_html.HtmlElement) -> None:
+    v = tm.variants(frame, top_k=10, level="activity")
+    chips = [[c.text_content().rstrip("↻") for c in row.xpath('.//span[contains(@class, "tm-chip")]')]
+             for row in page.xpath('//table[@id="tm-variants"]//td[@data-col="variant"]')]
+    expected = [[t[1:-3] if t.endswith(" ↻") and t.startswith("[") else t for t in s] for s in v["steps"]]
+    assert chips == expected
     assert [int(c) for c in _cells(page, "tm-variants", "count")] == v["count"].tolist()
     for col in ("share", "coverage", "duration_median", "duration_p90"):
         got = _cells(page, "tm-variants", col)
         assert all(_close(a, b) for a, b in zip(got, v[col].tolist(), strict=True)), col
 
 
-def test_candidates_table_matches_library(tasks: pd.DataFrame, page: lxml_html.HtmlElement) -> None:
-    c = tm.automation_candidates(tasks)
+def test_candidates_table_matches_library(frame: pd.DataFrame, page: lxml_html.HtmlElement) -> None:
+    c = tm.automation_candidates(frame, level="activity")
     assert _cells(page, "tm-candidates", "task") == c["task"].astype(str).tolist()
-    for col in ("score", "frequency", "determinism", "structured_input", "rule_likeness"):
+    for col in ("score", "frequency", "determinism", "structured_input", "rule_likeness", "hours_per_month",
+                "cost_per_month", "happy_path_share", "savings_per_month"):
         got = _cells(page, "tm-candidates", col)
         assert all(_close(a, b) for a, b in zip(got, c[col].tolist(), strict=True)), col
 
 
-def test_fragmentation_matches_library(tasks: pd.DataFrame, page: lxml_html.HtmlElement) -> None:
-    f = tm.fragmentation(tasks)
+def test_fragmentation_matches_library(frame: pd.DataFrame, page: lxml_html.HtmlElement) -> None:
+    f = tm.fragmentation(frame)
     for col in ("switches_per_hour", "interruptions", "resumption_time_median"):
         got = _cells(page, "tm-fragmentation", col)
         assert all(_close(a, b) for a, b in zip(got, f[col].tolist(), strict=True)), col
 
 
-def test_task_cards_match_library(tasks: pd.DataFrame, page: lxml_html.HtmlElement) -> None:
-    m = tm.task_metrics(tasks)
+def test_task_cards_match_library(frame: pd.DataFrame, page: lxml_html.HtmlElement) -> None:
+    m = tm.task_metrics(frame, level="activity")
     names = [h.text for h in page.xpath('//div[@class="tm-task"]/h3')]
     assert names == m["task"].astype(str).tolist()
     for i, row in enumerate(m.itertuples(index=False)):
@@ -84,18 +95,54 @@ def test_task_cards_match_library(tasks: pd.DataFrame, page: lxml_html.HtmlEleme
         assert _close(_cells(page, f"tm-task-{i}", "handling_time_mean")[0], row.handling_time_mean)
 
 
-def test_task_level_map_counts_match_transition_graph(tasks: pd.DataFrame, page: lxml_html.HtmlElement) -> None:
-    g = tm.transition_graph(task_flow(tasks), step_id_col=None)
-    edges = page.xpath('//div[@id="tm-map"]//g[@class="tm-edge"]')
-    assert len(edges) == g.number_of_edges()
+def test_task_flow_map_counts_match_transition_graph(frame: pd.DataFrame, page: lxml_html.HtmlElement) -> None:
+    g = tm.transition_graph(task_flow(frame), step_id_col=None)
+    edges = page.xpath('//div[@id="tm-flow-map"]//g[@class="tm-edge"]')
     got = {}
     for e in edges:
-        u, v = e.xpath("./title")[0].text.split(" → ")
-        got[(u, v)] = int(e.get("data-count"))
-    assert got == {(u, v): d["count"] for u, v, d in g.edges(data=True)}
+        got[(e.get("data-from"), e.get("data-to"))] = int(e.get("data-count"))
+    assert got and all(g.edges[u, v]["count"] == c for (u, v), c in got.items())
+    strongest = sorted(g.edges(data=True), key=lambda e: (-e[2]["count"], str(e[:2])))[:18]
+    assert all((u, v) in got for u, v, _ in strongest)  # the rare rest is left out of the layout
     nodes = {n.xpath("./title")[0].text.rsplit(" (", 1)[0]: int(n.get("data-count"))
-             for n in page.xpath('//div[@id="tm-map"]//g[@class="tm-node"][@data-kind="activity"]')}
+             for n in page.xpath('//div[@id="tm-flow-map"]//g[@class="tm-node"][@data-kind="activity"]')}
     assert nodes == {n: d["count"] for n, d in g.nodes(data=True) if d["kind"] == "activity"}
+
+
+def test_activity_map_counts_match_transition_graph(frame: pd.DataFrame, page: lxml_html.HtmlElement) -> None:
+    g = tm.transition_graph(frame, level="activity")
+    got = {}
+    for e in page.xpath('//div[@id="tm-map"]//g[@class="tm-edge"]'):
+        got[(e.get("data-from"), e.get("data-to"))] = int(e.get("data-count"))
+    assert got and all(g.edges[u, v]["count"] == c for (u, v), c in got.items())
+    # the strongest paths are all drawn, and start and end are connected to the map
+    strongest = sorted(g.edges(data=True), key=lambda e: -e[2]["count"])[:10]
+    assert all((u, v) in got for u, v, _ in strongest)
+    assert any(u == "▶ start" for u, _ in got) and any(v == "■ end" for _, v in got)
+
+
+def test_families_table_matches_library(frame: pd.DataFrame, page: lxml_html.HtmlElement) -> None:
+    fam = tm.mining.families.variant_families(frame).head(12)
+    assert _cells(page, "tm-families", "family") == fam["family"].tolist()
+    assert [int(c) for c in _cells(page, "tm-families", "count")] == fam["count"].tolist()
+    got = _cells(page, "tm-families", "duration_median")
+    assert all(_close(a, b) for a, b in zip(got, fam["duration_median"].tolist(), strict=True))
+
+
+def test_no_float_noise_and_no_names_from_the_records(tasks: pd.DataFrame, page: lxml_html.HtmlElement) -> None:
+    text = page.text_content()
+    assert not re.search(r"\de-\d\d", text), "a number in scientific notation"
+    # every person's name the simulator put into element names and window titles stays out of the report
+    seen = " ".join(v for c in ("element_name", "window") for v in tasks[c].dropna().astype(str).unique())
+    people = {f"{f} {last}" for f in routines._FIRST for last in routines._LAST if f"{f} {last}" in seen}
+    assert people, "the simulated records hold people's names"
+    assert sorted(p for p in people if p in text) == []
+    assert [w for w in routines._LAST if re.search(rf"\b{w}\b", text)] == []
+
+
+def test_task_names_are_not_glued_step_labels(page: lxml_html.HtmlElement) -> None:
+    names = [h.text for h in page.xpath('//div[@class="tm-task"]/h3')]
+    assert names and all("…" not in n and " in " not in n for n in names)
 
 
 def test_overview_counts(tasks: pd.DataFrame, page: lxml_html.HtmlElement) -> None:
@@ -118,9 +165,12 @@ def test_task_flow_orders_instances_per_session() -> None:
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz not installed")
 def test_graphviz_map_keeps_counts(tasks: pd.DataFrame, tmp_path: Path) -> None:
     doc = lxml_html.fromstring(tm.report(tasks, tmp_path / "r.html", engine="dot").read_bytes())
-    counts = sorted(int(e.get("data-count")) for e in doc.xpath('//div[@id="tm-map"]//g[contains(@class, "tm-edge")]'))
-    g = tm.transition_graph(task_flow(tasks), step_id_col=None)
-    assert counts == sorted(d["count"] for _, _, d in g.edges(data=True))
+    edges = doc.xpath('//div[@id="tm-map"]//g[contains(@class, "tm-edge")]')
+    g = tm.transition_graph(report_frame(tasks), level="activity")
+    assert edges and all(int(e.get("data-count")) == g.edges[e.get("data-from"), e.get("data-to")]["count"]
+                         for e in edges)
+    svg = doc.xpath('//div[@id="tm-map"]//svg')[0]
+    assert int(svg.get("data-width")) > 0  # natural size, for the zoom buttons
 
 
 def test_bad_input(tmp_path: Path, tasks: pd.DataFrame) -> None:
@@ -138,3 +188,15 @@ def test_report_does_not_mutate_input(tasks: pd.DataFrame, tmp_path: Path) -> No
     before = tasks.copy(deep=True)
     tm.report(tasks, tmp_path / "r.html", engine="python")
     pd.testing.assert_frame_equal(tasks, before)
+
+
+def test_a_log_without_ui_structure_is_reported_at_step_level(tmp_path: Path) -> None:
+    t = pd.DataFrame({"case_id": ["a", "a", "b", "b"] * 3, "step": ["x", "y", "x", "z"] * 3,
+                      "user": ["u1", "u1", "u2", "u2"] * 3,
+                      "timestamp": pd.date_range("2026-01-05", periods=12, freq="min", tz="UTC")})
+    doc = lxml_html.fromstring(tm.report(t, tmp_path / "r.html", min_group_size=1).read_bytes())
+    assert "no UI structure" in doc.text_content()
+    v = tm.variants(t, top_k=10)
+    assert [int(c) for c in _cells(doc, "tm-variants", "count")] == v["count"].tolist()
+    with pytest.raises(MiningError, match="UI structure"):
+        tm.variants(t, level="activity")

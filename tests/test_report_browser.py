@@ -12,6 +12,7 @@ import pytest
 from syspart import require
 
 import taskmining as tm
+from taskmining.reporting.frame import report_frame
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -37,7 +38,7 @@ def browser() -> Iterator[object]:
 def report_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFrame]:
     events = tm.simulate(n_users=6, n_days=1, seed=5)
     tasks = events.assign(case_id=events["true_case"], task=events["true_task"], step=events["true_step"])
-    return tm.report(tasks, tmp_path_factory.mktemp("browser") / "report.html"), tasks
+    return tm.report(tasks, tmp_path_factory.mktemp("browser") / "report.html"), report_frame(tasks)
 
 
 def _open(browser: object, path: Path) -> tuple[object, list[str], list[str]]:
@@ -67,11 +68,11 @@ def test_sections_present_and_match_data(browser: object, report_file: tuple[Pat
     assert page.locator("#tm-map svg").count() == 1
     assert page.locator("#tm-map .tm-edge").count() > 0
     rows = page.locator("#tm-variants tbody tr")
-    expected = tm.variants(tasks, top_k=10)
+    expected = tm.variants(tasks, top_k=10, level="activity")
     assert rows.count() == len(expected)
     first_count = page.locator('#tm-variants tbody tr:first-child td[data-col="count"]').inner_text()
     assert first_count.replace(",", "") == str(expected["count"].iloc[0])
-    cand = tm.automation_candidates(tasks)
+    cand = tm.automation_candidates(tasks, level="activity")
     shown = page.locator('#tm-candidates td[data-col="task"]').all_inner_texts()
     assert shown == cand["task"].astype(str).tolist()
     assert page.locator("#tm-map svg").is_visible()
@@ -95,4 +96,49 @@ def test_frequency_control_changes_the_map(browser: object, report_file: tuple[P
     few_edges = page.locator("#tm-map .tm-edge").evaluate_all(visible)
     assert 0 < few_edges < all_edges
     assert f"at least {top}" in page.locator("#tm-map-out").inner_text()
+    page.close()
+
+
+def _ink_height(png: bytes) -> int:
+    """Rows of a label's screenshot that hold dark (text) pixels: the height of its glyphs in pixels."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    gray = np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=np.int32)
+    rows = np.flatnonzero((gray < 110).any(axis=1))
+    return int(rows[-1] - rows[0] + 1) if len(rows) else 0
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz not installed")
+def test_map_labels_are_readable_at_the_default_zoom(browser: object, report_file: tuple[Path, pd.DataFrame],
+                                                     tmp_path: Path) -> None:
+    require(importlib.util.find_spec("PIL") is not None, "Pillow is not installed")
+    path, _ = report_file
+    page, _, problems = _open(browser, path)
+    page.locator("#tm-map").scroll_into_view_if_needed()
+    boxes = page.locator("#tm-map g.tm-node[data-kind=activity] text").evaluate_all(
+        "els => els.map(e => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; })")
+    assert len(boxes) >= 5
+    assert min(h for _, _, _, h in boxes) >= 11, "a map label is less than 11 px high"
+    # and in pixels on the screen: the glyphs of the first labels in view, measured in a screenshot
+    view = page.viewport_size
+    measured = []
+    for x, y, w, h in boxes:
+        if 0 <= x and x + w <= view["width"] and 0 <= y and y + h <= view["height"] and w > 40:
+            shot = page.screenshot(clip={"x": x, "y": y - 2, "width": w, "height": h + 4})
+            measured.append(_ink_height(shot))
+        if len(measured) == 5:
+            break
+    print("label boxes (px):", sorted({round(b[3], 1) for b in boxes})[:3], "glyphs (px):", measured)
+    assert measured and min(measured) >= 11, f"label glyphs {measured} px high"
+    page.locator("#tm-map").screenshot(path=str(tmp_path / "map.png"))
+    # the zoom buttons change the drawn size, the map starts at start and ends at end
+    width = page.locator("#tm-map svg").evaluate("s => s.getBoundingClientRect().width")
+    page.locator('.tm-zoom[data-target="tm-map"] button[data-zoom="in"]').click()
+    assert page.locator("#tm-map svg").evaluate("s => s.getBoundingClientRect().width") > width * 1.2
+    assert page.locator("#tm-map g.tm-edge[data-from='▶ start']").count() > 0
+    assert page.locator("#tm-map g.tm-edge[data-to='■ end']").count() > 0
+    assert problems == []
     page.close()

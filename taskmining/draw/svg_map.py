@@ -77,6 +77,11 @@ def _edge_label(data: dict, wait_attr: str) -> str:
     return f"{count}" + (f" · {wait}" if wait else "")
 
 
+def _ends_attrs(u: Hashable, v: Hashable) -> str:
+    """``data-from``/``data-to`` attributes naming an edge's nodes (labels may hold ``→`` themselves)."""
+    return f' data-from="{escape(str(u), quote=True)}" data-to="{escape(str(v), quote=True)}"'
+
+
 def _ids(graph: nx.DiGraph) -> tuple[dict[Hashable, str], dict[tuple[Hashable, Hashable], str]]:
     nodes = {n: f"n{i}" for i, n in enumerate(graph)}
     edges = {e: f"e{i}" for i, e in enumerate(graph.edges)}
@@ -84,7 +89,7 @@ def _ids(graph: nx.DiGraph) -> tuple[dict[Hashable, str], dict[tuple[Hashable, H
 
 
 def map_svg(graph: nx.DiGraph, *, engine: Engine = "auto", wait_attr: str = "mean_wait",
-            title: str = "Process map") -> str:
+            title: str = "Process map", rankdir: str = "LR") -> str:
     """Render ``graph`` as an ``<svg>`` string.
 
     Parameters
@@ -99,11 +104,15 @@ def map_svg(graph: nx.DiGraph, *, engine: Engine = "auto", wait_attr: str = "mea
         Edge attribute shown next to the count.
     title : str
         Accessible title of the picture.
+    rankdir : {"LR", "TB"}, default "LR"
+        Graphviz layout direction (left to right, or top to bottom); the
+        pure Python layout is always top to bottom.
 
     Returns
     -------
     str
-        An ``<svg>`` element. Nodes are ``<g class="tm-node" id=…
+        An ``<svg>`` element (Graphviz: at its natural size in pixels, with
+        ``data-width``/``data-height`` for zooming). Nodes are ``<g class="tm-node" id=…
         data-count=…>``, edges ``<g class="tm-edge" id=… data-count=…>``.
     """
     if engine not in ("auto", "dot", "python"):
@@ -111,7 +120,7 @@ def map_svg(graph: nx.DiGraph, *, engine: Engine = "auto", wait_attr: str = "mea
     if engine == "dot" and shutil.which("dot") is None:
         raise ParameterError("engine='dot' needs Graphviz: install the 'graphviz' package (dot on PATH)")
     if engine != "python" and shutil.which("dot") is not None and graph.number_of_nodes():
-        return _dot_svg(graph, wait_attr=wait_attr, title=title)
+        return _dot_svg(graph, wait_attr=wait_attr, title=title, rankdir=rankdir)
     return _python_svg(graph, wait_attr=wait_attr, title=title)
 
 
@@ -120,48 +129,83 @@ def _dot_quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def to_dot(graph: nx.DiGraph, *, wait_attr: str = "mean_wait") -> str:
+def _wrap(text: str, width: int = 26, lines: int = 3) -> str:
+    """``text`` broken into at most ``lines`` lines of about ``width`` characters (words kept whole)."""
+    words, out, cur = text.split(), [], ""
+    for w in words:
+        if cur and len(cur) + 1 + len(w) > width:
+            out.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}" if cur else w
+    out.append(cur)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = short(out[-1] + " …", width)
+    return "\n".join(out)
+
+
+def to_dot(graph: nx.DiGraph, *, wait_attr: str = "mean_wait", rankdir: str = "LR") -> str:
     """The DOT source used for the Graphviz layout (also handy on its own).
+
+    Left to right by default, start first and end last (``rank=source`` and
+    ``rank=sink``), edge width and darkness by frequency, activity labels
+    wrapped on up to three lines in a 14 pt font with the count beneath.
 
     Examples
     --------
     >>> import networkx as nx
     >>> g = nx.DiGraph(); g.add_edge("a", "b", count=3)
-    >>> "n0 -> n1" in to_dot(g)
+    >>> "n0 -> n1" in to_dot(g) and "rankdir=LR" in to_dot(g)
     True
     """
+    if rankdir not in ("LR", "TB"):
+        raise ParameterError(f"rankdir must be 'LR' or 'TB', got {rankdir!r}")
     node_id, edge_id = _ids(graph)
     counts = [d.get("count", 0) for _, _, d in graph.edges(data=True)]
     max_count = max(counts, default=0)
     lines = [
         "digraph G {",
-        '  graph [rankdir=TB, nodesep=0.35, ranksep=0.45, bgcolor="transparent", fontname="Helvetica"];',
+        f'  graph [rankdir={rankdir}, nodesep=0.3, ranksep=0.55, bgcolor="transparent", fontname="Helvetica", '
+        'splines=true, outputorder=edgesfirst];',
         '  node [shape=box, style="rounded,filled", fillcolor="#eef3fb", color="#5b7db1", '
-        'fontname="Helvetica", fontsize=11, height=0.4];',
-        '  edge [color="#5f6b7a", fontname="Helvetica", fontsize=9, arrowsize=0.6];',
+        'fontname="Helvetica", fontsize=14, margin="0.12,0.06"];',
+        '  edge [color="#5f6b7a", fontname="Helvetica", fontsize=12, arrowsize=0.7];',
     ]
+    ends = []
     for n, d in graph.nodes(data=True):
         kind = d.get("kind", "activity")
-        label = short(str(n)) if kind == "activity" else ("start" if kind == "start" else "end")
         count = int(d.get("count", 0))
-        shape = ' shape=circle, width=0.45, fixedsize=true, fillcolor="#d8e8d0", fontsize=8' if kind != "activity" else ""
-        text = f"{label}\n{count}" if kind == "activity" else label
+        if kind == "activity":
+            extra = ""
+            text = f"{_wrap(str(n))}\n{count:,}"
+        else:
+            text = "start" if kind == "start" else "end"
+            extra = (', shape=circle, width=0.6, fixedsize=true, fontsize=12, '
+                     f'fillcolor="{"#d8e8d0" if kind == "start" else "#f3d9d3"}"')
+            ends.append((kind, node_id[n]))
         lines.append(f"  {node_id[n]} [id={node_id[n]}, class=\"tm-node\", label={_dot_quote(text)},"
-                     f" tooltip={_dot_quote(str(n))}{',' + shape if shape else ''}];")
+                     f" tooltip={_dot_quote(str(n))}{extra}];")
+    for kind, nid in ends:
+        lines.append(f"  {{rank={'source' if kind == 'start' else 'sink'}; {nid};}}")
     for (u, v), eid in edge_id.items():
         d = graph.edges[u, v]
-        w = _edge_width(d.get("count", 0), max_count)
+        c = d.get("count", 0)
+        w = _edge_width(c, max_count)
+        shade = int(150 - 110 * (math.log1p(c) / math.log1p(max_count) if max_count > 0 else 1))
+        color = f"#{shade:02x}{shade + 8:02x}{shade + 20:02x}"
         lines.append(f"  {node_id[u]} -> {node_id[v]} [id={eid}, class=\"tm-edge\", penwidth={w:.2f}, "
+                     f"color=\"{color}\", weight={max(1, int(w))}, "
                      f"label={_dot_quote(_edge_label(d, wait_attr))}];")
     lines.append("}")
     return "\n".join(lines)
 
 
-def _dot_svg(graph: nx.DiGraph, *, wait_attr: str, title: str) -> str:
+def _dot_svg(graph: nx.DiGraph, *, wait_attr: str, title: str, rankdir: str = "LR") -> str:
     dot = shutil.which("dot")
     assert dot is not None
     try:
-        run = subprocess.run([dot, "-Tsvg"], input=to_dot(graph, wait_attr=wait_attr).encode(),
+        run = subprocess.run([dot, "-Tsvg"], input=to_dot(graph, wait_attr=wait_attr, rankdir=rankdir).encode(),
                              capture_output=True, timeout=_DOT_TIMEOUT, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return _python_svg(graph, wait_attr=wait_attr, title=title)
@@ -174,19 +218,22 @@ def _dot_svg(graph: nx.DiGraph, *, wait_attr: str, title: str) -> str:
     counts = {node_id[n]: int(d.get("count", 0)) for n, d in graph.nodes(data=True)}
     kinds = {node_id[n]: d.get("kind", "activity") for n, d in graph.nodes(data=True)}
     counts.update({eid: int(graph.edges[e].get("count", 0)) for e, eid in edge_id.items()})
+    ends = {eid: _ends_attrs(u, v) for (u, v), eid in edge_id.items()}
 
     def annotate(m: re.Match[str]) -> str:
         gid = m.group(1)
-        extra = f' data-count="{counts.get(gid, 0)}"'
+        extra = f' data-count="{counts.get(gid, 0)}"' + ends.get(gid, "")
         if gid in kinds:
             extra += f' data-kind="{kinds[gid]}"'
         return f'<g id="{gid}"{extra} class='
 
     svg = re.sub(r'<g id="([ne]\d+)" class=', annotate, svg)
-    size = re.search(r'<svg width="([\d.]+)pt" height="[^"]*"', svg)
-    natural = f' style="max-width:{float(size.group(1)) * 1.25:.0f}px"' if size else ""
-    svg = re.sub(r'<svg width="[^"]*" height="[^"]*"', f'<svg class="tm-map" role="img" width="100%"{natural}',
-                 svg, count=1)
+    size = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    # natural size in CSS pixels (1 pt = 4/3 px): labels keep their 14 pt; the report pans and zooms
+    w, h = (float(size.group(1)) * 4 / 3, float(size.group(2)) * 4 / 3) if size else (800.0, 600.0)
+    svg = re.sub(r'<svg width="[^"]*" height="[^"]*"',
+                 f'<svg class="tm-map" role="img" width="{w:.0f}" height="{h:.0f}" '
+                 f'data-width="{w:.0f}" data-height="{h:.0f}"', svg, count=1)
     return svg.replace("<title>G</title>", f"<title>{escape(title)}</title>", 1)
 
 
@@ -212,7 +259,7 @@ def _python_svg(graph: nx.DiGraph, *, wait_attr: str, title: str) -> str:
         a, b = boxes[u], boxes[v]
         path, lx, ly = _edge_path(a, b, back=(u, v) not in forward, self_loop=u == v)
         w = _edge_width(d.get("count", 0), max_count)
-        out.append(f'<g class="tm-edge" id="{eid}" data-count="{int(d.get("count", 0))}">'
+        out.append(f'<g class="tm-edge" id="{eid}" data-count="{int(d.get("count", 0))}"{_ends_attrs(u, v)}>'
                    f"<title>{escape(str(u))} → {escape(str(v))}</title>"
                    f'<path d="{path}" fill="none" stroke="#5f6b7a" stroke-opacity="0.8" '
                    f'stroke-width="{w:.2f}" marker-end="url(#tm-arrow)"/>'

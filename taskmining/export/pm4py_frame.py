@@ -45,6 +45,7 @@ from taskmining.export._check import (
     require_rows,
     utc_times,
 )
+from taskmining.mining.levels import at_level
 from taskmining.schema import (
     ACTION,
     APP,
@@ -89,7 +90,7 @@ def _group_bounds(gid: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.nd
 def to_pm4py(
     tasks: pd.DataFrame,
     *,
-    level: Literal["step", "event"] = "step",
+    level: Literal["step", "event", "activity"] = "step",
     case_col: str = "case_id",
     activity_col: str = "step",
     task_col: str | None = "task",
@@ -104,9 +105,11 @@ def to_pm4py(
     tasks : pandas.DataFrame
         The tasks frame (events with ``step`` and ``case_id``), or any frame
         with a case column, an activity column and ``timestamp``.
-    level : {"step", "event"}, default "step"
+    level : {"step", "event", "activity"}, default "step"
         One row per step (``start_timestamp`` = first event, ``time:timestamp``
-        = last event of the step) or one row per event. Steps are the rows
+        = last event of the step), one row per event, or one row per
+        activity (:mod:`taskmining.mining.activities`; ``concept:name`` is
+        the activity label, ``step_id`` the activity id). Steps are the rows
         sharing a ``step_id`` within a case; without a ``step_id`` column
         every row is its own step.
     case_col, activity_col : str
@@ -151,8 +154,12 @@ def to_pm4py(
     ('2026-01-05 09:00:00+00:00', '2026-01-05 09:00:02+00:00')
     """
     what = "to_pm4py"
-    check_level(level, ("event", "step"), what="to_pm4py")
+    check_level(level, ("event", "step", "activity"), what="to_pm4py")
     require_columns(tasks, [case_col, activity_col, TIMESTAMP], what=what)
+    if level == "activity":  # one row per activity: the activity is the step of the export
+        tasks, _, activity_col = at_level(tasks, level, ("activity",), what=what, case_col=case_col,
+                                          activity_col=activity_col)
+        level = "step"
     if attributes is None:
         attributes = [c for c in DEFAULT_ATTRIBUTES if c in tasks.columns]
     else:

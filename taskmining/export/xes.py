@@ -54,6 +54,7 @@ from taskmining.export._check import (
     value_kind,
 )
 from taskmining.export.pm4py_frame import ACTIVITY, CASE, TIME, to_pm4py
+from taskmining.mining.levels import activities_once
 
 __all__ = ["EXTENSIONS", "write_xes"]
 
@@ -282,7 +283,7 @@ def write_xes(
     tasks: pd.DataFrame,
     path: str | PathLike[str],
     *,
-    level: Literal["step", "event"] = "step",
+    level: Literal["step", "event", "activity"] = "step",
     case_col: str = "case_id",
     activity_col: str = "step",
     attributes: Sequence[str] | None = None,
@@ -300,7 +301,8 @@ def write_xes(
     ----------
     tasks : pandas.DataFrame
         The tasks frame (converted with :func:`~taskmining.export.to_pm4py`
-        chunk by chunk, with ``level``, ``case_col``, ``activity_col``,
+        chunk by chunk (at ``level="activity"`` activities are built once on
+        the whole log first), with ``level``, ``case_col``, ``activity_col``,
         ``attributes``, ``unassigned`` and ``tz``), or a pm4py-format frame
         with ``case:concept:name``, ``concept:name`` and ``time:timestamp``
         (for example the combined log of :func:`~taskmining.export.link_to_process`),
@@ -356,6 +358,8 @@ def write_xes(
         chunks_idx = _case_chunks(tasks, CASE, TIME, missing, chunk_size)
     else:
         require_columns(tasks, [case_col, activity_col, "timestamp"], what=what)
+        if level == "activity":  # activities (and their masking) are found on the whole log, not per chunk
+            tasks = activities_once(tasks, case_col=case_col)
         require_rows(tasks, what=what)
         missing = unassigned_mask(tasks, case_col, unassigned=unassigned, what=what)
         times = tasks[["timestamp"]]  # one column: checked before the file is created

@@ -5,10 +5,14 @@ session holding rotated ``segment-NNNNNN.jsonl`` files (``.jsonl.enc`` when
 encrypted) whose records carry ``"v": SCHEMA_VERSION``. The recorder, the
 simulator and the batch layer all take these names from here.
 
-One manifest per recording folder, written atomically at start and stop. It holds the record schema version, the
-recorder version, the (hashed) host, the allowlist, the privacy settings and
-one entry per session run in the folder (start, stop, segments, counts,
+One manifest per recording folder, written atomically at start, whenever a
+segment is opened, and at stop. It holds a random ``recording_id``, the
+record schema version, the recorder version, the (hashed) host, the
+allowlist, the privacy settings and one entry per session run in the folder
+(start, stop, segments, the chunk counts of segments closed cleanly, counts,
 faults). It never holds the salt or the key, only their public fingerprints.
+In an encrypted recording it is authenticated (``auth``, see
+:mod:`taskmining.io.encrypted_manifest`).
 
 Examples
 --------
@@ -24,22 +28,14 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from pathlib import Path
 from typing import Any
 
 from taskmining.errors import RecorderError
 
-__all__ = [
-    "FORMAT_NAME",
-    "MANIFEST",
-    "SCHEMA_VERSION",
-    "SEGMENT_PREFIX",
-    "finish_session",
-    "read_manifest",
-    "segment_name",
-    "start_session",
-    "write_manifest",
-]
+__all__ = ["MANIFEST", "SCHEMA_VERSION", "FORMAT_NAME", "SEGMENT_PREFIX", "segment_name", "read_manifest",
+           "write_manifest", "start_session", "finish_session"]
 
 MANIFEST = "manifest.json"
 #: Version of the native record schema written (``v`` in each record and in the manifest).
@@ -84,8 +80,10 @@ def read_manifest(out: str | os.PathLike[str]) -> dict[str, Any]:
         raise RecorderError(f"{p}: unreadable manifest ({exc})") from None
 
 
-def write_manifest(out: str | os.PathLike[str], manifest: dict[str, Any]) -> Path:
-    """Write ``manifest.json`` atomically (temporary file, fsync, rename).
+def write_manifest(out: str | os.PathLike[str], manifest: dict[str, Any], *, auth_key: bytes | None = None) -> Path:
+    """Write ``manifest.json`` atomically (temporary file, fsync, rename; authenticated with ``auth_key``).
+
+    The temporary file is removed when writing fails (a full disk).
 
     Examples
     --------
@@ -93,18 +91,29 @@ def write_manifest(out: str | os.PathLike[str], manifest: dict[str, Any]) -> Pat
     >>> write_manifest(tempfile.mkdtemp(), {"a": 1}).name
     'manifest.json'
     """
+    if auth_key is not None:
+        from taskmining.io.encrypted_manifest import sign_manifest
+        sign_manifest(manifest, auth_key)
     p = Path(out) / MANIFEST
     tmp = p.with_name(f".{MANIFEST}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(manifest, f, indent=2, ensure_ascii=False)
-        f.write("\n")
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, p)
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(manifest, f, indent=2, ensure_ascii=False)
+            f.write("\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, p)
+    except BaseException:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise
     return p
 
 
-def start_session(out: str | os.PathLike[str], common: dict[str, Any], session: dict[str, Any]) -> dict[str, Any]:
+def start_session(out: str | os.PathLike[str], common: dict[str, Any], session: dict[str, Any], *,
+                  auth_key: bytes | None = None) -> dict[str, Any]:
     """Add a session entry (and the recording-wide fields) to the manifest.
 
     ``common`` fields (versions, host, allowlist, privacy settings) are set
@@ -112,18 +121,24 @@ def start_session(out: str | os.PathLike[str], common: dict[str, Any], session: 
     first ones and stores its own in its session entry.
     """
     manifest = read_manifest(out)
+    if auth_key is not None and manifest:
+        from taskmining.io.encrypted_manifest import verify_manifest
+        verify_manifest(manifest, auth_key, Path(out) / MANIFEST)  # never extend a manifest edited meanwhile
     if not manifest:
-        manifest = {"format": "taskmining-native", "schema_version": SCHEMA_VERSION, **common, "sessions": []}
+        manifest = {"format": "taskmining-native", "schema_version": SCHEMA_VERSION,
+                    "recording_id": secrets.token_hex(16), **common, "sessions": []}
     else:
         differs = {k: v for k, v in common.items() if manifest.get(k) != v}
         if differs:
             session = {**session, "settings": differs}
+    manifest.setdefault("recording_id", secrets.token_hex(16))
     manifest.setdefault("sessions", []).append(session)
-    write_manifest(out, manifest)
+    write_manifest(out, manifest, auth_key=auth_key)
     return manifest
 
 
-def finish_session(out: str | os.PathLike[str], session: str, fields: dict[str, Any]) -> dict[str, Any]:
+def finish_session(out: str | os.PathLike[str], session: str, fields: dict[str, Any], *,
+                   auth_key: bytes | None = None) -> dict[str, Any]:
     """Update the entry of ``session`` (stop time, counts, segments, faults)."""
     manifest = read_manifest(out)
     for entry in manifest.get("sessions", []):
@@ -132,5 +147,5 @@ def finish_session(out: str | os.PathLike[str], session: str, fields: dict[str, 
             break
     else:
         manifest.setdefault("sessions", []).append({"session": session, **fields})
-    write_manifest(out, manifest)
+    write_manifest(out, manifest, auth_key=auth_key)
     return manifest

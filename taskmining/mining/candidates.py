@@ -19,6 +19,23 @@ For each task type six components in [0, 1] are computed (the formula is in
 ``score = 100 * sum(w_i * component_i) / sum(w_i)`` with the weights of
 :data:`DEFAULT_WEIGHTS` unless ``weights=`` overrides some of them.
 
+**The cost model** (money and hours per month, explained in the report):
+
+- ``cases_per_month = cases / observed working days x working_days_per_month``
+  (observed working days: the distinct dates on which any case of the log
+  starts);
+- ``hours_per_month = cases_per_month x mean handling time``;
+- ``cost_per_month = hours_per_month x hourly_rate``;
+- ``happy_path_share``: the share of the task's cases in its largest variant
+  family (:func:`~taskmining.mining.families.variant_families`), how
+  deterministic the work is;
+- ``savings_per_month = cost_per_month x happy_path_share``: what automating
+  the happy path would save, the rest staying manual;
+- ``transfers_per_case``: copy/paste transfers, the data a bot would move.
+
+At ``level="activity"`` variants (and so ``determinism``, ``rule_likeness``
+and the families) are counted over folded activity sequences.
+
 Examples
 --------
 >>> import pandas as pd
@@ -50,6 +67,10 @@ import numpy as np
 import pandas as pd
 
 from taskmining.errors import ParameterError
+from taskmining.mining._frame import column_names
+from taskmining.mining.families import variant_families
+from taskmining.mining.folding import fold_codes
+from taskmining.mining.levels import at_level
 from taskmining.mining.metrics import prepare_cases
 from taskmining.mining.variants import case_variants
 from taskmining.privacy.groups import (
@@ -76,12 +97,42 @@ def _entropy(counts: pd.Series, keys: list[str]) -> pd.Series:
     return (-(p * np.log(p))).groupby(level=keys, observed=True).sum()
 
 
+def _happy_path_share(tasks: pd.DataFrame, task_col: str, sid: str | None, act: str,
+                      cols: Mapping[str, Any]) -> pd.Series:
+    """Share of each task type's cases in its largest variant family."""
+    if task_col not in tasks.columns:
+        return pd.Series(dtype=float)
+    fam = variant_families(tasks, level="step" if sid else "event", fold=True, case_col=cols["case_col"],
+                           activity_col=act, timestamp_col=cols["timestamp_col"], task_col=task_col,
+                           step_id_col=sid)
+    per = fam.groupby(task_col)["count"]
+    return (per.max() / per.sum()).rename("happy_path_share")
+
+
+def _cost(out: pd.DataFrame, n_days: int, hourly_rate: float, working_days_per_month: float,
+          happy: pd.Series) -> pd.DataFrame:
+    """The cost model's columns (see the module text), indexed like ``out``."""
+    cost = pd.DataFrame(index=out.index)
+    cost["cases_per_month"] = out["cases"] / n_days * working_days_per_month
+    mean_h = out["total_time_h"] / out["cases"]
+    cost["hours_per_month"] = cost["cases_per_month"] * mean_h
+    cost["cost_per_month"] = cost["hours_per_month"] * hourly_rate
+    share = happy.reindex(out.index.astype(str)).to_numpy() if len(happy) else np.ones(len(out))
+    cost["happy_path_share"] = np.nan_to_num(np.asarray(share, dtype=float), nan=1.0)
+    cost["savings_per_month"] = cost["cost_per_month"] * cost["happy_path_share"]
+    cost["transfers_per_case"] = out["transfers"] / out["cases"]
+    return cost
+
+
 def automation_candidates(
     tasks: pd.DataFrame,
     *,
     weights: Mapping[str, float] | None = None,
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
     idle_threshold: float = 60.0,
+    level: str = "step",
+    hourly_rate: float = 50.0,
+    working_days_per_month: float = 21.0,
     task_col: str = TASK,
     user_col: str = USER,
     **columns: Any,
@@ -100,6 +151,12 @@ def automation_candidates(
         Task types done by fewer distinct users are left out (and noted).
     idle_threshold : float, default 60
         As in :func:`~taskmining.mining.metrics.task_metrics`.
+    level : {"step", "activity"}, default "step"
+        The unit variants are counted in (see :mod:`taskmining.mining.levels`).
+    hourly_rate : float, default 50
+        Cost of one working hour (any currency), for the cost model.
+    working_days_per_month : float, default 21
+        Working days in a month, for the cost model.
     task_col, user_col, **columns
         Column names, as in :func:`~taskmining.mining.metrics.task_metrics`
         (``case_col``, ``activity_col``, ``timestamp_col``, ``app_col``,
@@ -110,8 +167,10 @@ def automation_candidates(
     pandas.DataFrame
         ``rank``, ``task``, ``score`` (0-100), the six components, and the
         raw quantities behind them: ``cases``, ``users``, ``total_time_h``,
-        ``variants``, ``apps_per_case``, ``transfers``, ``typing_events``.
-        Sorted by score (descending).
+        ``variants``, ``apps_per_case``, ``transfers``, ``typing_events``,
+        and the cost model's ``cases_per_month``, ``hours_per_month``,
+        ``cost_per_month``, ``happy_path_share``, ``savings_per_month``,
+        ``transfers_per_case``. Sorted by score (descending).
 
     Examples
     --------
@@ -125,6 +184,9 @@ def automation_candidates(
     0  (all)          1.0            1.0
     """
     check_min_group_size(min_group_size)
+    for name, value in (("hourly_rate", hourly_rate), ("working_days_per_month", working_days_per_month)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value) or value < 0:
+            raise ParameterError(f"{name} must be a finite number >= 0, got {value!r}")
     w = dict(DEFAULT_WEIGHTS)
     for name, value in (weights or {}).items():
         if name not in COMPONENTS:
@@ -134,9 +196,19 @@ def automation_candidates(
         w[name] = float(value)
     if sum(w.values()) <= 0:
         raise ParameterError("weights: at least one component needs a positive weight")
+    cols = column_names(**columns)
+    tasks, sid, act = at_level(tasks, level, ("step", "activity"), what="automation_candidates",
+                               case_col=str(cols["case_col"]), activity_col=str(cols["activity_col"]),
+                               timestamp_col=str(cols["timestamp_col"]), step_id_col=cols["step_id_col"])
+    columns = {**columns, "step_id_col": sid, "activity_col": act}
     seq, cases = prepare_cases(tasks, what="automation_candidates", idle_threshold=idle_threshold,
                                task_col=task_col, user_col=user_col, **columns)
-    cases["_variant"] = case_variants(seq)[0]
+    var, rep = case_variants(seq)
+    if level == "activity":
+        var = fold_codes(var, rep, [tuple(seq.act_labels[seq.act[seq.ptr[c]:seq.ptr[c + 1]]].tolist())
+                                    for c in rep])[0]
+    cases["_variant"] = var
+    n_days = max(int(cases["start"].dt.normalize().nunique()), 1) if len(cases) else 1
     suppressed = pd.DataFrame(columns=[TASK])
     if min_group_size > 1:
         cases, suppressed = suppress_small_groups(cases, TASK, USER, min_group_size,
@@ -184,6 +256,8 @@ def automation_candidates(
     comp = comp.clip(0, 1)
     total_w = sum(w.values())
     score = 100 * sum(w[c] * comp[c] for c in COMPONENTS) / total_w
+    out = out.join(_cost(out, n_days, hourly_rate, working_days_per_month,
+                         _happy_path_share(tasks, task_col, sid, act, cols)))
     result = pd.concat([score.rename("score"), comp, out], axis=1).reset_index()
     result = result.sort_values(["score", TASK], ascending=[False, True]).reset_index(drop=True)
     result.insert(0, "rank", np.arange(1, len(result) + 1))

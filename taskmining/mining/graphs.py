@@ -50,7 +50,8 @@ from taskmining.mining._frame import NS, Sequences, distinct_activities, encode
 from taskmining.mining._stats import BLOCK, group_stats
 from taskmining.mining.display import TransitionGraph
 from taskmining.mining.graph_text import graph_to_dot, graph_to_json
-from taskmining.schema import APP, CASE_ID, STEP, TIMESTAMP, check_level
+from taskmining.mining.levels import at_level
+from taskmining.schema import APP, CASE_ID, STEP, TIMESTAMP
 
 __all__ = ["transition_graph", "to_pm4py_dfg", "performance_dfg", "filter_graph", "graph_to_dot",
            "graph_to_json", "START", "END", "PERF_STATS"]
@@ -63,7 +64,9 @@ PERF_STATS = ("mean", "median", "max", "min", "sum", "stdev")
 
 def _sequences(tasks: pd.DataFrame, level: str, case_col: str, activity_col: str, timestamp_col: str,
                app_col: str, step_id_col: str | None, what: str) -> Sequences:
-    check_level(level, ("step", "app"), what=what)
+    tasks, step_id_col, activity_col = at_level(tasks, level, ("step", "activity", "app"), what=what,
+                                                case_col=case_col, activity_col=activity_col,
+                                                timestamp_col=timestamp_col, step_id_col=step_id_col)
     seq = encode(tasks, case_col=case_col, activity_col=activity_col, timestamp_col=timestamp_col,
                  step_id_col=step_id_col, what=what)
     if level == "app":
@@ -153,7 +156,7 @@ def _endpoints(seq: Sequences) -> tuple[np.ndarray, np.ndarray]:
 
 def transition_graph(
     tasks: pd.DataFrame,
-    level: Literal["step", "app"] = "step",
+    level: Literal["step", "activity", "app"] = "step",
     *,
     min_count: int | None = None,
     min_share: float | None = None,
@@ -169,8 +172,9 @@ def transition_graph(
     ----------
     tasks : pandas.DataFrame
         The tasks frame.
-    level : {"step", "app"}
-        Steps, or application visits (an edge per application switch).
+    level : {"step", "activity", "app"}
+        Steps, activities (:mod:`taskmining.mining.activities`), or
+        application visits (an edge per application switch).
     min_count, min_share : optional
         Frequency filter, see :func:`filter_graph`.
     case_col, activity_col, timestamp_col, app_col : str

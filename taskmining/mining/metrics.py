@@ -12,7 +12,11 @@ Definitions (per case, then aggregated per task type):
 - **transfers**: pastes paired with the copy (or cut) they came from (see
   :func:`transfers`), from source application and field to target
   application and field;
-- **rework**: steps whose label already occurred earlier in the same case.
+- **rework**: elements (steps, or activities at ``level="activity"``) of the
+  case's *folded* sequence that repeat an earlier one: a finished piece of
+  work done again, not the routine's own loops (see
+  :mod:`taskmining.mining.rework`); ``repeated_steps`` still counts every
+  repeated label.
 
 Task types come from the ``task`` column (missing values: ``"(untyped)"``;
 no column: one group ``"(all)"``). Task types done by fewer than
@@ -54,6 +58,8 @@ from taskmining.mining._frame import (
     encode,
     times_ns,
 )
+from taskmining.mining.levels import at_level
+from taskmining.mining.rework import rework_per_case
 from taskmining.privacy.groups import (
     DEFAULT_MIN_GROUP_SIZE,
     check_min_group_size,
@@ -255,7 +261,8 @@ def _per_task(cases: pd.DataFrame, tasks: pd.DataFrame, seq: Sequences, keys: li
                 app_switches_per_case=("app_switches", "mean"), _typing=("typing_events", "sum"),
                 _events=("events", "sum"), transfers_per_case=("transfers", "mean"),
                 cross_app_transfers_per_case=("cross_app_transfers", "mean"),
-                rework_share=("repeated_steps", lambda s: float((s > 0).mean())),
+                rework_share=("rework", lambda s: float((s > 0).mean())),
+                rework_per_case=("rework", "mean"),
                 repeated_steps_per_case=("repeated_steps", "mean"))
     with np.errstate(invalid="ignore", divide="ignore"):
         out["active_share"] = out.pop("_active") / out["total_time_h"]
@@ -293,6 +300,7 @@ def task_metrics(
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
     per_user: bool = False,
     idle_threshold: float = 60.0,
+    level: str = "step",
     case_col: str = CASE_ID,
     activity_col: str = STEP,
     timestamp_col: str = TIMESTAMP,
@@ -317,6 +325,9 @@ def task_metrics(
         suppression).
     idle_threshold : float, default 60
         Gaps longer than this many seconds count as idle time.
+    level : {"step", "activity"}, default "step"
+        The unit of ``steps_per_case``, ``repeated_steps_per_case`` and
+        rework (see :mod:`taskmining.mining.levels`).
 
     Returns
     -------
@@ -326,8 +337,8 @@ def task_metrics(
         ``idle_time_mean`` (seconds), ``total_time_h``, ``active_share``,
         ``events_per_case``, ``steps_per_case``, ``apps_per_case``,
         ``app_switches_per_case``, ``typing_share``, ``transfers_per_case``,
-        ``cross_app_transfers_per_case``, ``rework_share`` (cases with a
-        repeated step), ``repeated_steps_per_case``, ``applications`` (most
+        ``cross_app_transfers_per_case``, ``rework_share`` (cases with
+        rework), ``rework_per_case``, ``repeated_steps_per_case``, ``applications`` (most
         used first), ``top_transfer``; sorted by ``cases`` (descending).
 
     Examples
@@ -342,10 +353,14 @@ def task_metrics(
     0    t      2      2                 5.0
     """
     check_min_group_size(min_group_size)
+    tasks, step_id_col, activity_col = at_level(tasks, level, ("step", "activity"), what="task_metrics",
+                                                case_col=case_col, activity_col=activity_col,
+                                                timestamp_col=timestamp_col, step_id_col=step_id_col)
     seq, cases = prepare_cases(tasks, what="task_metrics", idle_threshold=idle_threshold, case_col=case_col,
                                activity_col=activity_col, timestamp_col=timestamp_col, task_col=task_col,
                                user_col=user_col, app_col=app_col, session_col=session_col,
                                step_id_col=step_id_col)
+    cases["rework"] = rework_per_case(seq)
     keys = [TASK, USER] if per_user else [TASK]
     if per_user and USER not in cases.columns:
         raise ParameterError(f"per_user=True needs the user column {user_col!r}")

@@ -39,6 +39,8 @@ from taskmining.errors import ParameterError, PrivacyError
 from taskmining.mining._codes import factorize
 from taskmining.mining._frame import NS, Sequences, encode
 from taskmining.mining._stats import BLOCK, group_stats
+from taskmining.mining.folding import fold_codes
+from taskmining.mining.levels import at_level
 from taskmining.privacy.groups import check_min_group_size, note_suppressed
 from taskmining.schema import CASE_ID, STEP, TIMESTAMP, USER
 
@@ -182,6 +184,8 @@ def variants(
     top_k: int | None = None,
     coverage: float | None = None,
     min_group_size: int | None = None,
+    level: str = "step",
+    fold: bool | None = None,
     case_col: str = CASE_ID,
     activity_col: str = STEP,
     timestamp_col: str = TIMESTAMP,
@@ -205,6 +209,14 @@ def variants(
         refer to all cases. ``attrs["suppressed"]`` says how many variants
         and cases were left out. Off by default (variants group cases, not
         people); ``taskmining mine`` turns it on.
+    level : {"event", "step", "activity"}, default "step"
+        The unit one element of a variant stands for (see
+        :mod:`taskmining.mining.levels`); ``"activity"`` gives few variants
+        an analyst can read.
+    fold : bool, optional
+        Fold loops (:mod:`taskmining.mining.folding`): a repeated body is
+        one element ``[A → B] ↻``. Default: on at ``level="activity"``,
+        off otherwise.
     case_col, activity_col, timestamp_col, user_col : str
         Column names. ``user_col`` is optional in the frame.
     step_id_col : str or None
@@ -244,18 +256,23 @@ def variants(
         raise ParameterError(f"top_k must be a positive integer, got {top_k!r}")
     if coverage is not None and not 0 < coverage <= 1:
         raise ParameterError(f"coverage must be in (0, 1], got {coverage!r}")
+    tasks, step_id_col, activity_col = at_level(tasks, level, ("event", "step", "activity"), what="variants",
+                                                case_col=case_col, activity_col=activity_col,
+                                                timestamp_col=timestamp_col, step_id_col=step_id_col)
     seq = encode(tasks, case_col=case_col, activity_col=activity_col, timestamp_col=timestamp_col,
                  step_id_col=step_id_col, what="variants")
     var, rep = case_variants(seq)
+    steps = [_steps_of(seq, int(c)) for c in rep]
+    if fold or (fold is None and level == "activity"):
+        var, rep, steps = fold_codes(var, rep, steps)
     n_var = len(rep)
     duration = seq.end[seq.last()] - seq.start[seq.first()]
     stats = group_stats(var, duration, n_var, scale=NS)
     count = stats["count"]
-    steps = [_steps_of(seq, int(c)) for c in rep]
     names = [SEPARATOR.join(s) for s in steps]
     data: dict[str, object] = {
         "variant": pd.array(names, dtype="str"), "steps": steps,
-        "length": seq.lengths[rep], "count": count, "share": count / seq.n_cases,
+        "length": np.array([len(s) for s in steps], dtype=np.int64), "count": count, "share": count / seq.n_cases,
         "duration_mean": stats["mean"], "duration_median": stats["q0.5"], "duration_p90": stats["q0.9"],
     }
     if user_col in tasks.columns:

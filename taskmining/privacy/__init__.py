@@ -1,7 +1,9 @@
 """Privacy by default: one implementation for the recorder and the analysis.
 
-- :func:`hash_value` / :func:`pseudonym`: salted HMAC-SHA256 tokens
+- :func:`hash_value` / :func:`pseudonym`: keyed HMAC-SHA256 tokens
   (``h:`` + 16 hex; ``u-`` + 8 hex for users), so values join but cannot be read.
+- :class:`KeySet`: the pseudonym key (people; never needed for analysis) and
+  the separate link key (business values, for ``link_to_process``).
 - :func:`redact_text` / :func:`redact_frame`: e-mail addresses, phone numbers,
   IBANs, card numbers and long digit runs become ``[kind:h:…]``.
 - :class:`Allowlist`: which applications and titles may be recorded.
@@ -31,10 +33,13 @@ _LAZY: dict[str, str] = {
     "as_salt": "hashing", "HASH_PATTERN": "hashing",
     "redact_text": "redact", "redact_series": "redact", "redact_frame": "redact",
     "luhn_valid": "redact", "KINDS": "redact", "REDACT_COLUMNS": "redact",
+    "PERSONAL_KINDS": "redact", "is_personal": "redact",
+    "KeySet": "keyring", "load_keys": "keyring", "write_link_key": "keyring", "read_link_key": "keyring",
     "Allowlist": "allowlist", "allowlist_mask": "allowlist", "normalize_app": "allowlist",
     "classify_key": "keys", "classify_keys": "keys", "shortcut_name": "keys",
     "is_modifier": "keys", "KEY_CLASSES": "keys", "SHORTCUT_ACTIONS": "keys",
     "is_password_field": "password", "password_mask": "password", "PASSWORD_ROLES": "password",
+    "ReleaseLedger": "release", "threshold_cells": "release", "people_per_cell": "release",
     "pseudonymize_frame": "frame", "mask_outside_allowlist": "frame", "protect_frame": "frame",
 }
 

@@ -2,18 +2,24 @@
 
 An event is allowed when its application matches one of ``apps`` (case
 insensitive; shell wildcards such as ``"libreoffice*"``; a trailing ``.exe``
-is ignored) **or** its window title matches one of ``titles`` (regular
-expressions, searched anywhere in the title). An allowlist with neither is a
+is ignored) **and**, when ``titles`` are given, its window title matches one
+of them (regular expressions, searched anywhere in the title). A title never
+admits an application on its own: any program can give its window any
+title. An allowlist without applications is a
 :class:`~taskmining.errors.PrivacyError`: recording needs explicit consent
 about what is recorded.
 
+The recorder takes the application name from the process that owns the
+window (its executable, see :mod:`taskmining.recorder.backends.x11_window`),
+never from names a client sets itself (``WM_CLASS``).
+
 Examples
 --------
->>> allow = Allowlist(apps=["excel", "gedit"], titles=[r"\\bJira\\b"])
+>>> allow = Allowlist(apps=["excel", "firefox"], titles=[r"\\bJira\\b", r"\\.xlsx$"])
 >>> allow.allows("EXCEL.EXE", "Budget.xlsx"), allow.allows("firefox", "PROJ-1 - Jira")
 (True, True)
->>> allow.allows("firefox", "Online banking")
-False
+>>> allow.allows("firefox", "Online banking"), allow.allows("bank", "PROJ-1 - Jira")
+(False, False)
 """
 
 from __future__ import annotations
@@ -59,12 +65,13 @@ class Allowlist:
     apps : iterable of str
         Application names or shell wildcards (``"excel"``, ``"libreoffice*"``).
     titles : iterable of str
-        Regular expressions searched in window titles.
+        Regular expressions searched in window titles: when given, a window
+        must match one of them *as well as* the application.
 
     Raises
     ------
     PrivacyError
-        When both are empty.
+        When ``apps`` is empty.
     ParameterError
         When a title pattern is not a valid regular expression.
 
@@ -73,7 +80,7 @@ class Allowlist:
     >>> Allowlist(apps=[])
     Traceback (most recent call last):
     ...
-    taskmining.errors.PrivacyError: allowlist is empty: name at least one application (--allow APP) or title pattern (--allow-title REGEX); nothing is recorded by default
+    taskmining.errors.PrivacyError: allowlist is empty: name at least one application (--allow APP); nothing is recorded by default
     """
 
     apps: tuple[str, ...] = ()
@@ -87,8 +94,11 @@ class Allowlist:
         app_list = tuple(a for a in (normalize_app(x) for x in apps) if a)
         title_list = tuple(str(t) for t in titles if str(t))
         if not app_list and not title_list:
-            raise PrivacyError("allowlist is empty: name at least one application (--allow APP) or title "
-                               "pattern (--allow-title REGEX); nothing is recorded by default")
+            raise PrivacyError("allowlist is empty: name at least one application (--allow APP); nothing is "
+                               "recorded by default")
+        if not app_list:
+            raise PrivacyError("allowlist: title patterns only narrow allowed applications (any program can "
+                               "set any window title); name the application too (--allow APP)")
         patterns = []
         for t in title_list:
             try:
@@ -112,17 +122,29 @@ class Allowlist:
         a = normalize_app(app)
         return bool(a and self._app_re is not None and self._app_re.match(a))
 
-    def allows(self, app: str | None, title: str | None = None) -> bool:
-        """True when the application or the window title is allowed.
+    def allows_title(self, title: str | None) -> bool:
+        """True when no title patterns are given or ``title`` matches one.
 
         Examples
         --------
-        >>> Allowlist(titles=["^Invoice"]).allows(None, "Invoice 12")
-        True
+        >>> Allowlist(apps=["x"]).allows_title(None), Allowlist(apps=["x"], titles=["^A"]).allows_title("B")
+        (True, False)
         """
-        if self.allows_app(app):
+        if not self._patterns:
             return True
         return bool(title) and any(p.search(str(title)) for p in self._patterns)
+
+    def allows(self, app: str | None, title: str | None = None) -> bool:
+        """True when the application is allowed and, if titles are given, the title too.
+
+        Examples
+        --------
+        >>> Allowlist(apps=["erp"], titles=["^Invoice"]).allows("erp", "Invoice 12")
+        True
+        >>> Allowlist(apps=["erp"], titles=["^Invoice"]).allows("browser", "Invoice 12")
+        False
+        """
+        return self.allows_app(app) and self.allows_title(title)
 
     def to_dict(self) -> dict[str, list[str]]:
         """The allowlist as stored in a recording's manifest.
@@ -155,19 +177,21 @@ def allowlist_mask(events: pd.DataFrame, allow: Allowlist, *, app: str = "app",
     Examples
     --------
     >>> import pandas as pd
-    >>> ev = pd.DataFrame({"app": ["excel", "firefox", "firefox"],
-    ...                    "window": ["a", "PROJ-1 - Jira", "bank"]})
-    >>> allowlist_mask(ev, Allowlist(apps=["excel"], titles=["Jira"])).tolist()
-    [True, True, False]
+    >>> ev = pd.DataFrame({"app": ["firefox", "firefox", "bank"],
+    ...                    "window": ["PROJ-1 - Jira", "Online banking", "PROJ-1 - Jira"]})
+    >>> allowlist_mask(ev, Allowlist(apps=["firefox"], titles=["Jira"])).tolist()
+    [True, False, False]
     """
     n = len(events)
     ok = np.zeros(n, dtype=bool)
     if app in events.columns:
         codes, uniques = pd.factorize(events[app].astype(object))
         good = np.array([allow.allows_app(u) for u in uniques] + [False], dtype=bool)
-        ok |= good[codes]
-    if window in events.columns and allow._patterns:
+        ok = good[codes]
+    if allow._patterns:
+        if window not in events.columns:
+            return pd.Series(np.zeros(n, dtype=bool), index=events.index, name="allowed")
         codes, uniques = pd.factorize(events[window].astype(object))
-        good = np.array([any(p.search(str(u)) for p in allow._patterns) for u in uniques] + [False], dtype=bool)
-        ok |= good[codes]
+        good = np.array([allow.allows_title(u) for u in uniques] + [False], dtype=bool)
+        ok &= good[codes]
     return pd.Series(ok, index=events.index, name="allowed")

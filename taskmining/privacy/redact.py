@@ -1,12 +1,16 @@
-"""Redaction of identifiers in free text: titles, element names, values.
+"""Redaction of identifiers in free text: one pipeline for titles, element names, values.
 
-E-mail addresses, IBANs, card numbers (Luhn-valid), phone numbers and long
-digit runs are replaced by ``[kind:h:0123456789abcdef]``: the salted hash of
-the normalised value, so the same invoice number or customer e-mail still
-joins across events while the value itself never reaches disk or a report.
+Every identifier the pipeline finds is replaced by ``[kind:h:0123456789abcdef]``:
+the keyed hash of the normalised value, so the same customer e-mail or invoice
+number still joins across events while the value never reaches disk or a
+report. The kinds, what each covers and what it does not, are the coverage
+table of docs/privacy.md; the detectors and their order are in
+:mod:`taskmining.privacy.detectors`.
 
-Text that is already redacted (``[kind:h:…]``) or is a bare hash (``h:…``)
-is left unchanged, so redaction is idempotent.
+Text that is already redacted (``[kind:h:…]``), a bare hash (``h:…``), a
+pseudonym (``u-…``), ISO timestamps, dates, times, version numbers and amounts
+are kept as they are, so redaction is idempotent and leaves the recorder's
+own fields alone.
 
 Examples
 --------
@@ -18,100 +22,69 @@ Examples
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
+from taskmining.privacy.checksums import luhn_valid
+from taskmining.privacy.detectors import MIN_DIGITS, digits_of, spans
 from taskmining.privacy.hashing import _digest, as_salt
 from taskmining.schema import STRING_DTYPE
 
-__all__ = ["KINDS", "MIN_DIGITS", "redact_text", "redact_series", "redact_frame",
+__all__ = ["KINDS", "PERSONAL_KINDS", "is_personal", "MIN_DIGITS", "redact_text", "redact_series", "redact_frame",
            "luhn_valid", "REDACT_COLUMNS"]
 
-#: Digit runs this long or longer are redacted (years and short counts stay).
-MIN_DIGITS = 6
-#: The kinds of identifier found, in matching order.
-KINDS: tuple[str, ...] = ("email", "iban", "card", "phone", "digits")
+#: The kinds of identifier redacted (see the coverage table in docs/privacy.md).
+KINDS: tuple[str, ...] = ("email", "url_value", "secret", "iban", "national_id", "card", "phone", "ip",
+                          "name", "address", "digits")
+#: Kinds that identify a person: a value holding one is never hashed with the link key.
+PERSONAL_KINDS = frozenset({"email", "iban", "national_id", "card", "phone", "name", "address", "secret"})
 #: The event columns redacted by default.
 REDACT_COLUMNS: tuple[str, ...] = ("window", "element_name", "value")
-
-_KEPT = (r"(?P<kept>\[[a-z]+:h:[0-9a-f]{16}\]|(?<![\w:])h:[0-9a-f]{16}\b"
-         r"|\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?\b|\b\d{1,2}[./]\d{1,2}[./]\d{2,4}\b)")
-_EMAIL = r"(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})"
-_IBAN = r"(?P<iban>\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b)"
-_CARD = r"(?P<card>(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d-]))"
-_PHONE = (r"(?P<phone>(?<![\w+])(?:\+|00|\()?\d{1,5}\)?[ ./-]?(?:\(\d{1,5}\)[ ./-]?)?\d{2,8}"
-          r"(?:[ ./-]\d{2,8}){0,4}(?![\w.]\w)(?!\d))")  # never ends inside a run of digits
-_DIGITS = rf"(?P<digits>(?<!\d)\d{{{MIN_DIGITS},}}(?!\d))"
-_PATTERN = re.compile("|".join((_KEPT, _EMAIL, _IBAN, _CARD, _PHONE, _DIGITS)))
-# what a rejected candidate (an IBAN-shaped text failing its checksum, a short
-# "phone") is searched for instead
-_FALLBACK = {"iban": re.compile("|".join((_CARD, _PHONE, _DIGITS))), "phone": re.compile(_DIGITS)}
-# a cheap pre-filter: values without '@' and without a run of digits cannot match
-_CANDIDATE = re.compile(r"@|\d(?:[ ./()+-]{0,2}\d){5,}|\[[a-z]+:h:|h:[0-9a-f]{16}")
+_DIGIT_KINDS = frozenset({"card", "phone", "digits"})
 
 
-def luhn_valid(digits: str) -> bool:
-    """True when the digit string passes the Luhn check (card numbers).
-
-    Examples
-    --------
-    >>> luhn_valid("4111111111111111"), luhn_valid("4111111111111112")
-    (True, False)
-    """
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = ord(ch) - 48
-        if i % 2:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
-
-
-def _iban_valid(text: str) -> bool:
-    s = text.replace(" ", "")
-    if not 15 <= len(s) <= 34:
-        return False
-    moved = s[4:] + s[:4]
-    try:
-        number = int("".join(str(int(c, 36)) for c in moved))
-    except ValueError:
-        return False
-    return number % 97 == 1
-
-
-def _replace(match: re.Match[str], key: bytes, kinds: frozenset[str]) -> str:
-    kind = match.lastgroup or "kept"
-    text = match.group(0)
-    if kind == "kept":
-        return text
-    digits = re.sub(r"\D", "", text)
-    if kind == "card" and not luhn_valid(digits):
-        kind = "digits"  # a long number, not a card: still an identifier
-    rejected = (
-        (kind == "iban" and not _iban_valid(text))
-        or (kind == "phone" and not (len(digits) >= 9 or (len(digits) >= 7 and text[0] in "+0(")))
-    )
-    if rejected:
-        return _FALLBACK[kind].sub(lambda m: _replace(m, key, kinds), text)
-    if kind not in kinds:
-        return text
-    if kind == "email":
-        norm = text.lower()
-    elif kind == "iban":
-        norm = text.replace(" ", "").upper()
-    else:
-        norm = digits
-    return _token(kind, norm, key)
+def _norm(kind: str, text: str) -> str:
+    if kind in _DIGIT_KINDS:
+        return digits_of(text)
+    if kind in ("email", "name", "address"):
+        return unicodedata.normalize("NFKC", text).casefold().replace("＠", "@")
+    return text
 
 
 def _token(kind: str, norm: str, key: bytes) -> str:
     return f"[{kind}:h:{_digest(kind + ':' + norm, key)[:16]}]"
 
 
-def redact_text(text: str | None, salt: bytes | str, *, kinds: Iterable[str] = KINDS) -> str | None:
+def _redact(text: str, key: bytes, kinds: frozenset[str], names: tuple[str, ...]) -> str:
+    out, pos = [], 0
+    for s, e, kind, norm in spans(text, names):
+        if kind is None or kind not in kinds:
+            continue
+        out.append(text[pos:s])
+        out.append(_token(kind, _norm(kind, norm), key))
+        pos = e
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def is_personal(text: str, names: Iterable[str] = ()) -> bool:
+    """True when ``text`` holds an identifier of one of :data:`PERSONAL_KINDS`.
+
+    Examples
+    --------
+    >>> is_personal("INV-2024-001"), is_personal("PO 4576244887"), is_personal("jo@corp.com")
+    (False, False, True)
+    """
+    return any(kind in PERSONAL_KINDS for _, _, kind, _ in spans(str(text), tuple(names)))
+
+
+def redact_text(text: str | None, salt: bytes | str, *, kinds: Iterable[str] = KINDS,
+                names: Iterable[str] = ()) -> str | None:
     """Replace identifiers in ``text`` by ``[kind:h:…]`` tokens.
 
     Parameters
@@ -122,6 +95,8 @@ def redact_text(text: str | None, salt: bytes | str, *, kinds: Iterable[str] = K
         The salt of :func:`taskmining.privacy.hash_value`.
     kinds : iterable of str
         Which of :data:`KINDS` to redact (all by default).
+    names : iterable of str
+        Extra given names or full names to recognise (e.g. a staff directory).
 
     Returns
     -------
@@ -138,19 +113,12 @@ def redact_text(text: str | None, salt: bytes | str, *, kinds: Iterable[str] = K
     """
     if text is None or (isinstance(text, float) and np.isnan(text)):
         return text
-    text = str(text)
-    if not _CANDIDATE.search(text):
-        return text
-    key = as_salt(salt)
-    wanted = frozenset(kinds)
-    return _PATTERN.sub(lambda m: _replace(m, key, wanted), text)
+    return _redact(str(text), as_salt(salt), frozenset(kinds), tuple(names))
 
 
-def redact_series(values: pd.Series, salt: bytes | str, *, kinds: Iterable[str] = KINDS) -> pd.Series:
-    """:func:`redact_text` over a Series, each distinct candidate value once.
-
-    A vectorised pre-filter finds the values that may hold an identifier;
-    only the distinct ones among them go through the regular expression.
+def redact_series(values: pd.Series, salt: bytes | str, *, kinds: Iterable[str] = KINDS,
+                  names: Iterable[str] = ()) -> pd.Series:
+    """:func:`redact_text` over a Series, each distinct value once (titles repeat heavily).
 
     Examples
     --------
@@ -161,20 +129,15 @@ def redact_series(values: pd.Series, salt: bytes | str, *, kinds: Iterable[str] 
     (True, 'plain', True)
     """
     key = as_salt(salt)
-    wanted = frozenset(kinds)
+    wanted, extra = frozenset(kinds), tuple(names)
     text = values.astype(STRING_DTYPE) if values.dtype != STRING_DTYPE else values
-    cand = text.str.contains(_CANDIDATE, regex=True, na=False).to_numpy(dtype=bool)
-    out = text.copy()
-    if cand.any():
-        sub = text[cand]
-        codes, uniques = pd.factorize(sub)
-        fixed = np.array([_PATTERN.sub(lambda m: _replace(m, key, wanted), u) for u in uniques], dtype=object)
-        out[cand] = fixed[codes]
-    return out
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    fixed = np.array([_redact(str(u), key, wanted, extra) for u in uniques] + [None], dtype=object)
+    return pd.Series(fixed[codes], index=values.index, dtype=STRING_DTYPE, name=values.name)
 
 
-def redact_frame(events: pd.DataFrame, salt: bytes | str, *,
-                 columns: Iterable[str] = REDACT_COLUMNS, kinds: Iterable[str] = KINDS) -> pd.DataFrame:
+def redact_frame(events: pd.DataFrame, salt: bytes | str, *, columns: Iterable[str] = REDACT_COLUMNS,
+                 kinds: Iterable[str] = KINDS, names: Iterable[str] = ()) -> pd.DataFrame:
     """A copy of ``events`` with identifiers redacted in ``columns``.
 
     Columns that are absent are skipped; the input frame is not modified.
@@ -191,5 +154,5 @@ def redact_frame(events: pd.DataFrame, salt: bytes | str, *,
     out = events.copy()
     for col in columns:
         if col in out.columns:
-            out[col] = redact_series(out[col], salt, kinds=kinds)
+            out[col] = redact_series(out[col], salt, kinds=kinds, names=names)
     return out

@@ -105,6 +105,7 @@ class RecorderConfig:
         """
         from taskmining.io.encrypted import key_id
         from taskmining.privacy.hashing import salt_id
+        from taskmining.privacy.keyring import KeySet
         from taskmining.privacy.redact import KINDS
         return {
             "keep_text": self.keep_text,
@@ -112,11 +113,13 @@ class RecorderConfig:
             "ocr": self.ocr,
             "redacted_kinds": list(KINDS),
             "keystrokes": "text" if self.keep_text else "key class only",
-            "clipboard": "salted hash" + (" and text" if self.keep_text else ""),
+            "clipboard": "keyed hash (link key; pseudonym key when personal)"
+                         + (" and redacted text from allowlisted owners" if self.keep_text else ""),
             "password_fields": "never captured",
             "outside_allowlist": "time only (idle/outside_allowlist)",
             "afk_after_s": self.afk_after,
             "salt_id": salt_id(self.salt),
+            **KeySet.derive(self.salt).ids(),
             "encrypted": self.encrypt_key is not None,
             "key_id": key_id(self.encrypt_key) if self.encrypt_key is not None else None,
         }

@@ -9,15 +9,19 @@ anything is queued for disk:
 - keystrokes become their key class (``attrs.key_class``); shortcuts keep
   their name (``attrs.keys``); ``ctrl+c``/``ctrl+x``/``ctrl+v`` are ``copy``,
   ``cut``, ``paste`` records;
-- clipboard content becomes its salted hash (``value``), the text itself only
-  with ``keep_text``;
+- clipboard content becomes its keyed hash (``value``): under the link key
+  for business values, under the pseudonym key when the text holds a
+  personal identifier (see :mod:`taskmining.privacy.keyring`); with
+  ``keep_text`` the *redacted* text is kept, and only when the clipboard's
+  owner is known to be an allowlisted window (``attrs.clipboard_owner_allowed``);
 - titles, element names and values are redacted
   (:func:`taskmining.privacy.redact_text`).
 
 Examples
 --------
 >>> from taskmining.privacy import Allowlist
->>> f = PrivacyFilter(Allowlist(apps=["gedit"]), b"0123456789", session="s1", user="u-1")
+>>> from taskmining.privacy.keyring import KeySet
+>>> f = PrivacyFilter(Allowlist(apps=["gedit"]), KeySet.derive(b"0123456789"), session="s1", user="u-1")
 >>> recs = f.process(Observation("key", 10.0, app="gedit", title="notes", key="a"))
 >>> recs[0]["action"], recs[0]["attrs"]["key_class"], recs[0]["value"]
 ('key', 'character', None)
@@ -33,7 +37,7 @@ import threading
 from typing import Any
 
 from taskmining.privacy.allowlist import Allowlist
-from taskmining.privacy.hashing import hash_value
+from taskmining.privacy.keyring import KeySet
 from taskmining.privacy.keys import (
     SHORTCUT_ACTIONS,
     classify_key,
@@ -41,7 +45,7 @@ from taskmining.privacy.keys import (
     shortcut_name,
 )
 from taskmining.privacy.password import is_password_field
-from taskmining.privacy.redact import redact_text
+from taskmining.privacy.redact import is_personal, redact_text
 from taskmining.recorder.backends.base import Observation
 from taskmining.recorder.sink import iso_utc
 
@@ -56,7 +60,8 @@ class PrivacyFilter:
     Parameters
     ----------
     allow : Allowlist
-    salt : bytes
+    keys : KeySet
+        Pseudonym key (redaction tokens) and link key (business values).
     session, user : str
         Written into every record (``user`` is already a pseudonym).
     keep_text : bool
@@ -67,10 +72,11 @@ class PrivacyFilter:
         turns this off.
     """
 
-    def __init__(self, allow: Allowlist, salt: bytes, *, session: str, user: str,
+    def __init__(self, allow: Allowlist, keys: KeySet, *, session: str, user: str,
                  keep_text: bool = False, afk_after: float | None = 300.0) -> None:
         self.allow = allow
-        self.salt = salt
+        self.keys = keys
+        self.salt = keys.pseudonym
         self.session = session
         self.user = user
         self.keep_text = keep_text
@@ -81,6 +87,7 @@ class PrivacyFilter:
         self.afk_after = afk_after
         self._last_input: float | None = None
         self.dropped_outside = 0
+        self._copied: dict[str, None] = {}  # hashes of texts copied in allowlisted windows (insertion order)
         self.dropped_password = 0
 
     # -- public ---------------------------------------------------------------
@@ -170,7 +177,7 @@ class PrivacyFilter:
                 action = SHORTCUT_ACTIONS.get(combo, "key")
                 return self._record(obs, action, attrs=attrs)
             cls = classify_key(key, obs.modifiers)
-            attrs = {"key_class": cls}
+            attrs = {"key_class": cls}  # (a new dict: the shortcut branch returned above)
             value = obs.text if self.keep_text and cls in ("character", "digit") else None
             if self.keep_text and cls not in ("character", "digit"):
                 attrs["key"] = key
@@ -181,13 +188,34 @@ class PrivacyFilter:
         attrs = dict(attrs)
         value = None
         if obs.text is not None:
-            value = hash_value(obs.text, self.salt)
+            redacted = redact_text(obs.text, self.salt) or ""
+            personal = is_personal(obs.text)
+            value = self.keys.value(obs.text, personal=personal)
             attrs["length"] = len(obs.text)
-            if self.keep_text:
-                attrs["text"] = obs.text
+            if personal:
+                attrs["personal"] = True
+            if self.keep_text and self._owner_allowed(obs, action, value):
+                attrs["text"] = redacted
         else:
             attrs["clipboard"] = obs.attrs.get("clipboard", "unavailable")
         return self._record(obs, action, attrs=attrs, value=value, redact_value=False)
+
+    def _owner_allowed(self, obs: Observation, action: str, value: str) -> bool:
+        """Whether clipboard text provably comes from an allowlisted window.
+
+        A copy or cut happens in the (allowlisted) window of the observation; a
+        paste's text is kept only when it was copied in an allowlisted window
+        during this session or the backend says the selection owner is allowed.
+        """
+        said = obs.attrs.get("clipboard_owner_allowed")
+        if said is False:
+            return False
+        if action in ("copy", "cut"):
+            self._copied[value] = None
+            while len(self._copied) > 1000:
+                self._copied.pop(next(iter(self._copied)))
+            return True
+        return said is True or value in self._copied
 
     def _record(self, obs: Observation, action: str, *, attrs: dict[str, Any] | None = None,
                 value: str | None = None, raw_action: str | None = None,

@@ -29,11 +29,11 @@ from __future__ import annotations
 
 import os
 import platform
+import secrets
 import socket
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -42,7 +42,8 @@ from typing import Any
 from taskmining.errors import ParameterError, RecorderError
 from taskmining.io.recording import finish_session, start_session
 from taskmining.privacy.allowlist import Allowlist
-from taskmining.privacy.hashing import as_salt, hash_value, load_salt, pseudonym
+from taskmining.privacy.hashing import as_salt, hash_value, load_salt
+from taskmining.privacy.keyring import KeySet
 from taskmining.recorder.backends.base import (
     Backend,
     BackendContext,
@@ -54,7 +55,7 @@ from taskmining.recorder.config import RecorderConfig, parse_duration
 from taskmining.recorder.filter import PrivacyFilter
 from taskmining.recorder.sink import SegmentWriter, iso_utc
 
-__all__ = ["Recorder", "default_backends"]
+__all__ = ["Recorder", "default_backends", "new_session_id"]
 
 
 def default_backends() -> list[str]:
@@ -68,10 +69,17 @@ def default_backends() -> list[str]:
     return ["uia"] if sys.platform == "win32" else ["x11"]
 
 
-def _session_id(user_pseudonym: str) -> str:
-    host = hash_value(socket.gethostname(), b"taskmining-session-host")[2:8]
+def new_session_id() -> str:
+    """A session id: UTC start time and 64 random bits (nothing about the host or the user).
+
+    Examples
+    --------
+    >>> a, b = new_session_id(), new_session_id()
+    >>> a != b, len(a.rsplit("-", 1)[1])
+    (True, 16)
+    """
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-    return f"{host}-{stamp}-{uuid.uuid4().hex[:6]}"
+    return f"{stamp}-{secrets.token_hex(8)}"
 
 
 class Recorder:
@@ -100,12 +108,14 @@ class Recorder:
     backends : "auto" or list of str or Backend
         Capture backends; ``"auto"`` picks the platform's.
     salt : bytes or str, optional
-        Hashing salt; default: :func:`taskmining.privacy.load_salt` (a
-        per-machine secret, or ``$TASKMINING_SALT_FILE``).
+        The recording secret the pseudonym key and the link key are derived
+        from (:class:`taskmining.privacy.KeySet`); default:
+        :func:`taskmining.privacy.load_salt` (a per-machine secret, or
+        ``$TASKMINING_SALT_FILE``).
     user : str, optional
         User id to pseudonymise; default: the login name.
     session : str, optional
-        Session id; default: host hash + start time + random suffix.
+        Session id; default: start time + 64 random bits (:func:`new_session_id`).
     **options
         :class:`~taskmining.recorder.config.RecorderConfig` fields
         (``segment_bytes``, ``segment_seconds``, ``queue_size``,
@@ -129,15 +139,16 @@ class Recorder:
                                      keep_text=bool(keep_text), encrypt_key=encrypt_key,
                                      duration=parse_duration(duration), **options)
         self.out = Path(out)
-        self.user = pseudonym(user or _login_name(), salt_bytes)
-        self.session = session or _session_id(self.user)
+        self.keys = KeySet.derive(salt_bytes)
+        self.user = self.keys.user(user or _login_name())
+        self.session = session or new_session_id()
         if isinstance(backends, str):
             if backends != "auto":
                 raise ParameterError(f"backends: expected 'auto' or a list, got {backends!r}")
             backends = default_backends()
         self._backend_specs = list(backends)
         self.faults = FaultLog()
-        self._filter = PrivacyFilter(allowlist, salt_bytes, session=self.session, user=self.user,
+        self._filter = PrivacyFilter(allowlist, self.keys, session=self.session, user=self.user,
                                      keep_text=self.config.keep_text, afk_after=self.config.afk_after)
         self._writer: SegmentWriter | None = None
         self._backends: list[Backend] = []
@@ -147,6 +158,7 @@ class Recorder:
         self._stopped_at: float | None = None
         self._lock = threading.Lock()
         self.observations = 0
+        self.manifest_written: bool | None = None
 
     # -- lifecycle -------------------------------------------------------------
     def start(self) -> Recorder:
@@ -170,17 +182,26 @@ class Recorder:
         self._started_at = time.time()
         cfg = self.config
         common = {
-            "recorder_version": _version(), "host": hash_value(socket.gethostname(), cfg.salt),
+            "recorder_version": _version(), "host": hash_value(socket.gethostname(), self.keys.pseudonym),
             "platform": f"{platform.system()} {platform.release()}", "user": self.user,
             "allowlist": cfg.allow.to_dict(), "privacy": cfg.privacy_settings(),
         }
-        start_session(self.out, common, {"session": self.session, "start": iso_utc(self._started_at),
-                                         "stop": None})
+        try:
+            manifest = start_session(self.out, common, {"session": self.session, "start": iso_utc(self._started_at),
+                                                        "stop": None}, auth_key=cfg.encrypt_key)
+        except OSError as exc:
+            raise RecorderError(f"output folder {self.out}: cannot write the manifest "
+                                f"({exc.strerror or exc}); nothing was recorded") from None
         self._writer = SegmentWriter(self.out, self.session, encrypt_key=cfg.encrypt_key,
                                      segment_bytes=cfg.segment_bytes, segment_seconds=cfg.segment_seconds,
                                      queue_size=cfg.queue_size, flush_interval=cfg.flush_interval,
-                                     fsync_interval=cfg.fsync_interval, fault=self.faults)
-        self._writer.start()
+                                     fsync_interval=cfg.fsync_interval, fault=self.faults,
+                                     recording_id=manifest.get("recording_id"), on_segment=self._segments_changed)
+        try:
+            self._writer.start()
+        except OSError as exc:
+            raise RecorderError(f"output folder {self.out}: cannot create the session folder "
+                                f"({exc.strerror or exc})") from None
         context = BackendContext(allow=cfg.allow, ocr=cfg.ocr, screenshots=cfg.screenshots,
                                  keep_text=cfg.keep_text, lookup_timeout=cfg.lookup_timeout, fault=self.faults,
                                  screenshot_dir=str(self.out / self.session / "screenshots"),
@@ -241,16 +262,26 @@ class Recorder:
         self._finish()
         return self.stats
 
+    def _segments_changed(self, segments: list[str], closed: dict[str, int]) -> None:
+        """Writer thread: list a new segment in the manifest before its file is created."""
+        finish_session(self.out, self.session, {"segments": segments, "closed": closed},
+                       auth_key=self.config.encrypt_key)
+
     def _finish(self) -> None:
         w = self._writer
+        fields: dict[str, Any] = {
+            "stop": iso_utc(self._stopped_at or time.time()),
+            "backends": [b.name for b in self._backends],
+            "segments": list(w.segments) if w else [], "closed": dict(w.closed) if w else {},
+            "records": w.records_written if w else 0, "dropped": w.records_dropped if w else 0,
+            "lost": w.records_lost if w else 0, "clean_stop": self._stopped_at is not None,
+        }
         try:
-            finish_session(self.out, self.session, {
-                "stop": iso_utc(self._stopped_at or time.time()),
-                "backends": [b.name for b in self._backends],
-                "segments": list(w.segments) if w else [], "records": w.records_written if w else 0,
-                "dropped": w.records_dropped if w else 0, "faults": self.faults.faults,
-            })
+            finish_session(self.out, self.session, {**fields, "faults": self.faults.faults},
+                           auth_key=self.config.encrypt_key)
+            self.manifest_written = True
         except OSError as exc:
+            self.manifest_written = False
             self.faults("manifest", f"cannot update the manifest in {self.out}: {exc.strerror or exc}")
 
     def __enter__(self) -> Recorder:
@@ -282,6 +313,7 @@ class Recorder:
             "records_written": w.records_written if w else 0, "records_dropped": w.records_dropped if w else 0,
             "outside_allowlist_dropped": self._filter.dropped_outside,
             "password_dropped": self._filter.dropped_password, "segments": list(w.segments) if w else [],
+            "records_lost": w.records_lost if w else 0, "manifest_written": self.manifest_written,
             "faults": self.faults.faults,
         }
 

@@ -17,11 +17,22 @@ Durability policy:
 - a segment is rotated when it exceeds ``segment_bytes`` or is older than
   ``segment_seconds``; a segment is never reopened.
 
-Faults (full disk, folder removed or made read-only): the fault is logged
-once with its cause, records are kept in memory (bounded by the queue size)
-and written to a fresh segment as soon as writing works again; records lost
-meanwhile are counted in an ``other``/``write_failed`` record. A line cut short by
-the failure is the last line of its segment, which the reader quarantines.
+Faults (full disk, folder made read-only): the fault is logged once with
+its cause, records are kept in memory (bounded by the queue size) and
+written as soon as writing works again (into the same segment when the
+failed one holds nothing, so retries create no empty segments); records
+lost meanwhile are counted in an ``other``/``write_failed`` record. A line
+cut short by the failure is the last line of its segment, which the reader
+quarantines. Records still unwritten when recording stops are counted in
+:attr:`SegmentWriter.records_dropped`: the counts never claim a record that
+is not on disk.
+
+A session folder that vanishes or is replaced (another device or inode than
+the one created at start: deleted, renamed, a symlink swapped in) is
+detected before every write: nothing more is written there (records are
+counted as dropped, never written into an unlinked file or someone else's
+folder), and the records of segments that vanished with it are counted in
+:attr:`SegmentWriter.records_lost`.
 
 Examples
 --------
@@ -85,12 +96,18 @@ class SegmentWriter:
         See the module docstring.
     fault : callable, optional
         ``fault(key, message)`` reports a fault once (the recorder's fault log).
+    recording_id : str, optional
+        Bound into every encrypted chunk (with the session and segment index).
+    on_segment : callable, optional
+        ``on_segment(segments, closed)`` is called before a segment file is
+        created (the manifest lists it first) with the segment list and the
+        chunk counts of the segments closed cleanly.
     """
 
     def __init__(self, out: str | os.PathLike[str], session: str, *, encrypt_key: bytes | None = None,
                  segment_bytes: int = 16 * 1024 * 1024, segment_seconds: float = 3600.0,
                  queue_size: int = 10_000, flush_interval: float = 0.25, fsync_interval: float = 1.0,
-                 fault: Any = None) -> None:
+                 fault: Any = None, recording_id: str | None = None, on_segment: Any = None) -> None:
         self.folder = Path(out) / session
         self.session = session
         self.encrypt_key = encrypt_key
@@ -111,10 +128,18 @@ class SegmentWriter:
         self._failed_since: float | None = None
         self._lost_on_failure = 0
         self._last_retry = 0.0
+        self.recording_id = recording_id
+        self._on_segment = on_segment
+        self._folder_id: tuple[int, int] | None = None
+        self._path: Path | None = None
+        self._seg_records: dict[str, tuple[tuple[int, int], int]] = {}  # segment -> (dev, inode), records
+        self._gone = False
         self.seq = 0
         self.records_written = 0
         self.records_dropped = 0
+        self.records_lost = 0
         self.segments: list[str] = []
+        self.closed: dict[str, int] = {}  # encrypted segments closed cleanly -> data chunks
         self.last_write_time: float | None = None
 
     # -- capture side -------------------------------------------------------
@@ -126,15 +151,23 @@ class SegmentWriter:
     def start(self) -> None:
         """Create the session folder and start the writer thread."""
         self.folder.mkdir(parents=True, exist_ok=True)
+        st = os.stat(self.folder)
+        self._folder_id = (st.st_dev, st.st_ino)
         self._thread = threading.Thread(target=self._run, name="taskmining-writer", daemon=True)
         self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Write everything queued, fsync and close the segment."""
+        """Write everything queued, fsync and close the segment; count what could not be written."""
         self.queue.close()
         if self._thread is not None:
             self._thread.join(timeout)
         self._close_segment()
+        unwritten = len(self._pending) + len(self.queue)
+        if unwritten:
+            self.records_dropped += unwritten
+            self._fault("unwritten_at_stop", f"recorder stopped with {unwritten} records it could not write "
+                        f"to {self.folder}")
+            self._pending, self._lost_on_failure = [], 0
 
     # -- writer thread ------------------------------------------------------
     def _run(self) -> None:
@@ -151,8 +184,12 @@ class SegmentWriter:
             elif self._dirty and time.monotonic() - self._last_fsync >= self.fsync_interval:
                 self._fsync()
             if self.queue.closed and not len(self.queue):
-                if self._pending:
+                for _ in range(3):  # at stop, a few more tries for records held after a failure
+                    if not self._pending or self._gone:
+                        break
                     self._write([])
+                    if self._pending:
+                        time.sleep(0.2)
                 return
 
     def _note(self, kind: str, t: float, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -162,6 +199,9 @@ class SegmentWriter:
     def _write(self, items: list[dict[str, Any]]) -> None:
         now = time.monotonic()
         if self._failed_since is not None and now - self._last_retry < 1.0 and not self.queue.closed:
+            self._buffer(items)
+            return
+        if self._gone or not self._folder_intact():
             self._buffer(items)
             return
         batch = self._pending + items
@@ -176,29 +216,59 @@ class SegmentWriter:
             lines.append(json.dumps({"v": SCHEMA_VERSION, "seq": self.seq, **rec}, ensure_ascii=False,
                                     separators=(",", ":"), default=str) + "\n")
         data = "".join(lines).encode("utf-8")
+        done = 0
         try:
             self._ensure_segment(len(data))
             assert self._file is not None
-            self._size += self._file.write(data)
-            if not self.encrypt_key:
-                self._file.flush()
+            done = self._append(data)
         except OSError as exc:
-            self.seq -= len(batch)
-            self._on_failure(exc, batch)
+            # plaintext: the complete lines before the failure are on disk (the torn one is quarantined
+            # by the reader); encrypted: a chunk is on disk whole or not at all
+            whole = data[:getattr(exc, "bytes_written", 0)].count(b"\n") if not self.encrypt_key else 0
+            self._count_written(batch[:whole])
+            self.seq -= len(batch) - whole
+            self._on_failure(exc, batch[whole:])
             return
         if self._failed_since is not None:
             log.warning("recorder: writing works again (%s)", self.folder)
         self._failed_since, self._lost_on_failure = None, 0
-        self.records_written += len(batch)
+        self._size += done
+        self._count_written(batch)
         self.last_write_time = time.time()
         self._dirty = True
         if time.monotonic() - self._last_fsync >= self.fsync_interval:
             self._fsync()
 
+    def _append(self, data: bytes) -> int:
+        """Write ``data`` whole (short writes continued); an OSError carries ``bytes_written``."""
+        assert self._file is not None
+        if self.encrypt_key:
+            return int(self._file.write(data))
+        view, total = memoryview(data), 0
+        try:
+            while total < len(data):
+                n = self._file.write(view[total:])
+                if not n:
+                    raise OSError(28, "No space left on device (short write)")
+                total += n
+        except OSError as exc:
+            exc.bytes_written = total  # type: ignore[attr-defined]
+            raise
+        return total
+
+    def _count_written(self, batch: list[dict[str, Any]]) -> None:
+        if not batch:
+            return
+        self.records_written += len(batch)
+        ident, n = self._seg_records[self.segments[-1]]
+        self._seg_records[self.segments[-1]] = (ident, n + len(batch))
+
     def _buffer(self, items: list[dict[str, Any]]) -> None:
-        room = self.queue.maxsize - len(self._pending)
-        self._pending.extend(items[:max(room, 0)])
-        self._lost_on_failure += max(len(items) - max(room, 0), 0)
+        room = max(self.queue.maxsize - len(self._pending), 0)
+        self._pending.extend(items[:room])
+        lost = max(len(items) - room, 0)
+        self._lost_on_failure += lost  # said in the next write_failed record
+        self.records_dropped += lost
 
     def _on_failure(self, exc: OSError, batch: list[dict[str, Any]]) -> None:
         batch = [r for r in batch if r.get("raw_action") != "write_failed" or r.get("source") != "recorder"]
@@ -207,8 +277,60 @@ class SegmentWriter:
         self._fault("write_failed", f"recorder cannot write to {self.folder}: {exc.strerror or exc}; "
                     "keeping records in memory and retrying")
         self._last_retry = time.monotonic()
-        self._close_segment()
+        empty = self._size == 0
+        self._close_segment(clean=False)
+        if empty:
+            self._discard_empty()
         self._buffer(batch)
+
+    def _discard_empty(self) -> None:
+        """Remove a segment that failed before holding a record (no empty segment per retry)."""
+        path, self._path = self._path, None
+        if path is None:
+            return
+        try:
+            if path.stat().st_size <= 1024:  # nothing, or at most the encrypted header
+                path.unlink()
+        except OSError:
+            pass
+        if path.exists():
+            return
+        rel = path.relative_to(self.folder.parent).as_posix()
+        if self.segments and self.segments[-1] == rel:
+            self.segments.pop()
+            self._seg_records.pop(rel, None)
+        self._index -= 1  # the next try reuses the name
+
+    def _folder_intact(self) -> bool:
+        """False (and nothing is written any more) when the session folder vanished or was replaced."""
+        try:
+            st = os.lstat(self.folder)
+            same = (st.st_dev, st.st_ino) == self._folder_id
+        except OSError:
+            same = False
+        if same:
+            return True
+        self._gone = True
+        lost = 0
+        for name, (ident, n) in self._seg_records.items():
+            try:
+                st = os.lstat(self.folder.parent / name)
+                if (st.st_dev, st.st_ino) == ident:
+                    continue
+            except OSError:
+                pass
+            lost += n
+        self.records_lost += lost
+        self.records_written -= lost
+        self._fault("folder_gone", f"recorder output folder {self.folder} vanished or was replaced: nothing more "
+                    f"is written there; {lost} records written before were lost with it")
+        if self._file is not None:
+            f, self._file = self._file, None
+            try:
+                f.close(final=False) if self.encrypt_key else f.close()
+            except (OSError, ValueError):
+                pass
+        return False
 
     def _ensure_segment(self, incoming: int) -> None:
         too_big = self._size + incoming > self.segment_bytes and self._size > 0
@@ -216,21 +338,28 @@ class SegmentWriter:
         if self._file is not None and not too_big and not too_old:
             return
         self._close_segment()
-        self.folder.mkdir(parents=True, exist_ok=True)
         while True:
             self._index += 1
             name = segment_name(self._index, encrypted=bool(self.encrypt_key))
             path = self.folder / name
             if not path.exists():
                 break
+        rel = path.relative_to(self.folder.parent).as_posix()
+        if self._on_segment is not None:  # the manifest lists the segment before its file exists
+            self._on_segment([*self.segments, rel], dict(self.closed))
         if self.encrypt_key:
-            from taskmining.io.encrypted import EncryptedWriter
-            self._file = EncryptedWriter(path, self.encrypt_key)
+            from taskmining.io.encrypted import EncryptedWriter, SegmentId
+            self._path = path
+            self._file = EncryptedWriter(path, self.encrypt_key, SegmentId(self.recording_id, self.session,
+                                                                           self._index))
         else:
-            self._file = open(path, "xb")
+            self._path = path
+            self._file = open(path, "xb", buffering=0)  # unbuffered: what write() reports is on disk
+        st = os.fstat(self._file.fileno())
         self._opened_at = time.monotonic()
         self._size = 0
-        self.segments.append(str(path.relative_to(self.folder.parent)))
+        self.segments.append(rel)
+        self._seg_records[rel] = ((st.st_dev, st.st_ino), 0)
 
     def _fsync(self) -> None:
         if self._file is not None:
@@ -241,18 +370,21 @@ class SegmentWriter:
         self._last_fsync = time.monotonic()
         self._dirty = False
 
-    def _close_segment(self) -> None:
+    def _close_segment(self, clean: bool = True) -> None:
         if self._file is None:
             return
         f, self._file = self._file, None
         try:
-            if not self.encrypt_key:
-                f.flush()
             os.fsync(f.fileno())
         except (OSError, ValueError):
-            pass
-        finally:
-            try:
+            clean = False
+        try:
+            if self.encrypt_key:
+                f.close(final=clean)
+                if clean:
+                    self.closed[self.segments[-1]] = f.chunks
+            else:
                 f.close()
-            except OSError:
-                pass
+        except (OSError, ValueError):
+            if self.encrypt_key:
+                self.closed.pop(self.segments[-1], None)

@@ -18,13 +18,10 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
-import numpy as np
 import pandas as pd
 
 from taskmining._progress import progress as progress_bar
-from taskmining.draw.focus import top_nodes
-from taskmining.draw.svg_map import Engine, map_svg
+from taskmining.draw.svg_map import Engine
 from taskmining.errors import MiningError, ParameterError
 from taskmining.mining.candidates import automation_candidates
 from taskmining.mining.compare import compare
@@ -32,48 +29,34 @@ from taskmining.mining.fragmentation import fragmentation
 from taskmining.mining.graphs import transition_graph
 from taskmining.mining.metrics import task_metrics
 from taskmining.mining.variants import variants
-from taskmining.reporting import charts, markup
-from taskmining.schema import APP, CASE_ID, SESSION, STEP, TASK, TIMESTAMP, USER
-
-MAX_MAP_NODES = 45
-
-
-def initial_threshold(graph: nx.DiGraph, max_edges: int = 60) -> int:
-    """The smallest edge count that shows at most ``max_edges`` edges.
-
-    Examples
-    --------
-    >>> g = nx.DiGraph([("a", "b", {"count": 5}), ("b", "c", {"count": 1})])
-    >>> initial_threshold(g, max_edges=1)
-    5
-    """
-    counts = sorted((int(d.get("count", 0)) for _, _, d in graph.edges(data=True)), reverse=True)
-    if len(counts) <= max_edges:
-        return 1
-    return max(1, counts[max_edges - 1] + 1 if counts[max_edges - 1] < counts[0] else counts[0])
-
-
-def _map_block(graph: nx.DiGraph, key: str, engine: Engine, title: str, what: str = "steps",
-               max_edges: int = 60) -> str:
-    shown = top_nodes(graph, MAX_MAP_NODES)
-    n_act = sum(1 for _, d in graph.nodes(data=True) if d.get("kind", "activity") == "activity")
-    n_shown = sum(1 for _, d in shown.nodes(data=True) if d.get("kind", "activity") == "activity")
-    counts = [int(d.get("count", 0)) for _, _, d in shown.edges(data=True)] or [1]
-    start = initial_threshold(shown, max_edges=max_edges)
-    note = (f"Showing the {n_shown} most frequent of {n_act} {what}." if n_shown < n_act
-            else f"All {n_act} {what}.")
-    svg = map_svg(shown, engine=engine, wait_attr="mean", title=title)
-    return (f'<div class="tm-controls"><label for="{key}-freq">Minimum frequency</label>'
-            f'<input type="range" class="tm-freq" id="{key}-freq" min="1" max="{max(counts)}" value="{start}" '
-            f'data-target="{key}" data-output="{key}-out"><output id="{key}-out"></output>'
-            f'<span class="tm-note">{escape(note)} Edge labels: occurrences · mean waiting time.</span></div>'
-            f'<div class="tm-map-wrap" id="{key}">{svg}</div>')
+from taskmining.reporting import markup
+from taskmining.reporting.frame import private_text, report_frame
+from taskmining.reporting.sections import (
+    activity_strip,
+    candidates_block,
+    families_block,
+    families_for,
+    graph_level,
+    map_block,
+    task_cards,
+)
+from taskmining.schema import (
+    APP,
+    CASE_ID,
+    SESSION,
+    STEP,
+    TASK,
+    TIMESTAMP,
+    USER,
+    check_level,
+    ground_truth_columns,
+)
 
 
 def task_flow(tasks: pd.DataFrame) -> pd.DataFrame:
     """One row per task instance, for the task-level map: how task types follow each other.
 
-    Each session becomes one "case" whose steps are its task instances in
+    Each session (else each user, else the whole log) becomes one "case" whose steps are its task instances in
     order of their first event, so ``transition_graph(task_flow(tasks),
     step_id_col=None)`` is the task-level transition graph.
 
@@ -86,7 +69,10 @@ def task_flow(tasks: pd.DataFrame) -> pd.DataFrame:
     >>> task_flow(t)[["case_id", "step"]].values.tolist()
     [['s', 'A'], ['s', 'B']]
     """
-    assigned = tasks.loc[tasks[CASE_ID].notna()]
+    assigned = tasks.loc[tasks[CASE_ID].notna(), [c for c in (CASE_ID, SESSION, USER, TASK, TIMESTAMP)
+                                                  if c in tasks.columns]]
+    if SESSION not in assigned.columns:  # no sessions: one per user, else one for the whole log
+        assigned = assigned.assign(**{SESSION: assigned[USER] if USER in assigned.columns else "(all)"})
     first = assigned.groupby(CASE_ID, observed=True, sort=False).agg(
         session=(SESSION, "first"), task=(TASK, "first"), start=(TIMESTAMP, "min"), end=(TIMESTAMP, "max"))
     first = first.sort_values(["session", "start"], kind="stable")
@@ -138,52 +124,25 @@ def _overview(tasks: pd.DataFrame, min_group_size: int, per_user: bool, segmente
             f'<br><b>Privacy:</b> {escape(privacy)}{escape(how)}</p>')
 
 
-def _variants_block(tasks: pd.DataFrame, top: int) -> str:
-    v = variants(tasks, top_k=top)
-    strips = [charts.step_strip(list(s)) for s in v["steps"]]
+def _plural(level: str) -> str:
+    return "activities" if level == "activity" else f"{level}s"
+
+
+def _variants_block(tasks: pd.DataFrame, top: int, level: str) -> str:
+    v = variants(tasks, top_k=top, level=level)
+    strips = [activity_strip(s) for s in v["steps"]]
     table = markup.frame_table(
         v.assign(rank=range(1, len(v) + 1)), table_id="tm-variants",
         columns=["rank", "count", "share", "coverage", "length", "duration_median", "duration_p90",
-                 *(["users"] if "users" in v.columns else []), "variant"],
-        headers={"duration_median": "median duration", "duration_p90": "p90 duration", "length": "steps"},
+                 *(["users"] if "users" in v.columns else [])],
+        headers={"duration_median": "median duration", "duration_p90": "p90 duration", "length": _plural(level)},
         formats={"share": markup.fmt_share, "coverage": markup.fmt_share,
-                 "duration_median": markup.fmt_duration, "duration_p90": markup.fmt_duration,
-                 "variant": lambda s: s if len(s) < 160 else s[:159] + "…"},
-        extra={"sequence": strips})
+                 "duration_median": markup.fmt_duration, "duration_p90": markup.fmt_duration},
+        extra={"variant": strips})
     n_cases = v.attrs.get("n_cases", 0)
-    return f'<p class="tm-note">{n_cases:,} task instances in all.</p>' + table
-
-
-def _tasks_block(tasks: pd.DataFrame, metrics: pd.DataFrame, engine: Engine) -> str:
-    if metrics.empty:
-        return '<p class="tm-empty">No task types (the segmentation did not type its cases).</p>'
-    out = []
-    case_span = tasks.loc[tasks[CASE_ID].notna()].groupby(CASE_ID, observed=True)[TIMESTAMP].agg(["min", "max"])
-    case_task = tasks.loc[tasks[CASE_ID].notna()].groupby(CASE_ID, observed=True)[TASK].first()
-    handling = (case_span["max"] - case_span["min"]).dt.total_seconds()
-    for i, row in enumerate(metrics.itertuples(index=False)):
-        name = str(row.task)
-        one = metrics.iloc[[i]].drop(columns=["task"])
-        cols = [c for c in one.columns if c not in ("applications", "top_transfer")]
-        table = markup.frame_table(one, table_id=f"tm-task-{i}", columns=cols,
-                                   formats={c: markup.fmt_duration for c in cols if "time" in c and not c.endswith("_h")})
-        values = handling[case_task == name].to_numpy()
-        cut = float(np.quantile(values, 0.98)) if len(values) else 0.0
-        hist = charts.histogram(values[values <= cut], title=f"Handling time of {name}")
-        hist += f'<p class="tm-note">{int((values > cut).sum())} instances above {markup.fmt_duration(cut)} not drawn.</p>'
-        sub = tasks.loc[tasks[TASK].astype(str) == name]
-        step_map = _map_block(transition_graph(sub), f"tm-task-map-{i}", engine, f"Steps of {name}")
-        app_graph = transition_graph(sub, level="app")
-        app_svg = map_svg(app_graph, engine=engine, wait_attr="mean", title=f"Application switches in {name}")
-        extra = ""
-        for col in ("applications", "top_transfer"):
-            if col in metrics.columns and isinstance(getattr(row, col), str) and getattr(row, col):
-                extra += f"<b>{escape(col.replace('_', ' '))}:</b> {escape(getattr(row, col))}<br>"
-        out.append(f'<div class="tm-task" id="tm-task-card-{i}"><h3>{escape(name)}</h3>{table}<p>{extra}</p>'
-                   f'<h4>Process map</h4>{step_map}'
-                   f'<div class="tm-grid2"><div><h4>Handling time</h4>{hist}</div>'
-                   f'<div><h4>Application switches</h4><div class="tm-map-wrap">{app_svg}</div></div></div></div>')
-    return "".join(out)
+    cover = float(v["coverage"].iloc[-1]) if len(v) else 0.0
+    return (f'<p class="tm-note">{n_cases:,} task instances in all; these {len(v)} variants cover '
+            f'{markup.fmt_share(cover)}. A chip with ↻ is a loop: its activities repeated, shown once.</p>' + table)
 
 
 def _table_or_note(df: pd.DataFrame | None, table_id: str, **kwargs: Any) -> str:
@@ -217,32 +176,48 @@ def report(
     path: str | PathLike[str],
     *,
     title: str = "Task mining report",
+    level: str = "activity",
     compare_by: str | None = None,
     groups: tuple[Any, Any] | None = None,
     min_group_size: int = 5,
     per_user: bool = False,
     top_variants: int = 10,
+    hourly_rate: float = 50.0,
+    working_days_per_month: float = 21.0,
+    rename_tasks: bool = True,
     engine: Engine = "auto",
     progress: bool = False,
 ) -> Path:
-    """Write a self-contained HTML report of a tasks frame.
+    """Write a self-contained HTML report of a tasks frame, for a process analyst.
 
     The file opens offline (styles, script and pictures inline; no network
-    requests), reads on a laptop screen and prints. Sections: overview,
-    process map with a frequency control, variants, task types (metrics,
-    handling-time distribution, application switches), automation
-    candidates, fragmentation and, with ``compare_by``, a comparison of two
-    groups.
+    requests), reads on a laptop screen and prints. Sections: overview; the
+    process map at ``level`` (Graphviz, left to right, start and end
+    connected, edge width by frequency, a frequency slider, pan and zoom);
+    task-type cards (key numbers, their own map, their variant families,
+    handling times); variant families with their happy path and deviations;
+    the most frequent (folded) variants; automation candidates with the cost
+    model; how task types follow each other; fragmentation; with
+    ``compare_by``, a comparison of two groups; notes.
+
+    What the report analyses is :func:`~taskmining.reporting.frame.report_frame`
+    of ``tasks``: activities built, task types renamed (unless
+    ``rename_tasks=False``), and labels, notes and warnings without the
+    values that vary between instances (names, numbers), so no person's name
+    from the records appears.
 
     Parameters
     ----------
     tasks : pandas.DataFrame
         The tasks frame (``taskmining.segment(events)``): ``case_id``,
-        ``step``, ``timestamp``, ideally ``task``, ``app``, ``user``.
+        ``step``, ``timestamp``, ideally ``task``, ``app``, ``window``,
+        ``action``, ``user``. Not modified.
     path : str or PathLike
         Where to write the ``.html`` file (folders are created).
     title : str
         Heading of the report.
+    level : {"activity", "step"}, default "activity"
+        The unit of maps, variants and families (see :mod:`taskmining.mining.levels`).
     compare_by : str, optional
         Column with two groups to compare (e.g. ``"experience"``).
     groups : tuple, optional
@@ -253,6 +228,10 @@ def report(
         Allow per-person views (off by default).
     top_variants : int, default 10
         How many variants to list.
+    hourly_rate, working_days_per_month : float
+        The cost model's parameters (see :func:`taskmining.automation_candidates`).
+    rename_tasks : bool, default True
+        Name task types from their business object, purpose and applications.
     engine : {"auto", "dot", "python"}
         Process-map layout: Graphviz when installed, else pure Python.
     progress : bool, default False
@@ -266,7 +245,7 @@ def report(
     Examples
     --------
     >>> import tempfile, pathlib, taskmining as tm
-    >>> events = tm.simulate(n_users=5, n_days=1, seed=3)
+    >>> events = tm.simulate(n_users=5, n_days=1, seed=3, hours=2)
     >>> tasks = events.assign(case_id=events["true_case"], task=events["true_task"],
     ...                       step=events["true_step"])
     >>> out = tm.report(tasks, pathlib.Path(tempfile.mkdtemp()) / "r.html", engine="python")
@@ -275,6 +254,7 @@ def report(
     """
     if not isinstance(tasks, pd.DataFrame):
         raise ParameterError(f"tasks must be a pandas DataFrame, got {type(tasks).__name__}")
+    check_level(level, ("step", "activity"), what="report")
     missing = [c for c in (CASE_ID, STEP, TIMESTAMP) if c not in tasks.columns]
     if missing:
         raise MiningError(f"report needs a tasks frame: column(s) {missing} missing "
@@ -283,40 +263,59 @@ def report(
         raise MiningError("report needs at least one event with a case_id")
     if compare_by is not None and compare_by not in tasks.columns:
         raise ParameterError(f"compare_by={compare_by!r} is not a column of the tasks frame")
-    if TASK not in tasks.columns:
-        tasks = tasks.assign(**{TASK: pd.Series("all", index=tasks.index, dtype="str")})
     segmented_by = _segmenter_note(tasks.attrs.get("taskmining"))
+    if TASK not in tasks.columns:
+        tasks = tasks.assign(**{TASK: pd.Series("All work", index=tasks.index, dtype="str")})
+        rename_tasks = False
+    level_note = ""
+    if level == "activity" and not any(c in tasks.columns for c in (APP, "window", "url")):
+        level, level_note = "step", ("This log has no UI structure (no app, window or url column), so maps, "
+                                     "variants and families are at step level. ")
+    frame = report_frame(tasks, rename_tasks=rename_tasks, activities=level == "activity")
+    frame = frame.drop(columns=[c for c in ground_truth_columns(frame.columns) if c != compare_by])
+    fam = families_for(frame, level)
+
+    def metrics() -> pd.DataFrame:
+        return task_metrics(frame, min_group_size=min_group_size, level=level)
 
     stages: list[tuple[str, str, Callable[[], str], str]] = [
-        ("overview", "Overview", lambda: _overview(tasks, min_group_size, per_user, segmented_by), ""),
-        ("map", "Process map", lambda: _map_block(
-            transition_graph(task_flow(tasks), step_id_col=None), "tm-map", engine, "Process map",
-            what="task types", max_edges=18),
-         "How task types follow each other in a working session (one path per session); wider edges are "
-         "more frequent. Each task type's own step map is under Task types."),
-        ("variants", "Variants", lambda: _variants_block(tasks, top_variants),
-         "The step sequences of task instances, most frequent first."),
-        ("tasks", "Task types", lambda: _tasks_block(
-            tasks, task_metrics(tasks, min_group_size=min_group_size), engine), ""),
-        ("candidates", "Automation candidates", lambda: _table_or_note(
-            automation_candidates(tasks, min_group_size=min_group_size), "tm-candidates",
-            formats={"score": lambda v: f"{v:.1f}"}),
+        ("overview", "Overview", lambda: _overview(frame, min_group_size, per_user, segmented_by), ""),
+        ("map", "Process map", lambda: map_block(
+            transition_graph(frame, level=graph_level(level)), "tm-map", engine, "Process map", what=_plural(level)),
+         f"{level_note}All task instances at {level} level, left to right from start to end. An activity is a run of steps "
+         "on one screen, form or document (window or page) with one purpose; values that vary between "
+         "instances (names, numbers) are masked. Use the slider to hide rare paths."),
+        ("tasks", "Task types", lambda: task_cards(frame, metrics(), fam, engine, level),
+         "Each task type with its key numbers, its own process map, its variant families and its handling "
+         "times. Rework: an activity finished and later done again in the same instance (loops excluded)."),
+        ("families", "Variant families", lambda: families_block(fam),
+         "Similar variants grouped behind their most frequent member, the happy path."),
+        ("variants", "Variants", lambda: _variants_block(frame, top_variants, level),
+         f"The {level} sequences of task instances with loops folded, most frequent first."),
+        ("candidates", "Automation candidates", lambda: candidates_block(
+            automation_candidates(frame, min_group_size=min_group_size, level=level, hourly_rate=hourly_rate,
+                                  working_days_per_month=working_days_per_month),
+            hourly_rate=hourly_rate, working_days_per_month=working_days_per_month),
          "Score 0–100 from frequency, time spent, determinism, structured input, applications and "
-         "rule-likeness (see docs/mining.md); component columns explain each score."),
+         "rule-likeness (see docs/mining.md), and what the work costs per month."),
+        ("flow", "Task flow", lambda: map_block(
+            transition_graph(task_flow(frame), step_id_col=None), "tm-flow-map", engine, "Task flow",
+            what="task types", max_edges=18),
+         "How task types follow each other in a working session (one path per session)."),
         ("fragmentation", "Fragmentation", lambda: _table_or_note(
-            fragmentation(tasks, min_group_size=min_group_size, per_user=per_user), "tm-fragmentation",
+            fragmentation(frame, min_group_size=min_group_size, per_user=per_user), "tm-fragmentation",
             formats={c: markup.fmt_duration for c in ("resumption_time_mean", "resumption_time_median")}),
          "Application switches and interruptions (a task instance left for another and resumed)."),
     ]
     if compare_by is not None:
-        stages.append(("compare", "Comparison", lambda: _compare_block(tasks, compare_by, groups, min_group_size),
+        stages.append(("compare", "Comparison", lambda: _compare_block(frame, compare_by, groups, min_group_size),
                        f"Groups by {compare_by}: where the second group spends extra steps and time."))
     sections = []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for anchor, label, make, note in progress_bar(stages, enabled=progress, desc="report", unit="section"):
             sections.append((anchor, label, markup.section(anchor, label, make(), note)))
-    notes = sorted({str(w.message) for w in caught if issubclass(w.category, UserWarning)})
+    notes = sorted({private_text(str(w.message), frame) for w in caught if issubclass(w.category, UserWarning)})
     if notes:
         items = "".join(f"<li>{escape(n)}</li>" for n in notes)
         sections.append(("notes", "Notes", markup.section("notes", "Notes", f"<ul>{items}</ul>",

@@ -47,7 +47,22 @@ table.tm-table { border-collapse: collapse; width: 100%; background: #fff; font-
 .tm-table th, .tm-table td { border-bottom: 1px solid var(--line); padding: 5px 8px; text-align: left; vertical-align: top; }
 .tm-table th { background: #f1f4f8; font-weight: 600; }
 .tm-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.tm-map-wrap { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 8px; overflow: auto; max-height: 900px; }
+.tm-map-wrap { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 8px; overflow: auto;
+               max-height: 640px; cursor: grab; }
+.tm-map-wrap.tm-dragging { cursor: grabbing; user-select: none; }
+.tm-map-wrap svg.tm-map { display: block; }
+.tm-zoom button { font: inherit; font-size: 13px; min-width: 34px; padding: 2px 6px; margin-right: 2px;
+                  border: 1px solid var(--line); background: #fff; border-radius: 5px; cursor: pointer; }
+.tm-strip-row { display: flex; flex-wrap: wrap; align-items: center; gap: 3px; }
+.tm-chip { display: inline-block; border: 1px solid var(--line); border-left: 5px solid #999; border-radius: 4px;
+           padding: 1px 6px; font-size: 12.5px; background: #fff; }
+.tm-chip.tm-loop { background: #f6f0ff; }
+.tm-loopmark { color: #7a4fb3; margin-left: 4px; }
+.tm-devs { margin: 0; padding-left: 16px; font-size: 12.5px; min-width: 200px; }
+.tm-arrow { color: var(--muted); font-size: 12px; }
+.tm-table td[data-col="happy path (representative)"] { min-width: 320px; }
+.tm-table td[data-col="variant"] { min-width: 420px; }
+.tm-table td[data-col="task"] { min-width: 190px; }
 .tm-controls { margin: 8px 0; display: flex; gap: 12px; align-items: center; flex-wrap: wrap; }
 .tm-task { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 4px 14px 10px; margin: 12px 0; }
 .tm-grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; }
@@ -78,6 +93,43 @@ SCRIPT = """
     });
     return [shown, total];
   }
+  function zoomTo(wrap, z) {
+    var svg = wrap.querySelector('svg.tm-map');
+    if (!svg || !svg.getAttribute('data-width')) { return; }
+    var w = Number(svg.getAttribute('data-width')), h = Number(svg.getAttribute('data-height'));
+    z = Math.max(0.2, Math.min(4, z));
+    svg.setAttribute('width', String(Math.round(w * z)));
+    svg.setAttribute('height', String(Math.round(h * z)));
+    wrap.setAttribute('data-zoom', String(z));
+  }
+  document.querySelectorAll('.tm-zoom').forEach(function (bar) {
+    var wrap = document.getElementById(bar.getAttribute('data-target'));
+    bar.querySelectorAll('button').forEach(function (b) {
+      b.addEventListener('click', function () {
+        var z = Number(wrap.getAttribute('data-zoom') || '1'), what = b.getAttribute('data-zoom');
+        var svg = wrap.querySelector('svg.tm-map');
+        if (what === 'in') { z *= 1.25; } else if (what === 'out') { z /= 1.25; } else if (what === 'one') { z = 1; }
+        else if (svg) { z = (wrap.clientWidth - 20) / Number(svg.getAttribute('data-width') || wrap.clientWidth); }
+        zoomTo(wrap, z);
+      });
+    });
+  });
+  document.querySelectorAll('.tm-map-wrap').forEach(function (wrap) {
+    var drag = null, svg = wrap.querySelector('svg.tm-map');
+    if (wrap.getAttribute('data-autofit') && svg && svg.getAttribute('data-width')) {
+      // fit the width, but never below 0.75 (14 pt labels stay about 14 px high): pan for the rest
+      var fit = (wrap.clientWidth - 20) / Number(svg.getAttribute('data-width'));
+      zoomTo(wrap, Math.max(0.75, Math.min(1, fit)));
+    }
+    wrap.addEventListener('mousedown', function (e) {
+      drag = [e.clientX, e.clientY, wrap.scrollLeft, wrap.scrollTop]; wrap.classList.add('tm-dragging');
+    });
+    window.addEventListener('mouseup', function () { drag = null; wrap.classList.remove('tm-dragging'); });
+    wrap.addEventListener('mousemove', function (e) {
+      if (!drag) { return; }
+      wrap.scrollLeft = drag[2] - (e.clientX - drag[0]); wrap.scrollTop = drag[3] - (e.clientY - drag[1]);
+    });
+  });
   document.querySelectorAll('input.tm-freq').forEach(function (input) {
     var target = document.getElementById(input.getAttribute('data-target'));
     var out = document.getElementById(input.getAttribute('data-output'));
@@ -93,7 +145,13 @@ SCRIPT = """
 
 
 def fmt_number(v: Any) -> str:
-    """Numbers for people: thousands separators, sensible decimals, blanks for missing."""
+    """Numbers for people: thousands separators, sensible decimals, blanks for missing.
+
+    Examples
+    --------
+    >>> fmt_number(1.11e-16), fmt_number(0.125), fmt_number(12.34), fmt_number(12345.6), fmt_number(3)
+    ('0', '0.12', '12.3', '12,346', '3')
+    """
     if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT:
         return ""
     if isinstance(v, (bool, np.bool_)):
@@ -102,9 +160,14 @@ def fmt_number(v: Any) -> str:
         return f"{int(v):,}"
     if isinstance(v, (float, np.floating)):
         f = float(v)
-        if f.is_integer() and abs(f) >= 1000:
+        if not math.isfinite(f):
+            return ""
+        if abs(f) < 0.005:  # float noise such as 1.11e-16 is zero to a reader
+            return "0"
+        if abs(f) >= 100:
             return f"{f:,.0f}"
-        return f"{f:,.3g}" if abs(f) < 1000 else f"{f:,.0f}"
+        text = f"{f:.2f}" if abs(f) < 10 else f"{f:.1f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
     return str(v)
 
 
@@ -120,6 +183,10 @@ def fmt_duration(v: Any) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return ""
     s = float(v)
+    if not math.isfinite(s):
+        return ""
+    if abs(s) < 0.05:
+        return "0 s"
     if s < 60:
         return f"{s:.1f} s"
     if s < 3600:

@@ -274,10 +274,11 @@ def _load(path: Path, key: bytes | None, *, encrypted: bool = False) -> bytes:
             raise IngestError("encrypted segment: pass key= (the recording key) to read it", path=path)
         try:
             from taskmining.io.encrypted import decrypt_file
+            from taskmining.io.encrypted_manifest import for_file
         except ImportError as exc:
             raise IngestError(f"encrypted segment: decryption is not available ({exc}); "
                               "pip install taskmining[recorder]", path=path) from None
-        return decrypt_file(path, key)
+        return decrypt_file(path, *for_file(key, path))  # each segment of a recording as the manifest says
     return read_bytes(path)
 
 
@@ -350,6 +351,8 @@ def read_native(paths: list[str | PathLike[str]], *, errors: str = "quarantine",
     if not files:
         raise IngestError("no native segments to read")
     qlog = QuarantineLog(errors=errors)
+    from taskmining.io.encrypted_manifest import check_recording  # refuses tampered encrypted recordings
+    files, key = check_recording(files, key, qlog)  # type: ignore[assignment]
     tables: list[pa.Table] = []
     # pieces are parsed and checked on two threads (Arrow and numpy release the GIL), kept in read order;
     # with errors="raise" one at a time, so the first bad record raises

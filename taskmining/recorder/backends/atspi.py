@@ -189,35 +189,59 @@ class AtspiLookup:
 
     def focused(self, pid: int, title: str | None = None, max_nodes: int = 3000) -> Element | None:
         """The focused element in the active window of process ``pid`` (None when not found)."""
+        return self.focus(pid, title, max_nodes)[0]
+
+    def focus(self, pid: int, title: str | None = None, max_nodes: int = 20000) -> tuple[Element | None, bool]:
+        """``(element, proven)``: the focused element and whether it was really found.
+
+        ``proven`` is False when the search ran out of nodes or time, failed,
+        or found no focused element: callers treat such a field as a password
+        field (fail closed). Large containers are searched too (a PIN field
+        among 600 siblings is found); the node budget and the deadline bound
+        the cost.
+        """
+        self.last_focus: Any = None
         try:
             app = self.app_for_pid(pid)
             if app is None:
-                return None
+                return None, False
             frame = self._frame(app, title, None, None)
             if frame is None:
-                return None
+                return None, False
             FOCUSED = self.Atspi.StateType.FOCUSED
             SHOWING = self.Atspi.StateType.SHOWING
             stack, seen, deadline = [frame], 0, time.monotonic() + self.timeout
-            while stack and seen < max_nodes and time.monotonic() < deadline:
+            while stack:
+                if seen >= max_nodes or time.monotonic() >= deadline:
+                    self._fault("atspi_focus_budget", "AT-SPI focus search ran out of nodes or time: keys are "
+                                "not recorded until the focused field is known")
+                    return None, False
                 node = stack.pop()
                 seen += 1
                 states = node.get_state_set()
                 if states.contains(FOCUSED) and node is not frame:
-                    return self.describe(node, app)
+                    self.last_focus = node
+                    return self.describe(node, app), True
                 if node is not frame and not states.contains(SHOWING):
                     continue
-                n = node.get_child_count()
-                if n > 500:  # huge tables and lists: the focus is rarely deep inside them
-                    continue
-                for i in range(n - 1, -1, -1):
+                for i in range(node.get_child_count() - 1, -1, -1):
                     child = node.get_child_at_index(i)
                     if child is not None:
                         stack.append(child)
-            return None
+            return None, False
         except Exception as exc:
             self._fault("atspi_focus", f"AT-SPI focus lookup failed ({type(exc).__name__}: {exc})")
-            return None
+            return None, False
+
+    def still_focused(self) -> bool:
+        """True when the element found by the last :meth:`focus` still has the focus (one call)."""
+        node = getattr(self, "last_focus", None)
+        if node is None:
+            return False
+        try:
+            return bool(node.get_state_set().contains(self.Atspi.StateType.FOCUSED))
+        except Exception:
+            return False
 
     @staticmethod
     def _same(a: Any, b: Any) -> bool:

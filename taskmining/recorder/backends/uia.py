@@ -30,7 +30,7 @@ import queue
 import sys
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from taskmining.errors import RecorderError
@@ -45,7 +45,7 @@ from taskmining.recorder.backends.base import (
 from taskmining.recorder.backends.uia_types import UIAElement, WindowFacts
 
 __all__ = ["UIABackend", "UIAElement", "WindowFacts", "UIALayer", "vk_name", "control_type_role",
-           "CONTROL_TYPES", "MOUSE_MESSAGES"]
+           "CONTROL_TYPES", "MOUSE_MESSAGES", "key_from_state", "modifiers_from_state"]
 
 #: UIA ControlType ids -> element_role.
 CONTROL_TYPES: dict[int, str] = {
@@ -97,6 +97,51 @@ def control_type_role(control_type: int | None) -> str:
     return CONTROL_TYPES.get(int(control_type or 0), "unknown")
 
 
+def modifiers_from_state(state: bytes) -> frozenset[str]:
+    """Modifiers held according to an OS key state (high bit of VK_SHIFT/CONTROL/MENU/LWIN/RWIN).
+
+    Examples
+    --------
+    >>> s = bytearray(256); s[0x11] = s[0xA2] = 0x80
+    >>> sorted(modifiers_from_state(bytes(s)))
+    ['ctrl']
+    """
+    held = {m for vk, m in ((0x10, "shift"), (0xA0, "shift"), (0xA1, "shift"), (0x11, "ctrl"), (0xA2, "ctrl"),
+                            (0xA3, "ctrl"), (0x12, "alt"), (0xA4, "alt"), (0xA5, "alt"), (0x5B, "super"),
+                            (0x5C, "super")) if state[vk] & 0x80}
+    return frozenset(held)
+
+
+def key_from_state(vk: int, state: bytes,
+                   to_unicode: Callable[[int, bytes], str | None]) -> tuple[str, frozenset[str], str | None]:
+    """``(key name, modifiers, character)`` of a key press, with ToUnicodeEx semantics.
+
+    AltGr arrives as LCtrl + RAlt: when it is held and the layout gives a
+    printable character (``@``, ``ą``, ``€``), the key is that character and
+    Ctrl/Alt are not modifiers of it (not a shortcut). Modifiers come from
+    the OS state of each event, so a missed key-up cannot stick.
+
+    Examples
+    --------
+    >>> s = bytearray(256); s[0xA2] = s[0x11] = s[0xA5] = s[0x12] = 0x80
+    >>> key_from_state(0x51, bytes(s), lambda vk, st: "@")
+    ('@', frozenset(), '@')
+    >>> key_from_state(0x43, bytes(bytearray(256)), lambda vk, st: "c")
+    ('c', frozenset(), 'c')
+    """
+    mods = modifiers_from_state(state)
+    name = vk_name(vk)
+    char = to_unicode(vk, state)
+    if char is not None and (len(char) != 1 or not char.isprintable()):
+        char = None
+    altgr = bool(state[0xA5] & 0x80 and (state[0xA2] & 0x80 or state[0x11] & 0x80))
+    if char is not None and char != " " and (altgr or not mods & {"ctrl", "alt", "super"}):
+        return char, mods - {"ctrl", "alt"} if altgr else mods, char
+    if name == "space":
+        return name, mods, " " if not mods & {"ctrl", "alt", "super"} else None
+    return name, mods, None
+
+
 class UIALayer(Protocol):
     """What the platform layer answers (``uia_win32.Win32UIA`` on Windows; fakes in tests)."""
 
@@ -105,13 +150,13 @@ class UIALayer(Protocol):
     def window_at(self, x: int, y: int) -> WindowFacts | None: ...
     def window(self, hwnd: int) -> WindowFacts | None: ...
     def clipboard_text(self) -> str | None: ...
+    def to_unicode(self, vk: int, state: bytes) -> str | None: ...
     def tick_offset(self) -> float: ...
 
 
 @dataclass
 class _State:
     active: WindowFacts | None = None
-    mods: set[str] = field(default_factory=set)
     focus_dirty: bool = True
     focus_password: bool = False
     last_press: tuple[int, float, int, int] | None = None
@@ -127,7 +172,9 @@ class UIABackend(Backend):
     hooks : callable, optional
         ``hooks(on_raw) -> stop`` installs the input and foreground hooks and
         calls ``on_raw(kind, *fields)`` with ``("mouse", msg, x, y, tick_ms)``,
-        ``("key", vk, down, tick_ms)`` or ``("foreground", hwnd, tick_ms)``;
+        ``("key", vk, down, tick_ms, state)`` (``state``: the OS's 256-byte
+        key state at the event, GetKeyboardState layout) or
+        ``("foreground", hwnd, tick_ms)``;
         it returns a function that removes them. Default: the Win32 hooks.
     """
 
@@ -250,25 +297,22 @@ class UIABackend(Backend):
                 st.focus_dirty = True
             return [obs]
         if kind == "key":
-            _, vk, down, tick = task
+            _, vk, down, tick, *rest = task
             name = vk_name(vk)
-            if name in _MODS:
-                (st.mods.add if down else st.mods.discard)(_MODS[name])
+            if name in _MODS or not down:
                 return []
-            if not down:
+            if not rest or not isinstance(rest[0], (bytes, bytearray)) or len(rest[0]) != 256:
+                assert self.context is not None
+                self.context.fault("uia_key_state", "keys not recorded: the hook gave no keyboard state")
                 return []
-            mods = frozenset(st.mods)
-            text = name if len(name) == 1 else (" " if name == "space" else None)
-            if text is not None and "shift" in mods and text.isalpha():
-                text = text.upper()
+            name, mods, text = key_from_state(vk, bytes(rest[0]), self.layer.to_unicode)
             obs = self._obs("key", self._utc(tick), st.active, key=name, modifiers=mods, text=text,
                             raw_action="WM_KEYDOWN")
             if not self._allowed(st.active):
                 return [obs]
-            if st.focus_dirty:
-                el = self.layer.focused_element()
-                st.focus_password = bool(el is not None and el.is_password)
-                st.focus_dirty = False
+            el = self.layer.focused_element()  # every key: the application may move the focus itself
+            st.focus_password = el is None or bool(el.is_password)  # unknown counts as a password field
+            st.focus_dirty = False
             if st.focus_password:
                 obs.is_password, obs.text = True, None
                 st.focus_dirty = name in _FOCUS_MOVERS or shortcut_name(name, mods) is not None

@@ -127,8 +127,34 @@ class Win32UIA:
         finally:
             user32.CloseClipboard()
 
+    def to_unicode(self, vk: int, state: bytes) -> str | None:
+        """ToUnicodeEx of ``vk`` under ``state`` and the foreground thread's layout (state unchanged)."""
+        layout = user32.GetKeyboardLayout(user32.GetWindowThreadProcessId(user32.GetForegroundWindow(), None))
+        buf = ctypes.create_unicode_buffer(8)
+        scan = user32.MapVirtualKeyExW(vk, 0, layout)
+        arr = (ctypes.c_ubyte * 256).from_buffer_copy(state)
+        n = user32.ToUnicodeEx(vk, scan, arr, buf, 8, 4, layout)  # 4: do not change the keyboard state
+        return buf.value[:n] if n > 0 else None
+
     def tick_offset(self) -> float:
         return time.time() - kernel32.GetTickCount() / 1000.0
+
+
+def keyboard_state(vk: int, down: bool) -> bytes:
+    """The OS's physical key state (GetAsyncKeyState for every key) with ``vk`` as the event says.
+
+    Taken inside the low-level hook, so modifiers come from the OS, not from
+    tracked key-ups (a missed key-up, e.g. Win+L, cannot leave one stuck).
+    """
+    state = bytearray(256)
+    for code in range(1, 256):
+        if user32.GetAsyncKeyState(code) & 0x8000:
+            state[code] = 0x80
+    for code in (0x14, 0x90, 0x91):  # Caps, Num and Scroll Lock toggles
+        if user32.GetKeyState(code) & 1:
+            state[code] |= 1
+    state[vk] = 0x80 if down else 0
+    return bytes(state)
 
 
 def install_hooks(on_raw: Callable[..., None]) -> Callable[[], None]:
@@ -149,7 +175,8 @@ def install_hooks(on_raw: Callable[..., None]) -> Callable[[], None]:
     def keyboard(n: int, w: int, l: int) -> int:
         if n == 0:
             k = ctypes.cast(l, ctypes.POINTER(_KBD)).contents
-            on_raw("key", k.vkCode, w in (WM_KEYDOWN, WM_SYSKEYDOWN), k.time)
+            on_raw("key", k.vkCode, w in (WM_KEYDOWN, WM_SYSKEYDOWN), k.time, keyboard_state(k.vkCode,
+                   w in (WM_KEYDOWN, WM_SYSKEYDOWN)))
         return user32.CallNextHookEx(None, n, w, l)
 
     def foreground(hook: Any, event: int, hwnd: int, *rest: Any) -> None:

@@ -69,6 +69,7 @@ class Lookup:
         self.active: WindowInfo | None = None
         self.focus_dirty = True
         self.focus_password = False
+        self.keys_withheld = 0
         self._shots = 0
 
     def close(self) -> None:
@@ -78,17 +79,15 @@ class Lookup:
 
     # -- helpers ---------------------------------------------------------------
     def _app(self, info: WindowInfo | None) -> str | None:
-        """The application name: the first WM_CLASS part the allowlist knows, else the class."""
+        """The application name: the program of the process owning the window (never WM_CLASS)."""
         if info is None:
             return None
-        names = [normalize_app(c) for c in info.app_candidates]
-        for n in names:
-            if self.ctx.allow.allows_app(n):
-                return n
-        return names[-1] if names else None
+        return normalize_app(info.process) if info.process else None
 
     def _allowed(self, info: WindowInfo | None) -> bool:
-        return info is not None and self.ctx.allow.allows(self._app(info), info.title)
+        """Allowlisted program, run by the recording user, and (if titles are given) an allowed title."""
+        return (info is not None and info.uid is not None and info.uid == os.getuid()
+                and self.ctx.allow.allows(self._app(info), info.title))
 
     def _base(self, kind: str, t: float, info: WindowInfo | None, **kw: Any) -> Observation:
         attrs = kw.pop("attrs", {})
@@ -142,17 +141,18 @@ class Lookup:
         if obs.is_password:
             return [obs]
         if self.ocr is not None and (element is None or not element.name):
-            self._ocr(obs, x, y)
+            self._ocr(obs, x, y, info.wid)
         if self.ctx.screenshots:
             self._screenshot(obs, info)
         return [obs]
 
-    def _ocr(self, obs: Observation, x: int, y: int) -> None:
+    def _ocr(self, obs: Observation, x: int, y: int, wid: int) -> None:
         w, h = CROP
-        img = self.x.grab(x - w // 2, y - h // 2, w, h)
-        if img is None:
+        shot = self.x.visible_image(wid, x - w // 2, y - h // 2, w, h)  # only this window's visible pixels
+        if shot is None:
             return
-        res = self.ocr.read(img, x - max(0, x - w // 2), y - max(0, y - h // 2))  # type: ignore[union-attr]
+        img, x0, y0 = shot
+        res = self.ocr.read(img, x - x0, y - y0)  # type: ignore[union-attr]
         obs.attrs["ocr_ms"] = round(res.ms, 1)
         if res.text:
             obs.element_name = res.text
@@ -169,9 +169,10 @@ class Lookup:
             win = self.x._window(info.wid)
             g = win.get_geometry()
             pos = self.x.root.translate_coords(win, 0, 0)
-            img = self.x.grab(pos.x, pos.y, g.width, g.height)
-            if img is None:
+            shot = self.x.visible_image(info.wid, pos.x, pos.y, g.width, g.height)  # others blacked out
+            if shot is None:
                 return
+            img = shot[0]
             os.makedirs(self.ctx.screenshot_dir, exist_ok=True)
             self._shots += 1
             name = f"shot-{int(obs.timestamp * 1000)}-{self._shots:05d}.png"
@@ -190,6 +191,26 @@ class Lookup:
             obs.attrs["screenshot"] = f"screenshots/{name}"
         except Exception as exc:
             self.ctx.fault("screenshot", f"screenshot failed ({type(exc).__name__}: {exc})")
+
+    def _check_focus(self, info: WindowInfo) -> None:
+        """Set :attr:`focus_password`: True unless the focused field is proven not to be a password field.
+
+        The focused element is looked up again on every key unless the one
+        found last still has the focus (an application may move the focus
+        by itself). Without AT-SPI, or when the lookup runs out of budget,
+        the field counts as a password field (fail closed).
+        """
+        if self.atspi is None or not info.pid:
+            self.ctx.fault("focus_unknown", "keys are not recorded: the focused field cannot be checked "
+                           "(no AT-SPI or no process id)")
+            self.focus_password = True
+            return
+        if not self.focus_dirty and not self.focus_password and self.atspi.still_focused():
+            return
+        focus, proven = self.atspi.focus(info.pid, info.title)
+        self.focus_password = not proven or focus is None or is_password_field(focus.atspi_role,
+                                                                               states=focus.states)
+        self.focus_dirty = False
 
     def _keysym(self, keycode: int, state: int) -> tuple[str, str | None]:
         d = self.x.d
@@ -215,10 +236,12 @@ class Lookup:
         if not self._allowed(info):
             return [obs]
         assert info is not None
-        if self.focus_dirty and self.atspi is not None and info.pid:
-            focus = self.atspi.focused(info.pid, info.title)
-            self.focus_password = focus is not None and is_password_field(focus.atspi_role, states=focus.states)
-            self.focus_dirty = False
+        problem = self.x.keyboard_owner_problem(info.wid)
+        if problem is not None:  # the key may have gone to a prompt, a locker or another window
+            self.ctx.fault("keyboard_owner", f"keys not recorded while {problem}")
+            self.keys_withheld += 1
+            return []
+        self._check_focus(info)
         if self.focus_password:
             obs.is_password = True
             obs.text = None

@@ -22,18 +22,28 @@ try:
 except ImportError:  # pragma: no cover - the backend's check() reports it
     Xatom = None
 
+from taskmining.recorder.backends.process import process_info
+
 __all__ = ["WindowInfo", "XWindows"]
 
 
 @dataclass(frozen=True)
 class WindowInfo:
-    """A top-level client window: id, WM_CLASS (instance, class), title, PID."""
+    """A top-level client window: id, WM_CLASS (instance, class), title, PID, owning process.
+
+    ``process`` and ``uid`` come from the kernel for the PID the X server
+    reports for the window's client (X-Resource); WM_CLASS is client-set and
+    only informative.
+    """
 
     wid: int
     app_candidates: tuple[str, ...]
     title: str | None
     pid: int | None
     geometry: tuple[int, int, int, int] | None = None
+    process: str | None = None
+    uid: int | None = None
+    pid_source: str | None = None
 
 
 class XWindows:
@@ -60,6 +70,7 @@ class XWindows:
         self._own: Any = None
         self._watched: Any = None
         self._last_active: int | None = None
+        self._res: bool | None = None
 
     # -- plumbing ---------------------------------------------------------------
     def fileno(self) -> int:
@@ -139,9 +150,83 @@ class XWindows:
             title = self._prop(win, Xatom.WM_NAME)
         if isinstance(title, bytes):
             title = title.decode("utf-8", "replace")
-        pid = self._prop(win, self.NET_PID)
-        return WindowInfo(wid=wid, app_candidates=tuple(c for c in cls if c), title=title or None,
-                          pid=int(pid[0]) if pid is not None and len(pid) else None)
+        prop = self._prop(win, self.NET_PID)
+        claimed = int(prop[0]) if prop is not None and len(prop) else None
+        pid, source = self.client_pid(wid), "x-resource"
+        if pid is None:
+            pid, source = claimed, "_NET_WM_PID"
+        elif claimed is not None and claimed != pid:
+            self._fault("x11_pid_claim", f"a window claims _NET_WM_PID {claimed} but belongs to process {pid}: "
+                        "the X server's answer is used")
+        proc = process_info(pid)
+        return WindowInfo(wid=wid, app_candidates=tuple(c for c in cls if c), title=title or None, pid=pid,
+                          process=proc.name if proc else None, uid=proc.uid if proc else None, pid_source=source)
+
+    def client_pid(self, wid: int) -> int | None:
+        """The PID of the client that created window ``wid``, as the X server knows it (X-Resource)."""
+        if self._res is False:
+            return None
+        try:
+            from Xlib.ext import res
+            if self._res is None:
+                self._res = bool(self.d.has_extension("X-Resource"))
+                if not self._res:
+                    self._fault("x11_res", "the X server has no X-Resource extension: window owners are taken "
+                                "from the client-set _NET_WM_PID")
+                    return None
+            reply = self.d.res_query_client_ids([{"client": int(wid), "mask": res.LocalClientPIDMask}])
+            for entry in reply.ids:
+                if entry.spec.mask == res.LocalClientPIDMask and entry.value:
+                    return int(entry.value[0])
+        except Exception:
+            return None
+        return None
+
+    def keyboard_owner_problem(self, active: int | None) -> str | None:
+        """Why keys might not go to ``active`` (None when they provably do).
+
+        Keys go to ``active`` when the X input focus is that window or inside
+        it, and no other client holds a keyboard grab (a passphrase prompt, a
+        screen locker, a menu). The grab is probed by grabbing and releasing
+        the keyboard in one request batch: the server answers
+        ``AlreadyGrabbed`` when another client holds it. Anything else that
+        cannot be confirmed counts as a problem (fail closed).
+        """
+        if not active:
+            return "no active window"
+        from Xlib.error import XError
+        from Xlib.protocol import request
+        try:
+            focus = self.d.get_input_focus().focus
+            fid = focus if isinstance(focus, int) else focus.id
+            if fid in (0, 1):  # None or PointerRoot: the focus follows the pointer, owner unknown
+                return "the keyboard focus is not on a window"
+            w, ok = focus, False
+            for _ in range(32):
+                if w.id == active:
+                    ok = True
+                    break
+                parent = w.query_tree().parent
+                if not parent or parent.id in (0, self.root.id):
+                    break
+                w = parent
+            if not ok:
+                return "the keyboard focus is on another window"
+            grab = request.GrabKeyboard(display=self.d.display, defer=True, owner_events=True,
+                                        grab_window=self.root.id, time=self.X.CurrentTime,
+                                        pointer_mode=self.X.GrabModeAsync, keyboard_mode=self.X.GrabModeAsync)
+            self.d.ungrab_keyboard(self.X.CurrentTime)
+            self.d.flush()
+            grab.reply()
+            status = grab.status
+            self.d.sync()
+        except (XError, Exception) as exc:
+            return f"keyboard owner unknown ({type(exc).__name__})"
+        if status == self.X.AlreadyGrabbed:
+            return "another client grabs the keyboard"
+        if status != self.X.GrabSuccess:
+            return f"keyboard grab state unknown (status {status})"
+        return None
 
     def window_at(self, x: int, y: int) -> int | None:
         """The topmost visible client window containing screen point (x, y), decoration included."""
@@ -218,6 +303,53 @@ class XWindows:
         if value is None:
             return None
         return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+    def visible_image(self, wid: int, x: int, y: int, w: int, h: int) -> tuple[Any, int, int] | None:
+        """``(image, x0, y0)``: the part of rectangle (x, y, w, h) inside window ``wid``, with everything
+        of other windows on top of it (override-redirect popups too) painted black.
+
+        None when the window is gone or the rectangle misses it. Pixels of a window outside the
+        allowlist never reach a screenshot or OCR this way.
+        """
+        from PIL import ImageDraw
+        from Xlib.error import XError
+        try:
+            win = self._window(wid)
+            g = win.get_geometry()
+            pos = self.root.translate_coords(win, 0, 0)
+            top = win
+            for _ in range(32):  # the window's ancestor among the root's children (the WM frame)
+                parent = top.query_tree().parent
+                if not parent or parent.id in (0, self.root.id):
+                    break
+                top = parent
+            children = list(self.root.query_tree().children)
+        except (XError, Exception) as exc:
+            self._fault("x11_visible", f"window {wid} vanished before its pixels were read "
+                        f"({type(exc).__name__}); no screenshot or OCR")
+            return None
+        x0, y0 = max(x, pos.x), max(y, pos.y)
+        x1, y1 = min(x + w, pos.x + g.width), min(y + h, pos.y + g.height)
+        img = self.grab(x0, y0, x1 - x0, y1 - y0) if x1 > x0 and y1 > y0 else None
+        if img is None:
+            return None
+        ids = [c.id for c in children]
+        above = children[ids.index(top.id) + 1:] if top.id in ids else children  # unknown: all count as above
+        draw = ImageDraw.Draw(img)
+        for c in above:
+            try:
+                if c.get_attributes().map_state != self.X.IsViewable:
+                    continue
+                cg = c.get_geometry()
+            except (XError, Exception):
+                draw.rectangle([0, 0, img.width, img.height], fill="black")  # cannot tell: hide everything
+                break
+            bw = cg.border_width
+            ax0, ay0 = max(cg.x, x0), max(cg.y, y0)
+            ax1, ay1 = min(cg.x + cg.width + 2 * bw, x0 + img.width), min(cg.y + cg.height + 2 * bw, y0 + img.height)
+            if ax1 > ax0 and ay1 > ay0:
+                draw.rectangle([ax0 - x0, ay0 - y0, ax1 - x0 - 1, ay1 - y0 - 1], fill="black")
+        return img, x0, y0
 
     def grab(self, x: int, y: int, w: int, h: int) -> Any:
         """A PIL image of the screen rectangle (clipped to the screen)."""
