@@ -161,8 +161,8 @@ def real_recordings(folder: Path, repeat: int) -> None:
         peer = ""
         if f.suffix == ".csv":
             sep = sniff_delimiter(f.read_text(encoding="utf-8", errors="replace")[:65536])
-            peer_s, _ = best(lambda: pd.read_csv(f, sep=sep, dtype=str, on_bad_lines="skip",  # type: ignore
-                                                 encoding_errors="replace"), repeat)
+            peer_s, _ = best(lambda f=f, sep=sep: pd.read_csv(f, sep=sep, dtype=str,  # type: ignore[misc]
+                                                              on_bad_lines="skip", encoding_errors="replace"), repeat)
             peer = f"{peer_s:.3f}"
         print(f"{name:38} {fmt:13} {n:>8,} {r:>7,} {seconds:>8.3f} {peer:>9}")
 

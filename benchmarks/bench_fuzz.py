@@ -30,15 +30,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from test_fuzz_readers import check_mutant, corpus, mutate  # noqa: E402
-
+from test_fuzz_readers import check_mutant, corpus, mutate
 
 _HOSTILE = {
     "40k records, mixed-type lists in attrs": "\n".join(
-        ['{"timestamp": "2026-11-25T09:00:00Z", "session": "s1", "action": "click", '
-         '"attrs": {"l": [1, "a", 2.5, null, true]}}'] * 40_000),
-    "1 record, attrs with 10,000 keys": '{"timestamp": "2026-11-25T09:00:00Z", "session": "s1", "action": "click", '
-    '"attrs": {' + ",".join(f'"k{i}": {i}' for i in range(10_000)) + "}}",
+        [('{"timestamp": "2026-11-25T09:00:00Z", "session": "s1", "action": "click", '
+          '"attrs": {"l": [1, "a", 2.5, null, true]}}')] * 40_000),
+    "1 record, attrs with 10,000 keys": ('{"timestamp": "2026-11-25T09:00:00Z", "session": "s1", "action": "click", '
+                                         '"attrs": {' + ",".join(f'"k{i}": {i}' for i in range(10_000)) + "}}"),
 }
 _MEASURE = """
 import resource, sys, time, warnings
