@@ -52,7 +52,7 @@ from taskmining.export._check import (
     value_kind,
 )
 from taskmining.export._xes_text import INVALID_XML, escape, piece, text
-from taskmining.export.pm4py_frame import ACTIVITY, CASE, DEFAULT_ATTRIBUTES, TIME, to_pm4py
+from taskmining.export.pm4py_frame import ACTIVITY, CASE, DEFAULT_ATTRIBUTES, TIME, pm4py_log
 from taskmining.mining.levels import activities_once
 
 __all__ = ["EXTENSIONS", "write_xes"]
@@ -328,8 +328,8 @@ def write_xes(
             if pm4py_input:
                 yield part.assign(**{TIME: utc_times(part, TIME, what=what, tz=tz)})
             else:
-                yield to_pm4py(part, level=level, case_col=case_col, activity_col=activity_col,
-                               attributes=attributes, unassigned="raise", tz=tz)
+                yield pm4py_log(part, level=level, case_col=case_col, activity_col=activity_col,
+                                attributes=attributes, unassigned="raise", tz=tz, what=what)
 
     name = log_name if log_name is not None else path.name.split(".")[0]
     try:

@@ -55,7 +55,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from taskmining.errors import IngestError, ParameterError
-from taskmining.io._csv import check_tz
+from taskmining.io._times import check_tz
 from taskmining.io._files import read_bytes
 from taskmining.io._mapping import (
     COMMON_EVENT_ACTIONS,
