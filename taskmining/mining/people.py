@@ -22,6 +22,7 @@ Examples
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import networkx as nx
@@ -31,11 +32,12 @@ import pandas as pd
 from taskmining.errors import PrivacyError
 from taskmining.mining._frame import Sequences
 from taskmining.mining.graphs import END, START, _sequences
-from taskmining.privacy.groups import DEFAULT_MIN_GROUP_SIZE
-from taskmining.privacy.release import DEFAULT_MIN_CELL_PEOPLE, cell_threshold
+from taskmining.mining.levels import at_level
+from taskmining.privacy.groups import DEFAULT_MIN_GROUP_SIZE, SmallGroupWarning
+from taskmining.privacy.release import DEFAULT_MIN_CELL_PEOPLE, cell_threshold, check_cohort
 from taskmining.schema import APP, CASE_ID, STEP, TIMESTAMP, USER
 
-__all__ = ["graph_people", "release_graph", "suppressed_labels", "release_families"]
+__all__ = ["graph_people", "release_graph", "suppressed_labels", "release_families", "release_cases"]
 
 def _case_users(tasks: pd.DataFrame, seq: Sequences, case_col: str, user_col: str) -> np.ndarray:
     """A user code per case of ``seq`` (the user of the case's first row; -1: unknown)."""
@@ -183,4 +185,55 @@ def release_families(families: pd.DataFrame, hidden: frozenset[str]) -> pd.DataF
     if "optional" in out.columns:
         out["optional"] = [tuple(a for a in opt if str(a) not in hidden) for opt in out["optional"]]
     out.attrs["suppressed_families"] = int((~keep).sum())
+    return out
+
+
+def release_cases(tasks: pd.DataFrame, *, level: str = "step", min_group_size: int | None = DEFAULT_MIN_GROUP_SIZE,
+                  min_cell_people: int = DEFAULT_MIN_CELL_PEOPLE, case_col: str = CASE_ID, activity_col: str = STEP,
+                  task_col: str | None = "task", user_col: str = USER, what: str = "export") -> pd.DataFrame:
+    """The rows of an export: whole cases, without those that would single someone out (a new frame).
+
+    Refused (:class:`PrivacyError`) over fewer than ``min_group_size``
+    people; a case is left out when it holds a step (activity at
+    ``level="activity"``, row at ``"event"``) or belongs to a task type done
+    by fewer than the cell threshold of people. ``attrs["release"]`` says
+    what was done; ``min_group_size=None`` (or 1) keeps every case and says so.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"case_id": list("aabbccdd"), "step": list("xyxyxyxz"), "user": list("ppqqrrss"),
+    ...                   "timestamp": pd.to_datetime([1, 2] * 4, unit="s")})
+    >>> out = release_cases(t, min_group_size=3)
+    >>> sorted(out["case_id"].unique()), out.attrs["release"]["suppressed_cases"]
+    (['a', 'b', 'c'], 1)
+    >>> release_cases(t, min_group_size=None).attrs["release"]["threshold"]
+    'none (opted out: per-person rows of every case)'
+    """
+    k = cell_threshold(min_group_size, min_cell_people)
+    if k <= 1:
+        out = tasks.copy()
+        out.attrs["release"] = {"threshold": "none (opted out: per-person rows of every case)", "suppressed_cases": 0}
+        return out
+    check_cohort(tasks, min_group_size, user_col=user_col, what=what)
+    step_level = "step" if level == "event" else level
+    hidden = suppressed_labels(tasks, step_level, min_group_size=min_group_size, min_cell_people=min_cell_people,
+                               case_col=case_col, activity_col=activity_col, user_col=user_col,
+                               **({"step_id_col": None} if level == "event" else {}))
+    labels = tasks[activity_col]
+    if step_level == "activity":
+        labels = at_level(tasks, "activity", ("activity",), what=what, case_col=case_col,
+                          activity_col=activity_col)[0][activity_col]
+    bad = tasks[case_col].notna() & labels.astype(str).isin(hidden).to_numpy()
+    if task_col is not None and task_col in tasks.columns:
+        people = tasks.groupby(task_col, observed=True, dropna=False)[user_col].nunique()
+        bad |= tasks[task_col].isin(people.index[people < k]).to_numpy()
+    dropped = tasks.loc[bad, case_col].unique()
+    out = tasks.loc[~tasks[case_col].isin(dropped)].copy()
+    out.attrs["release"] = {"threshold": f"team-level: {k} distinct people per step and task type",
+                            "suppressed_cases": int(len(dropped))}
+    if len(dropped):
+        warnings.warn(f"{what}: {len(dropped)} case(s) holding a step or task type of fewer than {k} distinct "
+                      "people left out (team-level safeguard; min_group_size=None exports every case)",
+                      SmallGroupWarning, stacklevel=3)
     return out
