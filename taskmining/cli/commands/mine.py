@@ -161,9 +161,11 @@ def mine_file(input_path: str | Path, out_dir: str | Path, *, format: str = "aut
     if cell <= 1:
         notes.append("every output is released without the team-level threshold (--min-group-size 1): "
                      "it may single out one person")
-    for name, fn, kwargs in (("metrics", task_metrics, {"min_cell_people": min_cell_people}),
-                             ("candidates", automation_candidates, {"min_cell_people": min_cell_people}),
-                             ("fragmentation", fragmentation, {})):
+    cells: dict[str, Any] = {"min_cell_people": min_cell_people}
+    makers: tuple[tuple[str, Any, dict[str, Any]], ...] = (
+        ("metrics", task_metrics, cells), ("candidates", automation_candidates, cells),
+        ("fragmentation", fragmentation, {}))
+    for name, fn, kwargs in makers:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SmallGroupWarning)
             table = fn(tasks, min_group_size=min_group_size, **kwargs)
