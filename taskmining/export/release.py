@@ -73,11 +73,34 @@ def to_pm4py(tasks: pd.DataFrame, *, min_group_size: int | None = DEFAULT_MIN_GR
 
 def write_xes(tasks: pd.DataFrame, path: str | PathLike[str], *, min_group_size: int | None = DEFAULT_MIN_GROUP_SIZE,
               min_cell_people: int = DEFAULT_MIN_CELL_PEOPLE, **kwargs: Any) -> Path:
-    """:func:`taskmining.export.xes.write_xes` of the released cases (see the module)."""
+    """:func:`taskmining.export.xes.write_xes` of the released cases (see the module).
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile, pathlib
+    >>> t = pd.DataFrame({"case_id": list("aabbccdd"), "step": list("xyxyxyxz"), "user": list("ppqqrrss"),
+    ...                   "timestamp": pd.to_datetime([1, 2] * 4, unit="s", utc=True)})
+    >>> write_xes(t, pathlib.Path(tempfile.mkdtemp()) / "t.xes")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    taskmining.errors.PrivacyError: write_xes: covers 4 distinct people, fewer than min_group_size=5 ...
+    """
     return _xes.write_xes(_release(tasks, kwargs, min_group_size, min_cell_people, "write_xes"), path, **kwargs)
 
 
 def write_ocel(data: pd.DataFrame, path: str | PathLike[str], *, min_group_size: int | None = DEFAULT_MIN_GROUP_SIZE,
                min_cell_people: int = DEFAULT_MIN_CELL_PEOPLE, **kwargs: Any) -> Path:
-    """:func:`taskmining.export.ocel.write_ocel` of the released cases (see the module)."""
+    """:func:`taskmining.export.ocel.write_ocel` of the released cases (see the module).
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile, pathlib, warnings
+    >>> t = pd.DataFrame({"case_id": list("aabbccdd"), "step": list("xyxyxyxz"), "user": list("ppqqrrss"),
+    ...                   "timestamp": pd.to_datetime([1, 2] * 4, unit="s", utc=True)})
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     out = write_ocel(t, pathlib.Path(tempfile.mkdtemp()) / "t.json", min_group_size=3)
+    >>> '"z"' in out.read_text()
+    False
+    """
     return _ocel.write_ocel(_release(data, kwargs, min_group_size, min_cell_people, "write_ocel"), path, **kwargs)
