@@ -19,7 +19,17 @@ parameters (the same on every log) on
   URLs and element names dropped);
 * the small synthetic routine streams of ``taskmining.datasets.routine_steps``
   (three routines; clean, interleaved with noise, and interleaved with noise
-  without window titles, i.e. without business keys, two seeds).
+  without window titles, i.e. without business keys, two seeds);
+* Action-Logger-style logs (``taskmining.datasets.actionlogger``), written as
+  Action Logger CSV and read with ``read_events(format="actionlogger")``:
+  copy/paste loops into a web form, form filling, a replayed ERP routine
+  with unnamed elements (each alone), and two interleaved mixes with noise;
+  duplicates and echo events in all.
+
+``--methods NAME ...`` limits the quality table to some segmenters and
+``--only TEXT`` to the logs whose name holds the text; the ``assigned``
+column is the share of steps given a case. The shared logs are read from
+``$TASKMINING_SHARED_DATA`` (default ``../shared/data``).
 
 ``supervised_boundaries`` needs labels: it is trained on another log of the
 same kind (the next Leno log; a simulated team with another seed). Scores
@@ -37,6 +47,7 @@ loaded.
 from __future__ import annotations
 
 import argparse
+import os
 import multiprocessing as mp
 import resource
 import time
@@ -45,7 +56,8 @@ from typing import Any
 
 import pandas as pd
 
-LENO = Path(__file__).resolve().parents[2] / "shared" / "data" / "leno-synthetic"
+SHARED = Path(os.environ.get("TASKMINING_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+LENO = SHARED / "leno-synthetic"
 TRUTH_COLUMNS = ("caseID", "true_case", "true_task", "true_step", "true_object")
 
 
@@ -91,16 +103,54 @@ def _datasets() -> list[tuple[str, pd.DataFrame, pd.DataFrame]]:
         out.append((f"synthetic interl.+noise, no keys {seed}",
                     routine_steps(300, n_sessions=2, seed=seed, **noisy).drop(columns=["window"]),
                     routine_steps(300, seed=10 + seed, **noisy).drop(columns=["window"])))
+    out += _actionlogger_logs()
     return out
 
 
-def quality() -> pd.DataFrame:
+#: (name, routines, instances, seed, interleave, noise) of the Action-Logger-style logs
+AL_LOGS: tuple[tuple[str, tuple[str, ...], int, int, float, float], ...] = (
+    ("AL copy/paste loop", ("copy_paste",), 50, 1, 0.0, 0.0),
+    ("AL form filling", ("form_filling",), 40, 2, 0.0, 0.0),
+    ("AL ERP replay, unnamed", ("erp_replay",), 30, 3, 0.0, 0.0),
+    ("AL interleaved copy/paste+forms", ("copy_paste", "form_filling"), 100, 4, 0.3, 0.1),
+    ("AL interleaved ERP+forms", ("erp_replay", "form_filling"), 100, 5, 0.3, 0.1),
+)
+
+
+def _actionlogger_logs() -> list[tuple[str, pd.DataFrame, pd.DataFrame]]:
+    import tempfile
+
+    import taskmining as tm
+    from taskmining.datasets.actionlogger import simulate_actionlogger, write_actionlogger
+    from taskmining.segmentation.apply import hide_truth_attrs
+
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, routines, n, seed, interleave, noise in AL_LOGS:
+            logs = []
+            for s in (seed, seed + 100):  # the second is the training log of supervised methods
+                path = write_actionlogger(simulate_actionlogger(list(routines), n_instances=n, seed=s,
+                                                                interleave=interleave, noise=noise),
+                                          Path(tmp) / f"{s}.csv")
+                events = hide_truth_attrs(tm.read_events(path, format="actionlogger", tz="UTC"))  # Task is in attrs
+                steps = _steps_from_events(events)
+                steps["caseID"] = steps["caseID"].astype(object).where(steps["caseID"].notna(), None)
+                logs.append(steps)
+            out.append((name, logs[0], logs[1]))
+    return out
+
+
+def quality(methods: list[str] | None = None, only: str | None = None) -> pd.DataFrame:
     from taskmining.segmentation.evaluate import evaluate
     from taskmining.segmentation.registry import list_segmenters, segmenter
 
     rows = []
     names = [n for n in list_segmenters()["name"] if n != "auto"] + ["auto"]
+    if methods:
+        names = [n for n in names if n in methods]
     for log, steps, train in _datasets():
+        if only and only not in log:
+            continue
         x, true_case, true_task = _truth(steps)
         for name in names:
             seg = segmenter(name)
@@ -120,7 +170,7 @@ def quality() -> pd.DataFrame:
             rows.append({"log": log, "steps": len(x), "method": name,
                          "P": s["boundary_precision"], "R": s["boundary_recall"], "F1": s["boundary_f1"],
                          "edit": s["edit_distance"], "event_F1": s["event_f1"], "ARI": s["ari"],
-                         "seconds": seconds})
+                         "assigned": float(out["case_id"].notna().mean()), "seconds": seconds})
             print(f"{log:28s} {name:22s} F1={s['boundary_f1']:.3f} edit={s['edit_distance']:.3f} "
                   f"eventF1={s['event_f1']:.3f} {seconds:.2f}s", flush=True)
     return pd.DataFrame(rows)
@@ -188,14 +238,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quality", action="store_true", help="quality table only")
     parser.add_argument("--scale", type=int, nargs="*", help="scale runs only, at these event counts")
+    parser.add_argument("--methods", nargs="*", help="quality of these segmenters only")
+    parser.add_argument("--only", help="quality on the logs whose name holds this text only")
     args = parser.parse_args()
     pd.set_option("display.width", 200)
     pd.set_option("display.max_rows", 500)
     if args.scale is None:
-        table = quality()
+        table = quality(args.methods, args.only)
         print()
         print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-        summary = table.groupby("method")[["F1", "edit", "event_F1"]].mean()
+        summary = table.groupby("method")[["F1", "edit", "event_F1", "assigned"]].mean()
         print("\nmean over logs\n" + summary.to_string(float_format=lambda v: f"{v:.3f}"))
     if not args.quality:
         sizes = args.scale or [100_000, 1_000_000]

@@ -16,7 +16,7 @@ from taskmining.cli.commands.segment import parse_params
 from taskmining.errors import ParameterError
 
 DATA = Path(__file__).parent / "data"
-ADDED = ["row", "step_id", "step", "case_id", "task"]
+ADDED = ["row", "step_id", "step", "case_id", "task", "boundary_confidence"]
 
 
 def raw(path: Path) -> pd.DataFrame:
@@ -103,7 +103,7 @@ def test_native_recording_input(tmp_path: Path) -> None:
     out = tmp_path / "out.csv"
     assert run(str(path), "--method", "idle_gap", "--param", "gap=3min", "-o", str(out)) == 0
     got = raw(out)
-    assert len(got) == 6 and got.columns[-5:].tolist() == ADDED
+    assert len(got) == 6 and got.columns[-len(ADDED):].tolist() == ADDED
     assert got["row"].astype(int).tolist() == list(range(6))
     assert got["true_case"].tolist() == list("aaabbb")
 
@@ -136,7 +136,7 @@ def test_header_only_csv_gives_header_only_output(tmp_path: Path) -> None:
     out = tmp_path / "o.csv"
     assert run(str(src), "--format", "actionlogger", "--method", "idle_gap", "-o", str(out)) == 0
     got = raw(out)
-    assert len(got) == 0 and got.columns[-5:].tolist() == ADDED
+    assert len(got) == 0 and got.columns[-len(ADDED):].tolist() == ADDED
 
 
 def test_parse_params() -> None:

@@ -68,8 +68,8 @@ def test_intact_recording_manifest_is_authenticated(rec_dir):
 
 @pytest.mark.parametrize("name,content", [
     ("segment-000099.jsonl", b'{"v":1,"seq":1,"timestamp":"2026-01-01T00:00:00Z","action":"click"}\n'),
-    ("segment-000099.jsonl.gz", gzip.compress(b'{"v":1,"seq":1,"timestamp":"2026-01-01T00:00:00Z","action":"click"}\n')),
-])
+    ("segment-000099.jsonl.gz", gzip.compress(b'{"v":1,"seq":1,"timestamp":"2026-01-01T00:00:00Z","action":"click"}\n', mtime=0)),
+], ids=["jsonl", "jsonl.gz"])
 def test_plaintext_file_dropped_in_is_refused(rec_dir, name, content):
     out, rec, segs = rec_dir
     (segs[0].parent / name).write_bytes(content)

@@ -25,10 +25,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from sklearn.base import clone
 
 from taskmining.errors import ParameterError, SegmentationError, TaskminingError
-from taskmining.schema import CASE_ID, STEP, STEP_ID, TASK, categorical_from_codes
+from taskmining.schema import _GROUND_TRUTH, ATTRS, CASE_ID, STEP, STEP_ID, TASK, categorical_from_codes
 from taskmining.segmentation.base import BaseSegmenter
 from taskmining.segmentation.registry import segmenter as make_segmenter
 from taskmining.steps.build import (
@@ -37,7 +39,7 @@ from taskmining.steps.build import (
     steps_table,
 )
 
-__all__ = ["STEP_OPTIONS", "segment", "method_input", "resolve_method", "split_options"]
+__all__ = ["STEP_OPTIONS", "hide_truth_attrs", "segment", "method_input", "resolve_method", "split_options"]
 
 
 def method_input(table: pd.DataFrame) -> pd.DataFrame:
@@ -54,6 +56,43 @@ def method_input(table: pd.DataFrame) -> pd.DataFrame:
     """
     hidden = [c for c in table.columns if c in (CASE_ID, TASK)] + ground_truth_columns(table.columns)
     return table.drop(columns=hidden)
+
+
+def _truth_key_pattern() -> str:
+    """A regular expression for one ``"key": value`` member of an ``attrs`` text whose key is ground truth."""
+    body = _GROUND_TRUTH.pattern
+    body = body[body.index("(") + 1:body.rindex(")")].replace(".*", '[^"]*')
+    return r'"(?i:' + body + r')"\s*:\s*(?:"(?:[^"\\]|\\.)*"|[^,}]*)'
+
+
+def hide_truth_attrs(events: pd.DataFrame) -> pd.DataFrame:
+    """``events`` with ground-truth members removed from ``attrs`` (readers keep unknown columns there).
+
+    A ``Task`` or ``caseID`` column a reader did not map sits inside the
+    ``attrs`` text; step rules that compare ``attrs`` (exact duplicates) would
+    otherwise see it. The caller's frame is not changed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ev = pd.DataFrame({"attrs": ['{"x":"1","Task":"copy","true_case":"c7"}', '{"Task":"a"}', None]})
+    >>> hide_truth_attrs(ev)["attrs"].tolist()[:2]
+    ['{"x":"1"}', '{}']
+    """
+    if ATTRS not in events.columns or len(events) == 0:
+        return events
+    member = _truth_key_pattern()
+    text = pa.array(events[ATTRS].astype(object).to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+    hit = pc.fill_null(pc.match_substring_regex(text, member), False)
+    if not pc.any(hit).as_py():
+        return events
+    rows = np.flatnonzero(hit.to_numpy(zero_copy_only=False))
+    sub = text.take(pa.array(rows))
+    for pattern in (r"," + member, member + r"\s*,?"):
+        sub = pc.replace_substring_regex(sub, pattern, "")
+    cleaned = events[ATTRS].copy()
+    cleaned.iloc[rows] = sub.to_numpy(zero_copy_only=False)
+    return events.assign(**{ATTRS: cleaned})
 
 
 def resolve_method(method: Any, params: dict[str, Any]) -> BaseSegmenter:
@@ -161,7 +200,8 @@ def segment(events: pd.DataFrame, method: Any = "auto", *, params: Mapping[str, 
         ``step``, ``case_id`` (str, missing outside tasks) and ``task`` (str,
         missing when the method does not type cases). Earlier ``case_id`` /
         ``task`` columns are replaced. ``attrs["taskmining"]["segmenter"]``
-        names the method and its parameters.
+        names the method and its parameters, the share of rows left without
+        a case (``unassigned``) and, for ``auto``, why it chose (``reason``).
 
     Raises
     ------
@@ -195,8 +235,13 @@ def segment(events: pd.DataFrame, method: Any = "auto", *, params: Mapping[str, 
     has_steps = STEP_ID in getattr(events, "columns", ()) and STEP in events.columns
     base = events.drop(columns=[c for c in (CASE_ID, TASK) if c in events.columns]) \
         if isinstance(events, pd.DataFrame) else events
-    with_steps = base.copy(deep=False) if has_steps else build_steps(base, **options)
-    table = steps_table(with_steps)
+    # steps are built and tabled without the ground truth that readers keep in attrs
+    hidden = hide_truth_attrs(base) if isinstance(base, pd.DataFrame) else base
+    built = hidden.copy(deep=False) if has_steps else build_steps(hidden, **options)
+    table = steps_table(built)
+    with_steps = base.copy(deep=False)
+    if not has_steps:
+        with_steps[STEP_ID], with_steps[STEP] = built[STEP_ID], built[STEP]
     seen = method_input(table)
     name = method if isinstance(method, str) else type(est).__name__
     if len(seen) == 0:
@@ -220,6 +265,9 @@ def segment(events: pd.DataFrame, method: Any = "auto", *, params: Mapping[str, 
         out[col] = pd.Series(categorical_from_codes(labels, codes[position] if len(position) else codes[:0], used_only=True),
                              index=out.index)
     meta = dict(out.attrs.get("taskmining", {})) if isinstance(out.attrs.get("taskmining"), dict) else {}
-    meta["segmenter"] = {"method": name, "params": {k: repr(v) for k, v in est.get_params(deep=False).items()}}
+    meta["segmenter"] = {"method": name, "params": {k: repr(v) for k, v in est.get_params(deep=False).items()},
+                         "unassigned": float(out[CASE_ID].isna().mean()) if len(out) else 0.0}
+    if hasattr(est, "reason_"):
+        meta["segmenter"]["reason"] = str(est.reason_)
     out.attrs = {**out.attrs, "taskmining": meta}
     return out

@@ -36,6 +36,7 @@ SEGMENTERS: Registry[type[BaseSegmenter]] = Registry(
         "idle_gap": "taskmining.segmentation.idle_gap:IdleGapSegmenter",
         "delimiter": "taskmining.segmentation.delimiter:DelimiterSegmenter",
         "start_end_discovery": "taskmining.segmentation.start_end:StartEndDiscoverySegmenter",
+        "routine_cycles": "taskmining.segmentation.routine_cycles:RoutineCyclesSegmenter",
         "task_recognition": "taskmining.segmentation.task_recognition.segmenter:TaskRecognitionSegmenter",
         "supervised_boundaries": "taskmining.segmentation.supervised:SupervisedBoundarySegmenter",
         "auto": "taskmining.segmentation.auto:AutoSegmenter",

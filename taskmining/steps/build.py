@@ -58,6 +58,7 @@ from taskmining.schema import (
     categorical_from_codes,
     ground_truth_columns,
 )
+from taskmining.steps.identity import element_names
 from taskmining.steps.labels import check_detail, label_codes
 from taskmining.steps.normalize import VERBS, event_info, step_starts, step_verbs
 from taskmining.steps.transfers import TRANSFER_COLUMNS, pair_transfers
@@ -222,6 +223,8 @@ def build_steps(events: pd.DataFrame, detail: str = "element", *, idle_gap: obje
     order = _session_order(events)
     cols = [c for c in (TIMESTAMP, ACTION, SESSION, *_CONTEXT, "attrs", DURATION) if c in events.columns]
     ev = events[list(dict.fromkeys(cols))].iloc[order].reset_index(drop=True)
+    if ELEMENT_NAME in ev.columns or ELEMENT_ID in ev.columns:  # unnamed and path-only elements get a name
+        ev[ELEMENT_NAME] = element_names(ev)
     info = event_info(ev)
     codes = np.cumsum(step_starts(info, idle_gap=gap)) - 1
     steps = _aggregate(ev, info, codes, [])

@@ -6,7 +6,10 @@ The contract (kept stable: recordings are evaluated independently with it)::
                        [--param key=value ...] [--detail element|role|app] -o OUTPUT.csv|.parquet
 
 writes one row per input row, in input order: every input column, then
-``row`` (0-based input row), ``step_id``, ``step``, ``case_id``, ``task``.
+``row`` (0-based input row), ``step_id``, ``step``, ``case_id``, ``task``,
+``boundary_confidence`` (on the first row of each case: how sure the method
+is that a task begins there, see :mod:`taskmining.segmentation.confidence`;
+empty elsewhere).
 
 * CSV inputs (``.csv``, ``.csv.gz``, or a CSV format named with ``--format``):
   the original columns with their original names and values (all as text).
@@ -45,11 +48,13 @@ import pandas as pd
 from taskmining.cli.options import add_input_options
 from taskmining.errors import IngestError, ParameterError
 from taskmining.schema import CASE_ID, EVENT_ID, STEP, STEP_ID, STRING_DTYPE, TASK
+from taskmining.segmentation.confidence import CONFIDENCE, event_confidence
+from taskmining.steps.build import steps_table
 
 __all__ = ["register", "parse_params", "segment_file"]
 
 ROW = "row"
-ADDED: tuple[str, ...] = (ROW, STEP_ID, STEP, CASE_ID, TASK)
+ADDED: tuple[str, ...] = (ROW, STEP_ID, STEP, CASE_ID, TASK, CONFIDENCE)
 _MARKER = "_taskmining_row"
 _MARKER_RE = re.compile(r'"' + _MARKER + r'"\s*:\s*"?(\d+)"?')
 _CSV_FORMATS = {"actionlogger", "smartrpa", "leno", "generic"}
@@ -139,7 +144,9 @@ def _read(source: Path, args: argparse.Namespace) -> tuple[pd.DataFrame, int]:
 def _segment(events: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame:
     from taskmining.segmentation.apply import segment
 
-    return segment(events, args.method, params=parse_params(args.param), step_options={"detail": args.detail})
+    out = segment(events, args.method, params=parse_params(args.param), step_options={"detail": args.detail})
+    out[CONFIDENCE] = event_confidence(out, steps_table(out))
+    return out
 
 
 def _added(n: int) -> dict[str, pd.Series]:
@@ -149,6 +156,7 @@ def _added(n: int) -> dict[str, pd.Series]:
         STEP: pd.Series(np.full(n, np.nan), dtype=STRING_DTYPE),
         CASE_ID: pd.Series(np.full(n, np.nan), dtype=STRING_DTYPE),
         TASK: pd.Series(np.full(n, np.nan), dtype=STRING_DTYPE),
+        CONFIDENCE: pd.Series(np.full(n, np.nan), dtype="float64"),
     }
 
 
@@ -176,7 +184,7 @@ def _segment_csv(path: Path, args: argparse.Namespace) -> tuple[pd.DataFrame, in
     events = events.assign(attrs=pd.Series(cleaned.to_numpy(), index=events.index, dtype=STRING_DTYPE)
                            .where(cleaned.to_numpy() != "{}"))
     result = _segment(events, args)
-    for col in (STEP_ID, STEP, CASE_ID, TASK):
+    for col in (STEP_ID, STEP, CASE_ID, TASK, CONFIDENCE):
         values = added[col].array.copy()
         values[rows] = result[col].to_numpy()
         added[col] = pd.Series(values)
@@ -190,7 +198,7 @@ def _segment_events(path: Path, args: argparse.Namespace) -> tuple[pd.DataFrame,
     columns = [c for c in events.columns if c not in ADDED]
     out = _rename_collisions(ordered[columns + [c for c in events.columns if c in ADDED]])
     added = _added(len(ordered))
-    for col in (STEP_ID, STEP, CASE_ID, TASK):
+    for col in (STEP_ID, STEP, CASE_ID, TASK, CONFIDENCE):
         added[col] = ordered[col]
     return pd.concat([out, pd.DataFrame(added)], axis=1), n_quarantined
 

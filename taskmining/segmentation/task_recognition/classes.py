@@ -21,10 +21,12 @@ Examples
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
-from taskmining.schema import ELEMENT_NAME, SESSION, STEP, URL, WINDOW
+from taskmining.schema import ELEMENT_ID, ELEMENT_NAME, SESSION, STEP, URL, WINDOW
 from taskmining.segmentation._common import DIGITS, UNLABELLED, class_labels
 
 __all__ = ["UNLABELLED", "class_labels", "coarse_classes", "context_keys", "event_classes", "session_codes"]
@@ -88,13 +90,27 @@ def _key_tokens(values: pd.Series) -> pd.Series:
     return pd.Series(keys[np.asarray(codes)], index=values.index, dtype=object)
 
 
+_CELL_ROW = re.compile(r"^(?P<sheet>.+)!\$?[A-Za-z]{1,3}\$?(?P<row>\d+)$")
+
+
+def _row_keys(values: pd.Series) -> pd.Series:
+    """The spreadsheet record of a cell reference (``Sheet1!B7`` -> ``Sheet1 row 7``; missing otherwise)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    matches = [_CELL_ROW.match(str(u)) for u in uniques]
+    keys = np.array([f"{m.group('sheet')} row {m.group('row')}" if m else None for m in matches] + [None],
+                    dtype=object)
+    return pd.Series(keys[np.asarray(codes)], index=values.index, dtype=object)
+
+
 def context_keys(steps: pd.DataFrame) -> np.ndarray:
     """Integer context key per step (-1 when the step shows none).
 
     The key is the longest run of at least three digits in the window title,
     else in the URL, else in the element name (``INV-12173`` and
     ``invoice-12173.pdf`` share ``12173``; clicking the mail ``Address change
-    customer 84003`` shows ``84003`` before any window does). Keys are coded per session (the same number in two
+    customer 84003`` shows ``84003`` before any window does); steps without
+    one that touch a spreadsheet cell (``element_id`` ``Sheet1!B7``) have the
+    cell's row as key (``Sheet1 row 7``: the record copied into a form). Keys are coded per session (the same number in two
     sessions gives two keys). Keys seen on more than half of a session's keyed
     steps (of at least 20) are dropped: they identify the session's common document, not one
     task instance.
@@ -112,6 +128,8 @@ def context_keys(steps: pd.DataFrame) -> np.ndarray:
     for col in (WINDOW, URL, ELEMENT_NAME):
         if col in steps.columns:
             key = key.where(key.notna(), _key_tokens(steps[col]))
+    if ELEMENT_ID in steps.columns:  # the spreadsheet row a cell belongs to: the record being worked on
+        key = key.where(key.notna(), _row_keys(steps[ELEMENT_ID]))
     if key.notna().sum() == 0:
         return np.full(n, -1, dtype=np.int64)
     sess = session_codes(steps) if SESSION in steps.columns else np.zeros(n, dtype=np.int64)

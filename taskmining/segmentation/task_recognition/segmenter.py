@@ -233,17 +233,19 @@ class TaskRecognitionSegmenter(BaseSegmenter):
         codes, labels = event_classes(steps)
         k = len(labels)
         noise = noise_classes(codes, _first(steps), k, apps=app_codes(steps, codes, k))
-        self._fit_stream(steps, codes, labels, noise)
+        context = self._context(steps)  # computed once: both passes see the same keys
+        self._fit_stream(steps, codes, labels, noise, context)
         if self._types_ is not None:
             extra = interruption_classes(self._types_.profiles, self._types_.sizes) & ~noise
             if extra.any():
-                self._fit_stream(steps, codes, labels, noise | extra)
+                self._fit_stream(steps, codes, labels, noise | extra, context)
 
-    def _fit_stream(self, steps: pd.DataFrame, codes: np.ndarray, labels: pd.Index, noise: np.ndarray) -> None:
+    def _fit_stream(self, steps: pd.DataFrame, codes: np.ndarray, labels: pd.Index, noise: np.ndarray,
+                    context: np.ndarray) -> None:
         """Boundaries, instances and task types, given the event classes and the noise classes."""
         k = len(labels)
         self.mode_, self.start_classes_, self._pairs_ = "repetition", [], None
-        stream = make_stream(steps, codes, noise, self._context(steps))
+        stream = make_stream(steps, codes, noise, context)
         self._labels_ = labels
         self.noise_classes_ = [str(v) for v in labels[noise]]
         w_codes, w_first, w_idle, w_context = stream.work_view()
