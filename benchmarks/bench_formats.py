@@ -9,7 +9,10 @@ mapping, ``attrs`` packing, validation), best of ``--repeat`` runs, on:
 - the Action Logger sample ``tests/data/actionlogger/web_excel_session.csv``
   with its data rows repeated ``--copies`` times;
 - a synthetic ActivityWatch export (``--aw-events`` window and input events,
-  a quarter as many web events, a tenth as many AFK events).
+  a quarter as many web events, a tenth as many AFK events);
+- every real recording in ``<data>/real-recordings`` that a reader detects
+  (``tz="Europe/Berlin"``), next to ``pandas.read_csv`` of the same file with
+  its delimiter given (parsing only: the fastest peer for a CSV).
 
 ``records`` counts the records in the input (events read + records
 quarantined; for ActivityWatch, the bucket events), ``rows`` the rows of the
@@ -128,6 +131,40 @@ def main(argv: list[str] | None = None) -> None:
     for name, n, r, seconds, rate in rows:
         print(f"{name:34} {n:>9,} {r:>9,} {seconds:>8.3f} {rate:>10,.0f}")
     print(f"(json.loads alone on the ActivityWatch export: {json_seconds:.3f} s)")
+    real_recordings(args.data / "real-recordings", args.repeat)
+
+
+def real_recordings(folder: Path, repeat: int) -> None:
+    """Detection + reader on every real recording, next to pandas.read_csv of the same file."""
+    import warnings
+
+    import pandas as pd
+
+    from taskmining.errors import TaskminingError
+    from taskmining.io._records import sniff_delimiter
+    from taskmining.io.detect import detect_format
+
+    if not folder.is_dir():
+        return
+    print(f"\n{'real recording':38} {'format':13} {'records':>8} {'events':>7} {'seconds':>8} {'pandas s':>9}")
+    for f in sorted(folder.glob("*.*")):
+        if f.suffix == ".md":
+            continue
+        try:
+            fmt = detect_format(f)
+        except TaskminingError:
+            print(f"{f.name:38} {'(not read)':13}")
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            name, n, r, seconds, _ = measure(f.name, fmt, [f], repeat=repeat, tz="Europe/Berlin")
+        peer = ""
+        if f.suffix == ".csv":
+            sep = sniff_delimiter(f.read_text(encoding="utf-8", errors="replace")[:65536])
+            peer_s, _ = best(lambda f=f, sep=sep: pd.read_csv(f, sep=sep, dtype=str,  # type: ignore[misc]
+                                                              on_bad_lines="skip", encoding_errors="replace"), repeat)
+            peer = f"{peer_s:.3f}"
+        print(f"{name:38} {fmt:13} {n:>8,} {r:>7,} {seconds:>8.3f} {peer:>9}")
 
 
 if __name__ == "__main__":

@@ -211,8 +211,13 @@ def test_kill_9_crash_is_read_with_a_note(tmp_path):
     ev, q = _read(out)
     assert len(ev) > 100
     notes = q["reason"].tolist()
-    assert sum("did not end cleanly" in r for r in notes) == 1  # only the last segment was open
-    assert all("did not end cleanly" in r or "cut short" in r or "chunk" in r for r in notes), notes
+    # only the last segment was open: it did not end cleanly, or (killed right after it was
+    # created, which happens under load) it is still empty
+    open_notes = q[q["reason"].str.contains("did not end cleanly|empty segment")]
+    assert len(open_notes) == 1, notes
+    assert Path(open_notes["file"].iloc[0]).name == segs[-1].name, (open_notes, segs[-1])
+    assert all("did not end cleanly" in r or "empty segment" in r or "cut short" in r or "chunk" in r
+               for r in notes), notes
 
 
 def test_removed_or_downgraded_manifest_is_refused(rec_dir):

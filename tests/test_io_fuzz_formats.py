@@ -70,9 +70,10 @@ def _drop(header: str, column: str) -> str:
 def test_malformed_rows_bad_times_and_bytes_are_quarantined(tmp_path: Path, fmt: str) -> None:
     header, row, ts, _, _ = FORMATS[fmt]
     bad_time = "yesterday noon"
+    # row 5 has a UTF-8 'é': the file is UTF-8, so the bytes of line 6 are damage, not another encoding
     lines: list[str | bytes] = [header, row(ts, 1), row(ts, 2) + ",extra", row(bad_time, 3), "",
                                 row(ts, 4).encode()[:-1] + b"\xe4\xff" + row(ts, 4).encode()[-1:],
-                                row(ts, 5)]
+                                row(ts, "é5")]
     p = _write(tmp_path, fmt, lines)
     res = _read(fmt, p)
     q = res.quarantine

@@ -1,12 +1,21 @@
-"""Shared reading for the CSV UI-log formats: records with line numbers, quarantine, mapping helpers.
+"""Shared reading for the CSV UI-log formats: records with line numbers, quarantine, robust dialects.
 
 :func:`read_table` reads one CSV file into a frame of strings and remembers the
 1-based physical line of every row, so later checks (timestamps, required
-values) can quarantine a row by file and line. Rows with the wrong number of
-fields and rows with bytes that are not UTF-8 are quarantined on the way in.
-Parsing is pyarrow's; record boundaries are found with numpy (a newline ends a
-record when an even number of quote characters precedes it), so nothing loops
-per row in Python.
+values) can quarantine a row by file and line. On the way in it
+
+- decodes the bytes (:mod:`taskmining.io._text`: byte-order marks, UTF-16,
+  Windows-1252 with a note, mojibake repaired with ftfy, conflict-marker lines);
+- sniffs the delimiter (``, ; TAB |``, :func:`taskmining.io._records.sniff_delimiter`);
+- finds record boundaries, multi-line quoted cells included, without letting a
+  stray quote swallow later rows (:func:`taskmining.io._records.split_records`);
+- names empty header fields (``column_7``) or drops them when their column is
+  empty too (trailing delimiters), and numbers repeated names (``name.1``);
+- reads files without a header line when their width matches a known layout;
+- quarantines rows with the wrong number of fields.
+
+Parsing is pyarrow's, with Python's csv module as the fallback when the two
+disagree on record boundaries.
 
 Examples
 --------
@@ -14,7 +23,7 @@ Examples
 >>> from taskmining.io.quarantine import QuarantineLog
 >>> p = os.path.join(tempfile.mkdtemp(), "log.csv")
 >>> with open(p, "w") as f:
-...     _ = f.write('a,b\\n1,2\\n3,4,5\\n"x\\ny",6\\n')
+...     _ = f.write('a;b\\n1;2\\n3;4;5\\n"x\\ny";6\\n')
 >>> q = QuarantineLog()
 >>> t = read_table(p, q)
 >>> t.frame["a"].tolist(), t.lines.tolist()
@@ -27,8 +36,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from os import PathLike
 
 import numpy as np
@@ -36,15 +46,18 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from taskmining.errors import IngestError, ParameterError
+from taskmining.errors import IngestError
+from taskmining.io._records import loose_fields, sniff_delimiter, split_records
+from taskmining.io._text import decode_text
+from taskmining.io._times import parse_times
 from taskmining.io.quarantine import QuarantineLog
-from taskmining.schema import STRING_DTYPE, TIMESTAMP_DTYPE
+from taskmining.schema import STRING_DTYPE
 
-_BOM = b"\xef\xbb\xbf"
-_NL = 10
-_QUOTE = 34
-# a zone at the end of a stripped time; written so that pandas runs it with Arrow's regex engine
-_OFFSET = r"(?:[zZ]|[+-][0-9][0-9](?::?[0-9][0-9])?)$"
+__all__ = ["CsvTable", "header_fields", "headerless_layout", "read_table", "read_timed"]
+
+_LOOKS_LIKE_TIME = re.compile(r"^\s*(?:[0-9]{9,19}(?:\.[0-9]+)?|[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.]+.*)\s*$")
+_BLOCK = 1 << 20
+_MAX_HEADER = 1 << 20  # a header line longer than this is not a CSV log (a zeroed or binary file)
 
 
 @dataclass
@@ -62,7 +75,11 @@ class CsvTable:
     raw : numpy.ndarray
         ``(start, end)`` byte offsets of each row in ``data``.
     data : bytes
-        The file content (without a UTF-8 byte-order mark).
+        The decoded content as UTF-8.
+    notes : list of str
+        What was assumed or repaired while decoding (see :func:`taskmining.io._text.decode_text`).
+    headerless : bool
+        True when the file had no header line and a known layout named its columns.
     """
 
     path: str
@@ -70,6 +87,8 @@ class CsvTable:
     lines: np.ndarray
     raw: np.ndarray
     data: bytes
+    notes: list[str] = field(default_factory=list)
+    headerless: bool = False
 
     def raw_text(self, i: int) -> str:
         """The original text of row ``i``."""
@@ -91,75 +110,140 @@ class CsvTable:
         """The table restricted to the rows where ``keep`` is true."""
         keep = np.asarray(keep, dtype=bool)
         return CsvTable(self.path, self.frame.loc[keep].reset_index(drop=True), self.lines[keep],
-                        self.raw[keep], self.data)
+                        self.raw[keep], self.data, self.notes, self.headerless)
 
 
-def _records(data: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Start, end (exclusive, without the newline) and 1-based line of every record."""
-    arr = np.frombuffer(data, dtype=np.uint8)
-    nl = np.flatnonzero(arr == _NL)
-    quotes = np.flatnonzero(arr == _QUOTE)
-    ends = nl[(np.searchsorted(quotes, nl) % 2) == 0] if len(quotes) else nl
-    starts = np.concatenate(([0], ends + 1))
-    stops = np.concatenate((ends, [len(arr)]))
-    if starts[-1] >= len(arr):  # file ends with a newline: no record after it
-        starts, stops = starts[:-1], stops[:-1]
-    lines = np.searchsorted(nl, starts, side="left") + 1
-    return starts.astype(np.int64), stops.astype(np.int64), lines.astype(np.int64)
-
-
-def _records_by_csv(data: bytes, *, known: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray, bytes]:
-    """Non-empty records as Python's csv module splits them (slow path); lines -1 unless ``known``."""
-    text = data.decode("utf-8")
-    phys = io.StringIO(text, newline="").readlines()  # the lines csv counts (\n, \r\n and \r)
-    size = np.array([len(x.encode()) for x in phys], dtype=np.int64)
-    offset = np.concatenate(([0], np.cumsum(size)))
-    spans, prev = [], 0
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _fields(text: str, delimiter: str) -> list[str]:
     try:
-        for row in reader:
-            if row:
-                spans.append((prev + 1, reader.line_num))
-            prev = reader.line_num
-    except csv.Error:
-        spans = []
-    first = np.array([a for a, _ in spans], dtype=np.int64)
-    starts = offset[first - 1] if len(spans) else first
-    stops = np.array([offset[b - 1] + len(phys[b - 1].rstrip("\r\n").encode()) for _, b in spans], dtype=np.int64)
-    lines = first if known else np.full(len(first), -1, dtype=np.int64)
-    return starts.astype(np.int64), stops, lines, data
+        return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except (csv.Error, StopIteration):
+        return []
 
 
-def _bad_utf8(data: bytes, starts: np.ndarray, stops: np.ndarray) -> list[int]:
-    """Indices of records that contain bytes that are not UTF-8."""
-    bad: list[int] = []
-    view = memoryview(data)
-    pos = 0
-    while pos < len(data):
+def _clean_header(names: list[str]) -> list[str]:
+    """Strip names, name empty ones ``column_<n>`` and number repeats ``name.1``, ``name.2``."""
+    out: list[str] = []
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(names):
+        name = raw.strip().lstrip("\ufeff") or ("index" if i == 0 else f"column_{i + 1}")
+        base = name
+        while name in seen:
+            seen[base] += 1
+            name = f"{base}.{seen[base]}"
+        seen.setdefault(name, 0)
+        out.append(name)
+    return out
+
+
+def headerless_layout(fields: Sequence[str], layouts: Sequence[Sequence[str]]) -> Sequence[str] | None:
+    """The layout among ``layouts`` that a first line without a header matches, if any.
+
+    It matches when the line has as many fields as the layout, none of them is
+    one of its column names, and the first is a time.
+
+    Examples
+    --------
+    >>> headerless_layout(["1548300273232", "", "x"], [("a", "b"), ("time", "user", "url")])
+    ('time', 'user', 'url')
+    >>> headerless_layout(["time", "user", "url"], [("time", "user", "url")]) is None
+    True
+    """
+    if not fields or not _LOOKS_LIKE_TIME.match(fields[0]):
+        return None
+    names = {f.strip() for f in fields}
+    return next((lay for lay in layouts if len(lay) == len(fields) and not names & set(lay)), None)
+
+
+def _drop_empty_named(frame: pd.DataFrame, header: list[str], raw_names: list[str]) -> pd.DataFrame:
+    """Columns whose header field was empty and that hold nothing (trailing delimiters) are left out."""
+    empty = [h for h, r in zip(header, raw_names) if not r.strip() and h != "index" and frame[h].isna().all()]
+    return frame.drop(columns=empty) if empty else frame
+
+
+def _parse_arrow(body: bytes, width: int, delimiter: str, multiline: bool,
+                 longest: int) -> tuple[pa.Table, list[tuple[int, int, str]]]:
+    invalid: list[tuple[int, int, str]] = []
+
+    def handler(row: pacsv.InvalidRow) -> str:
+        invalid.append((row.expected_columns, row.actual_columns, row.text or ""))
+        return "skip"
+
+    names = [f"c{i}" for i in range(width)]
+    table = pacsv.read_csv(
+        io.BytesIO(body),
+        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=False,
+                                       block_size=max(_BLOCK, 2 * longest + 16)),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=multiline,
+                                          invalid_row_handler=handler),
+        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                             strings_can_be_null=True, null_values=[""]),
+    )
+    return table, invalid
+
+
+def _parse_python(texts: list[str], width: int, delimiter: str) -> tuple[pd.DataFrame, list[int]]:
+    """Rows by Python's csv module, one record at a time; indices of rows with the wrong width."""
+    rows: list[list[str | None]] = []
+    wrong: list[int] = []
+    for i, text in enumerate(texts):
         try:
-            str(view[pos:], "utf-8")
-            break
-        except UnicodeDecodeError as exc:
-            k = int(np.searchsorted(starts, pos + exc.start, side="right") - 1)
-            bad.append(k)
-            pos = int(stops[k]) + 1
-    return bad
+            got = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        except csv.Error:
+            got = []
+        fields = got[0] if len(got) == 1 else []
+        if len(fields) != width:
+            wrong.append(i)
+            continue
+        rows.append([f if f != "" else None for f in fields])
+    frame = pd.DataFrame(rows, columns=[f"c{i}" for i in range(width)], dtype=object)
+    return frame, wrong
 
 
-def _header(text: str, path: str) -> list[str]:
+def _parse_records(pieces: list[bytes], loose: np.ndarray, width: int,
+                   delimiter: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """The rows of ``pieces`` (record texts) and the mask of records that had the right width.
+
+    Regular records go to pyarrow in one body; records cut short (``loose``)
+    are read leniently and padded; when pyarrow and the record boundaries
+    disagree, every record is read with Python's csv module.
+    """
+    keep = np.ones(len(pieces), dtype=bool)
+    regular = np.flatnonzero(~loose)
+    body = [pieces[i] for i in regular]
+    frame: pd.DataFrame | None = None
+    head = delimiter.join(f"c{i}" for i in range(width)).encode() + b"\n"
     try:
-        names = next(csv.reader(io.StringIO(text)))
-    except (csv.Error, StopIteration) as exc:
-        raise IngestError(f"unreadable header: {exc}", path=path, line=1) from None
-    names = [n.strip() for n in names]
-    if names and names[0] == "":
-        names[0] = "index"  # the unnamed leading column pandas writes
-    seen: set[str] = set()
-    for n in names:
-        if n in seen:
-            raise IngestError(f"column {n!r} appears more than once in the header", path=path, line=1, column=n)
-        seen.add(n)
-    return names
+        table, invalid = _parse_arrow(head + b"\n".join(body) + b"\n", width, delimiter,
+                                      any(b"\n" in p for p in body), max((len(p) for p in body), default=0))
+    except (pa.ArrowInvalid, pa.ArrowException):
+        table, invalid = None, []
+    if table is not None and table.num_rows + len(invalid) == len(body):
+        by_text: dict[str, list[int]] = {}
+        for i in regular if invalid else ():
+            by_text.setdefault(pieces[i].decode("utf-8", errors="replace").rstrip("\r"), []).append(int(i))
+        for _, _, text in invalid:
+            hits = by_text.get(text.rstrip("\r"))
+            if not hits:
+                table = None  # cannot tell which row it was: read row by row
+                break
+            keep[hits.pop(0)] = False
+        if table is not None:
+            frame = table.to_pandas()
+            frame.index = regular[keep[regular]]
+    if frame is None:
+        keep[:] = True
+        frame, wrong = _parse_python([pieces[i].decode("utf-8", errors="replace") for i in regular], width,
+                                     delimiter)
+        keep[regular[wrong]] = False
+        frame.index = regular[keep[regular]]
+    if loose.any():
+        rows = []
+        for i in np.flatnonzero(loose):
+            fields = loose_fields(pieces[i].decode("utf-8", errors="replace").rstrip("\r") + '"', delimiter)
+            rows.append([f if f != "" else None for f in fields] + [None] * (width - len(fields)))
+        extra = pd.DataFrame(rows, columns=frame.columns, index=np.flatnonzero(loose), dtype=object)
+        frame = pd.concat([frame.astype(object), extra]).sort_index()
+    return frame.reset_index(drop=True), keep
 
 
 def read_table(
@@ -168,8 +252,9 @@ def read_table(
     *,
     required: Sequence[str] = (),
     aliases: Mapping[str, str] | None = None,
+    layouts: Sequence[Sequence[str]] = (),
 ) -> CsvTable:
-    """Read one CSV file into strings, quarantining malformed and non-UTF-8 rows.
+    """Read one CSV file into strings, quarantining malformed, undecodable and garbage rows.
 
     Parameters
     ----------
@@ -183,6 +268,10 @@ def read_table(
     aliases : mapping, optional
         Other spellings of a column (``{"target.class": "target.className"}``),
         applied when the canonical name is absent.
+    layouts : sequence of sequences of str
+        The column names of the format's files without a header line: a file
+        whose first line has as many fields as one of them, none of them a
+        column name, and a time first, is read with those names.
 
     Returns
     -------
@@ -202,184 +291,85 @@ def read_table(
     from taskmining.io._files import read_bytes
 
     spath = str(path)
-    data = read_bytes(path)
-    if data.startswith(_BOM):
-        data = data[len(_BOM):]
-    empty = CsvTable(spath, pd.DataFrame(), np.zeros(0, np.int64), np.zeros((0, 2), np.int64), data)
+    raw_bytes = read_bytes(path)
+    if len(raw_bytes) > _MAX_HEADER and raw_bytes.find(b"\n", 0, _MAX_HEADER) < 0:
+        raise IngestError(f"no line break in the first {_MAX_HEADER >> 20} MiB: not a CSV log", path=spath)
+    decoded = decode_text(raw_bytes)
+    del raw_bytes
+    lines = decoded.text.split("\n")
+    for text in decoded.notes:
+        qlog.note(spath, text)
+    for k, reason in sorted(decoded.bad.items()):
+        if k == 1 and lines[0].strip():
+            raise IngestError(f"the header line is unreadable: {reason}", path=spath, line=1)
+        qlog.add(spath, k, reason, lines[k - 1].rstrip("\r"))
+        lines[k - 1] = ""
+    data = "\n".join(lines).encode("utf-8", errors="replace")
+    empty = CsvTable(spath, pd.DataFrame(), np.zeros(0, np.int64), np.zeros((0, 2), np.int64), data, decoded.notes)
     if not data.strip():
         return empty
-    starts, stops, lines = _records(data)
-    bad = _bad_utf8(data, starts, stops)
-    if bad and bad[0] == 0:
-        raise IngestError("the header has bytes that are not UTF-8", path=spath, line=1)
-    header = _header(data[starts[0]:stops[0]].decode("utf-8").rstrip("\r"), spath)
+    delimiter = sniff_delimiter(decoded.text if not decoded.bad else data.decode("utf-8"))
+    first_line = next((x for x in data.split(b"\n") if x.strip()), b"")
+    raw_names = _fields(first_line.decode("utf-8").rstrip("\r"), delimiter)
+    layout = headerless_layout(raw_names, layouts)
+    headerless = layout is not None
+    if layout is not None:
+        raw_names = list(layout)
+    header = _clean_header(raw_names)
     if aliases:
         header = [aliases[n] if n in aliases and aliases[n] not in header else n for n in header]
     for col in required:
         if col not in header:
             raise IngestError(f"missing required column {col!r} (columns: {', '.join(header)})",
                               path=spath, column=col)
-    keep = np.ones(len(starts), dtype=bool)
-    for k in bad:
-        keep[k] = False
-        qlog.add(spath, int(lines[k]), "bytes that are not UTF-8",
-                 data[starts[k]:stops[k]].decode("utf-8", errors="replace").rstrip("\r"))
-    if bad:  # cut the bad records out before parsing
-        pieces = [data[int(s):int(e)] for s, e, k in zip(starts, stops, keep) if k]
-        body = b"\n".join(pieces) + b"\n"
-        starts, stops, lines = starts[keep], stops[keep], lines[keep]
-    else:
-        body = data
-    invalid: list[tuple[int, int, int]] = []
-
-    def handler(row: pacsv.InvalidRow) -> str:
-        invalid.append((-1 if row.number is None else row.number, row.expected_columns, row.actual_columns))
-        return "skip"
-
-    names = [f"c{i}" for i in range(len(header))]
-    try:
-        table = pacsv.read_csv(
-            io.BytesIO(body),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=False),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=handler),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=True, null_values=[""]),
-        )
-    except (pa.ArrowInvalid, pa.ArrowException) as exc:
-        raise IngestError(f"cannot parse CSV: {exc}", path=spath) from None
-    nonempty = (stops - starts) > 0
-    nonempty &= ~((stops - starts == 1) & (np.frombuffer(data, np.uint8)[np.minimum(starts, len(data) - 1)] == 13))
-    nonempty[0] = True  # the header
-    if int(nonempty.sum()) != table.num_rows + len(invalid) + 1:
-        # a quote inside an unquoted field fooled the quote count: ask Python's csv module
-        starts, stops, lines, data = _records_by_csv(body, known=not bad)
-        nonempty = np.ones(len(starts), dtype=bool)
-    # pyarrow numbers rows 1-based over the non-empty records, the header being 1
-    record_of = np.flatnonzero(nonempty)
-    nonempty[0] = False
-    dropped = np.zeros(len(starts), dtype=bool)
-    for number, expected, actual in invalid:
-        if 1 < number <= len(record_of):
-            k = record_of[number - 1]
-            dropped[k] = True
-            qlog.add(spath, int(lines[k]) if lines[k] > 0 else None, f"expected {expected} fields, found {actual}",
-                     data[starts[k]:stops[k]].decode("utf-8", errors="replace").rstrip("\r"))
-        else:
-            qlog.add(spath, None, f"expected {expected} fields, found {actual}", None)
-    rows = nonempty & ~dropped
-    frame = table.to_pandas()
+    width = len(header)
+    rec = split_records(data, delimiter, width)
+    for line in rec.bad:
+        qlog.add(spath, line, "a stray quote that would swallow the following lines", lines[line - 1].rstrip("\r"))
+    first = 0 if headerless else 1
+    pieces = [data[int(s):int(e)] for s, e in zip(rec.starts[first:], rec.stops[first:])]
+    starts, stops, row_lines = rec.starts[first:], rec.stops[first:], rec.lines[first:]
+    frame, keep = _parse_records(pieces, rec.loose[first:], width, delimiter)
+    for i in np.flatnonzero(~keep):
+        text = pieces[i].decode("utf-8", errors="replace").rstrip("\r")
+        found = len(_fields(text, delimiter)) if "\n" not in text else -1
+        why = f"expected {width} fields, found {found}" if found >= 0 else f"expected {width} fields"
+        qlog.add(spath, int(row_lines[i]), why, text)
+    short = int(rec.loose[first:][keep].sum())
+    if short:
+        qlog.note(spath, f"{short} row(s) end in a quoted cell left open at the end of the line (the rest of "
+                         "the record was never written): read with their missing trailing fields empty")
     frame.columns = header
-    if int(rows.sum()) != len(frame):  # record boundaries disagree with the parser: lines unknown
-        row_lines = np.full(len(frame), -1, dtype=np.int64)
-        raw = np.zeros((len(frame), 2), dtype=np.int64)
-    else:
-        row_lines = lines[rows]
-        raw = np.stack([starts[rows], stops[rows]], axis=1)
+    frame = _drop_empty_named(frame, header, raw_names)
     for col in frame.columns:
         if frame[col].dtype != STRING_DTYPE:
             frame[col] = frame[col].astype(STRING_DTYPE)
-    return CsvTable(spath, frame, row_lines, raw, data)
+    raw = np.stack([starts[keep], stops[keep]], axis=1) if len(pieces) else np.zeros((0, 2), np.int64)
+    return CsvTable(spath, frame.reset_index(drop=True), row_lines[keep], raw, data, decoded.notes, headerless)
 
 
 def header_fields(head: bytes) -> list[str]:
-    """The header fields of a CSV head (for ``sniff``); empty when it is not CSV text.
+    """The header fields of a CSV head (for ``sniff``), any delimiter and encoding; empty when not CSV text.
 
     Examples
     --------
-    >>> header_fields(b'\\xef\\xbb\\xbf"a","b"\\r\\n1,2\\n')
+    >>> header_fields(b'\\xef\\xbb\\xbf"a";"b"\\r\\n1;2\\n')
     ['a', 'b']
     """
-    if head.startswith(_BOM):
-        head = head[len(_BOM):]
-    first = head.split(b"\n", 1)[0].rstrip(b"\r")
     try:
-        text = first.decode("utf-8")
-        return [f.strip() for f in next(csv.reader([text]))]
-    except (UnicodeDecodeError, csv.Error, StopIteration):
+        text = decode_text(head).text
+    except (UnicodeError, ValueError):
         return []
-
-
-# --- timestamps ----------------------------------------------------------------
-
-def check_tz(tz: str | None) -> None:
-    """Raise :class:`ParameterError` when ``tz`` is not a known time zone."""
-    if tz is None:
-        return
-    try:
-        pd.Timestamp("2020-01-01").tz_localize(tz)
-    except Exception:  # noqa: BLE001 - pytz/zoneinfo raise various errors
-        raise ParameterError(f"tz={tz!r} is not a known time zone (use an IANA name like 'Europe/Berlin')") from None
-
-
-_LOW, _HIGH = pd.Timestamp.min + pd.Timedelta(days=2), pd.Timestamp.max - pd.Timedelta(days=2)
-
-
-def _in_range(t: pd.Series) -> pd.Series:
-    """Times outside what nanoseconds can hold (years 1677 to 2262) become NaT."""
-    tz = getattr(t.dt, "tz", None)
-    low, high = (_LOW.tz_localize(tz), _HIGH.tz_localize(tz)) if tz is not None else (_LOW, _HIGH)
-    return t.where(t.isna() | ((t >= low) & (t <= high)))
-
-
-def parse_times(text: pd.Series, *, tz: str | None, path: str, column: str) -> tuple[pd.Series, pd.Series]:
-    """Parse ISO 8601 times to UTC; return the times and a reason for every bad one.
-
-    Aware times are converted to UTC; naive ones are localised in ``tz``. When
-    every time is naive and no ``tz`` is given, the whole file is an error (an
-    :class:`IngestError` telling to pass ``tz=``): it never guesses.
-
-    Returns
-    -------
-    (pandas.Series, pandas.Series)
-        ``datetime64[ns, UTC]`` (NaT where bad) and ``str`` reasons (missing where good).
-
-    Examples
-    --------
-    >>> t, why = parse_times(pd.Series(["2020-01-01T10:00:00Z", "noon", None]), tz=None,
-    ...                      path="f.csv", column="ts")
-    >>> t.iloc[0], why.tolist()
-    (Timestamp('2020-01-01 10:00:00+0000', tz='UTC'), [nan, "unparsable timestamp: 'noon'", 'missing timestamp'])
-    """
-    s = text.astype(STRING_DTYPE).str.strip()
-    present = s.notna().to_numpy()
-    try:
-        parsed = pd.to_datetime(s, utc=True, format="ISO8601", errors="coerce")
-    except (ValueError, TypeError, OverflowError):
-        parsed = pd.to_datetime(s, utc=True, format="mixed", errors="coerce")
-    parsed = _in_range(parsed).astype(TIMESTAMP_DTYPE)
-    aware = s.str.contains(_OFFSET, na=False).to_numpy()
-    naive = present & ~aware & parsed.notna().to_numpy()
-    if naive.any():
-        if tz is None:
-            if naive.sum() == (present & parsed.notna().to_numpy()).sum():
-                raise IngestError(f"timestamps have no time zone (first: {s[naive].iloc[0]!r}); pass tz= "
-                                  "(e.g. tz='UTC' or tz='Europe/Berlin') to say where they were recorded",
-                                  path=path, column=column)
-        else:
-            local = pd.to_datetime(s[naive], format="ISO8601", errors="coerce")
-            if getattr(local.dt, "tz", None) is not None:
-                local = local.dt.tz_localize(None)
-            local = _in_range(local)
-            parsed = parsed.copy()
-            parsed[naive] = local.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT").dt.tz_convert("UTC")
-    reason = np.full(len(s), None, dtype=object)
-    reason[~present] = "missing timestamp"
-    unparsable = present & parsed.isna().to_numpy() & ~(naive & (tz is not None))
-    if unparsable.any():
-        reason[unparsable] = [f"unparsable timestamp: {v!r}" for v in s[unparsable]]
-    if tz is None and naive.any():
-        reason[naive] = [f"timestamp without time zone (pass tz=): {v!r}" for v in s[naive]]
-        parsed = parsed.copy()
-        parsed[naive] = pd.NaT
-    elif tz is not None:
-        gap = naive & parsed.isna().to_numpy()
-        reason[gap] = [f"local time does not exist or is ambiguous in {tz}: {v!r}" for v in s[gap]]
-    return parsed, pd.Series(reason, index=s.index, dtype=STRING_DTYPE)
+    first = text.lstrip("\r\n").split("\n", 1)[0].rstrip("\r")
+    if not first or "\x00" in first:
+        return []
+    return [f.strip() for f in _fields(first, sniff_delimiter(text))]
 
 
 def read_timed(path: str | PathLike[str], qlog: QuarantineLog, *, tz: str | None, time_columns: Sequence[str],
                required: Sequence[str] = (), aliases: Mapping[str, str] | None = None,
-               one_of: Sequence[Sequence[str]] = ()) -> tuple[CsvTable, pd.Series] | None:
+               one_of: Sequence[Sequence[str]] = (),
+               layouts: Sequence[Sequence[str]] = ()) -> tuple[CsvTable, pd.Series] | None:
     """:func:`read_table`, then the times of the first of ``time_columns`` present; bad ones quarantined.
 
     Returns ``None`` for a file without rows. A file with none of
@@ -395,7 +385,7 @@ def read_timed(path: str | PathLike[str], qlog: QuarantineLog, *, tz: str | None
     >>> table.frame["a"].tolist(), table.lines.tolist()
     (['1'], [2])
     """
-    table = read_table(path, qlog, required=required, aliases=aliases)
+    table = read_table(path, qlog, required=required, aliases=aliases, layouts=layouts)
     if table.frame.shape[1] == 0:
         return None
     names = list(table.frame.columns)

@@ -28,7 +28,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["fragments", "members", "number_members", "series_members", "join_records"]
+__all__ = ["fragments", "join_records", "members", "number_members", "series_members"]
 
 
 def fragments(key: str, values: Sequence[str], *, raw: bool = False, keep_null: bool = False) -> pa.Array:

@@ -31,11 +31,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from taskmining.io._apps import APP_NAMES, app_and_title, normalise_app
 from taskmining.io._attrs import pack_attrs
 from taskmining.schema import STRING_DTYPE
 
 __all__ = [
-    "APP_NAMES", "COMMON_EVENT_ACTIONS", "coalesce", "column", "constant", "dom_roles", "drop_secrets",
+    "APP_NAMES", "COMMON_EVENT_ACTIONS", "app_and_title", "coalesce", "column", "constant", "dom_roles", "drop_secrets",
     "finish_frame", "map_values", "normalise_app", "pack_json", "per_value", "ui_log_frame",
 ]
 
@@ -102,24 +103,6 @@ def map_values(values: pd.Series, mapping: Mapping[str, str], default: str | Non
     return per_value(values, one)
 
 
-def normalise_app(values: pd.Series, known: Mapping[str, str] | None = None) -> pd.Series:
-    """Application names to the lowercase short form (``"Microsoft Excel"`` -> ``"excel"``).
-
-    Examples
-    --------
-    >>> normalise_app(pd.Series(["Chrome", "Microsoft Excel", "EXCEL.EXE", "My App"])).tolist()
-    ['chrome', 'excel', 'excel', 'my app']
-    """
-    table = {**APP_NAMES, **(known or {})}
-
-    def one(u: Any) -> str:
-        key = str(u).strip().lower()
-        key = key[:-4] if key.endswith(".exe") else key
-        return table.get(key, key)
-
-    return per_value(values, one)
-
-
 def drop_secrets(frame: pd.DataFrame, secret: np.ndarray, columns: Iterable[str]) -> pd.DataFrame:
     """``frame`` with ``columns`` blanked in the rows of password fields (a copy when any is blanked).
 
@@ -163,21 +146,6 @@ def dom_roles(tag: pd.Series, typ: pd.Series, event: pd.Series) -> np.ndarray:
     choices = ["password", "checkbox", "radio", "button", "combobox", "list_item", "link", "edit"]
     return np.select(conditions, choices, default="")
 
-
-#: Application names as UI logs spell them -> our short names.
-APP_NAMES: dict[str, str] = {
-    "chrome": "chrome", "google chrome": "chrome", "chromium": "chrome",
-    "firefox": "firefox", "mozilla firefox": "firefox",
-    "edge": "edge", "microsoft edge": "edge", "msedge": "edge", "opera": "opera",
-    "excel": "excel", "microsoft excel": "excel",
-    "word": "word", "microsoft word": "word", "winword": "word",
-    "powerpoint": "powerpoint", "microsoft powerpoint": "powerpoint", "powerpnt": "powerpoint",
-    "outlook": "outlook", "microsoft outlook": "outlook",
-    "web": "chrome",
-    "explorer": "explorer", "notepad": "notepad", "notepad.exe": "notepad",
-    "skype": "skype", "sublimetext": "sublime_text", "visualstudiocode": "vscode",
-    "os-clipboard": "clipboard", "clipboard": "clipboard",
-}
 
 #: Event types shared by the UI-log formats (Action Logger, SmartRPA, Leno),
 #: per action, as lowercase names separated by spaces.

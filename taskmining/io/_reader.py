@@ -23,7 +23,7 @@ import pandas as pd
 
 from taskmining._progress import progress as _progress
 from taskmining.errors import IngestError, ParameterError
-from taskmining.io._csv import check_tz
+from taskmining.io._times import check_tz
 from taskmining.io.quarantine import QuarantineLog, ReadResult
 from taskmining.schema import validate_events
 
@@ -118,4 +118,4 @@ def run_reader(paths: Any, read_one: Callable[[Path, QuarantineLog], pd.DataFram
                 f[col] = f[col].astype("category")
     df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         {"timestamp": pd.Series([], dtype="datetime64[ns, UTC]"), "action": pd.Series([], dtype=object)})
-    return ReadResult(validate_events(df, sort=True), qlog.to_frame(), fmt)
+    return ReadResult(validate_events(df, sort=True), qlog.to_frame(), fmt, list(qlog.notes))

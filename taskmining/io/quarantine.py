@@ -38,6 +38,11 @@ class QuarantineLog:
 
     errors: str = "quarantine"
     _rows: list[tuple[str, int | None, str, str | None]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def note(self, file: str, text: str) -> None:
+        """Record what a reader assumed or repaired in ``file`` (an encoding, a repair): no record is lost."""
+        self.notes.append(f"{file}: {text}")
 
     def add(self, file: str, line: int | None, reason: str, raw: str | None = None) -> None:
         """Record one bad record (``line`` is 1-based in ``file``)."""
@@ -76,3 +81,4 @@ class ReadResult:
     events: pd.DataFrame
     quarantine: pd.DataFrame = field(default_factory=empty_quarantine)
     format: str = ""
+    notes: list[str] = field(default_factory=list)

@@ -229,6 +229,9 @@ def read_events(
     quarantine = pd.concat([r.quarantine for r in results], ignore_index=True) if results else empty_quarantine()
     fmt = ",".join(groups) if len(groups) > 1 else next(iter(groups))
     events.attrs["taskmining"] = {"format": fmt, "files": len(paths), "quarantined": len(quarantine)}
+    notes = [n for r in results for n in getattr(r, "notes", [])]
+    if notes:  # what readers assumed or repaired (an encoding, mojibake), per file
+        events.attrs["taskmining"]["notes"] = notes
     if len(quarantine):
         counts = quarantine["reason"].str.replace(r":.*$", "", regex=True).value_counts()
         detail = ", ".join(f"{r}: {c}" for r, c in counts.items())

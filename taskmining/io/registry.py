@@ -7,9 +7,9 @@ entry-point group ``taskmining.formats`` (``name = "package.module:SPEC"``).
 
 Detection asks the formats in order of ``priority`` (lower first), ties in
 registration order; the first whose ``sniff`` says yes wins. The built-ins
-are: native 10, parquet 20, actionlogger 30, smartrpa 40, leno 50,
-activitywatch 60, generic 90 (the fallback for any table with a time and an
-action column). A plug-in's default priority, 50, puts it before the generic
+are: native 10, pm4py 15, parquet 20, actionlogger 30, smartrpa 40,
+tockler 45, selfspy 46, leno 50, ocel 55, activitywatch 60, window_tracking 85,
+generic 90 (the fallback for any table with a time and an action column). A plug-in's default priority, 50, puts it before the generic
 fallback and after the formats with an unmistakable signature.
 
 Examples
@@ -75,7 +75,8 @@ def _is_spec(obj: Any, name: str) -> ReaderSpec:
 FORMATS: Registry[ReaderSpec] = Registry(
     "format", group=ENTRY_POINT_GROUP, check=_is_spec, load_error=IngestError, builtins={
         name: f"taskmining.io.formats.{name}:SPEC"
-        for name in ("native", "parquet", "actionlogger", "smartrpa", "leno", "activitywatch", "generic")
+        for name in ("native", "pm4py", "parquet", "actionlogger", "smartrpa", "tockler", "selfspy", "leno",
+                     "ocel", "activitywatch", "window_tracking", "generic")
     })
 
 
@@ -130,7 +131,7 @@ def list_formats() -> pd.DataFrame:
     Examples
     --------
     >>> list_formats()["name"].tolist()[:3]
-    ['native', 'parquet', 'actionlogger']
+    ['native', 'pm4py', 'parquet']
     """
     rows: list[dict[str, Any]] = [
         {"name": s.name, "description": s.description, "extensions": " ".join(s.extensions)}

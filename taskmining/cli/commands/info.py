@@ -76,6 +76,7 @@ def summary(events: pd.DataFrame, quarantine: pd.DataFrame | None = None) -> dic
         "files": meta.get("files"),
         "quarantined": int(0 if quarantine is None else len(quarantine)),
         "quarantined_by_reason": reasons,
+        "notes": list(meta.get("notes", [])),
     }
 
 
@@ -91,6 +92,7 @@ def _text(s: dict[str, Any]) -> str:
         f"quarantined: {s['quarantined']}",
     ]
     lines += [f"  {reason}: {n}" for reason, n in s["quarantined_by_reason"].items()]
+    lines += [f"note:        {n}" for n in s["notes"]]
     return "\n".join(lines)
 
 

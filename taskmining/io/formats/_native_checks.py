@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 
 from taskmining._unique import all_distinct
 from taskmining.errors import IngestError
-from taskmining.io.formats.parquet import concat_tables
+from taskmining.io.formats.parquet import concat_tables, negative_durations
 from taskmining.io.quarantine import QuarantineLog
 from taskmining.schema import ACTIONS
 
@@ -57,6 +57,8 @@ def _timestamps(ts: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     text = pd.Series(ts.to_pandas(), dtype="str")
     offset = np.asarray(pc.fill_null(pc.match_substring_regex(ts, r"(?:Z|[+-]\d\d(?::?\d\d)?)\s*$"), False))
     parsed = pd.to_datetime(text.where(offset), utc=True, format="ISO8601", errors="coerce")
+    low, high = pd.Timestamp("1677-09-23", tz="UTC"), pd.Timestamp("2262-04-10", tz="UTC")
+    parsed = parsed.where((parsed >= low) & (parsed <= high))  # outside nanoseconds: unparsable, not a crash
     missing = text.isna().to_numpy()
     naive = ~offset & ~missing
     if naive.any():
@@ -110,6 +112,7 @@ def check_records(parts: list[pa.Table], file: str, raw: Callable[[np.ndarray], 
         (unknown, "action outside the vocabulary"),
         (np.asarray(naive), "naive timestamp (no UTC offset)"),
         (np.asarray(unparsable), "unparsable timestamp"),
+        (negative_durations(table), "negative duration"),
         (np.asarray(table.column("session").is_null()), "missing required field 'session'"),
         (np.asarray(action.is_null()), "missing required field 'action'"),
         (np.asarray(table.column("timestamp").is_null()), "missing required field 'timestamp'"),

@@ -24,7 +24,7 @@ import numpy as np
 
 from taskmining.errors import IngestError
 
-__all__ = ["BufferRing", "count_newlines", "map_pieces", "read_pieces"]
+__all__ = ["BufferRing", "count_newlines", "is_blank", "line_bounds", "map_pieces", "read_pieces"]
 
 
 def count_newlines(buf: Any) -> int:
@@ -158,3 +158,24 @@ def _mapped(mapped: mmap.mmap, size: int) -> Iterator[tuple[memoryview, int, int
         yield piece, lines_before, newlines
         lines_before += newlines
         pos = end
+
+
+def line_bounds(buf: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start, end (without ``\\n``) and non-blank flag of every line."""
+    data = np.frombuffer(buf, dtype=np.uint8)
+    nl = np.flatnonzero(data == 10)
+    ends = nl if (len(buf) and buf[-1:] == b"\n") else np.append(nl, len(buf))
+    starts = np.concatenate(([0], nl[: len(ends) - 1] + 1)).astype(np.int64)
+    filled = np.ones(len(ends), dtype=bool)
+    for i in np.flatnonzero(ends - starts <= 16):  # only short lines can be blank
+        filled[i] = not bytes(buf[starts[i]: ends[i]]).isspace() and ends[i] > starts[i]
+    return starts, ends.astype(np.int64), filled
+
+
+def is_blank(buf: Any) -> bool:
+    """True for an empty or all-whitespace bytes-like object (usually decided by its first bytes)."""
+    if not len(buf):
+        return True
+    if not bytes(buf[:256]).isspace():
+        return False
+    return bytes(buf).isspace()

@@ -7,7 +7,10 @@ target.tagName, target.type, target.name, target.value, target.innerText,
 target.checked, target.href, target.option, target.title, target.innerHTML``
 (any subset; ``target.class`` is accepted for ``target.className``; an
 optional ``caseID`` ground-truth column and extra columns such as ``x``, ``y``
-or ``target.css``; an unnamed leading index column). Mapping rules are in
+or ``target.css``; an unnamed leading index column). Files without a header
+line are read when their width is one of the layouts the logger's versions
+wrote (:data:`LAYOUTS`: 14, 15 or 19 columns; the browser-only versions'
+rows without ``targetApp`` are Chrome's). Mapping rules are in
 ``docs/formats-readers.md``.
 
 Examples
@@ -29,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from taskmining.io._csv import header_fields, read_timed
+from taskmining.io._csv import header_fields, headerless_layout, read_timed
 from taskmining.io._mapping import (
     COMMON_EVENT_ACTIONS,
     coalesce,
@@ -50,7 +53,20 @@ FORMAT = "actionlogger"
 EVENT_ACTIONS: dict[str, str] = {
     **COMMON_EVENT_ACTIONS,
     "sortcolumn": "other", "applyfilter": "other",
+    "activated": "focus", "focus changed": "focus", "fieldchange": "edit", "navigate to": "navigate",
 }
+
+#: Column layouts of Action Logger versions, for files written without a header line
+#: (the logger's own field lists: the browser-only versions of 14 and 15 columns, the 19 of later ones).
+_BROWSER = ("timeStamp", "userID", "targetApp", "url", "eventType")
+_TARGET = ("target.tagName", "target.type", "target.name", "target.value", "target.innerText", "target.checked",
+           "target.href", "target.option")
+LAYOUTS: tuple[tuple[str, ...], ...] = (
+    (*_BROWSER, "target.id", *_TARGET),
+    (*_BROWSER, "target.id", "target.className", *_TARGET),
+    ("timeStamp", "userID", "targetApp", "eventType", "url", "content", "target.workbookName", "target.sheetName",
+     "target.id", "target.className", *_TARGET, "target.title"),
+)
 
 _CELL_EVENTS = {"getcell", "editcell", "copycell", "pasteintocell", "getrange", "editrange", "copyrange",
                 "pasteintorange", "cutcell", "sortcolumn", "applyfilter"}
@@ -71,11 +87,14 @@ def _roles(t: pd.DataFrame, ev: pd.Series, app: pd.Series) -> np.ndarray:
 
 
 def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFrame:
-    got = read_timed(path, qlog, tz=tz, time_columns=("timeStamp",), required=("eventType",), aliases=_ALIASES)
+    got = read_timed(path, qlog, tz=tz, time_columns=("timeStamp",), required=("eventType",), aliases=_ALIASES,
+                     layouts=LAYOUTS)
     if got is None:
         return pd.DataFrame()
     t, times = got[0].frame, got[1]
     raw_app = column(t, "targetApp")
+    if got[0].headerless:  # the browser extension's own files: rows with a URL are Chrome's
+        raw_app = raw_app.where(raw_app.notna() | column(t, "url").isna(), "Chrome")
     clip = raw_app.str.lower().eq("os-clipboard").fillna(False).to_numpy()
     app = normalise_app(raw_app)
     # a clipboard event happened in the application used just before it
@@ -114,9 +133,13 @@ def sniff(path: Path, head: bytes) -> bool:
     --------
     >>> sniff(Path("x.csv"), b"timeStamp,userID,targetApp,eventType\\n")
     True
+    >>> sniff(Path("logs.csv"), b'1548300273232,,,"https://example.com","activated",,,,,,,,,\\n')
+    True
     """
-    fields = set(header_fields(head))
-    return {"eventType", "targetApp"} <= fields and "timeStamp" in fields
+    fields = header_fields(head)
+    names = set(fields)
+    return ({"eventType", "targetApp"} <= names and "timeStamp" in names) or (
+        headerless_layout(fields, LAYOUTS) is not None and bool(fields[LAYOUTS[0].index("eventType")].strip()))
 
 
 SPEC = ReaderSpec(

@@ -30,7 +30,7 @@ Examples
 ...      "data": {"app": "Code", "title": "main.py"}}]}
 >>> _ = open(p, "w").write(json.dumps({"buckets": {"aw-watcher-window_pc1": w}}))
 >>> read([p]).events[["app", "action", "window", "duration"]].values.tolist()
-[['code', 'app_switch', 'main.py', 10.0], ['firefox', 'app_switch', 'Inbox', 5.0]]
+[['vscode', 'app_switch', 'main.py', 10.0], ['firefox', 'app_switch', 'Inbox', 5.0]]
 """
 
 from __future__ import annotations
@@ -44,10 +44,10 @@ import pandas as pd
 
 from taskmining._frames import NONE_ARRAY
 from taskmining.errors import IngestError
-from taskmining.io._csv import parse_times
 from taskmining.io._files import read_bytes
 from taskmining.io._mapping import finish_frame, normalise_app
 from taskmining.io._reader import file_reader
+from taskmining.io._times import parse_times
 from taskmining.io.quarantine import QuarantineLog
 from taskmining.io.registry import ReaderSpec
 from taskmining.schema import STRING_DTYPE

@@ -30,9 +30,10 @@ import pandas as pd
 
 from taskmining._frames import NONE_ARRAY
 from taskmining.errors import IngestError, ParameterError
-from taskmining.io._csv import check_tz, parse_times, read_table
+from taskmining.io._csv import read_table
 from taskmining.io._mapping import finish_frame, map_values, normalise_app
 from taskmining.io._reader import check_options, run_reader
+from taskmining.io._times import check_tz, parse_times
 from taskmining.io.quarantine import QuarantineLog, ReadResult
 from taskmining.io.registry import ReaderSpec
 from taskmining.schema import ACTIONS, STRING_DTYPE, as_utc, validate_events
@@ -193,6 +194,9 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None, mapping: Mappi
         why = pd.Series(np.where(times.isna(), "missing timestamp", NONE_ARRAY), dtype=STRING_DTYPE)
     else:
         times, why = parse_times(_as_text(df[ts_col]), tz=tz, path=str(path), column=ts_col)
+    if "duration" in df.columns:  # a negative duration is a bad record, not a bad file
+        negative = pd.to_numeric(df["duration"], errors="coerce").lt(0).to_numpy()
+        why = why.where(~negative | why.notna(), "negative duration")
     bad = why.notna().to_numpy()
     if bad.any():
         if table is not None:

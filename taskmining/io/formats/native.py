@@ -43,10 +43,14 @@ from taskmining._progress import progress as _progress
 from taskmining.errors import IngestError, ParameterError
 from taskmining.io._files import is_gzip, open_binary, read_bytes
 from taskmining.io.formats import _native_checks as checks
-from taskmining.io.formats._jsontext import attrs_from_lines, attrs_text, json_text
+from taskmining.io.formats._depth import MAX_DEPTH, not_objects, too_deep
+from taskmining.io.formats._jsontext import attrs_text, json_text
+from taskmining.io.formats._native_python import PYTHON_BLOCK, many_lines, one_line
 from taskmining.io.formats._pieces import (
     BufferRing,
     count_newlines,
+    is_blank,
+    line_bounds,
     map_pieces,
     read_pieces,
 )
@@ -74,6 +78,7 @@ _PARSE = pj.ParseOptions(explicit_schema=SCHEMA, unexpected_field_behavior="infe
 _SUFFIXES = (".jsonl", ".jsonl.gz", ".jsonl.enc")
 #: Large files are parsed in pieces of about this size (bounds peak memory).
 CHUNK_BYTES = 64 << 20
+HUGE_LINE = 1 << 20  # a line Arrow refused that is longer than this is quarantined by its first bytes
 
 
 # --- one buffer -> Arrow tables ------------------------------------------------
@@ -89,27 +94,6 @@ def _arrow(block: bytes) -> pa.Table:
                         read_options=pj.ReadOptions(block_size=max(1 << 16, min(len(block) + 1, 1 << 24))))
 
 
-def _line_bounds(buf: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Start, end (without ``\\n``) and non-blank flag of every line."""
-    data = np.frombuffer(buf, dtype=np.uint8)
-    nl = np.flatnonzero(data == 10)
-    ends = nl if (len(buf) and buf[-1:] == b"\n") else np.append(nl, len(buf))
-    starts = np.concatenate(([0], nl[: len(ends) - 1] + 1)).astype(np.int64)
-    filled = np.ones(len(ends), dtype=bool)
-    for i in np.flatnonzero(ends - starts <= 16):  # only short lines can be blank
-        filled[i] = not bytes(buf[starts[i]: ends[i]]).isspace() and ends[i] > starts[i]
-    return starts, ends.astype(np.int64), filled
-
-
-def _blank(buf: Any) -> bool:
-    """True for an empty or all-whitespace bytes-like object (usually decided by its first bytes)."""
-    if not len(buf):
-        return True
-    if not bytes(buf[:256]).isspace():
-        return False
-    return bytes(buf).isspace()
-
-
 class _Blocks:
     """Parse a buffer, bisecting around bad lines; collects (table, line numbers)."""
 
@@ -121,9 +105,25 @@ class _Blocks:
 
     def run(self) -> None:
         buf = self.buf
-        if _blank(buf):
+        if is_blank(buf):
             return
         n_lines = self.newlines + (0 if buf[-1:] == b"\n" else 1)
+        deep, odd = too_deep(buf), not_objects(buf)
+        if deep.any() or odd.any():  # never hand such lines to Arrow (it recurses, or crashes) or to json
+            self.starts, self.ends, filled = line_bounds(buf)
+            self.good = np.flatnonzero(filled & ~deep & ~odd)
+            done = 0
+            for i in np.flatnonzero((deep | odd) & filled):  # in line order, so errors="raise" names the first
+                k = int(np.searchsorted(self.good, i))
+                if k > done:  # the good lines before it: their blocks never span a refused line
+                    self._bisect(done, k)
+                done = k
+                line = bytes(buf[self.starts[i]:self.ends[i]][:HUGE_LINE])
+                reason = f"nested deeper than {MAX_DEPTH} levels" if deep[i] else checks.line_reason(line, ValueError())
+                self.qlog.add(self.file, int(i) + self.first + 1, reason, line[:10_000].decode("utf-8", "replace"))
+            if done < len(self.good):
+                self._bisect(done, len(self.good))
+            return
         try:
             _check_utf8(buf)
             table = _arrow(buf)
@@ -132,7 +132,7 @@ class _Blocks:
                 return
         except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
             pass
-        self.starts, self.ends, filled = _line_bounds(buf)
+        self.starts, self.ends, filled = line_bounds(buf)
         self.good = np.flatnonzero(filled)
         self._bisect(0, len(self.good))
 
@@ -149,16 +149,31 @@ class _Blocks:
             err: Exception = IngestError("more than one JSON value on a line")
         except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as exc:
             err = exc
+        if 1 < hi - lo <= PYTHON_BLOCK:  # few lines left: records Arrow cannot type, parsed in Python at once
+            table, rest = many_lines([bytes(self.buf[self.starts[i]: self.ends[i] + 1]) for i in idx], SCHEMA, _KNOWN)
+            if table is not None:
+                self.parts.append((table, np.delete(idx, rest) + self.first + 1))
+            for k in rest:
+                self._bisect(lo + k, lo + k + 1)
+            return
         if hi - lo > 1:
             step = -(-(hi - lo) // 16)
             for a in range(lo, hi, step):
                 self._bisect(a, min(a + step, hi))
             return
-        line = bytes(self.buf[self.starts[idx[0]]: self.ends[idx[0]] + 1])
+        view = self.buf[self.starts[idx[0]]: self.ends[idx[0]] + 1]
+        if len(view) > HUGE_LINE:  # Arrow refused it: name it without copying or decoding all of it
+            head = bytes(view[:HUGE_LINE])
+            what = "NUL bytes" if not head.strip(b"\x00") else "invalid JSON"
+            if not head.isspace():
+                self.qlog.add(self.file, int(idx[0]) + self.first + 1,
+                              f"not a record: a line of {len(view)} bytes ({what})", head[:200].decode("utf-8", "replace"))
+            return
+        line = bytes(view)
         if line.isspace():  # a long blank line: not a record
             return
         reason = str(err) if isinstance(err, IngestError) else checks.line_reason(line, err)
-        single = _one_line(line) if reason.startswith("wrong value type") else None
+        single = one_line(line, SCHEMA, _KNOWN) if reason.startswith("wrong value type") else None
         if single is not None:
             self.parts.append((single, idx + self.first + 1))
             return
@@ -167,29 +182,9 @@ class _Blocks:
     def raw(self, lines: np.ndarray) -> list[str]:
         """Raw text of 1-based ``lines`` (for quarantine)."""
         if not hasattr(self, "starts"):
-            self.starts, self.ends, _ = _line_bounds(self.buf)
+            self.starts, self.ends, _ = line_bounds(self.buf)
         return [bytes(self.buf[self.starts[i - 1 - self.first]: self.ends[i - 1 - self.first]]).decode(
             "utf-8", "replace") for i in lines]
-
-
-def _one_line(line: bytes) -> pa.Table | None:
-    """A valid record Arrow cannot type (e.g. a list of mixed values), parsed in Python; None if invalid."""
-    rec = json.loads(line)
-    attrs = rec.get("attrs")
-    if attrs is not None and not isinstance(attrs, dict):
-        return None
-    cols: dict[str, pa.Array] = {}
-    try:
-        for f in SCHEMA:
-            cols[f.name] = pa.array([rec.get(f.name)], f.type)
-        for c in rec:
-            if is_ground_truth(c):
-                cols[c] = pa.array([rec[c]])
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        return None
-    extra = [k for k in rec if k not in _KNOWN and not is_ground_truth(k)]
-    cols["_attrs_text"] = attrs_from_lines([line.decode("utf-8")], extra)
-    return pa.table(cols)
 
 
 def _normalise(table: pa.Table, lines: np.ndarray, blocks: _Blocks, file_no: int) -> pa.Table:
@@ -429,6 +424,8 @@ def sniff(path: Path, head: bytes) -> bool:
     first = head.lstrip().split(b"\n", 1)[0]
     if not first.startswith(b"{"):
         return False
+    if too_deep(first).any():
+        return b'"timestamp"' in first and b'"action"' in first
     try:
         obj = json.loads(first)
     except ValueError:

@@ -284,7 +284,33 @@ def read_parquet(paths: list[str | PathLike[str]], *, errors: str = "quarantine"
         events = arrow_to_events(table, tz=tz)
     except SchemaError as exc:
         raise IngestError(str(exc), path=str(paths[0]) if len(paths) == 1 else None) from None
+    except (pa.ArrowException, TypeError, ValueError, OverflowError) as exc:  # a column of the wrong type
+        raise IngestError(f"columns of unexpected types: {exc}", path=str(paths[0]) if len(paths) == 1 else None
+                          ) from None
     return ReadResult(events=events, quarantine=qlog.to_frame(), format="parquet")
+
+
+def _out_of_range(ts: pa.ChunkedArray) -> np.ndarray:
+    """Rows whose timestamp (of a unit coarser than ns) lies outside what nanoseconds hold."""
+    t = ts.type
+    if not pa.types.is_timestamp(t) or t.unit == "ns":
+        return np.zeros(len(ts), dtype=bool)
+    raw = pc.cast(ts, pa.timestamp(t.unit)).cast(pa.int64())
+    per_s = {"s": 1, "ms": 10**3, "us": 10**6}[t.unit]
+    low, high = -9_223_285_636 * per_s, 9_223_285_636 * per_s  # 1677-09-22 .. 2262-04-11, with a margin
+    bad = pc.or_(pc.less(raw, low), pc.greater(raw, high))
+    return np.asarray(pc.fill_null(bad, False))
+
+
+def negative_durations(table: pa.Table) -> np.ndarray:
+    """Rows whose numeric ``duration`` is below zero (NaN and missing are not): bad records, not a bad file."""
+    if "duration" not in table.column_names:
+        return np.zeros(table.num_rows, dtype=bool)
+    try:
+        d = pc.cast(table.column("duration"), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return np.zeros(table.num_rows, dtype=bool)
+    return np.asarray(pc.fill_null(pc.less(d, 0.0), False))
 
 
 def _check_rows(table: pa.Table, file: str, qlog: QuarantineLog) -> pa.Table:
@@ -292,16 +318,23 @@ def _check_rows(table: pa.Table, file: str, qlog: QuarantineLog) -> pa.Table:
         missing = "timestamp" if "timestamp" not in table.column_names else "action"
         raise IngestError(f"no {missing!r} column", path=file, column=missing)
     action = table.column("action")
+    if not (pa.types.is_string(action.type) or pa.types.is_large_string(action.type)
+            or pa.types.is_dictionary(action.type)):
+        raise IngestError(f"column 'action' holds {action.type}, not text", path=file, column="action")
     if pa.types.is_dictionary(action.type):
         action = pc.cast(action, pa.string())
+    out_of_range = _out_of_range(table.column("timestamp"))
+    negative = negative_durations(table)
     bad = pc.or_(pc.or_(table.column("timestamp").is_null(), action.is_null()),
                  pc.invert(pc.is_in(action, value_set=pa.array(list(ACTIONS)))))
-    bad_np = np.asarray(pc.fill_null(bad, True))
+    bad_np = np.asarray(pc.fill_null(bad, True)) | out_of_range | negative
     if not bad_np.any():
         return table
     rows = table.filter(pa.array(bad_np)).to_pylist()
     for i, row in zip(np.flatnonzero(bad_np), rows, strict=True):
         reason = ("missing timestamp" if row["timestamp"] is None else "missing action" if row["action"] is None
+                  else "timestamp out of range (years 1677 to 2262)" if out_of_range[i]
+                  else "negative duration" if negative[i]
                   else "action outside the vocabulary")
         qlog.add(file, int(i) + 1, reason, json.dumps(row, default=str, ensure_ascii=False))
     return table.filter(pa.array(~bad_np))

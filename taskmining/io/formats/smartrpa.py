@@ -31,11 +31,11 @@ import pandas as pd
 from taskmining.io._csv import header_fields, read_timed
 from taskmining.io._mapping import (
     COMMON_EVENT_ACTIONS,
+    app_and_title,
     coalesce,
     column,
     dom_roles,
     drop_secrets,
-    normalise_app,
     per_value,
     ui_log_frame,
 )
@@ -95,8 +95,7 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFram
     ts_col = next(c for c in _TS if c in names)
     ev_col = next(c for c in _EVENT if c in names)
     user_col = next((c for c in _USER if c in names), None)
-    raw_app = column(t, "application")
-    app = normalise_app(raw_app)
+    app, app_title = app_and_title(column(t, "application"))  # "application" sometimes holds a window title
     clip = (app == "clipboard").fillna(False).to_numpy()
     app = app.where(~clip).ffill().fillna(app)  # clipboard events belong to the app used before
     ev = t[ev_col]
@@ -108,7 +107,7 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFram
     fields = {
         "user": column(t, user_col) if user_col else column(t, "\0"),
         "app": app,
-        "window": coalesce(t, ["title", "workbook"]),
+        "window": coalesce(t, ["title", "workbook"]).fillna(app_title),
         "element_name": coalesce(t, ["tag_name", "tag_innerText", "tag_title", "cell_range", "event_src_path"]),
         "element_id": column(t, "xpath").fillna(cell.where(~in_sheet, sheet + "!" + cell)),
         "value": coalesce(t, ["tag_value", "cell_content", "clipboard_content"]),
