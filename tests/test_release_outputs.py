@@ -121,12 +121,15 @@ def test_a_two_person_task_type_is_suppressed(tmp_path):
 
 def test_a_team_below_min_group_size_is_refused(tmp_path):
     four = team_log(TEAM[:4], odd_user=None)
-    for fn in (tm.task_metrics, tm.automation_candidates, tm.to_pm4py):
-        with pytest.raises(PrivacyError, match="covers 4 distinct people, fewer than min_group_size=5"):
-            fn(four)
-    with pytest.raises(PrivacyError, match="covers 4 distinct people"):
-        tm.report(four, tmp_path / "r.html", engine="python")
-    assert not (tmp_path / "r.html").exists()
+    with pytest.raises(PrivacyError, match="covers 4 distinct people, fewer than min_group_size=5"):
+        tm.to_pm4py(four)
+    for fn in (tm.task_metrics, tm.automation_candidates):  # tables: every task type withheld, and noted
+        with pytest.warns(SmallGroupWarning, match="fewer than 5 distinct users"):
+            table = fn(four)
+        assert table.empty and {r["task"] for r in table.attrs["suppressed"]} == {"invoice", "routine"}
+    html = tm.report(four, tmp_path / "r.html", engine="python").read_text(encoding="utf-8")
+    assert "covers 4 distinct people" in html and "every section is withheld" in html
+    assert "routine" not in html and "Process map" not in html
     with pytest.raises(PrivacyError, match="column 'user' is missing"):
         tm.to_pm4py(four.drop(columns="user"))
 
@@ -187,3 +190,5 @@ def test_opting_out_releases_everything_and_says_so(team, tmp_path, capsys):
     assert ODD in json.dumps(pd.read_csv(tmp_path / "out" / "variants.csv")["steps"].tolist())
     four = team_log(TEAM[:4], odd_user=None)
     assert len(tm.task_metrics(four, min_group_size=1)) == 2
+    assert "Process map" in tm.report(four, tmp_path / "r4.html", engine="python", min_group_size=1).read_text(
+        encoding="utf-8")

@@ -35,12 +35,14 @@ from taskmining.export import xes as _xes
 from taskmining.mining.people import release_cases
 from taskmining.privacy.groups import DEFAULT_MIN_GROUP_SIZE
 from taskmining.privacy.release import DEFAULT_MIN_CELL_PEOPLE
+from taskmining.schema import check_level
 
 __all__ = ["to_pm4py", "write_xes", "write_ocel"]
 
 
 def _release(tasks: pd.DataFrame, kwargs: dict[str, Any], min_group_size: int | None, min_cell_people: int,
-             what: str) -> pd.DataFrame:
+             what: str, levels: tuple[str, ...] = ("event", "step", "activity")) -> pd.DataFrame:
+    check_level(kwargs.get("level", "step"), levels, what=what)  # a wrong parameter first, then privacy
     case_col = kwargs.get("case_col", "case_id")
     if not isinstance(tasks, pd.DataFrame) or ("case:concept:name" in tasks.columns and case_col not in tasks.columns):
         return tasks
@@ -103,4 +105,5 @@ def write_ocel(data: pd.DataFrame, path: str | PathLike[str], *, min_group_size:
     >>> '"z"' in out.read_text()
     False
     """
-    return _ocel.write_ocel(_release(data, kwargs, min_group_size, min_cell_people, "write_ocel"), path, **kwargs)
+    return _ocel.write_ocel(_release(data, kwargs, min_group_size, min_cell_people, "write_ocel",
+                                     ("step", "event")), path, **kwargs)

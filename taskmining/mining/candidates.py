@@ -151,7 +151,8 @@ def automation_candidates(
         Weights of the components (names in :data:`COMPONENTS`); missing
         ones keep :data:`DEFAULT_WEIGHTS`.
     min_group_size : int, default 5
-        Refused below this many distinct users in the log; 1 opts out.
+        Every task type is withheld below this many distinct users in the
+        log; 1 opts out.
     min_cell_people : int, default 3
         Task types done by fewer distinct users (at most ``min_group_size``)
         are left out (and noted).
@@ -220,7 +221,9 @@ def automation_candidates(
     suppressed = pd.DataFrame(columns=[TASK])
     cell = cell_threshold(min_group_size, min_cell_people)
     if min_group_size > 1:
-        check_cohort(cases, min_group_size, user_col=USER, what="automation_candidates", ledger=ledger)
+        if check_cohort(cases, min_group_size, user_col=USER, what="automation_candidates", ledger=ledger,
+                        refuse=False) < min_group_size:
+            cell = min_group_size  # a log of fewer people than a team: every task type withheld
         cases, suppressed = suppress_small_groups(cases, TASK, USER, cell, what="automation_candidates", warn=False)
     if cases.empty:
         out = pd.DataFrame(columns=["rank", task_col, "score", *COMPONENTS])

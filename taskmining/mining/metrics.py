@@ -320,8 +320,8 @@ def task_metrics(
     tasks : pandas.DataFrame
         The tasks frame.
     min_group_size : int, default 5
-        The table is refused (:class:`~taskmining.errors.PrivacyError`) when
-        the log covers fewer distinct users; 1 opts out of every threshold.
+        Every task type is withheld (and noted) when the log covers fewer
+        distinct users; 1 opts out of every threshold.
     min_cell_people : int, default 3
         Task types done by fewer distinct users (at most ``min_group_size``)
         are left out, with a
@@ -379,7 +379,9 @@ def task_metrics(
     suppressed = pd.DataFrame(columns=[TASK])
     cell = cell_threshold(min_group_size, min_cell_people)
     if not per_user and min_group_size > 1:
-        check_cohort(cases, min_group_size, user_col=USER, what="task_metrics", ledger=ledger)
+        if check_cohort(cases, min_group_size, user_col=USER, what="task_metrics", ledger=ledger,
+                        refuse=False) < min_group_size:
+            cell = min_group_size  # a log of fewer people than a team: every task type withheld
         cases, suppressed = suppress_small_groups(cases, TASK, USER, cell, what="task_metrics", warn=False)
     if cases.empty:
         out = pd.DataFrame(columns=[*keys, "users", "cases"])

@@ -76,14 +76,17 @@ def cell_threshold(min_group_size: int | None, min_cell_people: int = DEFAULT_MI
 
 
 def check_cohort(frame: pd.DataFrame, min_group_size: int | None, *, user_col: str = "user",
-                 what: str = "output", ledger: ReleaseLedger | str | os.PathLike[str] | None = None) -> int:
+                 what: str = "output", ledger: ReleaseLedger | str | os.PathLike[str] | None = None,
+                 refuse: bool = True) -> int:
     """Refuse a team output over fewer than ``min_group_size`` distinct people; returns their number.
 
     A missing user column is a :class:`PrivacyError` unless the caller opted
     out (``min_group_size`` ``None`` or 1: the number returned is then 0).
     With a ledger (``ledger`` or ``$TASKMINING_RELEASE_LEDGER``, see
     :func:`ledger_from`) the cohort is checked against earlier releases and
-    recorded (:meth:`ReleaseLedger.check_and_record`).
+    recorded (:meth:`ReleaseLedger.check_and_record`). ``refuse=False``
+    returns a number below ``min_group_size`` instead of raising (the caller
+    then withholds every cell); the ledger is not consulted then.
 
     Examples
     --------
@@ -101,6 +104,8 @@ def check_cohort(frame: pd.DataFrame, min_group_size: int | None, *, user_col: s
         raise PrivacyError(f"{what}: column {user_col!r} is missing, so the people behind it cannot be counted; "
                            "pass min_group_size=1 (CLI: --min-group-size 1) to release it anyway")
     n = int(frame[user_col].nunique())
+    if n < min_group_size and not refuse:
+        return n
     if n < min_group_size:
         raise PrivacyError(f"{what}: covers {n} distinct people, fewer than min_group_size={min_group_size} "
                            "(a team output needs a team); pass min_group_size=1 to opt out")

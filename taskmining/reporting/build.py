@@ -230,8 +230,8 @@ def report(
     groups : tuple, optional
         The two values of ``compare_by`` to compare (reference first).
     min_group_size : int, default 5
-        The report is refused (:class:`~taskmining.errors.PrivacyError`)
-        over fewer distinct people; groups (teams, compared groups) of fewer
+        Over fewer distinct people every section is withheld (the report
+        says why); groups (teams, compared groups) of fewer
         people are suppressed; 1 opts out of every threshold.
     min_cell_people : int, default 3
         Every variant, map step and transition, family deviation and task
@@ -291,7 +291,12 @@ def report(
     frame = report_frame(tasks, rename_tasks=rename_tasks, activities=level == "activity")
     frame = frame.drop(columns=[c for c in ground_truth_columns(frame.columns) if c != compare_by])
     policy = ReportPolicy(min_group_size, min_cell_people)
-    check_cohort(frame, min_group_size, what="report", ledger=ledger)
+    people = check_cohort(frame, min_group_size, what="report", ledger=ledger, refuse=False)
+    if people < min_group_size:  # fewer people than a team: nothing about them is shown
+        text = (f"This log covers {people} distinct people, fewer than min_group_size={min_group_size}: a team "
+                "report needs a team, so every section is withheld (pass min_group_size=1 to opt out).")
+        return _write(title, [("withheld", "Withheld", markup.section("withheld", "Withheld",
+                                                                       f"<p>{escape(text)}</p>"))], path)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fam = policy.families(families_for(frame, level), frame, level)
@@ -345,6 +350,10 @@ def report(
         items = "".join(f"<li>{escape(n)}</li>" for n in notes)
         sections.append(("notes", "Notes", markup.section("notes", "Notes", f"<ul>{items}</ul>",
                                                           "What the analysis left out or suppressed.")))
+    return _write(title, sections, path)
+
+
+def _write(title: str, sections: list[tuple[str, str, str]], path: str | PathLike[str]) -> Path:
     from taskmining._version import __version__
 
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
