@@ -68,7 +68,7 @@ def main() -> None:
     from sklearn.metrics import adjusted_rand_score
 
     known = tasks["true_case"].notna()
-    ari = adjusted_rand_score(tasks.loc[known, "true_case"], tasks.loc[known, "case_id"].fillna("none"))
+    ari = adjusted_rand_score(tasks.loc[known, "true_case"], tasks.loc[known, "case_id"].astype(object).fillna("none"))
     print(f"adjusted Rand index against the true cases: {ari:.2f}")
 
 

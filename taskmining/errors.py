@@ -16,7 +16,12 @@ True
 
 from __future__ import annotations
 
+import os
+import sys
+import warnings
 from os import PathLike
+from pathlib import Path
+from types import FrameType
 
 __all__ = [
     "TaskminingError",
@@ -30,6 +35,7 @@ __all__ = [
     "PrivacyError",
     "DecryptionError",
     "RecorderError",
+    "warn_user",
 ]
 
 
@@ -108,3 +114,30 @@ class PrivacyError(TaskminingError):
 
 class RecorderError(TaskminingError):
     """The recorder could not start or a backend failed in a way it cannot absorb."""
+
+
+_PACKAGE = str(Path(__file__).resolve().parent) + os.sep
+
+
+def warn_user(message: str, category: type[Warning] = UserWarning) -> None:
+    """Issue a warning located at the first line outside taskmining (the user's call).
+
+    A fixed ``stacklevel`` is wrong as soon as the same check is reached
+    through a different number of internal calls (it then points into the
+    library, or past the top of the stack as ``sys:1``); this walks the stack
+    instead.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_user("write_xes: 3 rows left out")
+    >>> caught[0].filename.endswith(".py") or caught[0].filename.startswith("<doctest")
+    True
+    """
+    frame: FrameType | None = sys._getframe(1)
+    level = 2
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        level, frame = level + 1, frame.f_back
+    warnings.warn(message, category, stacklevel=level if frame is not None else 2)

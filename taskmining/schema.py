@@ -167,7 +167,8 @@ DTYPES: dict[str, object] = {
 
 SORT_KEYS: tuple[str, str, str] = (SESSION, TIMESTAMP, EVENT_ID)
 
-_ACTION_DTYPE = pd.CategoricalDtype(list(ACTIONS))
+# str categories on every pandas (pandas 2.3 would infer object from a list)
+_ACTION_DTYPE = pd.CategoricalDtype(pd.Index(list(ACTIONS), dtype=STRING_DTYPE))
 
 
 def empty_events() -> pd.DataFrame:
@@ -295,7 +296,7 @@ def validate_events(
             f"column {ACTION!r}: values outside the action vocabulary in {row_list(~known, index)} "
             f"(first: {first!r}); map them to one of click, double_click, ... or 'other'"
         )
-    out[ACTION] = pd.Series(pd.Categorical(act_str, categories=list(ACTIONS)))
+    out[ACTION] = pd.Series(pd.Categorical(act_str, dtype=_ACTION_DTYPE))
 
     for col in CATEGORY_COLUMNS:
         if col == ACTION:

@@ -12,6 +12,7 @@ from syspart import require_pm4py
 
 from taskmining.errors import ExportError, ParameterError, SchemaError, TaskminingError
 from taskmining.export import UnassignedRowsWarning, to_pm4py
+from taskmining.schema import STRING_DTYPE
 
 VARIANTS = {
     "invoice": [["Open mail", "Copy invoice number", "Open ERP", "Paste invoice number", "Save"],
@@ -51,7 +52,7 @@ def make_tasks(n_cases: int = 12, *, seed: int = 0, unassigned: int = 0) -> pd.D
     frame = pd.DataFrame(rows)
     frame.insert(0, "event_id", np.arange(len(frame), dtype="int64"))
     for col in ("user", "session", "window", "element_name", "value", "step", "case_id", "task"):
-        frame[col] = frame[col].astype("str")
+        frame[col] = frame[col].astype(STRING_DTYPE)  # missing stays missing on pandas 2.3 too (astype("str") -> "None")
     frame["app"] = frame["app"].astype("category")
     frame["action"] = frame["action"].astype("category")
     return frame.sort_values(["session", "timestamp", "event_id"]).reset_index(drop=True)

@@ -25,7 +25,8 @@ def test_detect_format_native_parquet_and_errors(tmp_path: Path) -> None:
     with pytest.raises(FormatDetectionError, match="empty.jsonl: empty file"):
         tm.detect_format(tmp_path / "empty.jsonl")
     (tmp_path / "odd.txt").write_bytes(b"\x00\x01hello binary")
-    with pytest.raises(FormatDetectionError, match=r"odd\.txt: cannot tell the format \(it starts with"):
+    with pytest.raises(FormatDetectionError, match=r"odd\.txt: cannot tell the format \(it is binary data \(unknown kind; "
+                                                  r"first bytes 00 01 68 65"):
         tm.detect_format(tmp_path / "odd.txt")
     with pytest.raises(IngestError, match="no such file"):
         tm.detect_format(tmp_path / "missing.jsonl")

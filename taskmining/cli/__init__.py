@@ -5,7 +5,7 @@ and exposes ``register(subparsers)``; that function adds its parser and sets
 ``func`` (taking the parsed arguments, returning an exit code).
 
 Exit codes: 0 success, 1 usage errors, 2 bad data (a one-line message, no
-traceback).
+traceback). Warnings are printed one per line as ``taskmining <command>: warning: ...``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ import argparse
 import importlib
 import pkgutil
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
+from typing import TextIO
 
 from taskmining.errors import ParameterError, TaskminingError
 
@@ -47,6 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _warning_printer(command: str) -> Callable[..., None]:
+    """Warnings as one line each, ``taskmining <command>: warning: ...`` (no library file and line)."""
+    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+             file: TextIO | None = None, line: str | None = None) -> None:
+        print(f"taskmining {command}: warning: {message}", file=file or sys.stderr)
+    return show
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (also used as the console script)."""
     parser = build_parser()
@@ -55,7 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
-        return int(args.func(args) or 0)
+        with warnings.catch_warnings():
+            warnings.showwarning = _warning_printer(args.command)
+            return int(args.func(args) or 0)
     except ParameterError as exc:
         print(f"taskmining {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

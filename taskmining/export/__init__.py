@@ -30,10 +30,11 @@ _NAMES = {
     "documents": "taskmining.export.keys",
     "link_to_process": "taskmining.export.link",
     "LinkResult": "taskmining.export.link",
+    "LinkWarning": "taskmining.export.link_check",
     "UnassignedRowsWarning": "taskmining.export._check",
 }
 
-__all__ = ["DEFAULT_KEYS", "LinkResult", "UnassignedRowsWarning", "documents", "extract_keys", "link_to_process",
+__all__ = ["DEFAULT_KEYS", "LinkResult", "LinkWarning", "UnassignedRowsWarning", "documents", "extract_keys", "link_to_process",
            "to_pm4py", "write_ocel", "write_xes"]
 
 

@@ -19,7 +19,6 @@ taskmining.errors.SchemaError: to_pm4py: column 'case_id' is missing (columns: [
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable
 from typing import Literal
 
@@ -28,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from taskmining.errors import ExportError, ParameterError, SchemaError
+from taskmining.errors import ExportError, ParameterError, SchemaError, warn_user
 from taskmining.schema import STRING_DTYPE, TIMESTAMP_DTYPE, as_utc
 
 __all__ = [
@@ -189,8 +188,8 @@ def unassigned_mask(
                "(events outside any task instance)")
     if unassigned == "raise":
         raise ExportError(f"{message}; in {_rows(missing, frame.index)}")
-    warnings.warn(f'{message} and were left out; pass unassigned="raise" to make this an error',
-                  UnassignedRowsWarning, stacklevel=4)
+    warn_user(f'{message} and were left out; pass unassigned="raise" to make this an error',
+              UnassignedRowsWarning)
     return missing
 
 
@@ -276,7 +275,8 @@ def iso_times(series: pd.Series) -> pa.Array:
     us = np.where(nat, 0, ns.view("int64") // 1000)
     day, rem = np.divmod(us, 86_400_000_000)
     days, inverse = np.unique(day, return_inverse=True)
-    day_text = pa.array(np.datetime_as_string(days.astype("datetime64[D]")), STR)
+    # via string: pyarrow < 19 cannot convert a NumPy unicode array to large_string directly
+    day_text = pa.array(np.datetime_as_string(days.astype("datetime64[D]")), pa.string()).cast(STR)
     sec, frac = np.divmod(rem, 1_000_000)
     out = join_text(pc.take(day_text, pa.array(inverse.ravel())), "T", _pad(sec // 3600, 2), ":",
                 _pad(sec // 60 % 60, 2), ":", _pad(sec % 60, 2), ".", _pad(frac, 6))

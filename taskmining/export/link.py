@@ -15,7 +15,6 @@ object-centric form (OCEL 2.0) with both.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
@@ -27,21 +26,21 @@ import pandas as pd
 
 from taskmining.errors import ExportError, ParameterError
 from taskmining.export._check import (
-    UnassignedRowsWarning,
     as_str,
     check_choice,
     require_columns,
     require_rows,
     utc_times,
 )
-from taskmining.export.keys import HASHED, Extractor, extract_keys
+from taskmining.export.keys import HASHED, KEY_COLUMNS, Extractor, extract_keys
+from taskmining.export.link_check import key_report, warn_if_few_links
 from taskmining.export.pm4py_frame import (
     ACTIVITY,
     CASE,
     RESOURCE,
     START,
     TIME,
-    to_pm4py,
+    pm4py_log,
 )
 
 __all__ = ["DESKTOP_CASE", "SOURCE", "LinkResult", "hash_keys", "link_to_process"]
@@ -96,12 +95,17 @@ class LinkResult:
         Every (desktop case, key) match with the process cases it points to.
     key_columns : dict
         Key type -> the process-log column it was matched with.
+    key_report : pandas.DataFrame
+        Per key type tried: ``process_column``, ``process_values`` (distinct),
+        ``found_in`` / ``matched_in`` (desktop task instances where the key
+        occurred / matched a process case); see :mod:`taskmining.export.link_check`.
     """
 
     log: pd.DataFrame
     links: pd.DataFrame
     evidence: pd.DataFrame
     key_columns: dict[str, str] = field(default_factory=dict)
+    key_report: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def write_ocel(self, path: str | PathLike[str], **kwargs: Any) -> Path:
         """Write the combined log as OCEL 2.0: process cases, task instances,
@@ -192,10 +196,12 @@ def _process_keys(process: pd.DataFrame, key_columns: dict[str, str], salt: byte
 
 
 def _evidence(tasks: pd.DataFrame, keys: Mapping[str, Extractor], process_keys: pd.DataFrame,
-              columns: Sequence[str] | None, case_col: str, salt: bytes | str | None) -> pd.DataFrame:
+              columns: Sequence[str] | None, case_col: str,
+              salt: bytes | str | None) -> tuple[pd.DataFrame, pd.DataFrame, tuple[int, int] | None]:
+    """Every (desktop case, key, process case) match; every key found; (cases with tokens, matched) if hashed."""
     found = extract_keys(tasks, keys, columns=columns, case_col=case_col, by="case")
     plain = found.merge(process_keys[["key_type", "key", "process_case"]], on=["key_type", "key"])
-    parts = [plain]
+    parts, hashed_counts = [plain], None
     if salt is not None:
         tokens = extract_keys(tasks, {"hashed": HASHED}, columns=columns, case_col=case_col, by="case")
         # a token says nothing about its type: keep the key type when only one type uses the value
@@ -203,9 +209,11 @@ def _evidence(tasks: pd.DataFrame, keys: Mapping[str, Extractor], process_keys: 
         typed = g.first().where(g.nunique() == 1, "key").rename("key_type").reset_index()
         hashed = tokens.drop(columns="key_type").rename(columns={"key": "hashed"}).merge(typed, on="hashed")
         parts.append(hashed.drop(columns="hashed").assign(columns=hashed["columns"] + " (hashed)"))
+        hashed_counts = (int(tokens["case_id"].nunique()), int(hashed["case_id"].nunique()))
     cols = ["case_id", "key_type", "key", "process_case", "n", "columns"]
-    return pd.concat([p[cols] for p in parts], ignore_index=True).drop_duplicates(
+    evidence = pd.concat([p[cols] for p in parts], ignore_index=True).drop_duplicates(
         ["case_id", "key_type", "key", "process_case"])
+    return evidence, found, hashed_counts
 
 
 def _time_gap(score: pd.DataFrame, desktop_spans: pd.DataFrame, process_spans: pd.DataFrame) -> np.ndarray:
@@ -341,6 +349,13 @@ def link_to_process(
     SchemaError
         Required columns are missing.
 
+    Warns
+    -----
+    LinkWarning
+        Fewer than a quarter of the task instances were linked: the message
+        gives, per key type tried, its process column and values and in how
+        many task instances it was found and matched (also ``.key_report``).
+
     Examples
     --------
     >>> import pandas as pd
@@ -370,13 +385,10 @@ def link_to_process(
     key_columns = _key_columns(process, list(keys), process_key, strict=strict)
     keys = {k: keys[k] for k in key_columns}
     process_keys = _process_keys(process, key_columns, salt)
-    evidence = _evidence(tasks, keys, process_keys, columns, case_col, salt)
+    evidence, found, hashed = _evidence(tasks, keys, process_keys, columns, case_col, salt)
 
-    with warnings.catch_warnings(record=True) as caught:  # re-issued at the caller's line
-        warnings.simplefilter("always", UnassignedRowsWarning)
-        desktop = to_pm4py(tasks, case_col=case_col, activity_col=activity_col, task_col=task_col, tz=tz)
-    for w in caught:
-        warnings.warn(str(w.message).replace("to_pm4py:", "link_to_process:", 1), w.category, stacklevel=2)
+    desktop = pm4py_log(tasks, case_col=case_col, activity_col=activity_col, task_col=task_col, tz=tz,
+                        what="link_to_process")
     spans = desktop.groupby(CASE, sort=True, observed=True).agg(start=(START, "min"), end=(TIME, "max"))
     process_spans = process.groupby(CASE, sort=False, observed=True).agg(
         start=(START if START in process.columns else TIME, "min"), end=(TIME, "max"))
@@ -384,8 +396,8 @@ def link_to_process(
     if "case:task" in desktop.columns:
         spans["task"] = desktop.groupby(CASE, sort=True, observed=True)["case:task"].first()
     links = spans.rename_axis("case_id").reset_index().merge(chosen, on="case_id", how="left")
-    links["n_evidence"] = links["n_evidence"].fillna(0).astype("int64")
-    links["n_candidates"] = links["n_candidates"].fillna(0).astype("int64")
+    for col in ("n_evidence", "n_candidates"):  # numeric first: an object column of NaN (nothing linked) too
+        links[col] = pd.to_numeric(links[col]).fillna(0).astype("int64")
     order = ["case_id", "process_case", "key_type", "key", "evidence", "n_evidence", "n_candidates",
              "time_gap_s", "task", "start", "end"]
     links = links[[c for c in order if c in links.columns]]
@@ -395,7 +407,9 @@ def link_to_process(
     system = process.assign(**{SOURCE: "system"})
     if START not in system.columns:
         system[START] = system[TIME]
-    combined = pd.concat([system, _desktop_rows(desktop, links, granularity)], ignore_index=True)
+    desktop_rows = _desktop_rows(desktop, links, granularity)
+    combined = pd.concat([system, desktop_rows], ignore_index=True) if len(desktop_rows) else \
+        system.reset_index(drop=True)
     for col in [c for c in process.columns if c.startswith("case:") and c != CASE]:
         first = process.groupby(CASE, sort=False, observed=True)[col].first()
         combined[col] = combined[col].fillna(combined[CASE].map(first))
@@ -403,4 +417,7 @@ def link_to_process(
     combined = combined.sort_values([CASE, TIME, START], kind="stable").reset_index(drop=True)
     combined[CASE] = as_str(combined[CASE])
     combined[ACTIVITY] = as_str(combined[ACTIVITY])
-    return LinkResult(log=combined, links=links, evidence=evidence, key_columns=key_columns)
+    report = key_report(found, evidence, process_keys, key_columns)
+    searched = [c for c in (KEY_COLUMNS if columns is None else columns) if c in tasks.columns]
+    warn_if_few_links(int(links["process_case"].notna().sum()), len(links), report, searched, hashed)
+    return LinkResult(log=combined, links=links, evidence=evidence, key_columns=key_columns, key_report=report)

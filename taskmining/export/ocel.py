@@ -57,7 +57,7 @@ from taskmining.export.pm4py_frame import (
     DEFAULT_ATTRIBUTES,
     RESOURCE,
     TIME,
-    to_pm4py,
+    pm4py_log,
 )
 
 __all__ = ["OcelTables", "ocel_tables", "write_ocel"]
@@ -389,8 +389,8 @@ def write_ocel(
             renamed = {case_col: CASE, "user": RESOURCE, "task": "case:task", activity_col: ACTIVITY}
             attrs += [c for c in objects.values() if c not in renamed and c not in attrs]
             objects = {t: renamed.get(c, c) for t, c in objects.items()}
-        log = to_pm4py(data, level=level, case_col=case_col, activity_col=activity_col, attributes=attrs,
-                       unassigned=unassigned, tz=tz)
+        log = pm4py_log(data, level=level, case_col=case_col, activity_col=activity_col, attributes=attrs,
+                        unassigned=unassigned, tz=tz, what=what)
         default = dict(_TASK_OBJECTS)
         if keys is not False:
             key_rows = _task_keys(data, log, extractors, level, case_col)

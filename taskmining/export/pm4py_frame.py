@@ -63,7 +63,7 @@ from taskmining.schema import (
     check_level,
 )
 
-__all__ = ["ACTIVITY", "CASE", "DEFAULT_ATTRIBUTES", "RESOURCE", "START", "TIME", "to_pm4py"]
+__all__ = ["ACTIVITY", "CASE", "DEFAULT_ATTRIBUTES", "RESOURCE", "START", "TIME", "pm4py_log", "to_pm4py"]
 
 CASE = "case:concept:name"
 ACTIVITY = "concept:name"
@@ -153,8 +153,35 @@ def to_pm4py(
     >>> str(log.loc[0, "start_timestamp"]), str(log.loc[0, "time:timestamp"])
     ('2026-01-05 09:00:00+00:00', '2026-01-05 09:00:02+00:00')
     """
-    what = "to_pm4py"
-    check_level(level, ("event", "step", "activity"), what="to_pm4py")
+    return pm4py_log(tasks, level=level, case_col=case_col, activity_col=activity_col, task_col=task_col,
+                     attributes=attributes, unassigned=unassigned, tz=tz, what="to_pm4py")
+
+
+def pm4py_log(
+    tasks: pd.DataFrame,
+    *,
+    level: Literal["step", "event", "activity"] = "step",
+    case_col: str = "case_id",
+    activity_col: str = "step",
+    task_col: str | None = "task",
+    attributes: Sequence[str] | None = None,
+    unassigned: Literal["drop", "raise"] = "drop",
+    tz: str | None = None,
+    what: str = "to_pm4py",
+) -> pd.DataFrame:
+    """:func:`to_pm4py` for the exporters built on it: messages and warnings name ``what``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tasks = pd.DataFrame({"timestamp": pd.to_datetime(["2026-01-05 09:00"], utc=True),
+    ...                       "case_id": [None], "step": ["Save"]})
+    >>> pm4py_log(tasks, unassigned="raise", what="write_ocel")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    taskmining.errors.ExportError: write_ocel: 1 of 1 rows have no case_id ...
+    """
+    check_level(level, ("event", "step", "activity"), what=what)
     require_columns(tasks, [case_col, activity_col, TIMESTAMP], what=what)
     if level == "activity":  # one row per activity: the activity is the step of the export
         tasks, _, activity_col = at_level(tasks, level, ("activity",), what=what, case_col=case_col,

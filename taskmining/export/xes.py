@@ -53,7 +53,7 @@ from taskmining.export._check import (
     utc_times,
     value_kind,
 )
-from taskmining.export.pm4py_frame import ACTIVITY, CASE, TIME, to_pm4py
+from taskmining.export.pm4py_frame import ACTIVITY, CASE, TIME, pm4py_log
 from taskmining.mining.levels import activities_once
 
 __all__ = ["EXTENSIONS", "write_xes"]
@@ -374,8 +374,8 @@ def write_xes(
             if pm4py_input:
                 yield part.assign(**{TIME: utc_times(part, TIME, what=what, tz=tz)})
             else:
-                yield to_pm4py(part, level=level, case_col=case_col, activity_col=activity_col,
-                               attributes=attributes, unassigned="raise", tz=tz)
+                yield pm4py_log(part, level=level, case_col=case_col, activity_col=activity_col,
+                                attributes=attributes, unassigned="raise", tz=tz, what=what)
 
     name = log_name if log_name is not None else path.name.split(".")[0]
     try:

@@ -22,12 +22,51 @@ from taskmining.errors import FormatDetectionError, IngestError
 from taskmining.io._files import read_head
 from taskmining.io.registry import formats
 
-__all__ = ["detect_format"]
+__all__ = ["describe_head", "detect_format", "looks_binary"]
 
 
-def _describe(head: bytes) -> str:
-    text = head[:80].decode("utf-8", "replace").split("\n", 1)[0]
-    return repr(text + ("…" if len(head) > len(text) else ""))
+#: leading bytes of common binary files, named in the message instead of the raw bytes
+_MAGIC: tuple[tuple[bytes, str], ...] = ((b"\x1f\x8b", "gzip"), (b"PK\x03\x04", "zip (also .xlsx, .docx)"),
+                                        (b"%PDF", "PDF"), (b"\x7fELF", "ELF executable"),
+                                        (b"\x89PNG", "PNG image"), (b"\xff\xd8\xff", "JPEG image"),
+                                        (b"SQLite format 3\x00", "SQLite database"))
+
+
+def looks_binary(head: bytes) -> bool:
+    r"""True when the start of a file is not text (NUL bytes, invalid UTF-8, many control characters).
+
+    Examples
+    --------
+    >>> looks_binary(b"caseID,timeStamp\r\n1,2019-02-19\r\n"), looks_binary(b"\x7fELF\x02\x01\x01\x00")
+    (False, True)
+    """
+    sample = head[:512]
+    try:
+        decoded = sample.decode("utf-8")
+    except UnicodeDecodeError as exc:  # a multi-byte character cut at the end of the sample is still text
+        if exc.start <= len(sample) - 4:
+            return True
+        decoded = sample[:exc.start].decode("utf-8")
+    controls = sum(ch < " " and ch not in "\t\r\n\f" for ch in decoded)
+    return "\x00" in decoded or controls > len(decoded) // 20
+
+
+def describe_head(head: bytes) -> str:
+    r"""What the start of a file looks like: its first line, or for binary data its kind and first bytes.
+
+    Examples
+    --------
+    >>> describe_head(b"sepal_length,species\n5.1,setosa\n")
+    "it starts with 'sepal_length,species…'"
+    >>> describe_head(b"\x7fELF\x02\x01\x01\x00\x00")
+    'it is binary data (ELF executable; first bytes 7f 45 4c 46 02 01 01 00)'
+    """
+    if looks_binary(head):
+        kind = next((name for magic, name in _MAGIC if head.startswith(magic)), "unknown kind")
+        return f"it is binary data ({kind}; first bytes {head[:8].hex(' ')})"
+    line = head[:512].decode("utf-8", "replace").split("\n", 1)[0].rstrip("\r")
+    text = line[:80]
+    return "it starts with " + repr(text + ("…" if len(head) > len(text) + 1 else ""))
 
 
 def detect_format(path: str | PathLike[str]) -> str:
@@ -74,5 +113,5 @@ def detect_format(path: str | PathLike[str]) -> str:
         except (OSError, ValueError, UnicodeDecodeError):
             continue
     known = ", ".join(s.name for s in formats())
-    seen = "a folder with no recognised files" if p.is_dir() else f"it starts with {_describe(head)}"
+    seen = "a folder with no recognised files" if p.is_dir() else describe_head(head)
     raise FormatDetectionError(f"cannot tell the format ({seen}); pass format= (one of {known})", path=p)

@@ -25,15 +25,16 @@ import pandas as pd
 from pandas.api.types import union_categoricals
 
 from taskmining._unique import all_distinct
-from taskmining.errors import FormatDetectionError, IngestError, ParameterError
+from taskmining.errors import FormatDetectionError, IngestError, ParameterError, warn_user
 from taskmining.io._pool import reading_pool
 from taskmining.io.detect import detect_format
 from taskmining.io.formats.native import native_files
 from taskmining.io.quarantine import ReadResult, empty_quarantine
+from taskmining.io.recording import MANIFEST
 from taskmining.io.registry import get_format
 from taskmining.schema import CATEGORY_COLUMNS, validate_events
 
-__all__ = ["QuarantineWarning", "expand_sources", "read_events"]
+__all__ = ["LeftOutFilesWarning", "QuarantineWarning", "expand_sources", "read_events"]
 
 Source = str | PathLike[str] | Iterable[str | PathLike[str]]
 _ERRORS = ("quarantine", "raise")
@@ -43,6 +44,10 @@ _VALIDATED = {"native", "parquet"}
 
 class QuarantineWarning(UserWarning):
     """Some input records were quarantined instead of read (counts by reason in the message)."""
+
+
+class LeftOutFilesWarning(UserWarning):
+    """A folder read as a native recording holds other files, which were not read (named in the message)."""
 
 
 def _is_glob(s: str) -> bool:
@@ -94,6 +99,7 @@ def expand_sources(source: Source) -> list[tuple[Path, bool]]:
 def _folder(p: Path) -> list[tuple[Path, bool]]:
     segments = native_files(p)
     if segments:
+        _warn_left_out(p, segments)
         return [(s, True) for s in segments]
     if any(p.rglob("*.parquet")):
         return [(p, False)]
@@ -101,6 +107,18 @@ def _folder(p: Path) -> list[tuple[Path, bool]]:
     if not files:
         raise IngestError("folder holds no segments or other input files", path=p)
     return [(f, False) for f in files]
+
+
+def _warn_left_out(folder: Path, segments: list[Path]) -> None:
+    """A recording folder is read as its segments: say which other files were not read."""
+    kept = set(segments)
+    other = sorted(f for f in folder.rglob("*") if f.is_file() and f not in kept and f.name != MANIFEST
+                   and not any(part.startswith(".") for part in f.relative_to(folder).parts))
+    if other:
+        names = ", ".join(str(f.relative_to(folder)) for f in other[:5]) + (", …" if len(other) > 5 else "")
+        warn_user(f"{folder}: read as a native recording ({len(segments)} segment file(s)); "
+                  f"{len(other)} other file(s) not read: {names}. Pass them to read_events "
+                  "separately (a list of paths) to read them too.", LeftOutFilesWarning)
 
 
 def _group(paths: list[tuple[Path, bool]], fmt: str) -> dict[str, list[Path]]:

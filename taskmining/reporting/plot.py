@@ -100,6 +100,10 @@ def variants(variants_frame: pd.DataFrame, *, ax: Axes | None = None, top: int =
     >>> v = pd.DataFrame({"variant": ["A → B", "A → C"], "count": [5, 2]})
     >>> len(variants(v, label_col="variant").patches)
     2
+    >>> alike = pd.DataFrame({"variant": ["Open invoice → " * 6 + end for end in ("Save", "Print")],
+    ...                       "count": [4, 3]})
+    >>> [t.get_text()[-7:] for t in variants(alike).get_yticklabels()]
+    ['→ Print', ' → Save']
     """
     if count_col not in variants_frame.columns:
         raise ParameterError(f"variants frame has no column {count_col!r}")
@@ -108,11 +112,24 @@ def variants(variants_frame: pd.DataFrame, *, ax: Axes | None = None, top: int =
         raise ParameterError("pass label_col=: the variants frame has no 'label' or 'variant' column")
     head = variants_frame.head(top).iloc[::-1]
     ax = _axes(ax, (8, 0.4 * len(head) + 1))
-    labels = [short(str(s), 60) for s in head[col]]
-    ax.barh(labels, head[count_col], color=[color_for(str(s)) for s in head[col]])
+    # one bar per row at its own position: labels are only tick text, so variants that
+    # start alike never share a bar; ranks and a middle cut keep the labels apart too
+    ranks = range(len(head), 0, -1)
+    labels = [f"{rank}. {_middle_cut(str(s), 60)}" for rank, s in zip(ranks, head[col])]
+    positions = np.arange(len(head))
+    ax.barh(positions, head[count_col].to_numpy(), color=[color_for(str(s)) for s in head[col]])
+    ax.set_yticks(positions, labels)
     ax.set_xlabel("cases")
     ax.set_title(f"Top {len(head)} variants")
     return ax
+
+
+def _middle_cut(label: str, limit: int) -> str:
+    """``label`` cut in the middle to ``limit`` characters: its start and its end stay readable."""
+    if len(label) <= limit:
+        return label
+    keep = limit - 3
+    return f"{label[: keep - keep // 2]} … {label[len(label) - keep // 2:]}"
 
 
 def timeline(tasks: pd.DataFrame, *, session: str | None = None, ax: Axes | None = None,

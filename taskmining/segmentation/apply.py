@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sklearn.base import clone
 
+from taskmining._progress import Stages
 from taskmining.errors import ParameterError, SegmentationError, TaskminingError
 from taskmining.schema import _GROUND_TRUTH, ATTRS, CASE_ID, STEP, STEP_ID, TASK, categorical_from_codes
 from taskmining.segmentation.base import BaseSegmenter
@@ -172,7 +173,8 @@ def _resolve_with_hint(method: Any, params: dict[str, Any]) -> BaseSegmenter:
 
 
 def segment(events: pd.DataFrame, method: Any = "auto", *, params: Mapping[str, Any] | None = None,
-            step_options: Mapping[str, Any] | None = None, **keywords: Any) -> pd.DataFrame:
+            step_options: Mapping[str, Any] | None = None, progress: bool | None = None,
+            **keywords: Any) -> pd.DataFrame:
     """Cut ``events`` into task instances (``case_id``) and task types (``task``).
 
     Parameters
@@ -189,6 +191,10 @@ def segment(events: pd.DataFrame, method: Any = "auto", *, params: Mapping[str, 
         Parameters of the segmenter (``{"gap": "5min"}`` for ``idle_gap`` ...).
     step_options : mapping, optional
         Keywords of :func:`~taskmining.build_steps` (``detail``, ``idle_gap``).
+    progress : bool or None, default None
+        A progress bar over the stages (steps, the method, cases) on stderr:
+        None shows it in a terminal or notebook when the call takes over a
+        second, True always, False never.
     **keywords
         Segmenter parameters given as keywords, a shorthand for ``params``
         (``segment(events, "idle_gap", gap="5min")``).
@@ -235,28 +241,47 @@ def segment(events: pd.DataFrame, method: Any = "auto", *, params: Mapping[str, 
     has_steps = STEP_ID in getattr(events, "columns", ()) and STEP in events.columns
     base = events.drop(columns=[c for c in (CASE_ID, TASK) if c in events.columns]) \
         if isinstance(events, pd.DataFrame) else events
-    # steps are built and tabled without the ground truth that readers keep in attrs
-    hidden = hide_truth_attrs(base) if isinstance(base, pd.DataFrame) else base
-    built = hidden.copy(deep=False) if has_steps else build_steps(hidden, **options)
-    table = steps_table(built)
-    with_steps = base.copy(deep=False)
-    if not has_steps:
-        with_steps[STEP_ID], with_steps[STEP] = built[STEP_ID], built[STEP]
-    seen = method_input(table)
     name = method if isinstance(method, str) else type(est).__name__
+    with Stages(["steps", name, "cases"], enabled=progress, desc="segment") as bar:
+        # steps are built and tabled without the ground truth that readers keep in attrs
+        hidden = hide_truth_attrs(base) if isinstance(base, pd.DataFrame) else base
+        built = hidden.copy(deep=False) if has_steps else build_steps(hidden, **options)
+        table = steps_table(built)
+        with_steps = base.copy(deep=False)
+        if not has_steps:
+            with_steps[STEP_ID], with_steps[STEP] = built[STEP_ID], built[STEP]
+        seen = method_input(table)
+        bar.next()
+        result = _run_method(est, seen, name)
+        bar.next()
+        out = _with_cases(with_steps, table, result)
+        bar.next()
+    meta = dict(out.attrs.get("taskmining", {})) if isinstance(out.attrs.get("taskmining"), dict) else {}
+    meta["segmenter"] = {"method": name, "params": {k: repr(v) for k, v in est.get_params(deep=False).items()},
+                         "unassigned": float(out[CASE_ID].isna().mean()) if len(out) else 0.0}
+    if hasattr(est, "reason_"):
+        meta["segmenter"]["reason"] = str(est.reason_)
+    out.attrs = {**out.attrs, "taskmining": meta}
+    return out
+
+
+def _run_method(est: BaseSegmenter, seen: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Fit (unless fitted) and predict; a third-party algorithm's bug becomes a SegmentationError."""
     if len(seen) == 0:
-        result = pd.DataFrame({CASE_ID: pd.Series([], dtype=object), TASK: pd.Series([], dtype=object)})
-    else:
-        try:
-            if getattr(est, "is_fitted_", False):
-                result = est.predict(seen)
-            else:
-                result = est.fit(seen).predict(seen)
-        except TaskminingError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - a third-party algorithm's bug, reported with its name
-            raise SegmentationError(f"segmenter {name!r} failed on {len(seen)} steps: "
-                                    f"{type(exc).__name__}: {exc}") from exc
+        return pd.DataFrame({CASE_ID: pd.Series([], dtype=object), TASK: pd.Series([], dtype=object)})
+    try:
+        if getattr(est, "is_fitted_", False):
+            return est.predict(seen)
+        return est.fit(seen).predict(seen)
+    except TaskminingError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a third-party algorithm's bug, reported with its name
+        raise SegmentationError(f"segmenter {name!r} failed on {len(seen)} steps: "
+                                f"{type(exc).__name__}: {exc}") from exc
+
+
+def _with_cases(with_steps: pd.DataFrame, table: pd.DataFrame, result: pd.DataFrame) -> pd.DataFrame:
+    """``case_id`` and ``task`` of every step spread to its events (``with_steps`` gets the columns)."""
     position = pd.Index(table[STEP_ID].to_numpy()).get_indexer(with_steps[STEP_ID].to_numpy())
     out = with_steps
     for col in (CASE_ID, TASK):  # factorised per step, then spread to the events
@@ -264,10 +289,4 @@ def segment(events: pd.DataFrame, method: Any = "auto", *, params: Mapping[str, 
         labels = np.array([str(v) for v in labels], dtype=object)
         out[col] = pd.Series(categorical_from_codes(labels, codes[position] if len(position) else codes[:0], used_only=True),
                              index=out.index)
-    meta = dict(out.attrs.get("taskmining", {})) if isinstance(out.attrs.get("taskmining"), dict) else {}
-    meta["segmenter"] = {"method": name, "params": {k: repr(v) for k, v in est.get_params(deep=False).items()},
-                         "unassigned": float(out[CASE_ID].isna().mean()) if len(out) else 0.0}
-    if hasattr(est, "reason_"):
-        meta["segmenter"]["reason"] = str(est.reason_)
-    out.attrs = {**out.attrs, "taskmining": meta}
     return out

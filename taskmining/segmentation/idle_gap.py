@@ -13,6 +13,14 @@ Examples
 ...                                                "2026-01-05 09:30"], utc=True)})
 >>> IdleGapSegmenter(gap="5min").fit(steps).predict(steps)["case_id"].tolist()
 ['s-1', 's-1', 's-2']
+
+Pauses are measured within a session, whatever the other sessions' dates:
+
+>>> two = pd.DataFrame({"session": ["a", "b", "b", "b"], "step": ["A", "A", "B", "A"],
+...                     "start": pd.to_datetime(["2026-01-06 09:00", "2026-01-05 09:00",
+...                                              "2026-01-05 09:01", "2026-01-05 12:00"], utc=True)})
+>>> IdleGapSegmenter(gap="5min").fit(two).predict(two)["case_id"].tolist()
+['a-1', 'b-1', 'b-1', 'b-2']
 """
 
 from __future__ import annotations
@@ -70,5 +78,9 @@ class IdleGapSegmenter(BaseSegmenter):
             np.zeros(len(steps), dtype=bool)
         cut = np.zeros(len(steps), dtype=bool)
         if len(steps) > 1:
-            cut[1:] = (start[1:] - np.maximum.accumulate(end)[:-1] > gap.value) | idle[:-1]
+            # the latest end so far restarts in every session: a session that ends later
+            # than the next one starts must not hide the next session's pauses
+            session = pd.factorize(steps[SESSION], use_na_sentinel=False)[0]
+            latest = pd.Series(end).groupby(session, sort=False).cummax().to_numpy()
+            cut[1:] = (start[1:] - latest[:-1] > gap.value) | idle[:-1]
         return pd.DataFrame({"case_id": cases_from_boundaries(steps[SESSION], cut, ~idle)})

@@ -185,7 +185,8 @@ def event_info(events: pd.DataFrame) -> pd.DataFrame:
     elem = _combine(_codes(_column(events, APP)), _codes(_column(events, ELEMENT_ID)),
                     _codes(_column(events, ELEMENT_NAME)), _codes(_column(events, ELEMENT_ROLE)))
     ts = _column(events, TIMESTAMP).to_numpy(dtype="datetime64[ns]").view(np.int64)
-    session = _codes(_column(events, SESSION).fillna("")) if SESSION in events.columns else np.zeros(n, np.int64)
+    # missing sessions share code -1; no fillna, which a categorical column refuses on pandas 2.3
+    session = _codes(_column(events, SESSION)) if SESSION in events.columns else np.zeros(n, np.int64)
     dup = np.zeros(n, dtype=bool)
     if n > 1:
         # exact duplicates: only pairs at the same time in the same session need a full comparison

@@ -46,7 +46,8 @@ import numpy as np
 import pandas as pd
 
 from taskmining.cli.options import add_input_options
-from taskmining.errors import IngestError, ParameterError
+from taskmining.errors import FormatDetectionError, IngestError, ParameterError, TaskminingError
+from taskmining.io.detect import describe_head, detect_format, looks_binary
 from taskmining.schema import CASE_ID, EVENT_ID, STEP, STEP_ID, STRING_DTYPE, TASK
 from taskmining.segmentation.confidence import CONFIDENCE, event_confidence
 from taskmining.steps.build import steps_table
@@ -57,6 +58,7 @@ ROW = "row"
 ADDED: tuple[str, ...] = (ROW, STEP_ID, STEP, CASE_ID, TASK, CONFIDENCE)
 _MARKER = "_taskmining_row"
 _MARKER_RE = re.compile(r'"' + _MARKER + r'"\s*:\s*"?(\d+)"?')
+_MARKER_MENTION_RE = re.compile(r",\s*'?" + _MARKER + r"'?|'?" + _MARKER + r"'?,\s*|\b" + _MARKER + r"\b")
 _CSV_FORMATS = {"actionlogger", "smartrpa", "leno", "generic"}
 _OUT_SUFFIXES = (".csv", ".parquet")
 
@@ -102,18 +104,29 @@ def _read_raw_csv(path: Path) -> pd.DataFrame:
         raise IngestError(f"cannot read: {exc.strerror or exc}", path=path) from None
     if path.name.lower().endswith(".gz"):
         import gzip
+        import zlib
 
-        data = gzip.decompress(data)
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise IngestError(f"not a readable gzip file: {exc}", path=path) from None
+    if looks_binary(data[:512]):
+        raise IngestError(f"not a CSV file: {describe_head(data)}", path=path)
     text = data.decode("utf-8-sig", errors="replace")
     if not text.strip():
-        return pd.DataFrame()
-    header = next(csv.reader(io.StringIO(text)))
+        raise FormatDetectionError("empty file: no header and no rows to segment", path=path)
     opts: dict[str, Any] = {"dtype": str, "keep_default_na": False, "na_filter": False, "header": None,
-                            "skiprows": 1, "names": range(len(header))}
+                            "skiprows": 1}
     try:
-        raw = pd.read_csv(io.StringIO(text), **opts)
-    except pd.errors.ParserError:  # rows with extra fields: keep the row, cut the extras
-        raw = pd.read_csv(io.StringIO(text), engine="python", on_bad_lines=lambda row: row[: len(header)], **opts)
+        header = next(csv.reader(io.StringIO(text)))
+        opts["names"] = range(len(header))
+        try:
+            raw = pd.read_csv(io.StringIO(text), **opts)
+        except pd.errors.ParserError:  # rows with extra fields: keep the row, cut the extras
+            raw = pd.read_csv(io.StringIO(text), engine="python", on_bad_lines=lambda row: row[: len(header)],
+                              **opts)
+    except (csv.Error, pd.errors.ParserError, ValueError) as exc:
+        raise IngestError(f"not a readable CSV file: {exc}", path=path) from None
     raw.columns = header
     return raw.fillna("")
 
@@ -131,20 +144,33 @@ def _write_marked_copy(raw: pd.DataFrame, path: Path, folder: Path) -> Path:
     return target
 
 
-def _read(source: Path, args: argparse.Namespace) -> tuple[pd.DataFrame, int]:
+def _read(source: Path, args: argparse.Namespace, fmt: str | None = None) -> tuple[pd.DataFrame, int]:
     from taskmining.io.read import QuarantineWarning, read_events
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", QuarantineWarning)
-        events, quarantine = read_events(source, args.format, tz=args.tz, return_quarantine=True,
+        events, quarantine = read_events(source, fmt or args.format, tz=args.tz, return_quarantine=True,
                                          progress=not args.quiet)
     return events, len(quarantine)
+
+
+def _read_copy(copy: Path, original: Path, fmt: str, args: argparse.Namespace) -> tuple[pd.DataFrame, int]:
+    """Read the marked copy; an error names the user's file, never the copy or the marker column."""
+    try:
+        return _read(copy, args, fmt)
+    except IngestError as exc:
+        reason = _MARKER_MENTION_RE.sub("", exc.reason).replace(str(copy), str(original))
+        raise type(exc)(reason, path=original, line=exc.line, column=exc.column) from None
+    except TaskminingError as exc:
+        text = _MARKER_MENTION_RE.sub("", str(exc)).replace(str(copy), str(original))
+        raise type(exc)(text) from None
 
 
 def _segment(events: pd.DataFrame, args: argparse.Namespace) -> pd.DataFrame:
     from taskmining.segmentation.apply import segment
 
-    out = segment(events, args.method, params=parse_params(args.param), step_options={"detail": args.detail})
+    out = segment(events, args.method, params=parse_params(args.param), step_options={"detail": args.detail},
+                  progress=False if args.quiet else None)
     out[CONFIDENCE] = event_confidence(out, steps_table(out))
     return out
 
@@ -166,13 +192,16 @@ def _rename_collisions(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _segment_csv(path: Path, args: argparse.Namespace) -> tuple[pd.DataFrame, int]:
+    # the format is told from the user's file (an error names it), then the marked copy is read as that format
+    fmt = detect_format(path) if args.format == "auto" else args.format
     raw = _read_raw_csv(path)
     added = _added(len(raw))
-    if len(raw) == 0:
+    if len(raw) == 0:  # a header only: no rows to align, but the reader still judges the header
+        _read(path, args, fmt)
         return pd.concat([_rename_collisions(raw), pd.DataFrame(added)], axis=1), 0
     with tempfile.TemporaryDirectory(prefix="taskmining-segment-") as tmp:
         copy = _write_marked_copy(raw, path, Path(tmp))
-        events, n_quarantined = _read(copy, args)
+        events, n_quarantined = _read_copy(copy, path, fmt, args)
     attrs = events["attrs"].astype(object).fillna("")
     rows = attrs.str.extract(_MARKER_RE, expand=False)
     if rows.isna().any():
