@@ -60,10 +60,10 @@ if TYPE_CHECKING:
     from taskmining.errors import SegmentationError as SegmentationError
     from taskmining.errors import TaskminingError as TaskminingError
     from taskmining.export.link import link_to_process as link_to_process
-    from taskmining.export.ocel import write_ocel as write_ocel
+    from taskmining.export.release import write_ocel as write_ocel
 
-    from taskmining.export.pm4py_frame import to_pm4py as to_pm4py
-    from taskmining.export.xes import write_xes as write_xes
+    from taskmining.export.release import to_pm4py as to_pm4py
+    from taskmining.export.release import write_xes as write_xes
     from taskmining.io.detect import detect_format as detect_format
     from taskmining.io.formats.generic import from_dataframe as from_dataframe
 

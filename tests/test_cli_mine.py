@@ -12,6 +12,7 @@ from test_mining_data import make_tasks
 import taskmining as tm
 from taskmining.cli import main
 from taskmining.cli.commands.mine import OUTPUTS
+from taskmining.mining.people import graph_people
 from taskmining.privacy.groups import SmallGroupWarning
 
 
@@ -31,12 +32,15 @@ def test_mine_writes_every_output(tasks_csv, tmp_path, capsys):
     assert "200 cases" in capsys.readouterr().out
     v = pd.read_csv(out / "variants.csv")
     with pytest.warns(SmallGroupWarning):
-        expected = tm.variants(tasks, min_group_size=5)  # rare paths are left out of the report
-    assert (v["users"] >= 5).all()
+        expected = tm.variants(tasks, min_group_size=3)  # paths of fewer than 3 people are left out
+    assert (v["users"] >= 3).all()
     assert dict(zip(v["variant"], v["count"])) == dict(zip(expected["variant"], expected["count"]))
     assert json.loads(v.loc[0, "steps"]) == list(expected.loc[0, "steps"])
     g = nx.read_graphml(out / "graph.graphml")
-    assert set(g.edges) == set(tm.transition_graph(tasks).edges)
+    full = tm.transition_graph(tasks)
+    _, people = graph_people(tasks)
+    assert set(g.edges) == {e for e in full.edges if people[e] >= 3}
+    assert all(d["users"] >= 3 for _, _, d in g.edges(data=True))
     data = json.loads((out / "graph.json").read_text())
     assert len(data["edges"]) == g.number_of_edges()
     assert (out / "graph.dot").read_text().startswith("digraph")
@@ -48,12 +52,16 @@ def test_mine_writes_every_output(tasks_csv, tmp_path, capsys):
 
 def test_app_level_and_group_size(tasks_csv, tmp_path, capsys):
     _, path = tasks_csv
-    assert main(["mine", path, "-o", str(tmp_path), "--level", "app", "--min-group-size", "13", "--quiet"]) == 0
+    assert main(["mine", path, "-o", str(tmp_path), "--level", "app", "--min-group-size", "12",
+                 "--min-cell-people", "12", "--quiet"]) == 0
     g = nx.read_graphml(tmp_path / "graph.graphml")
     assert {"outlook", "sap", "excel", "word"} <= set(g.nodes)
     err = capsys.readouterr().err
-    assert "fewer than 13 distinct users" in err
-    assert pd.read_csv(tmp_path / "metrics.csv").empty
+    assert "fewer than 12 distinct users" in err
+    assert (pd.read_csv(tmp_path / "metrics.csv")["users"] >= 12).all()
+    # a log of 12 people is refused as a whole when a team output needs 13
+    assert main(["mine", path, "-o", str(tmp_path / "o13"), "--min-group-size", "13", "--quiet"]) == 2
+    assert "covers 12 distinct people, fewer than min_group_size=13" in capsys.readouterr().err
 
 
 def test_events_without_cases_are_segmented(tmp_path):

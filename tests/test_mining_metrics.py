@@ -71,7 +71,7 @@ def test_task_metrics_suppresses_small_task_types(tasks):
     t = tasks.copy()
     rare = t["case_id"].isin(t.loc[t["user"] == "u00", "case_id"].unique()[:3])
     t.loc[rare, "task"] = "rare"
-    with pytest.warns(SmallGroupWarning, match="fewer than 5 distinct users"):
+    with pytest.warns(SmallGroupWarning, match="fewer than 3 distinct users"):
         m = tm.task_metrics(t)
     assert "rare" not in set(m["task"])
     assert m.attrs["suppressed"] == [{"task": "rare"}]

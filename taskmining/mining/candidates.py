@@ -73,6 +73,7 @@ from taskmining.mining.folding import fold_codes
 from taskmining.mining.levels import at_level
 from taskmining.mining.metrics import prepare_cases
 from taskmining.mining.variants import case_variants
+from taskmining.privacy.release import DEFAULT_MIN_CELL_PEOPLE, ReleaseLedger, cell_threshold, check_cohort
 from taskmining.privacy.groups import (
     DEFAULT_MIN_GROUP_SIZE,
     check_min_group_size,
@@ -129,6 +130,8 @@ def automation_candidates(
     *,
     weights: Mapping[str, float] | None = None,
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    min_cell_people: int = DEFAULT_MIN_CELL_PEOPLE,
+    ledger: ReleaseLedger | str | None = None,
     idle_threshold: float = 60.0,
     level: str = "step",
     hourly_rate: float = 50.0,
@@ -148,7 +151,13 @@ def automation_candidates(
         Weights of the components (names in :data:`COMPONENTS`); missing
         ones keep :data:`DEFAULT_WEIGHTS`.
     min_group_size : int, default 5
-        Task types done by fewer distinct users are left out (and noted).
+        Every task type is withheld below this many distinct users in the
+        log; 1 opts out.
+    min_cell_people : int, default 3
+        Task types done by fewer distinct users (at most ``min_group_size``)
+        are left out (and noted).
+    ledger : ReleaseLedger or path, optional
+        As in :func:`~taskmining.mining.metrics.task_metrics`.
     idle_threshold : float, default 60
         As in :func:`~taskmining.mining.metrics.task_metrics`.
     level : {"step", "activity"}, default "step"
@@ -210,13 +219,16 @@ def automation_candidates(
     cases["_variant"] = var
     n_days = max(int(cases["start"].dt.normalize().nunique()), 1) if len(cases) else 1
     suppressed = pd.DataFrame(columns=[TASK])
+    cell = cell_threshold(min_group_size, min_cell_people)
     if min_group_size > 1:
-        cases, suppressed = suppress_small_groups(cases, TASK, USER, min_group_size,
-                                                  what="automation_candidates", warn=False)
+        if check_cohort(cases, min_group_size, user_col=USER, what="automation_candidates", ledger=ledger,
+                        refuse=False) < min_group_size:
+            cell = min_group_size  # a log of fewer people than a team: every task type withheld
+        cases, suppressed = suppress_small_groups(cases, TASK, USER, cell, what="automation_candidates", warn=False)
     if cases.empty:
         out = pd.DataFrame(columns=["rank", task_col, "score", *COMPONENTS])
         return note_suppressed(out, suppressed.rename(columns={TASK: task_col}), what="automation_candidates",
-                               min_group_size=min_group_size)
+                               min_group_size=cell)
     g = cases.groupby(TASK, sort=True, observed=True)
     out = g.agg(cases=("duration", "size"), total_time_h=("duration", "sum"), apps_per_case=("apps", "mean"),
                 transfers=("transfers", "sum"), typing_events=("typing_events", "sum"),
@@ -264,4 +276,4 @@ def automation_candidates(
     result = result.rename(columns={TASK: task_col, USER: user_col})
     result.attrs["weights"] = w
     return note_suppressed(result, suppressed.rename(columns={TASK: task_col}), what="automation_candidates",
-                           min_group_size=min_group_size)
+                           min_group_size=cell)

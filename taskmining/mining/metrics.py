@@ -60,6 +60,7 @@ from taskmining.mining._frame import (
 )
 from taskmining.mining.levels import at_level
 from taskmining.mining.rework import rework_per_case
+from taskmining.privacy.release import DEFAULT_MIN_CELL_PEOPLE, ReleaseLedger, cell_threshold, check_cohort
 from taskmining.privacy.groups import (
     DEFAULT_MIN_GROUP_SIZE,
     check_min_group_size,
@@ -298,6 +299,8 @@ def task_metrics(
     tasks: pd.DataFrame,
     *,
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    min_cell_people: int = DEFAULT_MIN_CELL_PEOPLE,
+    ledger: ReleaseLedger | str | None = None,
     per_user: bool = False,
     idle_threshold: float = 60.0,
     level: str = "step",
@@ -317,9 +320,18 @@ def task_metrics(
     tasks : pandas.DataFrame
         The tasks frame.
     min_group_size : int, default 5
-        Task types done by fewer distinct users are left out, with a
+        Every task type is withheld (and noted) when the log covers fewer
+        distinct users; 1 opts out of every threshold.
+    min_cell_people : int, default 3
+        Task types done by fewer distinct users (at most ``min_group_size``)
+        are left out, with a
         :class:`~taskmining.privacy.groups.SmallGroupWarning` and a note in
-        ``attrs["suppressed"]``.
+        ``attrs["suppressed"]`` (docs/privacy.md, "What team outputs
+        suppress, and why").
+    ledger : ReleaseLedger or path, optional
+        Release ledger (default ``$TASKMINING_RELEASE_LEDGER``, if set):
+        refuses a table whose people differ from an earlier release by 1 to
+        ``min_group_size - 1`` people.
     per_user : bool, default False
         One row per task type and user (personal data: opt-in; no
         suppression).
@@ -365,9 +377,12 @@ def task_metrics(
     if per_user and USER not in cases.columns:
         raise ParameterError(f"per_user=True needs the user column {user_col!r}")
     suppressed = pd.DataFrame(columns=[TASK])
+    cell = cell_threshold(min_group_size, min_cell_people)
     if not per_user and min_group_size > 1:
-        cases, suppressed = suppress_small_groups(cases, TASK, USER, min_group_size, what="task_metrics",
-                                                  warn=False)
+        if check_cohort(cases, min_group_size, user_col=USER, what="task_metrics", ledger=ledger,
+                        refuse=False) < min_group_size:
+            cell = min_group_size  # a log of fewer people than a team: every task type withheld
+        cases, suppressed = suppress_small_groups(cases, TASK, USER, cell, what="task_metrics", warn=False)
     if cases.empty:
         out = pd.DataFrame(columns=[*keys, "users", "cases"])
     else:
@@ -375,7 +390,7 @@ def task_metrics(
         out = out.sort_values(["cases", *keys], ascending=[False] + [True] * len(keys)).reset_index(drop=True)
     out = out.rename(columns={TASK: task_col, USER: user_col})
     return note_suppressed(out, suppressed.rename(columns={TASK: task_col}), what="task_metrics",
-                           min_group_size=min_group_size)
+                           min_group_size=cell)
 
 
 def transfers(

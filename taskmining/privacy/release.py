@@ -50,7 +50,86 @@ import pandas as pd
 from taskmining.errors import PrivacyError
 from taskmining.privacy.groups import DEFAULT_MIN_GROUP_SIZE, check_min_group_size, group_sizes, note_suppressed
 
-__all__ = ["ReleaseLedger", "threshold_cells", "people_per_cell", "transition_people"]
+__all__ = ["ReleaseLedger", "threshold_cells", "people_per_cell", "transition_people", "DEFAULT_MIN_CELL_PEOPLE",
+           "cell_threshold", "check_cohort", "ledger_from"]
+
+#: Distinct people every released cell (variant, map step or edge, task type row) needs by default.
+DEFAULT_MIN_CELL_PEOPLE = 3
+
+#: Environment variable naming the release ledger used when none is passed.
+LEDGER_ENV = "TASKMINING_RELEASE_LEDGER"
+
+
+def cell_threshold(min_group_size: int | None, min_cell_people: int = DEFAULT_MIN_CELL_PEOPLE) -> int:
+    """People each cell of a team output needs: ``min_cell_people``, never more than ``min_group_size``.
+
+    ``min_group_size=None`` or ``1`` opts out (every cell released).
+
+    Examples
+    --------
+    >>> cell_threshold(5), cell_threshold(2), cell_threshold(None), cell_threshold(5, 4)
+    (3, 2, 1, 4)
+    """
+    if min_group_size is None:
+        return 1
+    return min(check_min_group_size(min_group_size), check_min_group_size(min_cell_people, "min_cell_people"))
+
+
+def check_cohort(frame: pd.DataFrame, min_group_size: int | None, *, user_col: str = "user",
+                 what: str = "output", ledger: ReleaseLedger | str | os.PathLike[str] | None = None,
+                 refuse: bool = True) -> int:
+    """Refuse a team output over fewer than ``min_group_size`` distinct people; returns their number.
+
+    A missing user column is a :class:`PrivacyError` unless the caller opted
+    out (``min_group_size`` ``None`` or 1: the number returned is then 0).
+    With a ledger (``ledger`` or ``$TASKMINING_RELEASE_LEDGER``, see
+    :func:`ledger_from`) the cohort is checked against earlier releases and
+    recorded (:meth:`ReleaseLedger.check_and_record`). ``refuse=False``
+    returns a number below ``min_group_size`` instead of raising (the caller
+    then withholds every cell); the ledger is not consulted then.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> check_cohort(pd.DataFrame({"user": list("abcde")}), 5)
+    5
+    >>> check_cohort(pd.DataFrame({"user": list("abcd")}), 5)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    taskmining.errors.PrivacyError: output: covers 4 distinct people, fewer than min_group_size=5 ...
+    """
+    if min_group_size is None or check_min_group_size(min_group_size) <= 1:
+        return int(frame[user_col].nunique()) if user_col in frame.columns else 0
+    if user_col not in frame.columns:
+        raise PrivacyError(f"{what}: column {user_col!r} is missing, so the people behind it cannot be counted; "
+                           "pass min_group_size=1 (CLI: --min-group-size 1) to release it anyway")
+    n = int(frame[user_col].nunique())
+    if n < min_group_size and not refuse:
+        return n
+    if n < min_group_size:
+        raise PrivacyError(f"{what}: covers {n} distinct people, fewer than min_group_size={min_group_size} "
+                           "(a team output needs a team); pass min_group_size=1 to opt out")
+    led = ledger_from(ledger, min_group_size)
+    if led is not None:
+        led.check_and_record(frame[user_col].dropna().astype(str).unique().tolist(), what=what)
+    return n
+
+
+def ledger_from(ledger: ReleaseLedger | str | os.PathLike[str] | None, min_group_size: int | None
+                ) -> ReleaseLedger | None:
+    """The ledger to use: the one given, a path, else ``$TASKMINING_RELEASE_LEDGER``, else none.
+
+    Examples
+    --------
+    >>> ledger_from(None, 5) is None or isinstance(ledger_from(None, 5), ReleaseLedger)
+    True
+    """
+    if isinstance(ledger, ReleaseLedger):
+        return ledger
+    path = ledger if ledger is not None else os.environ.get(LEDGER_ENV) or None
+    if path is None or min_group_size is None or min_group_size <= 1:
+        return None
+    return ReleaseLedger(path, min_group_size=min_group_size)
 
 
 def people_per_cell(frame: pd.DataFrame, cell_cols: str | Sequence[str], user_col: str = "user") -> pd.DataFrame:

@@ -30,7 +30,9 @@ from taskmining.mining.graphs import transition_graph
 from taskmining.mining.metrics import task_metrics
 from taskmining.mining.variants import variants
 from taskmining.reporting import markup
+from taskmining.privacy.release import DEFAULT_MIN_CELL_PEOPLE, ReleaseLedger, check_cohort
 from taskmining.reporting.frame import private_text, report_frame
+from taskmining.reporting.release import ReportPolicy
 from taskmining.reporting.sections import (
     activity_strip,
     candidates_block,
@@ -73,12 +75,15 @@ def task_flow(tasks: pd.DataFrame) -> pd.DataFrame:
                                                   if c in tasks.columns]]
     if SESSION not in assigned.columns:  # no sessions: one per user, else one for the whole log
         assigned = assigned.assign(**{SESSION: assigned[USER] if USER in assigned.columns else "(all)"})
+    users = {"user": (USER, "first")} if USER in assigned.columns else {}
     first = assigned.groupby(CASE_ID, observed=True, sort=False).agg(
-        session=(SESSION, "first"), task=(TASK, "first"), start=(TIMESTAMP, "min"), end=(TIMESTAMP, "max"))
+        session=(SESSION, "first"), task=(TASK, "first"), start=(TIMESTAMP, "min"), end=(TIMESTAMP, "max"),
+        **users)
     first = first.sort_values(["session", "start"], kind="stable")
     return pd.DataFrame({CASE_ID: first["session"].astype(str).to_numpy(),
                          STEP: first["task"].astype(str).to_numpy(),
-                         TIMESTAMP: first["start"].to_numpy(), "end": first["end"].to_numpy()}).assign(
+                         TIMESTAMP: first["start"].to_numpy(), "end": first["end"].to_numpy(),
+                         **({USER: first["user"].to_numpy()} if users else {})}).assign(
         **{TIMESTAMP: lambda d: d[TIMESTAMP].dt.tz_localize("UTC") if d[TIMESTAMP].dt.tz is None else d[TIMESTAMP]})
 
 
@@ -99,7 +104,7 @@ def _segmenter_note(meta: Any) -> str | None:
     return None if seg is None else str(seg)
 
 
-def _overview(tasks: pd.DataFrame, min_group_size: int, per_user: bool, segmented_by: str | None) -> str:
+def _overview(tasks: pd.DataFrame, policy: ReportPolicy, per_user: bool, segmented_by: str | None) -> str:
     ts = tasks[TIMESTAMP]
     span = f"{ts.min():%Y-%m-%d %H:%M} – {ts.max():%Y-%m-%d %H:%M} UTC" if len(ts) else "empty"
     cases = tasks[CASE_ID].dropna()
@@ -117,7 +122,7 @@ def _overview(tasks: pd.DataFrame, min_group_size: int, per_user: bool, segmente
     if teams is not None:
         items.append((f"{teams:,}", "teams"))
     app_list = ", ".join(f"{a} ({c:,})" for a, c in apps.head(8).items())
-    privacy = (f"Aggregates that group people suppress groups with fewer than {min_group_size} distinct people. "
+    privacy = (policy.describe()
                + ("Per-person views are ON (explicitly requested)." if per_user else "Per-person views are off."))
     how = f" Task instances from: {segmented_by}." if segmented_by else ""
     return (markup.cards(items) + f'<p><b>Time span:</b> {escape(span)}<br><b>Applications:</b> {escape(app_list)}'
@@ -128,8 +133,8 @@ def _plural(level: str) -> str:
     return "activities" if level == "activity" else f"{level}s"
 
 
-def _variants_block(tasks: pd.DataFrame, top: int, level: str) -> str:
-    v = variants(tasks, top_k=top, level=level)
+def _variants_block(tasks: pd.DataFrame, top: int, level: str, policy: ReportPolicy) -> str:
+    v = variants(tasks, top_k=top, level=level, min_group_size=policy.variants_min)
     strips = [activity_strip(s) for s in v["steps"]]
     table = markup.frame_table(
         v.assign(rank=range(1, len(v) + 1)), table_id="tm-variants",
@@ -180,6 +185,8 @@ def report(
     compare_by: str | None = None,
     groups: tuple[Any, Any] | None = None,
     min_group_size: int = 5,
+    min_cell_people: int = DEFAULT_MIN_CELL_PEOPLE,
+    ledger: ReleaseLedger | str | PathLike[str] | None = None,
     per_user: bool = False,
     top_variants: int = 10,
     hourly_rate: float = 50.0,
@@ -223,7 +230,17 @@ def report(
     groups : tuple, optional
         The two values of ``compare_by`` to compare (reference first).
     min_group_size : int, default 5
-        Groups of fewer distinct people are suppressed in every aggregate.
+        Over fewer distinct people every section is withheld (the report
+        says why); groups (teams, compared groups) of fewer
+        people are suppressed; 1 opts out of every threshold.
+    min_cell_people : int, default 3
+        Every variant, map step and transition, family deviation and task
+        type shown was done by at least this many distinct people (at most
+        ``min_group_size``); docs/privacy.md says what is suppressed and why.
+    ledger : ReleaseLedger or path, optional
+        Release ledger (default ``$TASKMINING_RELEASE_LEDGER``, if set): the
+        report is refused when its people differ from an earlier release by
+        1 to ``min_group_size - 1`` people (the differencing attack).
     per_user : bool, default False
         Allow per-person views (off by default).
     top_variants : int, default 10
@@ -273,33 +290,45 @@ def report(
                                      "variants and families are at step level. ")
     frame = report_frame(tasks, rename_tasks=rename_tasks, activities=level == "activity")
     frame = frame.drop(columns=[c for c in ground_truth_columns(frame.columns) if c != compare_by])
-    fam = families_for(frame, level)
+    policy = ReportPolicy(min_group_size, min_cell_people)
+    people = check_cohort(frame, min_group_size, what="report", ledger=ledger, refuse=False)
+    if people < min_group_size:  # fewer people than a team: nothing about them is shown
+        text = (f"This log covers {people} distinct people, fewer than min_group_size={min_group_size}: a team "
+                "report needs a team, so every section is withheld (pass min_group_size=1 to opt out).")
+        return _write(title, [("withheld", "Withheld", markup.section("withheld", "Withheld",
+                                                                       f"<p>{escape(text)}</p>"))], path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fam = policy.families(families_for(frame, level), frame, level)
 
     def metrics() -> pd.DataFrame:
-        return task_metrics(frame, min_group_size=min_group_size, level=level)
+        return task_metrics(frame, min_group_size=min_group_size, min_cell_people=min_cell_people, level=level)
 
     stages: list[tuple[str, str, Callable[[], str], str]] = [
-        ("overview", "Overview", lambda: _overview(frame, min_group_size, per_user, segmented_by), ""),
+        ("overview", "Overview", lambda: _overview(frame, policy, per_user, segmented_by), ""),
         ("map", "Process map", lambda: map_block(
-            transition_graph(frame, level=graph_level(level)), "tm-map", engine, "Process map", what=_plural(level)),
+            policy.graph(transition_graph(frame, level=graph_level(level)), frame, what="process map"), "tm-map",
+            engine, "Process map", what=_plural(level)),
          f"{level_note}All task instances at {level} level, left to right from start to end. An activity is a run of steps "
          "on one screen, form or document (window or page) with one purpose; values that vary between "
          "instances (names, numbers) are masked. Use the slider to hide rare paths."),
-        ("tasks", "Task types", lambda: task_cards(frame, metrics(), fam, engine, level),
+        ("tasks", "Task types", lambda: task_cards(frame, metrics(), fam, engine, level, policy),
          "Each task type with its key numbers, its own process map, its variant families and its handling "
          "times. Rework: an activity finished and later done again in the same instance (loops excluded)."),
         ("families", "Variant families", lambda: families_block(fam),
          "Similar variants grouped behind their most frequent member, the happy path."),
-        ("variants", "Variants", lambda: _variants_block(frame, top_variants, level),
+        ("variants", "Variants", lambda: _variants_block(frame, top_variants, level, policy),
          f"The {level} sequences of task instances with loops folded, most frequent first."),
         ("candidates", "Automation candidates", lambda: candidates_block(
-            automation_candidates(frame, min_group_size=min_group_size, level=level, hourly_rate=hourly_rate,
+            automation_candidates(frame, min_group_size=min_group_size, min_cell_people=min_cell_people,
+                                  level=level, hourly_rate=hourly_rate,
                                   working_days_per_month=working_days_per_month),
             hourly_rate=hourly_rate, working_days_per_month=working_days_per_month),
          "Score 0–100 from frequency, time spent, determinism, structured input, applications and "
          "rule-likeness (see docs/mining.md), and what the work costs per month."),
         ("flow", "Task flow", lambda: map_block(
-            transition_graph(task_flow(frame), step_id_col=None), "tm-flow-map", engine, "Task flow",
+            policy.graph(transition_graph(task_flow(frame), step_id_col=None), task_flow(frame), what="task flow",
+                         step_id_col=None), "tm-flow-map", engine, "Task flow",
             what="task types", max_edges=18),
          "How task types follow each other in a working session (one path per session)."),
         ("fragmentation", "Fragmentation", lambda: _table_or_note(
@@ -311,15 +340,20 @@ def report(
         stages.append(("compare", "Comparison", lambda: _compare_block(frame, compare_by, groups, min_group_size),
                        f"Groups by {compare_by}: where the second group spends extra steps and time."))
     sections = []
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as more:
         warnings.simplefilter("always")
         for anchor, label, make, note in progress_bar(stages, enabled=progress, desc="report", unit="section"):
             sections.append((anchor, label, markup.section(anchor, label, make(), note)))
-    notes = sorted({private_text(str(w.message), frame) for w in caught if issubclass(w.category, UserWarning)})
+    notes = sorted({private_text(str(w.message), frame) for w in [*caught, *more]
+                    if issubclass(w.category, UserWarning)})
     if notes:
         items = "".join(f"<li>{escape(n)}</li>" for n in notes)
         sections.append(("notes", "Notes", markup.section("notes", "Notes", f"<ul>{items}</ul>",
                                                           "What the analysis left out or suppressed.")))
+    return _write(title, sections, path)
+
+
+def _write(title: str, sections: list[tuple[str, str, str]], path: str | PathLike[str]) -> Path:
     from taskmining._version import __version__
 
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

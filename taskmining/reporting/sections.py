@@ -24,6 +24,7 @@ from taskmining.draw.svg_map import Engine, map_svg
 from taskmining.mining.families import variant_families
 from taskmining.mining.folding import LOOP_MARK
 from taskmining.mining.graphs import transition_graph
+from taskmining.reporting.release import ReportPolicy
 from taskmining.reporting import charts, markup
 from taskmining.reporting.frame import private_text, vocabulary
 from taskmining.schema import CASE_ID, TASK, TIMESTAMP
@@ -135,7 +136,8 @@ def families_block(fam: pd.DataFrame, *, table_id: str = "tm-families", limit: i
         extra={"happy path (representative)": strips, "deviations": devs})
 
 
-def task_cards(tasks: pd.DataFrame, metrics: pd.DataFrame, fam: pd.DataFrame, engine: Engine, level: str) -> str:
+def task_cards(tasks: pd.DataFrame, metrics: pd.DataFrame, fam: pd.DataFrame, engine: Engine, level: str,
+               policy: ReportPolicy | None = None) -> str:
     """One card per task type: key numbers, its activity map, its families, its handling times."""
     if metrics.empty:
         return '<p class="tm-empty">No task types (the segmentation did not type its cases, or all were suppressed).</p>'
@@ -157,7 +159,9 @@ def task_cards(tasks: pd.DataFrame, metrics: pd.DataFrame, fam: pd.DataFrame, en
                                    formats={**{c: markup.fmt_duration for c in cols if c.endswith(("_mean", "_median"))
                                                and "time" in c}, "rework_share": markup.fmt_share})
         sub = tasks.loc[tasks[TASK].astype(str) == name]
-        step_map = map_block(transition_graph(sub, level=graph_level(level)), f"tm-task-map-{i}", engine,
+        graph = transition_graph(sub, level=graph_level(level))
+        graph = (policy or ReportPolicy()).graph(graph, sub, what=f"map of {name}")
+        step_map = map_block(graph, f"tm-task-map-{i}", engine,
                              f"Activities of {name}", what=unit, max_edges=24, max_nodes=16)
         mine = fam.loc[fam[TASK].astype(str) == name] if TASK in fam.columns else fam.iloc[:0]
         values = handling[case_task == name].to_numpy()

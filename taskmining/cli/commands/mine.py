@@ -3,7 +3,8 @@
 ::
 
     taskmining mine INPUT -o DIR [--format F] [--tz TZ] [--method M]
-                    [--level step|app] [--min-group-size N]
+                    [--level step|app] [--min-group-size N] [--min-cell-people K]
+                    [--ledger FILE]
 
 INPUT is anything ``read_events`` reads. A table that already has
 ``case_id``, ``step`` and ``timestamp`` columns (a CSV or Parquet tasks
@@ -11,9 +12,10 @@ frame, e.g. from ``taskmining segment``) is mined as it is; otherwise the
 events are segmented first with ``taskmining.segment(events, method=M)``.
 DIR receives ``variants.csv``, ``graph.graphml``, ``graph.dot``,
 ``graph.json`` (networkx node-link), ``metrics.csv``, ``candidates.csv``
-and ``fragmentation.csv``. Groups below the minimum group size are left out
-of the aggregates (and variants followed by fewer users out of
-``variants.csv``); a notice on stderr says which.
+and ``fragmentation.csv``. A log of fewer than ``--min-group-size`` people
+is refused; variants, graph steps and transitions and task types of fewer
+than ``--min-cell-people`` people are left out (docs/privacy.md); a notice
+on stderr says which.
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ from typing import Any, Literal
 import networkx as nx
 import pandas as pd
 
-from taskmining.cli.options import add_input_options
+from taskmining.cli.options import add_input_options, add_release_options
 from taskmining.errors import MiningError, ParameterError
 from taskmining.privacy.groups import DEFAULT_MIN_GROUP_SIZE, SmallGroupWarning
+from taskmining.privacy.release import DEFAULT_MIN_CELL_PEOPLE, cell_threshold, check_cohort
 from taskmining.schema import CASE_ID, STEP, TIMESTAMP, as_utc
 
 __all__ = ["register", "mine_file", "load_tasks", "OUTPUTS"]
@@ -105,8 +108,15 @@ def _write_graph(graph: nx.DiGraph, out: Path) -> None:
 
 def mine_file(input_path: str | Path, out_dir: str | Path, *, format: str = "auto", tz: str | None = None,
               method: str = "auto", level: Literal["step", "app"] = "step",
-              min_group_size: int = DEFAULT_MIN_GROUP_SIZE, quiet: bool = True) -> dict[str, Any]:
+              min_group_size: int = DEFAULT_MIN_GROUP_SIZE, min_cell_people: int = DEFAULT_MIN_CELL_PEOPLE,
+              ledger: str | Path | None = None, quiet: bool = True) -> dict[str, Any]:
     """Mine INPUT and write the result files into ``out_dir``; returns a small summary.
+
+    Every file is a team output (docs/privacy.md, "What team outputs
+    suppress, and why"): refused below ``min_group_size`` people; variants,
+    graph steps and edges and task types of fewer than
+    ``cell_threshold(min_group_size, min_cell_people)`` people left out;
+    ``min_group_size=1`` opts out (and the summary's notes say so).
 
     Examples
     --------
@@ -127,25 +137,38 @@ def mine_file(input_path: str | Path, out_dir: str | Path, *, format: str = "aut
         transition_graph,
         variants,
     )
+    from taskmining.mining.people import release_graph
 
     if level not in ("step", "app"):
         raise ParameterError(f"--level must be step or app, got {level!r}")
     tasks = load_tasks(input_path, format=format, tz=tz, method=method, quiet=quiet)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    cell = cell_threshold(min_group_size, min_cell_people)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SmallGroupWarning)
-        v = variants(tasks, min_group_size=min_group_size if "user" in tasks.columns else None)
+        v = variants(tasks, min_group_size=cell if cell > 1 else None)
+    check_cohort(tasks, min_group_size, what="taskmining mine", ledger=ledger)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
     v.assign(steps=[json.dumps(list(s), ensure_ascii=False) for s in v["steps"]]).to_csv(
         out / "variants.csv", index=False)
-    graph = transition_graph(tasks, level=level)
+    graph = release_graph(transition_graph(tasks, level=level), tasks, min_group_size=min_group_size,
+                          min_cell_people=min_cell_people)
     _write_graph(graph, out)
     notes: list[str] = [v.attrs["suppressed_note"]] if v.attrs.get("suppressed_note") else []
-    for name, fn in (("metrics", task_metrics), ("candidates", automation_candidates),
-                     ("fragmentation", fragmentation)):
+    if graph.graph["suppressed_nodes"] or graph.graph["suppressed_edges"]:
+        notes.append(f"graph: {graph.graph['suppressed_nodes']} step(s) and {graph.graph['suppressed_edges']} "
+                     f"transition(s) of fewer than {cell} distinct users left out (team-level safeguard)")
+    if cell <= 1:
+        notes.append("every output is released without the team-level threshold (--min-group-size 1): "
+                     "it may single out one person")
+    cells: dict[str, Any] = {"min_cell_people": min_cell_people}
+    makers: tuple[tuple[str, Any, dict[str, Any]], ...] = (
+        ("metrics", task_metrics, cells), ("candidates", automation_candidates, cells),
+        ("fragmentation", fragmentation, {}))
+    for name, fn, kwargs in makers:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SmallGroupWarning)
-            table = fn(tasks, min_group_size=min_group_size)
+            table = fn(tasks, min_group_size=min_group_size, **kwargs)
         if table.attrs.get("suppressed_note"):
             notes.append(table.attrs["suppressed_note"])
         table.to_csv(out / f"{name}.csv", index=False)
@@ -158,7 +181,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.min_group_size < 1:
         raise ParameterError(f"--min-group-size must be >= 1, got {args.min_group_size}")
     summary = mine_file(args.input, args.output, format=args.format, tz=args.tz, method=args.method,
-                        level=args.level, min_group_size=args.min_group_size, quiet=args.quiet)
+                        level=args.level, min_group_size=args.min_group_size,
+                        min_cell_people=args.min_cell_people, ledger=args.ledger, quiet=args.quiet)
     for note in summary["notes"]:
         print(f"taskmining mine: {note}", file=sys.stderr)
     if not args.quiet:
@@ -178,6 +202,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--method", default="auto", help="segmenter when INPUT has no case_id (default auto)")
     p.add_argument("--level", default="step", choices=["step", "app"], help="transition graph level")
     p.add_argument("--min-group-size", type=int, default=DEFAULT_MIN_GROUP_SIZE, metavar="N",
-                   help=f"smallest number of distinct users per reported group (default {DEFAULT_MIN_GROUP_SIZE})")
+                   help=f"distinct users the log needs for any output (default {DEFAULT_MIN_GROUP_SIZE}; "
+                        "1 releases everything, unthresholded)")
+    add_release_options(p)
     p.add_argument("--quiet", action="store_true", help="no progress bars or summary line")
     p.set_defaults(func=_run)

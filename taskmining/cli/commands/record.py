@@ -32,7 +32,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--allow", action="append", default=[], metavar="APP",
                    help="application that may be recorded (repeat); wildcards allowed")
     p.add_argument("--allow-title", action="append", default=[], metavar="REGEX",
-                   help="window titles that may be recorded (regular expression; repeat)")
+                   help="narrow --allow further: an allowed application's window is recorded only when its "
+                        "title also matches one of these (regular expression; repeat). Needs --allow: "
+                        "a title alone admits no program (a title-only allowlist is refused)")
     p.add_argument("--duration", help="stop after this long: 8h, 30m, 1h30m, 45s")
     p.add_argument("--ocr", choices=("auto", "off"), default="auto",
                    help="read labels with Tesseract where accessibility gives none (default auto)")

@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from taskmining.cli.options import add_input_options
+from taskmining.cli.options import add_input_options, add_release_options
 from taskmining.errors import ParameterError
 
 
@@ -21,7 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--method", default="auto", help="segmentation method when the input has no case_id")
     p.add_argument("--title", default="Task mining report")
     p.add_argument("--compare-by", default=None, help="column with two groups to compare")
-    p.add_argument("--min-group-size", type=int, default=5)
+    p.add_argument("--min-group-size", type=int, default=5,
+                   help="distinct users the log needs for a report (default 5; 1 releases everything, unthresholded)")
+    add_release_options(p)
     p.add_argument("--engine", choices=["auto", "dot", "python"], default="auto", help="process-map layout")
     p.add_argument("--quiet", action="store_true", help="no progress output")
     p.set_defaults(func=run)
@@ -46,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
         if show:
             print(f"segmented with {args.method!r} in {time.perf_counter() - t1:.1f} s", file=sys.stderr)
     out = tm.report(tasks, args.output, title=args.title, compare_by=args.compare_by,
-                    min_group_size=args.min_group_size, engine=args.engine, progress=show)
+                    min_group_size=args.min_group_size, min_cell_people=args.min_cell_people,
+                    ledger=args.ledger, engine=args.engine, progress=show)
     if show:
         print(f"done in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     print(out)
