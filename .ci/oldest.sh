@@ -11,7 +11,7 @@ shift || true
 python3 -m venv --clear "$VENV"
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check $(python3 .ci/floors.py) \
     "pytest>=8" "pytest-xdist>=3.5" "hypothesis>=6.100" \
-    "lxml>=5" "matplotlib>=3.8" "cryptography>=42" "python-xlib>=0.33"
+    "lxml>=5" "matplotlib>=3.8" "cryptography>=42" "python-xlib>=0.33" "ftfy>=6.1" "phonenumbers>=8.13"
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-deps -e .
 # every core dependency is at its floor (a test tool must not have pulled in something newer)
 "$VENV/bin/python" .ci/floors.py --check

@@ -46,7 +46,7 @@ def test_activities_abstract_steps_without_people_in_their_labels(tasks: pd.Data
     n_acts = acts.loc[inside, "activity"].nunique()
     assert n_acts < n_steps / 5
     # an activity never splits a step, and is contiguous within its case
-    per_step = acts.loc[inside].groupby(["case_id", "step_id"])["activity_id"].nunique()
+    per_step = acts.loc[inside].groupby(["case_id", "step_id"], observed=True)["activity_id"].nunique()
     assert (per_step == 1).all()
     people = _people(tasks)
     assert people
@@ -121,8 +121,8 @@ def test_task_names_read_like_routines(tasks: pd.DataFrame, acts: pd.DataFrame) 
         assert "'" not in name and "…" not in name and " in " not in name  # not glued from step labels
         assert re.search(r"\((\w[\w ]* → )*\w[\w ]*\)$", name)  # the applications in brackets
     # the largest task type of each true routine names its business object
-    truth = acts.dropna(subset=["task", "case_id", "true_task"]).groupby("task")["true_task"].agg(lambda s: s.value_counts().index[0])
-    sizes = acts.dropna(subset=["task", "case_id", "true_task"]).groupby("task")["case_id"].nunique()
+    truth = acts.dropna(subset=["task", "case_id", "true_task"]).groupby("task", observed=True)["true_task"].agg(lambda s: s.value_counts().index[0])
+    sizes = acts.dropna(subset=["task", "case_id", "true_task"]).groupby("task", observed=True)["case_id"].nunique()
     best = sizes.groupby(truth).idxmax()
     named = {routine: names[t] for routine, t in best.items()}
     if "invoice_entry" in named:

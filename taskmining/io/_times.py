@@ -41,7 +41,8 @@ _INT = r"^[+-]?[0-9]{1,18}$"
 _FLOAT = r"^[+-]?[0-9]{1,18}\.[0-9]+$"
 _ISO = rf"^[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}(?:[T ]{_CLOCK})?{_ZONE}$"
 _COLON_MS = rf"^([0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}[T ][0-9]{{1,2}}:[0-9]{{2}}:[0-9]{{2}}):([0-9]{{1,6}})({_ZONE})$"
-_DMY = rf"^([0-9]{{1,2}})([./-])([0-9]{{1,2}})\2([0-9]{{4}}|[0-9]{{2}})(?:[ T,]+({_CLOCK}))?$"
+# no backreference for "the same separator twice": pyarrow's RE2 has none; _dmy_rows checks it
+_DMY = rf"^([0-9]{{1,2}})([./-])([0-9]{{1,2}})([./-])([0-9]{{4}}|[0-9]{{2}})(?:[ T,]+({_CLOCK}))?$"
 _HAS_ZONE = r"(?:[zZ]|UTC|GMT|[+-][0-9]{2}(?::?[0-9]{2})?)$"
 # epoch magnitude bounds (exclusive) -> nanoseconds per unit
 _UNITS = ((1e11, 10**9), (1e14, 10**6), (1e17, 10**3), (float("inf"), 1))
@@ -102,11 +103,20 @@ def _epoch(s: pd.Series, out: np.ndarray, why: np.ndarray) -> np.ndarray:
     return ints | floats
 
 
+def _dmy_rows(s: pd.Series) -> np.ndarray:
+    """Rows of ``s`` that are dates like ``31.01.2026`` or ``1/31/26`` (one separator used twice)."""
+    rows = s.str.match(_DMY, na=False).to_numpy()
+    if rows.any():
+        parts = s[rows].str.extract(_DMY)
+        rows[np.flatnonzero(rows)] = (parts[1] == parts[3]).to_numpy(dtype=bool)
+    return rows
+
+
 def _dmy(s: pd.Series, mask: np.ndarray, path: str, column: str) -> pd.Series:
     """Day-first or month-first dates of ``s[mask]`` rewritten as ISO text."""
     parts = s[mask].str.extract(_DMY)
     a, sep, b = parts[0].astype("int64"), parts[1], parts[2].astype("int64")
-    year = parts[3].where(parts[3].str.len() == 4, "20" + parts[3])
+    year = parts[4].where(parts[4].str.len() == 4, "20" + parts[4])
     dotted = (sep == ".").to_numpy()
     day_first = bool(((a > 12).to_numpy() | dotted).any())
     month_first = bool((b > 12).to_numpy()[~dotted].any())
@@ -118,7 +128,7 @@ def _dmy(s: pd.Series, mask: np.ndarray, path: str, column: str) -> pd.Series:
         raise IngestError(f"cannot tell whether dates such as {first!r} are day-first or month-first "
                           "(no day above 12); re-save them as ISO 8601", path=path, column=column)
     day, month = (a, b) if day_first else (b, a)
-    clock = parts[4].fillna("00:00")
+    clock = parts[5].fillna("00:00")
     return (year + "-" + month.astype(str).str.zfill(2) + "-" + day.astype(str).str.zfill(2) + "T"
             + clock.str.replace(",", ".", regex=False))
 
@@ -195,7 +205,7 @@ def parse_times(text: pd.Series, *, tz: str | None, path: str, column: str) -> t
     colon = s.str.match(_COLON_MS, na=False).to_numpy()
     iso_text = s.where(~colon, s.str.replace(_COLON_MS, r"\1.\2\3", regex=True))
     iso = iso_text.str.match(_ISO, na=False).to_numpy() & ~epoch
-    dmy = s.str.match(_DMY, na=False).to_numpy() & ~epoch & ~iso
+    dmy = _dmy_rows(s) & ~epoch & ~iso
     if dmy.any():
         iso_text = iso_text.copy()
         iso_text[dmy] = _dmy(s, dmy, path, column).to_numpy()

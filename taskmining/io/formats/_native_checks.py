@@ -44,12 +44,20 @@ __all__ = ["TS", "check_records", "drop_duplicates", "ids_unique", "line_reason"
 #: Arrow type of the ``timestamp`` column once checked.
 TS = pa.timestamp("ns", tz="UTC")
 _ACTION_SET = pa.array(list(ACTIONS), pa.large_string())
+#: The range nanosecond timestamps hold.
+_NS_LOW = pa.scalar(-(2**63) // 1000 + 1, pa.timestamp("us", tz="UTC"))
+_NS_HIGH = pa.scalar((2**63 - 1) // 1000, pa.timestamp("us", tz="UTC"))
 
 
 def _timestamps(ts: pa.Array) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     """UTC times, and masks of unparsable and naive values (missing ones are neither)."""
     try:
-        return pc.cast(ts, TS), np.zeros(len(ts), bool), np.zeros(len(ts), bool)
+        # through microseconds (years 1-9999 fit): a direct cast to nanoseconds wraps around
+        # silently on some pyarrow versions (16: 9999-01-01 became 1678-06-11)
+        us = pc.cast(ts, pa.timestamp("us", tz="UTC"))
+        outside = pc.or_(pc.less(us, _NS_LOW), pc.greater(us, _NS_HIGH))
+        if not pc.any(outside).as_py():
+            return pc.cast(us, TS), np.zeros(len(ts), bool), np.zeros(len(ts), bool)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass
     import pandas as pd
