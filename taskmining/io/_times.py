@@ -105,7 +105,7 @@ def _epoch(s: pd.Series, out: np.ndarray, why: np.ndarray) -> np.ndarray:
 
 def _dmy_rows(s: pd.Series) -> np.ndarray:
     """Rows of ``s`` that are dates like ``31.01.2026`` or ``1/31/26`` (one separator used twice)."""
-    rows = s.str.match(_DMY, na=False).to_numpy()
+    rows = s.str.match(_DMY, na=False).to_numpy(dtype=bool, copy=True)
     if rows.any():
         parts = s[rows].str.extract(_DMY)
         rows[np.flatnonzero(rows)] = (parts[1] == parts[3]).to_numpy(dtype=bool)
