@@ -49,7 +49,7 @@ __all__ = [
     "SOURCES", "SORT_KEYS", "STRING_COLUMNS", "CATEGORY_COLUMNS", "empty_events", "validate_events", "as_utc",
     "as_category", "categorical_from_codes", "sessions_from_users", "filled_category",
     "LEVELS", "check_level",
-    "TRUE_COLUMNS", "is_ground_truth", "ground_truth_last", "ground_truth_columns",
+    "TRUE_COLUMNS", "GROUND_TRUTH_ATTR_MEMBER", "is_ground_truth", "ground_truth_last", "ground_truth_columns",
 ]
 
 # --- column names -----------------------------------------------------------
@@ -373,11 +373,17 @@ def ground_truth_last(names: list[str]) -> list[str]:
     truth.sort(key=lambda n: rank.get(n, len(rank)))  # stable: other true_* keep the order they came in
     return [n for n in names if not is_ground_truth(n)] + truth
 
-_GROUND_TRUTH = re.compile(
-    r"^(true[_:. ].*|case[_:. ]?id|caseid|case|case:.*|concept:name|trace[_:. ]?id|routine[_:. ]?id"
-    r"|task|task[_:. ]?id|task[_:. ]?type|instance[_:. ]?id|idx|label)$",
-    re.IGNORECASE,
+_GROUND_TRUTH_NAMES = (
+    r"true[_:. ].*|case[_:. ]?id|caseid|case|case:.*|concept:name|trace[_:. ]?id|routine[_:. ]?id"
+    r"|task|task[_:. ]?id|task[_:. ]?type|instance[_:. ]?id|idx|label"
 )
+_GROUND_TRUTH = re.compile(rf"^({_GROUND_TRUTH_NAMES})$", re.IGNORECASE)
+
+#: One ``"key": value`` member of an ``attrs`` JSON text whose key is a
+#: ground-truth name (readers keep unmapped columns there); an RE2 pattern,
+#: usable with pyarrow's string kernels.
+GROUND_TRUTH_ATTR_MEMBER = (r'"(?i:' + _GROUND_TRUTH_NAMES.replace(".*", '[^"]*') + r')"\s*:\s*'
+                            r'(?:"(?:[^"\\]|\\.)*"|[^,}]*)')
 
 
 def ground_truth_columns(columns: Iterable[object]) -> list[str]:

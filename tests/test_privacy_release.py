@@ -8,7 +8,8 @@ import pytest
 
 from taskmining.errors import PrivacyError
 from taskmining.mining.metrics import task_metrics
-from taskmining.privacy.release import ReleaseLedger, people_per_cell, threshold_cells, transition_people
+from taskmining.privacy.groups import group_sizes
+from taskmining.privacy.release import ReleaseLedger, threshold_cells, transition_people
 
 
 def _tasks(n_users: int = 8, seed: int = 3) -> pd.DataFrame:
@@ -78,12 +79,12 @@ def test_every_cell_needs_k_people_and_totals_are_withheld():
     rows = pd.concat([tasks, extra], ignore_index=True)
     counts = rows.groupby("step").agg(events=("case_id", "size")).reset_index()
     counts["events_total"] = counts["events"].sum()
-    out = threshold_cells(counts, "step", users=people_per_cell(rows, "step"), min_group_size=5,
+    out = threshold_cells(counts, "step", users=group_sizes(rows, "step"), min_group_size=5,
                           totals=["events_total"], warn=False)
     assert "one-off" not in out["step"].tolist()
     assert out.attrs["suppressed"] == [{"step": "one-off"}]
     assert out["events_total"].isna().all()  # total minus the others would give the one-off count
-    kept = threshold_cells(counts[counts["step"] != "one-off"], "step", users=people_per_cell(rows, "step"),
+    kept = threshold_cells(counts[counts["step"] != "one-off"], "step", users=group_sizes(rows, "step"),
                            min_group_size=5, totals=["events_total"], warn=False)
     assert kept["events_total"].notna().all()
     with pytest.raises(PrivacyError, match="cannot apply"):

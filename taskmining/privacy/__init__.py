@@ -39,7 +39,7 @@ _LAZY: dict[str, str] = {
     "classify_key": "keys", "classify_keys": "keys", "shortcut_name": "keys",
     "is_modifier": "keys", "KEY_CLASSES": "keys", "SHORTCUT_ACTIONS": "keys",
     "is_password_field": "password", "password_mask": "password", "PASSWORD_ROLES": "password",
-    "ReleaseLedger": "release", "threshold_cells": "release", "people_per_cell": "release",
+    "ReleaseLedger": "release", "threshold_cells": "release",
     "pseudonymize_frame": "frame", "mask_outside_allowlist": "frame", "protect_frame": "frame",
 }
 

@@ -38,7 +38,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from taskmining.errors import PrivacyError
-from taskmining.privacy.hashing import as_salt, hash_value, load_salt, pseudonym, salt_id
+from taskmining.privacy.hashing import (
+    as_salt,
+    hash_value,
+    load_salt,
+    pseudonym,
+    salt_id,
+)
 
 __all__ = ["KeySet", "load_keys", "write_link_key", "read_link_key"]
 

@@ -48,9 +48,14 @@ from pathlib import Path
 import pandas as pd
 
 from taskmining.errors import PrivacyError
-from taskmining.privacy.groups import DEFAULT_MIN_GROUP_SIZE, check_min_group_size, group_sizes, note_suppressed
+from taskmining.privacy.groups import (
+    DEFAULT_MIN_GROUP_SIZE,
+    check_min_group_size,
+    group_sizes,
+    note_suppressed,
+)
 
-__all__ = ["ReleaseLedger", "threshold_cells", "people_per_cell", "transition_people", "DEFAULT_MIN_CELL_PEOPLE",
+__all__ = ["ReleaseLedger", "threshold_cells", "transition_people", "DEFAULT_MIN_CELL_PEOPLE",
            "cell_threshold", "check_cohort", "ledger_from"]
 
 #: Distinct people every released cell (variant, map step or edge, task type row) needs by default.
@@ -132,23 +137,6 @@ def ledger_from(ledger: ReleaseLedger | str | os.PathLike[str] | None, min_group
     return ReleaseLedger(path, min_group_size=min_group_size)
 
 
-def people_per_cell(frame: pd.DataFrame, cell_cols: str | Sequence[str], user_col: str = "user") -> pd.DataFrame:
-    """Distinct people per cell of a row-level frame: the cell columns plus ``users``.
-
-    The same count as :func:`taskmining.privacy.groups.group_sizes` (a missing
-    user column is a :class:`PrivacyError`).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> people_per_cell(pd.DataFrame({"v": ["a", "a", "b"], "user": ["x", "y", "x"]}), "v")
-       v  users
-    0  a      2
-    1  b      1
-    """
-    return group_sizes(frame, cell_cols, user_col)
-
-
 def transition_people(tasks: pd.DataFrame, *, by: str | Sequence[str] = (), case_col: str = "case_id",
                       step_col: str = "step", time_col: str = "timestamp",
                       user_col: str = "user") -> pd.DataFrame:
@@ -183,7 +171,7 @@ def transition_people(tasks: pd.DataFrame, *, by: str | Sequence[str] = (), case
     rows = tasks.sort_values([case_col, time_col], kind="stable")
     nxt = rows.groupby(case_col, sort=False, observed=True)[step_col].shift(-1)
     pairs = rows.assign(source=rows[step_col], target=nxt).dropna(subset=["target"])
-    return people_per_cell(pairs, [*extra, "source", "target"], user_col)
+    return group_sizes(pairs, [*extra, "source", "target"], user_col)
 
 
 def threshold_cells(table: pd.DataFrame, cell_cols: str | Sequence[str], *, users: pd.DataFrame | None = None,
@@ -198,7 +186,7 @@ def threshold_cells(table: pd.DataFrame, cell_cols: str | Sequence[str], *, user
     cell_cols : str or sequence of str
         The columns naming a cell (variant, step, edge endpoints, task type).
     users : pandas.DataFrame, optional
-        :func:`people_per_cell` output when ``table`` has no ``users_col``.
+        :func:`taskmining.privacy.groups.group_sizes` output when ``table`` has no ``users_col``.
     min_group_size : int
         People a cell needs; 1 releases everything.
     totals : iterable of str

@@ -31,7 +31,15 @@ from sklearn.base import clone
 
 from taskmining._progress import Stages
 from taskmining.errors import ParameterError, SegmentationError, TaskminingError
-from taskmining.schema import _GROUND_TRUTH, ATTRS, CASE_ID, STEP, STEP_ID, TASK, categorical_from_codes
+from taskmining.schema import (
+    ATTRS,
+    CASE_ID,
+    GROUND_TRUTH_ATTR_MEMBER,
+    STEP,
+    STEP_ID,
+    TASK,
+    categorical_from_codes,
+)
 from taskmining.segmentation.base import BaseSegmenter
 from taskmining.segmentation.registry import segmenter as make_segmenter
 from taskmining.steps.build import (
@@ -59,13 +67,6 @@ def method_input(table: pd.DataFrame) -> pd.DataFrame:
     return table.drop(columns=hidden)
 
 
-def _truth_key_pattern() -> str:
-    """A regular expression for one ``"key": value`` member of an ``attrs`` text whose key is ground truth."""
-    body = _GROUND_TRUTH.pattern
-    body = body[body.index("(") + 1:body.rindex(")")].replace(".*", '[^"]*')
-    return r'"(?i:' + body + r')"\s*:\s*(?:"(?:[^"\\]|\\.)*"|[^,}]*)'
-
-
 def hide_truth_attrs(events: pd.DataFrame) -> pd.DataFrame:
     """``events`` with ground-truth members removed from ``attrs`` (readers keep unknown columns there).
 
@@ -82,7 +83,7 @@ def hide_truth_attrs(events: pd.DataFrame) -> pd.DataFrame:
     """
     if ATTRS not in events.columns or len(events) == 0:
         return events
-    member = _truth_key_pattern()
+    member = GROUND_TRUTH_ATTR_MEMBER
     text = pa.array(events[ATTRS].astype(object).to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
     hit = pc.fill_null(pc.match_substring_regex(text, member), False)
     if not pc.any(hit).as_py():
