@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from syspart import REPO, SHARED_DATA, require
 
@@ -122,3 +123,21 @@ def test_without_ftfy_garbled_text_fails_clearly_or_is_quarantined(monkeypatch: 
                                         return_quarantine=True)
     assert len(events) + len(quarantine) == 38
     assert quarantine["reason"].str.startswith("garbled text (mojibake)").sum() == 2
+
+
+@pytest.mark.parametrize("name", sorted(FILES))
+def test_segment_cli_gives_one_row_per_record_of_the_real_file(name: str, tmp_path: Path) -> None:
+    from taskmining.cli import main
+
+    fmt, records, tz, _, _ = FILES[name]
+    out = tmp_path / "out.csv"
+    argv = ["segment", str(_path(name)), "-o", str(out), "--quiet", *(["--tz", tz] if tz else [])]
+    assert main(argv) == 0
+    got = pd.read_csv(out, dtype=str, keep_default_na=False)
+    events, quarantine = tm.read_events(_path(name), tz=tz, return_quarantine=True)
+    assert len(got) == records
+    assert got["row"].astype(int).tolist() == list(range(records))
+    read = got["step"] != ""
+    assert read.sum() == len(events) and ((got["step_id"] != "") == read).all()
+    assert ((got["case_id"] != "") | (got["task"] == "(noise)"))[read].all()  # a case, or noise said so
+    assert (got["case_id"] == "")[~read].all()

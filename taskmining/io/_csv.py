@@ -80,6 +80,8 @@ class CsvTable:
         What was assumed or repaired while decoding (see :func:`taskmining.io._text.decode_text`).
     headerless : bool
         True when the file had no header line and a known layout named its columns.
+    delimiter : str
+        The field delimiter found by sniffing.
     """
 
     path: str
@@ -89,6 +91,7 @@ class CsvTable:
     data: bytes
     notes: list[str] = field(default_factory=list)
     headerless: bool = False
+    delimiter: str = ","
 
     def raw_text(self, i: int) -> str:
         """The original text of row ``i``."""
@@ -110,7 +113,7 @@ class CsvTable:
         """The table restricted to the rows where ``keep`` is true."""
         keep = np.asarray(keep, dtype=bool)
         return CsvTable(self.path, self.frame.loc[keep].reset_index(drop=True), self.lines[keep],
-                        self.raw[keep], self.data, self.notes, self.headerless)
+                        self.raw[keep], self.data, self.notes, self.headerless, self.delimiter)
 
 
 def _fields(text: str, delimiter: str) -> list[str]:
@@ -345,7 +348,8 @@ def read_table(
         if frame[col].dtype != STRING_DTYPE:
             frame[col] = frame[col].astype(STRING_DTYPE)
     raw = np.stack([starts[keep], stops[keep]], axis=1) if len(pieces) else np.zeros((0, 2), np.int64)
-    return CsvTable(spath, frame.reset_index(drop=True), row_lines[keep], raw, data, decoded.notes, headerless)
+    return CsvTable(spath, frame.reset_index(drop=True), row_lines[keep], raw, data, decoded.notes, headerless,
+                    delimiter)
 
 
 def header_fields(head: bytes) -> list[str]:

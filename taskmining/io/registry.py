@@ -54,6 +54,10 @@ class ReaderSpec:
         list of files (or folders) of this format.
     priority : int, default 50
         Detection order: lower is asked first (see the module docstring).
+    layouts : tuple of tuples of str, default ()
+        Column names of the format's CSV files written without a header line
+        (see :func:`taskmining.io._csv.headerless_layout`); tools that read the
+        file as a table (``taskmining segment``) use them too.
     """
 
     name: str
@@ -62,6 +66,7 @@ class ReaderSpec:
     sniff: Callable[[Path, bytes], bool]
     read: Callable[..., ReadResult]
     priority: int = 50
+    layouts: tuple[tuple[str, ...], ...] = ()
 
 
 def _is_spec(obj: Any, name: str) -> ReaderSpec:

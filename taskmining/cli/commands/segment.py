@@ -12,11 +12,16 @@ is that a task begins there, see :mod:`taskmining.segmentation.confidence`;
 empty elsewhere).
 
 * CSV inputs (``.csv``, ``.csv.gz``, or a CSV format named with ``--format``):
-  the original columns with their original names and values (all as text).
-  The file is read twice: as raw text with pandas, and through
-  ``read_events`` from a copy carrying a row marker column (readers keep
-  unknown columns in ``attrs``), which aligns events with input rows.
-  Rows the reader quarantines are written with empty step and case columns.
+  one row per record of the file, its columns as the readers see them (any
+  delimiter, encoding and quoting; mojibake repaired), all as text, with the
+  header names of the file (where a name repeats: empty ones named
+  ``column_N``, repeated ones ``name.1``; a headerless file named by its
+  format's layout). The file is read as a table of text
+  records, then through ``read_events`` from a comma copy carrying a row
+  marker column (readers keep unknown columns in ``attrs``), which aligns
+  events with input rows. Records the reading quarantines (wrong number of
+  fields, conflict-marker lines, bad timestamps) are written with empty step
+  and case columns, at their place.
   An input column named like an added one is renamed ``<name>_input``.
 * Other inputs (native JSONL, Parquet, ActivityWatch JSON): the columns of
   the events frame, in input order (``event_id``); quarantined records have
@@ -59,7 +64,7 @@ ADDED: tuple[str, ...] = (ROW, STEP_ID, STEP, CASE_ID, TASK, CONFIDENCE)
 _MARKER = "_taskmining_row"
 _MARKER_RE = re.compile(r'"' + _MARKER + r'"\s*:\s*"?(\d+)"?')
 _MARKER_MENTION_RE = re.compile(r",\s*'?" + _MARKER + r"'?|'?" + _MARKER + r"'?,\s*|\b" + _MARKER + r"\b")
-_CSV_FORMATS = {"actionlogger", "smartrpa", "leno", "generic"}
+_CSV_FORMATS = {"actionlogger", "smartrpa", "leno", "generic", "pm4py", "tockler", "window_tracking"}
 _OUT_SUFFIXES = (".csv", ".parquet")
 
 
@@ -96,50 +101,71 @@ def _is_csv(path: Path, fmt: str) -> bool:
     return fmt in _CSV_FORMATS or (fmt == "auto" and name.endswith((".csv", ".csv.gz", ".tsv")))
 
 
-def _read_raw_csv(path: Path) -> pd.DataFrame:
-    """Every cell as text, header names exactly as in the file (also empty or repeated ones)."""
+def _read_raw_csv(path: Path, fmt: str) -> pd.DataFrame:
+    """Every record of the file as text, in file order, with the columns the CSV reading finds.
+
+    The file is read as the readers read it (:func:`taskmining.io._csv.read_table`:
+    sniffed delimiter, encodings, repaired mojibake, multi-line cells, a
+    headerless file named by its format's layout). Records that reading
+    quarantines (a wrong number of fields, a conflict-marker line, an
+    undecodable line) stay in the output at their place, their fields split
+    leniently, so that there is one output row per input record. The last
+    column, ``_MARKER``, is ``True`` for the rows the readers will see.
+    """
+    from taskmining.io._csv import header_fields, read_table
+    from taskmining.io._files import read_head
+    from taskmining.io._records import loose_fields
+    from taskmining.io.quarantine import QuarantineLog
+    from taskmining.io.registry import get_format
+
     try:
-        data = path.read_bytes()
+        head = read_head(path)
     except OSError as exc:
         raise IngestError(f"cannot read: {exc.strerror or exc}", path=path) from None
-    if path.name.lower().endswith(".gz"):
-        import gzip
-        import zlib
-
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise IngestError(f"not a readable gzip file: {exc}", path=path) from None
-    if looks_binary(data[:512]):
-        raise IngestError(f"not a CSV file: {describe_head(data)}", path=path)
-    text = data.decode("utf-8-sig", errors="replace")
-    if not text.strip():
+    if looks_binary(head[:512]):
+        raise IngestError(f"not a CSV file: {describe_head(head)}", path=path)
+    qlog = QuarantineLog()
+    table = read_table(path, qlog, layouts=get_format(fmt).layouts)
+    if table.frame.shape[1] == 0:
         raise FormatDetectionError("empty file: no header and no rows to segment", path=path)
-    opts: dict[str, Any] = {"dtype": str, "keep_default_na": False, "na_filter": False, "header": None,
-                            "skiprows": 1}
-    try:
-        header = next(csv.reader(io.StringIO(text)))
-        opts["names"] = range(len(header))
-        try:
-            raw = pd.read_csv(io.StringIO(text), **opts)
-        except pd.errors.ParserError:  # rows with extra fields: keep the row, cut the extras
-            raw = pd.read_csv(io.StringIO(text), engine="python", on_bad_lines=lambda row: row[: len(header)],
-                              **opts)
-    except (csv.Error, pd.errors.ParserError, ValueError) as exc:
-        raise IngestError(f"not a readable CSV file: {exc}", path=path) from None
-    raw.columns = header
-    return raw.fillna("")
+    header = [str(c) for c in table.frame.columns]
+    if not table.headerless:  # the names exactly as in the file, where they are unique and none was dropped
+        original = header_fields(head)
+        if len(original) == len(header) and len(set(original)) == len(original):
+            header = original
+    width = len(header)
+    kept = table.frame.astype(object).fillna("")
+    kept.columns = range(width)
+    kept[_MARKER] = True
+    lines = [int(x) for x in table.lines]
+    rows: list[list[Any]] = []
+    for line, raw in qlog.to_frame()[["line", "raw"]].itertuples(index=False, name=None):
+        if pd.isna(line):
+            continue
+        text = "" if pd.isna(raw) else str(raw)
+        fields = (loose_fields(text, table.delimiter) or [text]) if "\n" not in text else [text]
+        rows.append([*(list(fields) + [""] * width)[:width], False])
+        lines.append(int(line))
+    frame = pd.concat([kept, pd.DataFrame(rows, columns=[*range(width), _MARKER])], ignore_index=True) \
+        if rows else kept
+    order = np.argsort(np.asarray(lines, dtype=np.int64), kind="stable")
+    frame = frame.iloc[order].reset_index(drop=True)
+    frame.columns = [*header, _MARKER]
+    return frame
 
 
 def _write_marked_copy(raw: pd.DataFrame, path: Path, folder: Path) -> Path:
+    """The rows the readers see, as a comma CSV with a header and the row marker as last column."""
     name = path.name[:-3] if path.name.lower().endswith(".gz") else path.name
     target = folder / name
-    marked = raw.copy()
-    marked.columns = range(raw.shape[1])
-    marked[raw.shape[1]] = np.arange(len(raw)).astype(str)
+    keep = raw[_MARKER].to_numpy(dtype=bool)
+    marked = raw.loc[keep, raw.columns[:-1]].copy()
+    header = list(marked.columns)
+    marked.columns = range(marked.shape[1])
+    marked[marked.shape[1]] = np.flatnonzero(keep).astype(str)
     with open(target, "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
-        w.writerow([*raw.columns, _MARKER])
+        w.writerow([*header, _MARKER])
         marked.to_csv(f, header=False, index=False)
     return target
 
@@ -194,14 +220,17 @@ def _rename_collisions(frame: pd.DataFrame) -> pd.DataFrame:
 def _segment_csv(path: Path, args: argparse.Namespace) -> tuple[pd.DataFrame, int]:
     # the format is told from the user's file (an error names it), then the marked copy is read as that format
     fmt = detect_format(path) if args.format == "auto" else args.format
-    raw = _read_raw_csv(path)
+    raw = _read_raw_csv(path, fmt)
     added = _added(len(raw))
-    if len(raw) == 0:  # a header only: no rows to align, but the reader still judges the header
-        _read(path, args, fmt)
-        return pd.concat([_rename_collisions(raw), pd.DataFrame(added)], axis=1), 0
+    n_unread = int((~raw[_MARKER].to_numpy(dtype=bool)).sum())
+    if n_unread == len(raw):  # no row to align (a header only), but the reader still judges the file
+        _, n_quarantined = _read(path, args, fmt)
+        return pd.concat([_rename_collisions(raw.drop(columns=_MARKER)), pd.DataFrame(added)], axis=1), \
+            n_quarantined
     with tempfile.TemporaryDirectory(prefix="taskmining-segment-") as tmp:
         copy = _write_marked_copy(raw, path, Path(tmp))
         events, n_quarantined = _read_copy(copy, path, fmt, args)
+    n_quarantined += n_unread
     attrs = events["attrs"].astype(object).fillna("")
     rows = attrs.str.extract(_MARKER_RE, expand=False)
     if rows.isna().any():
@@ -217,7 +246,7 @@ def _segment_csv(path: Path, args: argparse.Namespace) -> tuple[pd.DataFrame, in
         values = added[col].array.copy()
         values[rows] = result[col].to_numpy()
         added[col] = pd.Series(values)
-    return pd.concat([_rename_collisions(raw), pd.DataFrame(added)], axis=1), n_quarantined
+    return pd.concat([_rename_collisions(raw.drop(columns=_MARKER)), pd.DataFrame(added)], axis=1), n_quarantined
 
 
 def _segment_events(path: Path, args: argparse.Namespace) -> tuple[pd.DataFrame, int]:

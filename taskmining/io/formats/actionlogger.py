@@ -149,4 +149,5 @@ SPEC = ReaderSpec(
     sniff=sniff,
     read=read,
     priority=30,
+    layouts=LAYOUTS,
 )
