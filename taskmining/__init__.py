@@ -82,7 +82,7 @@ if TYPE_CHECKING:
     from taskmining.mining.graphs import transition_graph as transition_graph
     from taskmining.mining.merge import merge_graphs as merge_graphs
     from taskmining.mining.metrics import task_metrics as task_metrics
-    from taskmining.mining.variants import variant_cases as variant_cases
+    from taskmining.mining.variant_lookup import variant_cases as variant_cases
 
     from taskmining.mining.variants import variants as variants
 

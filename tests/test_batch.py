@@ -288,8 +288,8 @@ def _same_graph(merged, whole) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_merge_graphs_equals_the_whole_graph(serial_tasks: pd.DataFrame) -> None:
-    whole = tm.transition_graph(serial_tasks)
-    parts = [tm.transition_graph(t) for _, t in serial_tasks.groupby("user", observed=True)]
+    whole = tm.transition_graph(serial_tasks, "step")  # exact at step and app level (activities: below)
+    parts = [tm.transition_graph(t, "step") for _, t in serial_tasks.groupby("user", observed=True)]
     assert len(parts) == 3
     _same_graph(merge_graphs(parts), whole)
     apps = [tm.transition_graph(t, level="app") for _, t in serial_tasks.groupby("session", observed=True)]
@@ -299,9 +299,22 @@ def test_merge_graphs_equals_the_whole_graph(serial_tasks: pd.DataFrame) -> None
 
 
 def test_transition_graph_partitions(rec: Path, serial_tasks: pd.DataFrame) -> None:
-    merged = transition_graph_partitions(rec, method="idle_gap", gap="2min", by="user", progress=False)
-    _same_graph(merged, tm.transition_graph(serial_tasks))
+    merged = transition_graph_partitions(rec, method="idle_gap", gap="2min", by="user", level="step", progress=False)
+    _same_graph(merged, tm.transition_graph(serial_tasks, "step"))
     assert merged.graph["batch"]["partitions"] == 3
+
+
+def test_transition_graph_partitions_default_level_is_activities(rec: Path, serial_tasks: pd.DataFrame) -> None:
+    merged = transition_graph_partitions(rec, method="idle_gap", gap="2min", by="user", progress=False)
+    whole = tm.transition_graph(serial_tasks)
+    assert merged.graph["level"] == whole.graph["level"] == "activity"
+    assert merged.graph["n_cases"] == whole.graph["n_cases"]
+    starts = sum(d["count"] for _, _, d in merged.out_edges("▶ start", data=True))
+    assert starts == whole.graph["n_cases"]  # every case is in the merged map once
+    # each partition finds and masks its own screens, so a label can differ from the whole log's
+    from taskmining.mining.activities import VERBS
+
+    assert all(str(n).startswith(VERBS) for n, d in merged.nodes(data=True) if d["kind"] == "activity")
 
 
 def test_loose_jsonl_files_are_partitions_of_their_own(whole: pd.DataFrame, tmp_path: Path) -> None:

@@ -69,7 +69,7 @@ def expected_dfg(log: pd.DataFrame) -> dict[tuple[str, str], int]:
 
 def test_step_level_mapping():
     tasks = make_tasks(6)
-    log = to_pm4py(tasks)
+    log = to_pm4py(tasks, level="step")
     assert list(log.columns[:6]) == ["case:concept:name", "concept:name", "time:timestamp",
                                      "start_timestamp", "org:resource", "case:task"]
     assert len(log) == tasks["step_id"].nunique()
@@ -100,7 +100,7 @@ def test_event_level_and_custom_columns():
     assert (log["start_timestamp"] == log["time:timestamp"]).all()
     assert "event_id" in log.columns and "value" in log.columns and "window" not in log.columns
     gt = tasks.rename(columns={"case_id": "true_case", "step": "true_step"}).drop(columns="step_id")
-    log2 = to_pm4py(gt, case_col="true_case", activity_col="true_step", task_col=None)
+    log2 = to_pm4py(gt, level="step", case_col="true_case", activity_col="true_step", task_col=None)
     assert len(log2) == len(tasks) and "case:task" not in log2.columns
     assert sorted(log2["concept:name"]) == sorted(tasks["step"])
 
@@ -144,7 +144,7 @@ def test_empty_nat_naive_and_missing_labels():
     nolabel = tasks.copy()
     nolabel.loc[1, "step"] = None
     with pytest.raises(SchemaError, match="missing activity labels in rows 1"):
-        to_pm4py(nolabel)
+        to_pm4py(nolabel, level="step")
     with pytest.raises(TaskminingError, match="expected a pandas DataFrame"):
         to_pm4py([1, 2])  # type: ignore[arg-type]
 
@@ -157,7 +157,7 @@ def test_single_event_cases():
 
 def test_pm4py_discovers_expected_dfg():
     pm4py = _pm4py()
-    log = to_pm4py(make_tasks(12))
+    log = to_pm4py(make_tasks(12), level="step")
     dfg, start, end = pm4py.discover_dfg(log)
     assert dict(dfg) == expected_dfg(log)
     assert set(start) == {"Open mail", "Open ERP"} and set(end) == {"Save"}

@@ -146,7 +146,7 @@ def test_bad_input(tmp_path):
     nolabel = tasks.copy()
     nolabel.loc[len(tasks) - 1, "step"] = None
     with pytest.raises(SchemaError, match="missing activity labels"):  # found while writing the last chunk
-        write_xes(nolabel, tmp_path / "y.xes", chunk_size=1)
+        write_xes(nolabel, tmp_path / "y.xes", level="step", chunk_size=1)
     assert not (tmp_path / "y.xes").exists()  # no half-written file is left
     with pytest.raises(ParameterError, match="engine="):
         write_xes(tasks, tmp_path / "x.xes", engine="fast")  # type: ignore[arg-type]

@@ -56,7 +56,7 @@ def test_activities_abstract_steps_without_people_in_their_labels(tasks: pd.Data
 
 
 def test_activity_level_gives_few_variants_covering_most_instances(acts: pd.DataFrame) -> None:
-    step = tm.variants(acts)
+    step = tm.variants(acts, level="step")
     act = tm.variants(acts, level="activity")
     assert act.attrs["n_cases"] == step.attrs["n_cases"]
     assert act["count"].sum() == step["count"].sum()

@@ -13,6 +13,7 @@ from test_mining_data import make_tasks, to_pm4py_frame
 
 import taskmining as tm
 from taskmining.mining.graphs import performance_dfg
+from taskmining.mining.levels import resolve_level
 
 pytestmark = pytest.mark.pm4py
 
@@ -74,7 +75,7 @@ def _plain(d: dict) -> dict:
 
 def test_dfg_start_end_equal_pm4py(pm4py, log):
     # one row = one step: drop step_id so every row is a step, as in pm4py
-    ours = tm.to_pm4py_dfg(log.drop(columns=["step_id"], errors="ignore"))
+    ours = tm.to_pm4py_dfg(log.drop(columns=["step_id"], errors="ignore"), level="step")
     theirs = pm4py.discover_dfg(to_pm4py_frame(log))
     assert _plain(ours[0]) == _plain(theirs[0])
     assert _plain(ours[1]) == _plain(theirs[1])
@@ -83,7 +84,7 @@ def test_dfg_start_end_equal_pm4py(pm4py, log):
 
 
 def test_performance_dfg_equal_pm4py(pm4py, log):
-    ours = performance_dfg(log, step_id_col=None)
+    ours = performance_dfg(log, level="step", step_id_col=None)
     theirs, start, end = pm4py.discover_performance_dfg(to_pm4py_frame(log))
     assert set(ours) == set(theirs)
     for edge, stats in theirs.items():
@@ -93,13 +94,13 @@ def test_performance_dfg_equal_pm4py(pm4py, log):
                 assert math.isnan(a), (edge, name)
             else:
                 assert a == pytest.approx(b, rel=1e-9, abs=1e-9), (edge, name)
-    graph = tm.transition_graph(log, step_id_col=None)
+    graph = tm.transition_graph(log, "step", step_id_col=None)
     perf, gstart, gend = tm.to_pm4py_dfg(graph, measure="performance")
     assert set(perf) == set(theirs) and _plain(gstart) == _plain(start) and _plain(gend) == _plain(end)
 
 
 def test_variants_equal_pm4py(pm4py, log):
-    ours = tm.variants(log, step_id_col=None)
+    ours = tm.variants(log, level="step", step_id_col=None)
     theirs = pm4py.get_variants(to_pm4py_frame(log))
     assert dict(zip(ours["steps"], ours["count"].astype(int))) == {k: int(v) for k, v in theirs.items()}
     assert ours["count"].sum() == log["case_id"].nunique()
@@ -117,13 +118,34 @@ def test_collapsed_steps_equal_pm4py_on_step_rows(pm4py, make):
     pm = to_pm4py_frame(step_rows.reset_index())
     pm["start_timestamp"] = step_rows.sort_values(["case_id", "start_timestamp"])["start_timestamp"].to_numpy()
     dfg, start, end = pm4py.discover_dfg(pm)
-    assert _plain(tm.to_pm4py_dfg(log)[0]) == _plain(dfg)
+    assert _plain(tm.to_pm4py_dfg(log, level="step")[0]) == _plain(dfg)
     perf, _, _ = pm4py.discover_performance_dfg(pm)
-    ours = performance_dfg(log)
+    ours = performance_dfg(log, level="step")
     for edge, stats in perf.items():
         assert ours[edge]["mean"] == pytest.approx(float(stats["mean"]), rel=1e-9)
         assert ours[edge]["median"] == pytest.approx(float(stats["median"]), rel=1e-9)
     variants = pm4py.get_variants(pm)
-    ours_v = tm.variants(log)
+    ours_v = tm.variants(log, level="step")
     assert dict(zip(ours_v["steps"], ours_v["count"].astype(int))) == {k: int(v) for k, v in variants.items()}
     assert len(log) > len(pm)  # several events per step were collapsed
+
+
+def test_default_level_equals_pm4py_on_the_default_export(pm4py):
+    """One meaning of the default level: mining at it equals pm4py on the export at it (activities)."""
+    log = _simulated(3, seed=2, one_row_per_step=False)
+    assert resolve_level(None, log) == "activity"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        export = tm.to_pm4py(log, min_group_size=None)  # the released export, every case (opted out)
+    dfg, start, end = pm4py.discover_dfg(export)
+    ours = tm.to_pm4py_dfg(log)
+    assert (_plain(ours[0]), _plain(ours[1]), _plain(ours[2])) == (_plain(dfg), _plain(start), _plain(end))
+    perf, _, _ = pm4py.discover_performance_dfg(export)
+    mine = performance_dfg(log)
+    assert set(mine) == set(perf)
+    for edge, stats in perf.items():
+        assert mine[edge]["mean"] == pytest.approx(float(stats["mean"]), rel=1e-9)
+    unfolded = tm.variants(log, fold=False)  # pm4py does not fold loops
+    assert dict(zip(unfolded["steps"], unfolded["count"].astype(int))) == \
+        {k: int(v) for k, v in pm4py.get_variants(export).items()}
+    assert len(tm.variants(log)) <= len(unfolded) < len(tm.variants(log, level="step"))

@@ -27,21 +27,25 @@ from taskmining.segmentation.apply import resolve_method, segment, split_options
 __all__ = ["transition_graph_partitions"]
 
 
-def _segment_and_graph(events: pd.DataFrame, method: Any, level: str, params: dict[str, Any],
+def _segment_and_graph(events: pd.DataFrame, method: Any, level: str | None, params: dict[str, Any],
                        step_options: dict[str, Any]) -> pd.DataFrame:
     tasks = segment(events, method, params=params, step_options=step_options)
     return graph_rows(transition_graph(tasks, level=level))  # type: ignore[arg-type]
 
 
-def transition_graph_partitions(source: Any, *, method: Any = "auto", level: str = "step",
+def transition_graph_partitions(source: Any, *, method: Any = "auto", level: str | None = None,
                                 params: dict[str, Any] | None = None, step_options: dict[str, Any] | None = None,
                                 **options: Any) -> nx.DiGraph:
     """Segment every partition, mine its transition graph there, and merge the graphs.
 
     Only the small per-partition graphs travel back, so the whole log is
-    never in memory. Equal to :func:`~taskmining.transition_graph` of the
-    whole tasks frame (as :func:`merge_graphs` describes: counts and
-    moments exact, quantiles NaN) when the method cuts per session.
+    never in memory. At ``level="step"`` or ``"app"`` equal to
+    :func:`~taskmining.transition_graph` of the whole tasks frame (as
+    :func:`merge_graphs` describes: counts and moments exact, quantiles
+    NaN) when the method cuts per session. At the default level,
+    activities, each partition finds and masks its screens from its own
+    records, so a label can differ from the whole log's (a partition with
+    few instances masks more); every case is counted once either way.
 
     Parameters
     ----------
@@ -49,8 +53,8 @@ def transition_graph_partitions(source: Any, *, method: Any = "auto", level: str
         Anything :func:`~taskmining.batch.run.partitions` takes.
     method, params, step_options
         As in :func:`~taskmining.segment`.
-    level : {"step", "app"}
-        As in :func:`~taskmining.transition_graph`.
+    level : {"activity", "step", "app"}, optional
+        As in :func:`~taskmining.transition_graph` (default ``"activity"``).
     **options
         ``by``, ``backend``, ``n_jobs``, ``errors``, ``progress``, ``format``,
         ``tz``, ``key`` as in :func:`~taskmining.batch.run.map_partitions`; any
@@ -66,8 +70,8 @@ def transition_graph_partitions(source: Any, *, method: Any = "auto", level: str
     >>> import tempfile, taskmining as tm
     >>> rec = tempfile.mkdtemp()
     >>> _ = tm.simulate(n_users=2, hours=0.2, path=rec)
-    >>> g = transition_graph_partitions(rec, method="idle_gap", progress=False)
-    >>> whole = tm.transition_graph(tm.segment(tm.read_events(rec, progress=False), method="idle_gap"))
+    >>> g = transition_graph_partitions(rec, method="idle_gap", level="step", progress=False)
+    >>> whole = tm.transition_graph(tm.segment(tm.read_events(rec, progress=False), method="idle_gap"), "step")
     >>> sorted(g.edges) == sorted(whole.edges), g.graph["n_cases"] == whole.graph["n_cases"]
     (True, True)
     """

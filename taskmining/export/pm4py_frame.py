@@ -22,7 +22,11 @@ duration           seconds, end - start                float64
 app, window, ...   the step's first event              as in the events
 ================== =================================== =====================
 
-``level="event"`` gives one row per event (``time:timestamp`` and
+``level="activity"``, the default for a frame with UI structure (``app``,
+``window`` or ``url``; :func:`~taskmining.mining.levels.resolve_level`),
+gives the same columns with one row per activity: ``concept:name`` is the
+activity label, ``step_id`` the activity id, the times its first and last
+event. ``level="event"`` gives one row per event (``time:timestamp`` and
 ``start_timestamp`` both the event's time, plus ``event_id``). Rows without
 a case (events outside any task instance) are left out with an
 :class:`~taskmining.export._check.UnassignedRowsWarning` giving the count,
@@ -47,7 +51,7 @@ from taskmining.export._check import (
     unassigned_mask,
     utc_times,
 )
-from taskmining.mining.levels import at_level
+from taskmining.mining.levels import at_level, resolve_level
 from taskmining.schema import (
     ACTION,
     APP,
@@ -109,7 +113,7 @@ def _sorted_codes(values: pd.Series) -> tuple[np.ndarray, pa.Array]:
 def to_pm4py(
     tasks: pd.DataFrame,
     *,
-    level: Literal["step", "event", "activity"] = "step",
+    level: Literal["step", "event", "activity"] | None = None,
     case_col: str = "case_id",
     activity_col: str = "step",
     task_col: str | None = "task",
@@ -124,8 +128,10 @@ def to_pm4py(
     tasks : pandas.DataFrame
         The tasks frame (events with ``step`` and ``case_id``), or any frame
         with a case column, an activity column and ``timestamp``.
-    level : {"step", "event", "activity"}, default "step"
-        One row per step (``start_timestamp`` = first event, ``time:timestamp``
+    level : {"step", "event", "activity"}, optional
+        Default ``"activity"``, or ``"step"`` for a frame without UI
+        structure (:func:`~taskmining.mining.levels.resolve_level`). One
+        row per step (``start_timestamp`` = first event, ``time:timestamp``
         = last event of the step), one row per event, or one row per
         activity (:mod:`taskmining.mining.activities`; ``concept:name`` is
         the activity label, ``step_id`` the activity id). Steps are the rows
@@ -179,7 +185,7 @@ def to_pm4py(
 def pm4py_log(
     tasks: pd.DataFrame,
     *,
-    level: Literal["step", "event", "activity"] = "step",
+    level: Literal["step", "event", "activity"] | None = "step",
     case_col: str = "case_id",
     activity_col: str = "step",
     task_col: str | None = "task",
@@ -189,6 +195,9 @@ def pm4py_log(
     what: str = "to_pm4py",
 ) -> pd.DataFrame:
     """:func:`to_pm4py` for the exporters built on it: messages and warnings name ``what``.
+
+    ``level=None`` is the library default (as :func:`to_pm4py`); exporters
+    without a ``level`` of their own (``link_to_process``) keep steps.
 
     Examples
     --------
@@ -200,7 +209,7 @@ def pm4py_log(
     ...
     taskmining.errors.ExportError: write_ocel: 1 of 1 rows have no case_id ...
     """
-    check_level(level, ("event", "step", "activity"), what=what)
+    level = check_level(resolve_level(level, tasks), ("event", "step", "activity"), what=what)  # type: ignore[assignment]
     require_columns(tasks, [case_col, activity_col, TIMESTAMP], what=what)
     if level == "activity":  # one row per activity: the activity is the step of the export
         tasks, _, activity_col = at_level(tasks, level, ("activity",), what=what, case_col=case_col,

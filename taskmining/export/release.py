@@ -32,6 +32,7 @@ import pandas as pd
 from taskmining.export import ocel as _ocel
 from taskmining.export import pm4py_frame as _pm4py
 from taskmining.export import xes as _xes
+from taskmining.mining.levels import resolve_level
 from taskmining.mining.people import release_cases
 from taskmining.privacy.groups import DEFAULT_MIN_GROUP_SIZE
 from taskmining.privacy.release import DEFAULT_MIN_CELL_PEOPLE
@@ -42,11 +43,14 @@ __all__ = ["to_pm4py", "write_xes", "write_ocel"]
 
 def _release(tasks: pd.DataFrame, kwargs: dict[str, Any], min_group_size: int | None, min_cell_people: int,
              what: str, levels: tuple[str, ...] = ("event", "step", "activity")) -> pd.DataFrame:
-    check_level(kwargs.get("level", "step"), levels, what=what)  # a wrong parameter first, then privacy
+    level = kwargs.get("level")
+    if level is None and isinstance(tasks, pd.DataFrame):  # the converter's default level (OCEL: steps)
+        level = resolve_level(None, tasks) if "activity" in levels else "step"
+    check_level(level, levels, what=what)  # a wrong parameter first, then privacy
     case_col = kwargs.get("case_col", "case_id")
     if not isinstance(tasks, pd.DataFrame) or ("case:concept:name" in tasks.columns and case_col not in tasks.columns):
         return tasks
-    return release_cases(tasks, level=kwargs.get("level", "step"), min_group_size=min_group_size,
+    return release_cases(tasks, level=level, min_group_size=min_group_size,
                          min_cell_people=min_cell_people, case_col=case_col,
                          activity_col=kwargs.get("activity_col", "step"), task_col=kwargs.get("task_col", "task"),
                          what=what)

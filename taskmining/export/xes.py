@@ -53,7 +53,7 @@ from taskmining.export._check import (
 )
 from taskmining.export._xes_text import INVALID_XML, escape, piece, text
 from taskmining.export.pm4py_frame import ACTIVITY, CASE, DEFAULT_ATTRIBUTES, TIME, pm4py_log
-from taskmining.mining.levels import activities_once
+from taskmining.mining.levels import activities_once, resolve_level
 
 __all__ = ["EXTENSIONS", "write_xes"]
 
@@ -234,7 +234,7 @@ def write_xes(
     tasks: pd.DataFrame,
     path: str | PathLike[str],
     *,
-    level: Literal["step", "event", "activity"] = "step",
+    level: Literal["step", "event", "activity"] | None = None,
     case_col: str = "case_id",
     activity_col: str = "step",
     attributes: Sequence[str] | None = None,
@@ -309,6 +309,7 @@ def write_xes(
         chunks_idx = _case_chunks(tasks, CASE, TIME, missing, chunk_size)
     else:
         require_columns(tasks, [case_col, activity_col, "timestamp"], what=what)
+        level = resolve_level(level, tasks)  # type: ignore[assignment]  # the default level (mining/levels.py)
         if level == "activity":  # activities (and their masking) are found on the whole log, not per chunk
             tasks = activities_once(tasks, case_col=case_col)
         require_rows(tasks, what=what)

@@ -30,7 +30,8 @@ from taskmining.mining.graphs import (
 )
 from taskmining.mining.metrics import case_table, task_metrics, transfers
 from taskmining.mining.results import Comparison
-from taskmining.mining.variants import variant_cases, variants
+from taskmining.mining.variant_lookup import variant_cases
+from taskmining.mining.variants import variants
 
 __all__ = [
     "END", "START", "Columns", "Sequences", "column_names", "encode", "Comparison", "automation_candidates", "case_table", "compare", "filter_graph",

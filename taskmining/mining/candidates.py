@@ -51,11 +51,17 @@ Examples
 ...         rows.append((f"n{c}", "note", f"u{c}", "type text", "word", "type", None,
 ...                      t0 + pd.Timedelta(minutes=30, seconds=10 * k)))
 >>> t = pd.DataFrame(rows, columns=["case_id", "task", "user", "step", "app", "action", "value", "timestamp"])
->>> c = tm.automation_candidates(t)
+>>> c = tm.automation_candidates(t, level="step")
 >>> c[["rank", "task", "score", "determinism", "structured_input", "applications"]].round(2)
    rank     task  score  determinism  structured_input  applications
 0     1  invoice  93.33         1.00               1.0          0.33
 1     2     note  37.82         0.39               0.0          0.00
+
+At the default level (activities) the note's one to three typing steps in
+Word are one activity, ``Fill Word``, so its variants do not differ:
+
+>>> tm.automation_candidates(t)["determinism"].round(2).tolist()
+[1.0, 1.0]
 """
 
 from __future__ import annotations
@@ -70,7 +76,7 @@ from taskmining.errors import ParameterError
 from taskmining.mining._frame import column_names
 from taskmining.mining.families import variant_families
 from taskmining.mining.folding import fold_codes
-from taskmining.mining.levels import at_level
+from taskmining.mining.levels import at_level, resolve_level
 from taskmining.mining.metrics import prepare_cases
 from taskmining.mining.variants import case_variants
 from taskmining.privacy.release import DEFAULT_MIN_CELL_PEOPLE, ReleaseLedger, cell_threshold, check_cohort
@@ -133,7 +139,7 @@ def automation_candidates(
     min_cell_people: int = DEFAULT_MIN_CELL_PEOPLE,
     ledger: ReleaseLedger | str | None = None,
     idle_threshold: float = 60.0,
-    level: str = "step",
+    level: str | None = None,
     hourly_rate: float = 50.0,
     working_days_per_month: float = 21.0,
     task_col: str = TASK,
@@ -160,8 +166,10 @@ def automation_candidates(
         As in :func:`~taskmining.mining.metrics.task_metrics`.
     idle_threshold : float, default 60
         As in :func:`~taskmining.mining.metrics.task_metrics`.
-    level : {"step", "activity"}, default "step"
+    level : {"step", "activity"}, optional
         The unit variants are counted in (see :mod:`taskmining.mining.levels`).
+        Default ``"activity"``, or ``"step"`` for a frame without UI structure
+        (:func:`~taskmining.mining.levels.resolve_level`).
     hourly_rate : float, default 50
         Cost of one working hour (any currency), for the cost model.
     working_days_per_month : float, default 21
@@ -206,6 +214,7 @@ def automation_candidates(
     if sum(w.values()) <= 0:
         raise ParameterError("weights: at least one component needs a positive weight")
     cols = column_names(**columns)
+    level = resolve_level(level, tasks)
     tasks, sid, act = at_level(tasks, level, ("step", "activity"), what="automation_candidates",
                                case_col=str(cols["case_col"]), activity_col=str(cols["activity_col"]),
                                timestamp_col=str(cols["timestamp_col"]), step_id_col=cols["step_id_col"])

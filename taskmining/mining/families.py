@@ -48,7 +48,7 @@ from taskmining.errors import ParameterError
 from taskmining.mining._frame import NS, encode
 from taskmining.mining._stats import group_stats
 from taskmining.mining.folding import fold_codes
-from taskmining.mining.levels import at_level
+from taskmining.mining.levels import at_level, resolve_level
 from taskmining.mining.variants import SEPARATOR, case_variants
 from taskmining.schema import CASE_ID, STEP, TASK, TIMESTAMP
 
@@ -129,7 +129,7 @@ def _deviations(rep: tuple[str, ...], members: list[tuple[tuple[str, ...], int]]
 def variant_families(
     tasks: pd.DataFrame,
     *,
-    level: str = "activity",
+    level: str | None = None,
     fold: bool | None = None,
     max_distance: float = DEFAULT_MAX_DISTANCE,
     optional_share: float = 0.1,
@@ -145,8 +145,9 @@ def variant_families(
     ----------
     tasks : pandas.DataFrame
         The tasks frame.
-    level : {"event", "step", "activity"}, default "activity"
-        As in :func:`~taskmining.mining.variants.variants`.
+    level : {"event", "step", "activity"}, optional
+        As in :func:`~taskmining.mining.variants.variants`. Default ``"activity"``, or ``"step"`` for a frame without UI structure
+        (:func:`~taskmining.mining.levels.resolve_level`).
     fold : bool, optional
         Fold loops first (default: at ``level="activity"``).
     max_distance : float, default 0.34
@@ -178,6 +179,7 @@ def variant_families(
         raise ParameterError(f"max_distance must be in [0, 1], got {max_distance!r}")
     if not 0 < optional_share <= 1:
         raise ParameterError(f"optional_share must be in (0, 1], got {optional_share!r}")
+    level = resolve_level(level, tasks)
     frame, sid, act = at_level(tasks, level, ("event", "step", "activity"), what="variant_families",
                                case_col=case_col, activity_col=activity_col, timestamp_col=timestamp_col,
                                step_id_col=step_id_col)

@@ -50,7 +50,7 @@ from taskmining.mining._frame import NS, Sequences, distinct_activities, encode
 from taskmining.mining._stats import BLOCK, group_stats
 from taskmining.mining.display import TransitionGraph
 from taskmining.mining.graph_text import graph_to_dot, graph_to_json
-from taskmining.mining.levels import at_level
+from taskmining.mining.levels import at_level, resolve_level
 from taskmining.schema import APP, CASE_ID, STEP, TIMESTAMP
 
 __all__ = ["transition_graph", "to_pm4py_dfg", "performance_dfg", "filter_graph", "graph_to_dot",
@@ -62,7 +62,7 @@ END = "■ end"
 PERF_STATS = ("mean", "median", "max", "min", "sum", "stdev")
 
 
-def _sequences(tasks: pd.DataFrame, level: str, case_col: str, activity_col: str, timestamp_col: str,
+def _sequences(tasks: pd.DataFrame, level: str | None, case_col: str, activity_col: str, timestamp_col: str,
                app_col: str, step_id_col: str | None, what: str) -> Sequences:
     tasks, step_id_col, activity_col = at_level(tasks, level, ("step", "activity", "app"), what=what,
                                                 case_col=case_col, activity_col=activity_col,
@@ -156,7 +156,7 @@ def _endpoints(seq: Sequences) -> tuple[np.ndarray, np.ndarray]:
 
 def transition_graph(
     tasks: pd.DataFrame,
-    level: Literal["step", "activity", "app"] = "step",
+    level: Literal["step", "activity", "app"] | None = None,
     *,
     min_count: int | None = None,
     min_share: float | None = None,
@@ -172,9 +172,11 @@ def transition_graph(
     ----------
     tasks : pandas.DataFrame
         The tasks frame.
-    level : {"step", "activity", "app"}
+    level : {"step", "activity", "app"}, optional
         Steps, activities (:mod:`taskmining.mining.activities`), or
-        application visits (an edge per application switch).
+        application visits (an edge per application switch). Default
+        ``"activity"``, or ``"step"`` for a frame without UI structure
+        (:func:`~taskmining.mining.levels.resolve_level`).
     min_count, min_share : optional
         Frequency filter, see :func:`filter_graph`.
     case_col, activity_col, timestamp_col, app_col : str
@@ -204,6 +206,7 @@ def transition_graph(
     >>> g.edges["excel", "sap"]["mean"]
     4.0
     """
+    level = resolve_level(level, tasks)  # type: ignore[assignment]  # the default level (mining/levels.py)
     seq = _sequences(tasks, level, case_col, activity_col, timestamp_col, app_col, step_id_col,
                      "transition_graph")
     labels = seq.act_labels
@@ -267,6 +270,7 @@ def filter_graph(graph: nx.DiGraph, *, min_count: int | None = None,
 def performance_dfg(
     tasks: pd.DataFrame,
     *,
+    level: Literal["step", "activity", "app"] | None = None,
     case_col: str = CASE_ID,
     activity_col: str = STEP,
     timestamp_col: str = TIMESTAMP,
@@ -275,9 +279,10 @@ def performance_dfg(
     """Waiting-time statistics per directly-follows pair, shaped like pm4py's performance DFG.
 
     Equal to the first element of ``pm4py.discover_performance_dfg`` on the
-    same log (one row per step): ``{(a, b): {"mean", "median", "max", "min",
-    "sum", "stdev"}}`` in seconds (``stdev`` with ``ddof=1``, NaN for a
-    single observation).
+    log at the same ``level`` (``to_pm4py(tasks, level=level)``, one row per
+    step or activity; the default level as in :func:`transition_graph`):
+    ``{(a, b): {"mean", "median", "max", "min", "sum", "stdev"}}`` in
+    seconds (``stdev`` with ``ddof=1``, NaN for a single observation).
 
     Examples
     --------
@@ -287,7 +292,7 @@ def performance_dfg(
     >>> performance_dfg(t)[("a", "b")]["mean"]
     3.0
     """
-    return _dfg_from_tasks(tasks, "performance", case_col=case_col, activity_col=activity_col,
+    return _dfg_from_tasks(tasks, "performance", level=level, case_col=case_col, activity_col=activity_col,
                            timestamp_col=timestamp_col, step_id_col=step_id_col)[0]
 
 
@@ -345,11 +350,12 @@ def to_pm4py_dfg(
     return dfg, start, end
 
 
-def _dfg_from_tasks(tasks: pd.DataFrame, measure: str, level: str = "step", case_col: str = CASE_ID,
+def _dfg_from_tasks(tasks: pd.DataFrame, measure: str, level: str | None = None, case_col: str = CASE_ID,
                     activity_col: str = STEP, timestamp_col: str = TIMESTAMP, app_col: str = APP,
                     step_id_col: str | None = "step_id") -> tuple[dict, dict[str, int], dict[str, int]]:
     """The pm4py triple straight from the encoded log (no graph, no stats for frequency)."""
-    seq = _sequences(tasks, level, case_col, activity_col, timestamp_col, app_col, step_id_col, "to_pm4py_dfg")
+    seq = _sequences(tasks, resolve_level(level, tasks), case_col, activity_col, timestamp_col, app_col, step_id_col,
+                     "to_pm4py_dfg")
     labels = seq.act_labels.tolist()
     dfg: dict[tuple[str, str], Any]
     if measure == "frequency":

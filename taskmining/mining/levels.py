@@ -13,6 +13,17 @@ activity   consecutive steps on one screen with one purpose
 app        consecutive steps in one application (graphs only)
 =========  ===================================================================
 
+**The default.** Every function that takes ``level`` (``variants``,
+``variant_families``, ``transition_graph``, ``to_pm4py_dfg``,
+``task_metrics``, ``automation_candidates``, ``to_pm4py``, ``write_xes``,
+``report``, ``taskmining mine``, the batch graphs) defaults to
+``level=None``, resolved by :func:`resolve_level`: :data:`DEFAULT_LEVEL`
+(``"activity"``: few variants an analyst can read) for a frame with UI
+structure (an ``app``, ``window`` or ``url`` column, or activities already
+built), else ``"step"`` (a log without screens, such as a pm4py-style
+frame, has no activities to find). Pass ``level="step"`` for pm4py's
+one-row-per-step view of the same frame.
+
 Examples
 --------
 >>> import pandas as pd
@@ -23,26 +34,52 @@ Examples
 (['View SAP'], 'step_id')
 >>> at_level(t, "event", ("event", "step"), what="demo")[1] is None
 True
+>>> resolve_level(None, t), resolve_level(None, t.drop(columns="app")), resolve_level("step", t)
+('activity', 'step', 'step')
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Final
 
 import pandas as pd
 
 from taskmining.mining.activities import ACTIVITY, ACTIVITY_ID, build_activities
-from taskmining.schema import CASE_ID, STEP_ID, TIMESTAMP, check_level
+from taskmining.schema import APP, CASE_ID, STEP_ID, TIMESTAMP, URL, WINDOW, check_level
 
-__all__ = ["at_level", "activities_once"]
+__all__ = ["at_level", "activities_once", "resolve_level", "DEFAULT_LEVEL", "UI_COLUMNS"]
+
+#: The level every function uses when ``level`` is not given (on a frame with UI structure).
+DEFAULT_LEVEL: Final = "activity"
+#: The columns activities are found from: a frame with none of them has no screens.
+UI_COLUMNS: Final = (APP, WINDOW, URL)
 
 
-def at_level(tasks: pd.DataFrame, level: str, allowed: Iterable[str], *, what: str,
+def resolve_level(level: str | None, tasks: pd.DataFrame) -> str:
+    """``level``, or for ``None`` the default: :data:`DEFAULT_LEVEL` where ``tasks`` has UI structure, else ``"step"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> resolve_level(None, pd.DataFrame(columns=["case_id", "step", "timestamp", "window"]))
+    'activity'
+    >>> resolve_level(None, pd.DataFrame(columns=["case:concept:name", "concept:name"]))
+    'step'
+    """
+    if level is not None:
+        return level
+    columns = getattr(tasks, "columns", ())  # not a frame: the caller's own check says so
+    has_ui = any(c in columns for c in UI_COLUMNS) or (ACTIVITY in columns and ACTIVITY_ID in columns)
+    return DEFAULT_LEVEL if has_ui else "step"
+
+
+def at_level(tasks: pd.DataFrame, level: str | None, allowed: Iterable[str], *, what: str,
              case_col: str = CASE_ID, activity_col: str = "step", timestamp_col: str = TIMESTAMP,
              step_id_col: str | None = STEP_ID) -> tuple[pd.DataFrame, str | None, str]:
     """The frame, step-id column and activity column to mine at ``level``.
 
-    ``"step"`` and ``"app"`` return the frame as it is (``"app"`` is
+    ``None`` is resolved by :func:`resolve_level`. ``"step"`` and ``"app"`` return the frame as it is (``"app"`` is
     collapsed by the graph functions); ``"event"`` drops the step rule
     (every row is one activity); ``"activity"`` returns a copy whose
     ``activity_col`` and ``step_id_col`` hold the activity label and id
@@ -50,7 +87,7 @@ def at_level(tasks: pd.DataFrame, level: str, allowed: Iterable[str], *, what: s
     the frame already has ``activity`` and ``activity_id``). The caller's
     frame is not modified.
     """
-    level = check_level(level, allowed, what=what)
+    level = check_level(resolve_level(level, tasks), allowed, what=what)
     if level == "event":
         return tasks, None, activity_col
     if level != "activity":

@@ -265,7 +265,7 @@ def kept_words(*labels: pd.Series) -> frozenset[str]:
     """
     out: set[str] = set()
     for series in labels:
-        for text in series.dropna().astype(str).unique():
+        for text in pd.Series(series.unique()).dropna().astype(str).unique():  # distinct values first
             stripped = re.sub(r"<(name|id)>", " ", text)
             out.update(_words(stripped))
     return frozenset(out)

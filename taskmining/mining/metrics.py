@@ -58,7 +58,7 @@ from taskmining.mining._frame import (
     encode,
     times_ns,
 )
-from taskmining.mining.levels import at_level
+from taskmining.mining.levels import at_level, resolve_level
 from taskmining.mining.rework import rework_per_case
 from taskmining.privacy.release import DEFAULT_MIN_CELL_PEOPLE, ReleaseLedger, cell_threshold, check_cohort
 from taskmining.privacy.groups import (
@@ -303,7 +303,7 @@ def task_metrics(
     ledger: ReleaseLedger | str | None = None,
     per_user: bool = False,
     idle_threshold: float = 60.0,
-    level: str = "step",
+    level: str | None = None,
     case_col: str = CASE_ID,
     activity_col: str = STEP,
     timestamp_col: str = TIMESTAMP,
@@ -337,9 +337,10 @@ def task_metrics(
         suppression).
     idle_threshold : float, default 60
         Gaps longer than this many seconds count as idle time.
-    level : {"step", "activity"}, default "step"
+    level : {"step", "activity"}, optional
         The unit of ``steps_per_case``, ``repeated_steps_per_case`` and
-        rework (see :mod:`taskmining.mining.levels`).
+        rework (see :mod:`taskmining.mining.levels`). Default ``"activity"``, or ``"step"`` for a frame without UI structure
+        (:func:`~taskmining.mining.levels.resolve_level`).
 
     Returns
     -------
@@ -365,6 +366,7 @@ def task_metrics(
     0    t      2      2                 5.0
     """
     check_min_group_size(min_group_size)
+    level = resolve_level(level, tasks)
     tasks, step_id_col, activity_col = at_level(tasks, level, ("step", "activity"), what="task_metrics",
                                                 case_col=case_col, activity_col=activity_col,
                                                 timestamp_col=timestamp_col, step_id_col=step_id_col)

@@ -32,7 +32,7 @@ import pandas as pd
 from taskmining.errors import PrivacyError
 from taskmining.mining._frame import Sequences
 from taskmining.mining.graphs import END, START, _sequences
-from taskmining.mining.levels import at_level
+from taskmining.mining.levels import at_level, resolve_level
 from taskmining.privacy.groups import DEFAULT_MIN_GROUP_SIZE, SmallGroupWarning
 from taskmining.privacy.release import DEFAULT_MIN_CELL_PEOPLE, cell_threshold, check_cohort
 from taskmining.schema import APP, CASE_ID, STEP, TIMESTAMP, USER
@@ -56,7 +56,7 @@ def _people(cells: np.ndarray, users: np.ndarray, n_cells: int) -> np.ndarray:
     return np.bincount(pairs // width, minlength=n_cells)
 
 
-def graph_people(tasks: pd.DataFrame, level: str = "step", *, case_col: str = CASE_ID, activity_col: str = STEP,
+def graph_people(tasks: pd.DataFrame, level: str | None = None, *, case_col: str = CASE_ID, activity_col: str = STEP,
                  timestamp_col: str = TIMESTAMP, app_col: str = APP, user_col: str = USER,
                  step_id_col: str | None = "step_id") -> tuple[dict[str, int], dict[tuple[str, str], int]]:
     """Distinct people per node and per edge of ``transition_graph(tasks, level)``.
@@ -68,7 +68,8 @@ def graph_people(tasks: pd.DataFrame, level: str = "step", *, case_col: str = CA
     edges : dict
         ``(source, target)`` -> distinct people, including the start and end edges.
     """
-    seq = _sequences(tasks, level, case_col, activity_col, timestamp_col, app_col, step_id_col, "graph_people")
+    seq = _sequences(tasks, resolve_level(level, tasks), case_col, activity_col, timestamp_col, app_col, step_id_col,
+                     "graph_people")
     labels = [str(x) for x in seq.act_labels]
     k = len(labels)
     case_user = _case_users(tasks, seq, case_col, user_col)
@@ -139,7 +140,7 @@ def release_graph(graph: nx.DiGraph, tasks: pd.DataFrame, *, min_group_size: int
     return out
 
 
-def suppressed_labels(tasks: pd.DataFrame, level: str = "step", *, min_group_size: int | None = DEFAULT_MIN_GROUP_SIZE,
+def suppressed_labels(tasks: pd.DataFrame, level: str | None = None, *, min_group_size: int | None = DEFAULT_MIN_GROUP_SIZE,
                       min_cell_people: int = DEFAULT_MIN_CELL_PEOPLE, **columns: Any) -> frozenset[str]:
     """The step (activity) labels done by fewer people than the cell threshold.
 
@@ -188,14 +189,15 @@ def release_families(families: pd.DataFrame, hidden: frozenset[str]) -> pd.DataF
     return out
 
 
-def release_cases(tasks: pd.DataFrame, *, level: str = "step", min_group_size: int | None = DEFAULT_MIN_GROUP_SIZE,
+def release_cases(tasks: pd.DataFrame, *, level: str | None = None, min_group_size: int | None = DEFAULT_MIN_GROUP_SIZE,
                   min_cell_people: int = DEFAULT_MIN_CELL_PEOPLE, case_col: str = CASE_ID, activity_col: str = STEP,
                   task_col: str | None = "task", user_col: str = USER, what: str = "export") -> pd.DataFrame:
     """The rows of an export: whole cases, without those that would single someone out (a new frame).
 
     Refused (:class:`PrivacyError`) over fewer than ``min_group_size``
     people; a case is left out when it holds a step (activity at
-    ``level="activity"``, row at ``"event"``) or belongs to a task type done
+    ``level="activity"``, the default on a frame with UI structure, row at
+    ``"event"``) or belongs to a task type done
     by fewer than the cell threshold of people. ``attrs["release"]`` says
     what was done; ``min_group_size=None`` (or 1) keeps every case and says so.
 
@@ -210,6 +212,7 @@ def release_cases(tasks: pd.DataFrame, *, level: str = "step", min_group_size: i
     >>> release_cases(t, min_group_size=None).attrs["release"]["threshold"]
     'none (opted out: per-person rows of every case)'
     """
+    level = resolve_level(level, tasks)
     k = cell_threshold(min_group_size, min_cell_people)
     if k <= 1:
         out = tasks.copy()

@@ -42,7 +42,7 @@ from taskmining.mining._codes import factorize
 from taskmining.mining._frame import NS, Sequences, encode
 from taskmining.mining._stats import BLOCK, group_stats
 from taskmining.mining.folding import fold_codes
-from taskmining.mining.levels import at_level
+from taskmining.mining.levels import at_level, resolve_level
 from taskmining.privacy.groups import check_min_group_size, note_suppressed
 from taskmining.schema import CASE_ID, STEP, TIMESTAMP, USER
 
@@ -211,7 +211,7 @@ def variants(
     top_k: int | None = None,
     coverage: float | None = None,
     min_group_size: int | None = None,
-    level: str = "step",
+    level: str | None = None,
     fold: bool | None = None,
     case_col: str = CASE_ID,
     activity_col: str = STEP,
@@ -236,10 +236,12 @@ def variants(
         refer to all cases. ``attrs["suppressed"]`` says how many variants
         and cases were left out. Off by default (variants group cases, not
         people); ``taskmining mine`` turns it on.
-    level : {"event", "step", "activity"}, default "step"
+    level : {"event", "step", "activity"}, optional
         The unit one element of a variant stands for (see
-        :mod:`taskmining.mining.levels`); ``"activity"`` gives few variants
-        an analyst can read.
+        :mod:`taskmining.mining.levels`). Default ``"activity"`` (few
+        variants an analyst can read), or ``"step"`` for a frame without UI
+        structure (no ``app``, ``window`` or ``url``):
+        :func:`~taskmining.mining.levels.resolve_level`.
     fold : bool, optional
         Fold loops (:mod:`taskmining.mining.folding`): a repeated body is
         one element ``[A → B] ↻``. Default: on at ``level="activity"``,
@@ -279,6 +281,7 @@ def variants(
     0       x      1              0.0
     1   x → y      1             30.0
     """
+    level = resolve_level(level, tasks)  # the default level (mining/levels.py)
     if top_k is not None and (not isinstance(top_k, (int, np.integer)) or top_k < 1):
         raise ParameterError(f"top_k must be a positive integer, got {top_k!r}")
     if coverage is not None and not 0 < coverage <= 1:

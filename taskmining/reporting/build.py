@@ -27,11 +27,12 @@ from taskmining.mining.candidates import automation_candidates
 from taskmining.mining.compare import compare
 from taskmining.mining.fragmentation import fragmentation
 from taskmining.mining.graphs import transition_graph
+from taskmining.mining.levels import DEFAULT_LEVEL
 from taskmining.mining.metrics import task_metrics
 from taskmining.mining.variants import variants
 from taskmining.reporting import markup
 from taskmining.privacy.release import DEFAULT_MIN_CELL_PEOPLE, ReleaseLedger, check_cohort
-from taskmining.reporting.frame import private_text, report_frame
+from taskmining.reporting.frame import private_text, report_frame, vocabulary
 from taskmining.reporting.release import ReportPolicy
 from taskmining.reporting.sections import (
     activity_strip,
@@ -181,7 +182,7 @@ def report(
     path: str | PathLike[str],
     *,
     title: str = "Task mining report",
-    level: str = "activity",
+    level: str | None = None,
     compare_by: str | None = None,
     groups: tuple[Any, Any] | None = None,
     min_group_size: int = 5,
@@ -223,8 +224,11 @@ def report(
         Where to write the ``.html`` file (folders are created).
     title : str
         Heading of the report.
-    level : {"activity", "step"}, default "activity"
-        The unit of maps, variants and families (see :mod:`taskmining.mining.levels`).
+    level : {"activity", "step"}, optional
+        The unit of maps, variants and families (see
+        :mod:`taskmining.mining.levels`). Default ``"activity"``; a log
+        without UI structure (no ``app``, ``window`` or ``url``) is shown
+        at step level, and the report says so.
     compare_by : str, optional
         Column with two groups to compare (e.g. ``"experience"``).
     groups : tuple, optional
@@ -271,7 +275,7 @@ def report(
     """
     if not isinstance(tasks, pd.DataFrame):
         raise ParameterError(f"tasks must be a pandas DataFrame, got {type(tasks).__name__}")
-    check_level(level, ("step", "activity"), what="report")
+    level = check_level(DEFAULT_LEVEL if level is None else level, ("step", "activity"), what="report")
     missing = [c for c in (CASE_ID, STEP, TIMESTAMP) if c not in tasks.columns]
     if missing:
         raise MiningError(f"report needs a tasks frame: column(s) {missing} missing "
@@ -344,8 +348,9 @@ def report(
         warnings.simplefilter("always")
         for anchor, label, make, note in progress_bar(stages, enabled=progress, desc="report", unit="section"):
             sections.append((anchor, label, markup.section(anchor, label, make(), note)))
-    notes = sorted({private_text(str(w.message), frame) for w in [*caught, *more]
-                    if issubclass(w.category, UserWarning)})
+    messages = {str(w.message) for w in [*caught, *more] if issubclass(w.category, UserWarning)}
+    words = vocabulary(frame) if messages else frozenset()  # the report's words, collected once
+    notes = sorted({private_text(m, words) for m in messages})
     if notes:
         items = "".join(f"<li>{escape(n)}</li>" for n in notes)
         sections.append(("notes", "Notes", markup.section("notes", "Notes", f"<ul>{items}</ul>",

@@ -3,7 +3,7 @@
 ::
 
     taskmining mine INPUT -o DIR [--format F] [--tz TZ] [--method M]
-                    [--level step|app] [--min-group-size N] [--min-cell-people K]
+                    [--level activity|step|app] [--min-group-size N] [--min-cell-people K]
                     [--ledger FILE]
 
 INPUT is anything ``read_events`` reads. A table that already has
@@ -12,7 +12,9 @@ frame, e.g. from ``taskmining segment``) is mined as it is; otherwise the
 events are segmented first with ``taskmining.segment(events, method=M)``.
 DIR receives ``variants.csv``, ``graph.graphml``, ``graph.dot``,
 ``graph.json`` (networkx node-link), ``metrics.csv``, ``candidates.csv``
-and ``fragmentation.csv``. A log of fewer than ``--min-group-size`` people
+and ``fragmentation.csv``, at ``--level`` (default: activities, or steps for
+a table without UI structure; ``app`` applies to the graph, the tables stay
+at the default level). A log of fewer than ``--min-group-size`` people
 is refused; variants, graph steps and transitions and task types of fewer
 than ``--min-cell-people`` people are left out (docs/privacy.md); a notice
 on stderr says which.
@@ -107,7 +109,7 @@ def _write_graph(graph: nx.DiGraph, out: Path) -> None:
 
 
 def mine_file(input_path: str | Path, out_dir: str | Path, *, format: str = "auto", tz: str | None = None,
-              method: str = "auto", level: Literal["step", "app"] = "step",
+              method: str = "auto", level: Literal["activity", "step", "app"] | None = None,
               min_group_size: int = DEFAULT_MIN_GROUP_SIZE, min_cell_people: int = DEFAULT_MIN_CELL_PEOPLE,
               ledger: str | Path | None = None, quiet: bool = True) -> dict[str, Any]:
     """Mine INPUT and write the result files into ``out_dir``; returns a small summary.
@@ -137,15 +139,19 @@ def mine_file(input_path: str | Path, out_dir: str | Path, *, format: str = "aut
         transition_graph,
         variants,
     )
+    from taskmining.mining.levels import activities_once, resolve_level
     from taskmining.mining.people import release_graph
 
-    if level not in ("step", "app"):
-        raise ParameterError(f"--level must be step or app, got {level!r}")
+    if level not in (None, "activity", "step", "app"):
+        raise ParameterError(f"--level must be activity, step or app, got {level!r}")
     tasks = load_tasks(input_path, format=format, tz=tz, method=method, quiet=quiet)
+    table_level = resolve_level(None if level == "app" else level, tasks)  # variants, metrics, candidates
+    if table_level == "activity":  # built once for every output, not once per output
+        tasks = activities_once(tasks)
     cell = cell_threshold(min_group_size, min_cell_people)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SmallGroupWarning)
-        v = variants(tasks, min_group_size=cell if cell > 1 else None)
+        v = variants(tasks, min_group_size=cell if cell > 1 else None, level=table_level)
     check_cohort(tasks, min_group_size, what="taskmining mine", ledger=ledger)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -161,7 +167,7 @@ def mine_file(input_path: str | Path, out_dir: str | Path, *, format: str = "aut
     if cell <= 1:
         notes.append("every output is released without the team-level threshold (--min-group-size 1): "
                      "it may single out one person")
-    cells: dict[str, Any] = {"min_cell_people": min_cell_people}
+    cells: dict[str, Any] = {"min_cell_people": min_cell_people, "level": table_level}
     makers: tuple[tuple[str, Any, dict[str, Any]], ...] = (
         ("metrics", task_metrics, cells), ("candidates", automation_candidates, cells),
         ("fragmentation", fragmentation, {}))
@@ -200,7 +206,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder (created)")
     add_input_options(p)
     p.add_argument("--method", default="auto", help="segmenter when INPUT has no case_id (default auto)")
-    p.add_argument("--level", default="step", choices=["step", "app"], help="transition graph level")
+    p.add_argument("--level", default=None, choices=["activity", "step", "app"],
+                   help="the unit of the outputs (default activity, or step without UI structure; "
+                        "app: the graph only)")
     p.add_argument("--min-group-size", type=int, default=DEFAULT_MIN_GROUP_SIZE, metavar="N",
                    help=f"distinct users the log needs for any output (default {DEFAULT_MIN_GROUP_SIZE}; "
                         "1 releases everything, unthresholded)")
