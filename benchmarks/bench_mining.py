@@ -117,8 +117,8 @@ def memory_mode() -> None:
 def _warm_up(tm: object, pm4py: object, performance_dfg: Callable[..., object]) -> None:
     small = realistic_tasks(2, seed=5, cache=None).iloc[:5000]
     pm = as_str(small[small["case_id"].notna()]).rename(columns=_PM_COLUMNS)
-    tm.to_pm4py_dfg(small), performance_dfg(small), tm.variants(small)  # type: ignore[attr-defined]
-    tm.variants(as_str(small))  # type: ignore[attr-defined]
+    tm.to_pm4py_dfg(small, level="step"), performance_dfg(small, level="step"), tm.variants(small, level="step")  # type: ignore[attr-defined]
+    tm.variants(as_str(small), level="step")  # type: ignore[attr-defined]
     if pm4py is not None:
         pm4py.discover_dfg(pm), pm4py.discover_performance_dfg(pm), pm4py.get_variants(pm)  # type: ignore[attr-defined]
 
@@ -136,12 +136,12 @@ def run(tasks: pd.DataFrame, args: argparse.Namespace, tm: object, pm4py: object
     with_pm = pm4py is not None
     nan = float("nan")
     mining = [
-        ("DFG", lambda: tm.to_pm4py_dfg(tasks), lambda: pm4py.discover_dfg(pm)),  # type: ignore[attr-defined]
-        ("variants (categorical)", lambda: tm.variants(tasks), lambda: pm4py.get_variants(pm)),  # type: ignore[attr-defined]
-        ("variants (str)", lambda: tm.variants(text), lambda: pm4py.get_variants(pm)),  # type: ignore[attr-defined]
-        ("performance DFG (categorical)", lambda: performance_dfg(tasks),
+        ("DFG", lambda: tm.to_pm4py_dfg(tasks, level="step"), lambda: pm4py.discover_dfg(pm)),  # type: ignore[attr-defined]
+        ("variants (categorical)", lambda: tm.variants(tasks, level="step"), lambda: pm4py.get_variants(pm)),  # type: ignore[attr-defined]
+        ("variants (str)", lambda: tm.variants(text, level="step"), lambda: pm4py.get_variants(pm)),  # type: ignore[attr-defined]
+        ("performance DFG (categorical)", lambda: performance_dfg(tasks, level="step"),
          lambda: pm4py.discover_performance_dfg(pm)),  # type: ignore[attr-defined]
-        ("performance DFG (str)", lambda: performance_dfg(text),
+        ("performance DFG (str)", lambda: performance_dfg(text, level="step"),
          lambda: pm4py.discover_performance_dfg(pm)),  # type: ignore[attr-defined]
     ]
     pm_times: dict[str, float] = {}

@@ -98,7 +98,7 @@ def shape(tasks: pd.DataFrame) -> dict[str, int]:
     """Events, cases, variants (step level) and distinct steps of a tasks frame."""
     import taskmining as tm
 
-    v = tm.variants(tasks)
+    v = tm.variants(tasks, level="step")
     return {"events": len(tasks), "cases": int(v.attrs["n_cases"]), "variants": len(v),
             "distinct steps": int(tasks["step"].nunique()), "unassigned rows": int(v.attrs["n_unassigned"]),
             "columns": tasks.shape[1]}

@@ -85,3 +85,19 @@ def test_errors(tasks_csv, tmp_path, capsys):
     pd.DataFrame({"case_id": [], "step": [], "timestamp": []}).to_csv(bad, index=False)
     assert main(["mine", str(bad), "-o", str(tmp_path / "o2")]) == 2
     assert "empty" in capsys.readouterr().err
+
+
+def test_level_is_the_library_default_and_can_be_steps(tasks_csv, tmp_path):
+    from taskmining.mining.activities import VERBS
+
+    tasks, path = tasks_csv
+    assert main(["mine", path, "-o", str(tmp_path / "a"), "--quiet"]) == 0
+    assert main(["mine", path, "-o", str(tmp_path / "s"), "--level", "step", "--quiet"]) == 0
+    act, step = (pd.read_csv(tmp_path / d / "variants.csv") for d in ("a", "s"))
+    assert all(s.startswith(VERBS) or s.startswith("[") for v in act["steps"] for s in json.loads(v))
+    with pytest.warns(SmallGroupWarning):
+        expected = tm.variants(tasks, level="step", min_group_size=3)
+    assert dict(zip(step["variant"], step["count"])) == dict(zip(expected["variant"], expected["count"]))
+    assert len(act) < len(step)
+    graph = nx.read_graphml(tmp_path / "a" / "graph.graphml")
+    assert all(str(n).startswith(VERBS) for n, d in graph.nodes(data=True) if d["kind"] == "activity")

@@ -32,7 +32,7 @@ def test_pm4py_reads_both_forms_and_discovers_ocdfg(tmp_path, name):
     tasks = make_tasks(9)
     path = write_ocel(tasks, tmp_path / name)
     ocel = pm4py.read_ocel2(str(path))
-    steps = to_pm4py(tasks)
+    steps = to_pm4py(tasks, level="step")  # OCEL events are steps
     assert len(ocel.events) == len(steps)
     assert ocel.objects["ocel:type"].value_counts().to_dict() == expected_objects(tasks)
     # every step relates to its task instance, application, document and business key
@@ -74,7 +74,7 @@ def test_sqlite_tables(tmp_path):
     assert all(f"event_{m}" in tables for m in emap.values())
     assert "object_taskinstance" in tables and "object_purchaseorder" in tables
     n_events = con.execute("SELECT COUNT(*) FROM event").fetchone()[0]
-    assert n_events == len(to_pm4py(tasks))
+    assert n_events == len(to_pm4py(tasks, level="step"))
     n_typed = sum(con.execute(f'SELECT COUNT(*) FROM "event_{m}"').fetchone()[0] for m in emap.values())
     assert n_typed == n_events
     con.close()
