@@ -144,6 +144,15 @@ def test_masking_keeps_structure_and_masks_what_varies() -> None:
     # too few instances: fails closed, nothing of the value is kept
     one = mask_varying(pd.Series(["Expenses Anna Klein.xlsx"]), instances=pd.Series(["c1"]))
     assert "Anna" not in one.iloc[0] and "Klein" not in one.iloc[0]
+    # one person's recording: the account folder is in every instance, and still masked
+    paths = pd.Series([f"/C:/Users/jdoe/Documents/report {i}.html" for i in range(8)])
+    shown = mask_varying(paths, instances=pd.Series(range(8)))
+    assert "jdoe" not in " ".join(shown) and (shown == "/C:/Users/<name>/Documents/report #.html").all()
+    web = mask_varying(pd.Series(["bank.example/de/home/banking"] * 8), instances=pd.Series(range(8)))
+    assert (web == "bank.example/de/home/banking").all()  # a web page's /home/ is not an account
+    # a fully masked path reads as one placeholder, not '<name>/<name>/<name>'
+    closed = mask_varying(pd.Series(["portal.example/de/accounts/transfer"]), instances=pd.Series(["c1"]))
+    assert closed.iloc[0] == "<name>"
     with pytest.raises(ParameterError, match="min_share"):
         mask_varying(labels, min_share=0)
     with pytest.raises(ParameterError, match="same index"):

@@ -49,6 +49,13 @@ PLACEHOLDERS = ("<name>", "#", "<id>")
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# the folder after a home-folder root is an account name, a person's: C:\Users\<name>, /home/<name>
+# (a file path's root: a drive, file://, or the start; not a web page's /home/)
+_ACCOUNT = re.compile(r"(?i)((?:^|(?<=[\s'\"(])|[a-z]:|file:/*)[/\\]?(?:users|home|documents and settings)[/\\])"
+                      r"([^/\\<>']+)")
+_RUN_SEPARATORS = " .-/\\:_"
+# placeholders next to each other (masked path or URL segments) read as one
+_PLACEHOLDER_RUN = re.compile(r"<(?:name|id)>(?:[ .\-/\\:_]{1,2}<(?:name|id)>)+")
 _PLACEHOLDER_WORDS = {"name", "id"}
 
 
@@ -66,12 +73,16 @@ def _placeholder(run: list[str]) -> str:
 
 
 def mask_text(text: str, keep: set[str] | frozenset[str], *, numbers: bool = False) -> str:
-    """``text`` with every word not in ``keep`` (lower case) masked; e-mail addresses always are.
+    """``text`` with every word not in ``keep`` (lower case) masked; e-mail addresses and account names always are.
 
     ``numbers=True`` keeps words that are numbers of at most two digits (counts in a note).
 
-    A run of masked words separated only by spaces, dots or hyphens becomes
-    one placeholder; the separators and kept words stay as they were.
+    A run of masked words separated only by spaces, dots, hyphens,
+    underscores, colons or slashes (a name, a file path, a URL path) becomes
+    one placeholder; the separators and kept words stay as they were. The
+    folder after ``Users``, ``home`` or ``Documents and Settings`` in a path
+    is an account name and always masked, even when every instance holds it
+    (one person's recording).
 
     Examples
     --------
@@ -79,8 +90,14 @@ def mask_text(text: str, keep: set[str] | frozenset[str], *, numbers: bool = Fal
     'Invoice INV-# from <name>'
     >>> mask_text("Mail to anna.berg@example.com", {"mail", "to"})
     'Mail to <name>'
+    >>> mask_text("C:/Users/jdoe/Documents/report.docx", {"c", "users", "jdoe", "documents", "report", "docx"})
+    'C:/Users/<name>/Documents/report.docx'
+    >>> mask_text("portal.example/ab/cd/ef", {"portal", "example"})
+    'portal.example/<name>'
+    >>> mask_text("bank.example/de/home/banking", {"bank", "example", "de", "home", "banking"})
+    'bank.example/de/home/banking'
     """
-    text = _EMAIL.sub("<name>", text)
+    text = _ACCOUNT.sub(r"\1<name>", _EMAIL.sub("<name>", text))
     out: list[str] = []
     pos = 0
     run: list[str] = []
@@ -98,7 +115,7 @@ def mask_text(text: str, keep: set[str] | frozenset[str], *, numbers: bool = Fal
                 run = []
             out.append(sep + word)
             continue
-        if run and sep.strip(" .-") == "" and len(sep) <= 2:
+        if run and sep.strip(_RUN_SEPARATORS) == "" and len(sep) <= 2:
             run.append(word)
             run_sep += sep
             continue
@@ -109,7 +126,7 @@ def mask_text(text: str, keep: set[str] | frozenset[str], *, numbers: bool = Fal
     if run:
         out.append(_placeholder(run))
     out.append(text[pos:])
-    return "".join(out)
+    return _PLACEHOLDER_RUN.sub(lambda m: "<id>" if "<id>" in m.group(0) else "<name>", "".join(out))
 
 
 def _instance_share(table: pd.DataFrame, by: list[str]) -> pd.Series:
