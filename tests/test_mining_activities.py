@@ -6,6 +6,7 @@ Measured on the simulator's team (ground truth known), as the issue's targets ar
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ from taskmining.mining.folding import fold_sequence
 from taskmining.mining.masking import mask_labels, mask_varying
 from taskmining.mining.naming import task_names
 from taskmining.mining.rework import rework_count
+from taskmining.segmentation.evaluate import levenshtein  # the dynamic programme
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +102,25 @@ def test_families_partition_the_cases(acts: pd.DataFrame) -> None:
         assert all(d["kind"] in ("skip", "add") and 0 < d["share"] <= 1 for d in devs)
     # families are formed within a task type
     assert fam.groupby("family")["task"].nunique().max() == 1
+
+
+def test_edit_distance_equals_the_dynamic_programme() -> None:
+    rng = np.random.default_rng(5)
+    for _ in range(3000):  # lengths past 64 cross a machine word of the bit-parallel columns
+        a = tuple(rng.choice(list("abcde"), size=int(rng.integers(0, 90))))
+        b = tuple(rng.choice(list("abcdef"), size=int(rng.integers(0, 90))))
+        expected = levenshtein(a, b) / max(len(a), len(b)) if a or b else 0.0
+        assert edit_distance(a, b) == expected, (a, b)
+
+
+def test_candidates_reuse_given_families(acts: pd.DataFrame) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        own = tm.automation_candidates(acts, min_group_size=1)
+        given = tm.automation_candidates(acts, min_group_size=1, families=variant_families(acts))
+    pd.testing.assert_frame_equal(own, given)
+    with pytest.raises(ParameterError, match="families"):
+        tm.automation_candidates(acts, min_group_size=1, families=pd.DataFrame({"x": [1]}))
 
 
 def test_edit_distance_and_bad_parameters(acts: pd.DataFrame) -> None:

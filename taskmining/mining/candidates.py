@@ -105,13 +105,18 @@ def _entropy(counts: pd.Series, keys: list[str]) -> pd.Series:
 
 
 def _happy_path_share(tasks: pd.DataFrame, task_col: str, sid: str | None, act: str,
-                      cols: Mapping[str, Any]) -> pd.Series:
+                      cols: Mapping[str, Any], families: pd.DataFrame | None = None) -> pd.Series:
     """Share of each task type's cases in its largest variant family."""
     if task_col not in tasks.columns:
         return pd.Series(dtype=float)
-    fam = variant_families(tasks, level="step" if sid else "event", fold=True, case_col=cols["case_col"],
-                           activity_col=act, timestamp_col=cols["timestamp_col"], task_col=task_col,
-                           step_id_col=sid)
+    if families is not None:
+        if not {task_col, "count"} <= set(families.columns):
+            raise ParameterError(f"families must be a variant_families table with {task_col!r} and 'count' columns")
+        fam = families
+    else:
+        fam = variant_families(tasks, level="step" if sid else "event", fold=True, case_col=cols["case_col"],
+                               activity_col=act, timestamp_col=cols["timestamp_col"], task_col=task_col,
+                               step_id_col=sid)
     per = fam.groupby(task_col)["count"]
     return (per.max() / per.sum()).rename("happy_path_share")
 
@@ -142,6 +147,7 @@ def automation_candidates(
     level: str | None = None,
     hourly_rate: float = 50.0,
     working_days_per_month: float = 21.0,
+    families: pd.DataFrame | None = None,
     task_col: str = TASK,
     user_col: str = USER,
     **columns: Any,
@@ -174,6 +180,10 @@ def automation_candidates(
         Cost of one working hour (any currency), for the cost model.
     working_days_per_month : float, default 21
         Working days in a month, for the cost model.
+    families : pandas.DataFrame, optional
+        :func:`~taskmining.mining.families.variant_families` of the same
+        frame at the same ``level`` (all families, before any suppression),
+        when the caller has it already; computed otherwise.
     task_col, user_col, **columns
         Column names, as in :func:`~taskmining.mining.metrics.task_metrics`
         (``case_col``, ``activity_col``, ``timestamp_col``, ``app_col``,
@@ -278,7 +288,7 @@ def automation_candidates(
     total_w = sum(w.values())
     score = 100 * sum(w[c] * comp[c] for c in COMPONENTS) / total_w
     out = out.join(_cost(out, n_days, hourly_rate, working_days_per_month,
-                         _happy_path_share(tasks, task_col, sid, act, cols)))
+                         _happy_path_share(tasks, task_col, sid, act, cols, families)))
     result = pd.concat([score.rename("score"), comp, out], axis=1).reset_index()
     result = result.sort_values(["score", TASK], ascending=[False, True]).reset_index(drop=True)
     result.insert(0, "rank", np.arange(1, len(result) + 1))

@@ -62,20 +62,40 @@ _MAX_VARIANTS = 3000  # per task type; rarer variants are pooled as "other"
 def edit_distance(a: tuple[str, ...], b: tuple[str, ...]) -> float:
     """Levenshtein distance of two element sequences divided by the longer length (0 for two empty ones).
 
+    Computed with the bit-parallel algorithm of Myers (1999) in Hyyrö's
+    formulation: one pass over ``b`` with the columns of the dynamic
+    programme held as bits of Python integers, so the cost grows with
+    ``len(b)``, not ``len(a) * len(b)``.
+
     Examples
     --------
     >>> edit_distance(("a", "b", "c"), ("a", "c")), edit_distance(("a",), ("b",))
     (0.3333333333333333, 1.0)
     """
-    if not a and not b:
-        return 0.0
-    prev = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        cur = [i]
-        for j, y in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
-        prev = cur
-    return prev[-1] / max(len(a), len(b))
+    if not a or not b:
+        return 0.0 if not a and not b else 1.0
+    m = len(a)
+    peq: dict[str, int] = {}
+    for i, x in enumerate(a):
+        peq[x] = peq.get(x, 0) | (1 << i)
+    mask = (1 << m) - 1
+    last = 1 << (m - 1)
+    pv, mv, score = mask, 0, m
+    for y in b:
+        eq = peq.get(y, 0)
+        xv = eq | mv
+        xh = (((eq & pv) + pv) ^ pv) | eq
+        ph = (mv | ~(xh | pv)) & mask
+        mh = pv & xh
+        if ph & last:
+            score += 1
+        elif mh & last:
+            score -= 1
+        ph = ((ph << 1) | 1) & mask
+        mh = (mh << 1) & mask
+        pv = (mh | ~(xv | ph)) & mask
+        mv = ph & xv
+    return score / max(m, len(b))
 
 
 def _group(order: list[int], steps: list[tuple[str, ...]], max_distance: float) -> dict[int, int]:

@@ -301,9 +301,10 @@ def report(
                 "report needs a team, so every section is withheld (pass min_group_size=1 to opt out).")
         return _write(title, [("withheld", "Withheld", markup.section("withheld", "Withheld",
                                                                        f"<p>{escape(text)}</p>"))], path)
+    all_families = families_for(frame, level)  # also the candidates' happy paths: computed once
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        fam = policy.families(families_for(frame, level), frame, level)
+        fam = policy.families(all_families, frame, level)
 
     def metrics() -> pd.DataFrame:
         return task_metrics(frame, min_group_size=min_group_size, min_cell_people=min_cell_people, level=level)
@@ -325,7 +326,7 @@ def report(
          f"The {level} sequences of task instances with loops folded, most frequent first."),
         ("candidates", "Automation candidates", lambda: candidates_block(
             automation_candidates(frame, min_group_size=min_group_size, min_cell_people=min_cell_people,
-                                  level=level, hourly_rate=hourly_rate,
+                                  level=level, hourly_rate=hourly_rate, families=all_families,
                                   working_days_per_month=working_days_per_month),
             hourly_rate=hourly_rate, working_days_per_month=working_days_per_month),
          "Score 0–100 from frequency, time spent, determinism, structured input, applications and "

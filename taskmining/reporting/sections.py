@@ -27,7 +27,7 @@ from taskmining.mining.graphs import transition_graph
 from taskmining.reporting.release import ReportPolicy
 from taskmining.reporting import charts, markup
 from taskmining.reporting.frame import private_text, vocabulary
-from taskmining.schema import CASE_ID, TASK, TIMESTAMP
+from taskmining.schema import CASE_ID, STEP, TASK, TIMESTAMP
 
 __all__ = ["activity_strip", "graph_level", "map_block", "initial_threshold", "task_cards", "families_block",
            "candidates_block", "MAX_MAP_NODES", "COST_NOTE"]
@@ -151,6 +151,10 @@ def task_cards(tasks: pd.DataFrame, metrics: pd.DataFrame, fam: pd.DataFrame, en
             if c in metrics.columns]
     words = vocabulary(tasks)
     unit = "activities" if level == "activity" else f"{level}s"
+    # each card's rows, found once: the columns its map needs, taken by position (no per-card scan of the log)
+    slim = tasks[[c for c in (CASE_ID, STEP, "step_id", TIMESTAMP, "user", "app", "activity", "activity_id", TASK)
+                  if c in tasks.columns]]
+    rows_of = pd.Series(np.arange(len(slim))).groupby(slim[TASK].astype(str).to_numpy()).indices
     for i, row in enumerate(metrics.itertuples(index=False)):
         name = str(row.task)
         table = markup.frame_table(metrics.iloc[[i]], table_id=f"tm-task-{i}", columns=cols,
@@ -158,7 +162,7 @@ def task_cards(tasks: pd.DataFrame, metrics: pd.DataFrame, fam: pd.DataFrame, en
                                             "rework_share": "rework"},
                                    formats={**{c: markup.fmt_duration for c in cols if c.endswith(("_mean", "_median"))
                                                and "time" in c}, "rework_share": markup.fmt_share})
-        sub = tasks.loc[tasks[TASK].astype(str) == name]
+        sub = slim.iloc[rows_of.get(name, np.array([], dtype=np.int64))]
         graph = transition_graph(sub, level=graph_level(level))
         graph = (policy or ReportPolicy()).graph(graph, sub, what=f"map of {name}")
         step_map = map_block(graph, f"tm-task-map-{i}", engine,
