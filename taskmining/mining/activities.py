@@ -51,9 +51,10 @@ import numpy as np
 import pandas as pd
 
 from taskmining.errors import MiningError
+from taskmining.mining._combos import codes as _codes
 from taskmining.mining._combos import combined_codes, first_of_pairs
 from taskmining.mining._frame import times_ns
-from taskmining.mining.masking import DEFAULT_MIN_INSTANCES, mask_varying
+from taskmining.mining.masking import DEFAULT_MIN_INSTANCES, mask_codes
 from taskmining.schema import (
     ACTION,
     APP,
@@ -66,7 +67,7 @@ from taskmining.schema import (
     WINDOW,
 )
 
-__all__ = ["build_activities", "screens", "app_name", "ACTIVITY", "ACTIVITY_ID", "VERBS"]
+__all__ = ["build_activities", "screens", "screen_codes", "app_name", "ACTIVITY", "ACTIVITY_ID", "VERBS"]
 
 ACTIVITY = "activity"
 ACTIVITY_ID = "activity_id"
@@ -144,6 +145,24 @@ def screens(tasks: pd.DataFrame, *, min_instances: int = DEFAULT_MIN_INSTANCES) 
     >>> screens(t).unique().tolist()
     ['Expenses <name>.xlsx']
     """
+    code, shown = screen_codes(tasks, min_instances=min_instances)
+    return pd.Series(shown[code], index=tasks.index, dtype=object)
+
+
+def screen_codes(tasks: pd.DataFrame, *, min_instances: int = DEFAULT_MIN_INSTANCES) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`screens` as a code per row and the distinct masked screen names (``""``: no screen).
+
+    Everything after the first factorisation works on distinct (application,
+    window, URL) combinations and distinct masked names; no text is built per row.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> code, names = screen_codes(pd.DataFrame({"app": ["sap", "sap"], "window": ["Order 12", "Order 12"]}),
+    ...                            min_instances=1)
+    >>> code.tolist(), names.tolist()
+    ([0, 0], ['Order #'])
+    """
     cols = [c for c in (APP, WINDOW, URL) if c in tasks.columns]
     combo = combined_codes(tasks, cols)
     code, first = first_of_pairs(combo)
@@ -154,17 +173,19 @@ def screens(tasks: pd.DataFrame, *, min_instances: int = DEFAULT_MIN_INSTANCES) 
     titles = _text(firsts[WINDOW]) if WINDOW in tasks.columns else none
     urls = _text(firsts[URL]) if URL in tasks.columns else none
     suffix = _suffixes(titles, apps_s)
-    names = np.array([_screen_name(t, u, a, suffix.get(a)) for t, u, a in zip(titles, urls, apps_s)] + [None],
-                     dtype=object)
-    name = pd.Series(names[code], index=tasks.index, dtype=object)
+    names = np.array([_screen_name(t, u, a, suffix.get(a)) for t, u, a in zip(titles, urls, apps_s)], dtype=object)
+    has_name = np.array([n is not None for n in names], dtype=bool)
+    t_code = np.where(has_name[code], code, -1)
+    if not has_name.any():
+        return np.zeros(len(tasks), dtype=np.int64), np.array([""], dtype=object)
     inst_col = CASE_ID if CASE_ID in tasks.columns else SESSION if SESSION in tasks.columns else None
-    instances = tasks[inst_col] if inst_col else None
+    i_code = _codes(tasks[inst_col]) if inst_col else np.arange(len(tasks), dtype=np.int64)
     # the same position: one application within one task type
-    slots = pd.Series(combined_codes(tasks, [c for c in (APP, TASK) if c in tasks.columns]), index=tasks.index)
-    masked = mask_varying(name, slots=slots, instances=instances, min_instances=min_instances)
-    m_code, m_uniq = pd.factorize(masked)
-    shown = np.array([_DIGITS.sub("#", str(v)) for v in m_uniq] + [""], dtype=object)
-    return pd.Series(shown[np.where(m_code >= 0, m_code, len(m_uniq))], index=tasks.index, dtype=object)
+    s_code = combined_codes(tasks, [c for c in (APP, TASK) if c in tasks.columns])
+    pair_code, masked = mask_codes(t_code, names, s_code, i_code, min_instances=min_instances)
+    shown_code, shown = pd.factorize(np.array(["" if m is None else _DIGITS.sub("#", str(m)) for m in masked],
+                                              dtype=object))
+    return np.asarray(shown_code, dtype=np.int64)[pair_code], np.asarray(shown, dtype=object)
 
 
 def _verb_of(write: pd.Series, copy: pd.Series) -> pd.Series:
@@ -224,13 +245,13 @@ def build_activities(
                           f"the columns {APP!r}, {WINDOW!r}, {URL!r}; use level='step' for this log")
     out = tasks.copy()
     n = len(out)
-    screen = screens(out.rename(columns={case_col: CASE_ID}) if case_col != CASE_ID else out,
-                     min_instances=min_instances)
+    screen, screen_names = screen_codes(out.rename(columns={case_col: CASE_ID}) if case_col != CASE_ID else out,
+                                        min_instances=min_instances)
     apps = out[APP] if APP in out.columns else pd.Series("", index=out.index)
-    key = combined_codes(pd.DataFrame({"a": apps.to_numpy(), "s": screen.to_numpy()}), ["a", "s"])
+    key = combined_codes(pd.DataFrame({"a": _codes(apps), "s": screen}), ["a", "s"])
     _, key_first = first_of_pairs(key)
     key_app = _text(apps.iloc[key_first])
-    key_screen = screen.iloc[key_first].tolist()
+    key_screen = screen_names[screen[key_first]].tolist()
     case_codes_all = pd.factorize(out[case_col], sort=False)[0]
     order = np.lexsort((np.arange(n), times_ns(out[timestamp_col], timestamp_col), case_codes_all))
     case_codes = case_codes_all[order]

@@ -38,7 +38,7 @@ from taskmining.mining._combos import codes as _codes
 from taskmining.mining._combos import combined_codes as _combined_codes
 from taskmining.mining._combos import first_of_pairs as _first_of_pairs
 
-__all__ = ["mask_varying", "mask_text", "mask_labels", "kept_words", "PLACEHOLDERS", "DEFAULT_MIN_SHARE", "DEFAULT_MIN_INSTANCES"]
+__all__ = ["mask_varying", "mask_codes", "mask_text", "mask_labels", "masked_label_codes", "kept_words", "PLACEHOLDERS", "DEFAULT_MIN_SHARE", "DEFAULT_MIN_INSTANCES"]
 
 #: A word is structural when at least this share of its slot's instances holds it.
 DEFAULT_MIN_SHARE = 0.2
@@ -198,10 +198,34 @@ def mask_varying(
     t_code, t_uniq = pd.factorize(values)
     s_code = _codes(slots) if slots is not None else np.zeros(len(values), dtype=np.int64)
     i_code = _codes(instances) if instances is not None else np.arange(len(values), dtype=np.int64)
+    if not (t_code >= 0).any():
+        return values.astype("string")
+    pair_code, masked = mask_codes(t_code, np.asarray(t_uniq, dtype=object), s_code, i_code, min_share=min_share,
+                                   min_instances=min_instances)
+    return pd.Series(masked[pair_code], index=values.index, dtype="string", name=values.name)
+
+
+def mask_codes(t_code: np.ndarray, t_uniq: np.ndarray, s_code: np.ndarray, i_code: np.ndarray, *,
+               min_share: float = DEFAULT_MIN_SHARE, min_instances: int = DEFAULT_MIN_INSTANCES
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`mask_varying` over integer codes: per row a pair code, per pair the masked text.
+
+    ``t_code`` indexes ``t_uniq`` (-1: missing), ``s_code`` and ``i_code``
+    are the rows' slot and instance codes. Returns ``pair_code`` (one per
+    row) and ``masked`` (one text per distinct slot and text, ``None`` for a
+    missing one), so ``masked[pair_code]`` is the masked column; callers
+    that only need distinct labels never build a text per row.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> texts = np.array([f"Customer {n}" for n in ["Lea", "Tom", "Ada", "Kai", "Uwe", "Ina"]], dtype=object)
+    >>> pair, masked = mask_codes(np.arange(6), texts, np.zeros(6, dtype=np.int64), np.arange(6))
+    >>> sorted(set(masked[pair]))
+    ['Customer <name>']
+    """
     base = pd.DataFrame({"slot": s_code, "text": t_code, "instance": i_code})
     base = base[base["text"] >= 0].drop_duplicates()
-    if base.empty:
-        return values.astype("string")
     words = pd.Series([_words(str(t)) for t in t_uniq], dtype=object)
     table = base.assign(word=base["text"].map(words)).explode("word").dropna(subset=["word"])
     table["all"] = 0
@@ -222,8 +246,7 @@ def mask_varying(
     pair_slot, pair_text = np.divmod(np.asarray(pairs, dtype=np.int64), len(t_uniq) + 1)
     masked = np.array([mask_text(str(t_uniq[tc - 1]), keep.get(int(sc), frozenset())) if tc > 0 else None
                        for sc, tc in zip(pair_slot.tolist(), pair_text.tolist())], dtype=object)
-    out = masked[pair_code]
-    return pd.Series(out, index=values.index, dtype="string", name=values.name)
+    return np.asarray(pair_code, dtype=np.int64), masked
 
 
 def mask_labels(frame: pd.DataFrame, column: str, *, slot_cols: tuple[str, ...] = ("app", "action", "element_role",
@@ -246,27 +269,54 @@ def mask_labels(frame: pd.DataFrame, column: str, *, slot_cols: tuple[str, ...] 
     >>> mask_labels(t, "step").unique().tolist()
     ["Click '<name>' in Chrome"]
     """
+    codes, labels = masked_label_codes(frame, column, slot_cols=slot_cols, instance_col=instance_col,
+                                       min_share=min_share, min_instances=min_instances)
+    out = np.append(labels, [None])[np.where(codes >= 0, codes, len(labels))]
+    return pd.Series(pd.array(out, dtype="string"), index=frame.index, name=column)
+
+
+def masked_label_codes(frame: pd.DataFrame, column: str, *,
+                       slot_cols: tuple[str, ...] = ("app", "action", "element_role", "task"),
+                       instance_col: str = "case_id", min_share: float = DEFAULT_MIN_SHARE,
+                       min_instances: int = DEFAULT_MIN_INSTANCES) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`mask_labels` as a code per row (-1: missing) and the distinct masked labels.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"case_id": list("ab"), "step": ["Save", "Save"]})
+    >>> codes, labels = masked_label_codes(t, "step")
+    >>> codes.tolist(), labels.tolist()
+    ([0, 0], ['Save'])
+    """
     cols = [c for c in slot_cols if c in frame.columns]
-    slots = pd.Series(_combined_codes(frame, cols), index=frame.index)
+    s_code = _combined_codes(frame, cols)
     inst = instance_col if instance_col in frame.columns else "session" if "session" in frame.columns else None
-    instances = frame[inst] if inst else None
+    i_code = _codes(frame[inst]) if inst else np.arange(len(frame), dtype=np.int64)
     codes, uniq = pd.factorize(frame[column])
+    codes = np.asarray(codes, dtype=np.int64)
     parts = pd.Series(np.asarray(uniq, dtype=object), dtype="string").str.extract(
         r"^(?P<head>[^']*')(?P<name>.*)(?P<tail>'[^']*)$")
-    name_code = np.where(codes >= 0, codes, len(uniq))  # names of the distinct labels, taken per row
-    names = pd.Series(np.append(parts["name"].to_numpy(dtype=object), [None])[name_code], index=frame.index)
+    names = parts["name"].to_numpy(dtype=object)  # the quoted element name of each distinct label
+    quoted = np.append(pd.notna(names), [False])
     # only the quoted element name varies with the record; verb and application are structure
-    named = mask_varying(names, slots=slots, instances=instances, min_share=min_share,
-                         min_instances=min_instances)
-    # the label of each distinct (slot, label) pair, put together once and taken for every row
-    pair_code, first = _first_of_pairs(slots.to_numpy() * (len(uniq) + 1) + name_code)
-    named_obj = named.to_numpy(dtype=object)[first]
+    t_code = np.where(quoted[np.where(codes >= 0, codes, len(uniq))], codes, -1)
+    named_pair, masked = (mask_codes(t_code, names, s_code, i_code, min_share=min_share,
+                                     min_instances=min_instances) if (t_code >= 0).any()
+                          else (np.zeros(len(frame), dtype=np.int64), np.array([None], dtype=object)))
+    # the label of each distinct (slot, label) pair, put together once
+    pair_code, first = _first_of_pairs(s_code * (len(uniq) + 1) + np.where(codes >= 0, codes, len(uniq)))
     heads, tails = parts["head"].to_numpy(dtype=object), parts["tail"].to_numpy(dtype=object)
-    label_of = name_code[first]
-    joined = [None if lc == len(uniq) else (str(uniq[lc]) if pd.isna(nm) else f"{heads[lc]}{nm}{tails[lc]}")
-              for lc, nm in zip(label_of.tolist(), named_obj.tolist())]
-    out = np.asarray(joined, dtype=object)[pair_code]
-    return pd.Series(pd.array(out, dtype="string"), index=frame.index, name=column)
+    joined: list[str | None] = []
+    for lc, nm in zip(codes[first].tolist(), masked[named_pair[first]].tolist()):
+        if lc < 0:
+            joined.append(None)
+        elif quoted[lc] and nm is not None:
+            joined.append(f"{heads[lc]}{nm}{tails[lc]}")
+        else:
+            joined.append(str(uniq[lc]))
+    label_code, labels = pd.factorize(np.asarray(joined, dtype=object))
+    return np.asarray(label_code, dtype=np.int64)[pair_code], np.asarray(labels, dtype=object)
 
 
 def kept_words(*labels: pd.Series) -> frozenset[str]:

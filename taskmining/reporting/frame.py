@@ -10,7 +10,7 @@ variants table.
    (:func:`taskmining.mining.naming.task_names`), the segmenter's names kept in
    ``task_label`` and then dropped;
 3. step labels are masked where their element name varies between instances
-   (:func:`taskmining.mining.masking.mask_labels`); ``window``,
+   (:func:`taskmining.mining.masking.mask_labels`; a categorical, as ``segment`` returns it); ``window``,
    ``element_id``, ``url``, ``attrs`` (and ``raw_action``, ``source``, the old
    task names) are dropped. ``element_name`` and
    ``value`` (already masked or hashed by the reader) stay, because the
@@ -41,7 +41,8 @@ from __future__ import annotations
 import pandas as pd
 
 from taskmining.mining.activities import ACTIVITY, build_activities
-from taskmining.mining.masking import kept_words, mask_labels, mask_text
+from taskmining._frames import categorical_from_codes
+from taskmining.mining.masking import kept_words, mask_text, masked_label_codes
 from taskmining.mining.naming import name_tasks
 from taskmining.schema import CASE_ID, STEP, TASK
 
@@ -80,8 +81,9 @@ def report_frame(tasks: pd.DataFrame, *, rename_tasks: bool = True, activities: 
     out = build_activities(tasks) if activities else tasks.copy()
     if activities and rename_tasks and TASK in out.columns and out[TASK].notna().any():
         out = name_tasks(out)
-    if STEP in out.columns:
-        out[STEP] = mask_labels(out, STEP, instance_col=CASE_ID)
+    if STEP in out.columns:  # a categorical, as segment returns it (built from the distinct labels)
+        codes, labels = masked_label_codes(out, STEP, instance_col=CASE_ID)
+        out[STEP] = pd.Series(categorical_from_codes(labels, codes), index=out.index)
     # the record's own values and the raw source fields: not needed past this point
     return out.drop(columns=[c for c in (*_RECORD_COLUMNS, *_RAW_COLUMNS) if c in out.columns])
 
