@@ -12,7 +12,9 @@ screen is found from the UI structure alone, never from step labels:
    (:func:`~taskmining.mining.masking.mask_varying`, slot = application
    within a task type when the frame has ``task``),
    so ``Expenses Anna Klein.xlsx`` and ``Expenses Ben Meyer.xlsx`` are one
-   screen, ``Expenses <name>.xlsx``, and no record's values reach the label;
+   screen, ``Expenses <name>.xlsx``, and no record's values reach the label; a
+   name of which no structural word is left (``<name> (#).<name>``) is no name:
+   those screens are the application's (``View Edge``);
 3. a step belongs to the screen of its first event; runs of steps on the
    same screen within a case form one activity.
 
@@ -73,6 +75,8 @@ ACTIVITY = "activity"
 ACTIVITY_ID = "activity_id"
 
 _DIGITS = re.compile(r"\d+")
+_PLACEHOLDER = re.compile(r"<(?:name|id)>")
+_LETTER = re.compile(r"[^\W\d_]")
 _WRITE = {"type", "key", "paste", "edit", "cut"}
 _COPY = {"copy"}
 #: The verbs of activity labels, by what the screen's steps do.
@@ -183,9 +187,17 @@ def screen_codes(tasks: pd.DataFrame, *, min_instances: int = DEFAULT_MIN_INSTAN
     # the same position: one application within one task type
     s_code = combined_codes(tasks, [c for c in (APP, TASK) if c in tasks.columns])
     pair_code, masked = mask_codes(t_code, names, s_code, i_code, min_instances=min_instances)
-    shown_code, shown = pd.factorize(np.array(["" if m is None else _DIGITS.sub("#", str(m)) for m in masked],
-                                              dtype=object))
+    shown_code, shown = pd.factorize(np.array([_shown(m) for m in masked], dtype=object))
     return np.asarray(shown_code, dtype=np.int64)[pair_code], np.asarray(shown, dtype=object)
+
+
+def _shown(masked: object) -> str:
+    """A masked screen name as labels show it: digits as ``#``; nothing structural left (only masked
+    values, numbers, punctuation), no name at all, so such screens are one: the application's."""
+    if masked is None:
+        return ""
+    text = _DIGITS.sub("#", str(masked))
+    return text if _LETTER.search(_PLACEHOLDER.sub("", text)) else ""
 
 
 def _verb_of(write: pd.Series, copy: pd.Series) -> pd.Series:

@@ -54,6 +54,8 @@ table.tm-table { border-collapse: collapse; width: 100%; background: #fff; font-
 .tm-zoom button { font: inherit; font-size: 13px; min-width: 34px; padding: 2px 6px; margin-right: 2px;
                   border: 1px solid var(--line); background: #fff; border-radius: 5px; cursor: pointer; }
 .tm-strip-row { display: flex; flex-wrap: wrap; align-items: center; gap: 3px; }
+.tm-more summary { cursor: pointer; color: #345; font-size: 0.85em; }
+.tm-more[open] { flex-basis: 100%; }
 .tm-chip { display: inline-block; border: 1px solid var(--line); border-left: 5px solid #999; border-radius: 4px;
            padding: 1px 6px; font-size: 12.5px; background: #fff; }
 .tm-chip.tm-loop { background: #f6f0ff; }

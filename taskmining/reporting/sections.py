@@ -87,8 +87,13 @@ def map_block(graph: nx.DiGraph, key: str, engine: Engine, title: str, what: str
             f'<div class="tm-map-wrap" id="{key}" data-autofit="1">{svg}</div>')
 
 
-def activity_strip(tokens: list[str] | tuple[str, ...]) -> str:
-    """The elements of a variant as a row of labelled chips (a folded loop shown as one chip with ↻)."""
+def activity_strip(tokens: list[str] | tuple[str, ...], *, limit: int = 14) -> str:
+    """The elements of a variant as a row of labelled chips (a folded loop shown as one chip with ↻).
+
+    A variant longer than ``limit`` shows its first ten and last two
+    elements; the ones between are folded into a "… N more" control that
+    opens them (they stay in the page, in order).
+    """
     chips = []
     for t in tokens:
         loop = t.endswith(LOOP_MARK) and t.startswith("[")
@@ -97,7 +102,12 @@ def activity_strip(tokens: list[str] | tuple[str, ...]) -> str:
         colour = charts.color_for(text.split(" → ")[0])
         mark = '<b class="tm-loopmark" title="repeated">↻</b>' if loop else ""
         chips.append(f'<span class="{cls}" style="border-left-color:{colour}">{escape(text)}{mark}</span>')
-    return '<div class="tm-strip-row">' + '<span class="tm-arrow">→</span>'.join(chips) + "</div>"
+    arrow = '<span class="tm-arrow">→</span>'
+    if len(chips) > limit:
+        middle = arrow.join(chips[10:-2])
+        chips = [*chips[:10], f'<details class="tm-more"><summary>… {len(chips) - 12} more</summary>'
+                              f'<div class="tm-strip-row">{middle}</div></details>', *chips[-2:]]
+    return '<div class="tm-strip-row">' + arrow.join(chips) + "</div>"
 
 
 def _deviation_html(devs: list[dict[str, Any]], limit: int = 4) -> str:
