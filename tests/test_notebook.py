@@ -48,7 +48,7 @@ def test_quickstart_notebook_runs(executed: Any) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("call", ["tm.plot.timeline", "tm.plot.durations"])
+@pytest.mark.parametrize("call", ["tm.plot.variants", "tm.plot.timeline", "tm.plot.durations"])
 def test_plot_cells_show_images(executed: Any, call: str) -> None:
     cell = _cell(executed, call)
     assert "image/png" in _kinds(cell), f"{call}: outputs {_kinds(cell)}"

@@ -200,3 +200,12 @@ def test_a_log_without_ui_structure_is_reported_at_step_level(tmp_path: Path) ->
     assert [int(c) for c in _cells(doc, "tm-variants", "count")] == v["count"].tolist()
     with pytest.raises(MiningError, match="UI structure"):
         tm.variants(t, level="activity")
+
+
+def test_opted_out_report_of_a_log_without_user_ids_is_shown(tasks: pd.DataFrame, tmp_path: Path) -> None:
+    # window trackers and browser loggers often record no user: with the threshold opted out, nothing is withheld
+    anonymous = tasks.assign(user=pd.Series(pd.NA, index=tasks.index, dtype="string"))
+    doc = lxml_html.fromstring(tm.report(anonymous, tmp_path / "r.html", min_group_size=1, engine="python").read_bytes())
+    assert not doc.xpath('//section[@id="withheld"]') and doc.xpath('//*[@id="tm-map"]')
+    withheld = lxml_html.fromstring(tm.report(anonymous, tmp_path / "w.html", engine="python").read_bytes())
+    assert withheld.xpath('//section[@id="withheld"]')  # with the default threshold it still is

@@ -296,7 +296,7 @@ def report(
     frame = frame.drop(columns=[c for c in ground_truth_columns(frame.columns) if c != compare_by])
     policy = ReportPolicy(min_group_size, min_cell_people)
     people = check_cohort(frame, min_group_size, what="report", ledger=ledger, refuse=False)
-    if people < min_group_size:  # fewer people than a team: nothing about them is shown
+    if min_group_size > 1 and people < min_group_size:  # fewer people than a team: nothing about them is shown
         text = (f"This log covers {people} distinct people, fewer than min_group_size={min_group_size}: a team "
                 "report needs a team, so every section is withheld (pass min_group_size=1 to opt out).")
         return _write(title, [("withheld", "Withheld", markup.section("withheld", "Withheld",
