@@ -71,6 +71,20 @@ def variant_cases(
     ------
     ParameterError
         ``variant`` is empty or not a sequence of labels.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from taskmining.mining.variants import variants
+    >>> t = pd.DataFrame({"case_id": list("aabbb"), "step": list("xyxyx"), "app": "sap",
+    ...                   "window": ["Order", "Order", "Order", "Order", "Order"],
+    ...                   "action": ["click", "type", "click", "type", "click"],
+    ...                   "timestamp": pd.date_range("2026-01-05", periods=5, freq="s", tz="UTC")})
+    >>> v = variants(t)
+    >>> v["variant"].tolist(), [list(variant_cases(t, s)) for s in v["steps"]]
+    (['Fill SAP'], [['a', 'b']])
+    >>> list(variant_cases(t, "x → y → x", level="step"))
+    ['b']
     """
     if isinstance(variant, str):
         wanted = tuple(variant.split(SEPARATOR))
