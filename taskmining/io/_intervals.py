@@ -149,7 +149,7 @@ def read_interval_csv(path: Path, qlog: QuarantineLog, *, tz: str | None, begin:
     and its raw action; without it every record is a window interval.
     Records that make no row are counted in a note.
     """
-    got = read_timed(path, qlog, tz=tz, time_columns=begin, one_of=((*end, *duration), app))
+    got = read_timed(path, qlog, tz=tz, time_columns=begin, one_of=((*end, *duration), app), infer_missing=False)
     if got is None:
         return pd.DataFrame()
     table, start = got

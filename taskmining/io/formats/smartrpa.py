@@ -55,6 +55,8 @@ EVENT_ACTIONS: dict[str, str] = {
     "rightclickcellwithvalue": "right_click", "rightclickemptycell": "right_click",
     "rightclickpresentation": "right_click", "rightclickwindow": "right_click",
     "changedocument": "edit",
+    # a placeholder SmartRPA's tagging adds for an action the logger did not record (no time of its own)
+    "missing": "other",
 }
 # prefixes for event types not in the table (checked in this order)
 _PREFIXES = (("doubleclick", "double_click"), ("rightclick", "right_click"), ("click", "click"),
