@@ -65,6 +65,8 @@ def test_real_file_is_detected_and_read(name: str) -> None:
     assert len(events) >= 0.95 * records
     assert events["timestamp"].notna().all()
     assert not events["app"].astype(str).str.contains(" - ").any()  # a title is never the app
+    window = events["window"].fillna("").str.casefold().str.strip()
+    assert not (events["app"].astype(str) == window).to_numpy()[window.str.contains(" ").to_numpy()].any()
 
 
 def test_smartrpa_titles_in_the_application_column_become_windows() -> None:
