@@ -389,7 +389,7 @@ def flag_inferred(frame: pd.DataFrame, inferred: np.ndarray, qlog: QuarantineLog
         return frame
     qlog.note(str(path), f"{int(inferred.sum())} row(s) without a timestamp read at their place in file "
                          f"order with the time of the timed row before them, flagged {TIME_INFERRED!r}")
-    flag = pd.Series(np.where(inferred, True, None), dtype="boolean", index=frame.index)
+    flag = pd.Series([True if x else None for x in inferred], dtype="boolean", index=frame.index)
     return frame.assign(**{TIME_INFERRED: flag})
 
 
