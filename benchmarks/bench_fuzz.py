@@ -12,7 +12,8 @@ read. Exit status 1 when anything but a TaskminingError came out.
 With ``--hostile`` it also times the hostile inputs that used to be slow or
 to eat memory, each in its own process (seconds and peak memory): 40,000
 records whose attrs mix numbers and text in a list, one record with a
-10,000-key attrs object, and a 1 GB sparse (all-NUL) file.
+10,000-key attrs object, and a 1 GB sparse (all-NUL) file (refused early by
+sampling: 0.6 s and 116 MB peak here, against 19.6 s and 2.2 GB before).
 
     PYTHONPATH=. python benchmarks/bench_fuzz.py --mutants 2000 --seed 1 --hostile
 """

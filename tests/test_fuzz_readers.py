@@ -307,3 +307,12 @@ def test_negative_durations_quarantine_their_rows_in_parquet_and_generic(tmp_pat
                                    "2026-01-05T09:00:01Z,click,-1"])
     events, quarantine = _read(p, format="generic", mapping={"timestamp": "time", "action": "event"})
     assert len(events) == 1 and quarantine["line"].tolist() == [3]
+
+
+@pytest.mark.parametrize("name", ["zeros.jsonl", "zeros.csv"])
+def test_a_large_zeroed_file_is_a_clear_early_error(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    with open(path, "wb") as f:
+        f.truncate(1 << 25)  # 32 MiB, sparse on disk: reading it whole used to cost twice its size in memory
+    with pytest.raises(tm.errors.IngestError, match="only NUL bytes"):
+        tm.read_events(path, format="native" if name.endswith(".jsonl") else "generic", tz="UTC")
