@@ -2,9 +2,10 @@
 
 Takes the corpus of tests/test_fuzz_readers.py (the real recordings in
 ../shared/data/real-recordings when present, the samples in tests/data
-otherwise), applies N random mutations (byte flips, stray quotes, cut bytes,
-conflict markers, UTF-16, double encoding, BOMs and NULs, out-of-range values,
-deep nesting) and reads each mutant with ``read_events`` (``tz="UTC"``). It
+otherwise), applies N random mutants of 1 to ``--depth`` stacked damages each (byte
+flips, stray quotes, cut bytes, conflict markers, UTF-16, double encoding, BOMs
+and NULs, out-of-range values, deep nesting, repeated or swapped lines, files
+cut off, delimiters changed, fields emptied) and reads each mutant with ``read_events`` (``tz="UTC"``). It
 prints how many mutants were read, how many raised a TaskminingError, how many
 raised anything else (a bug: the exception types are listed), and the slowest
 read. Exit status 1 when anything but a TaskminingError came out.
@@ -31,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from test_fuzz_readers import check_mutant, corpus, mutate
+from test_fuzz_readers import check_mutant, corpus, mutate_many
 
 _HOSTILE = {
     "40k records, mixed-type lists in attrs": "\n".join(
@@ -77,6 +78,7 @@ def main() -> int:
     ap.add_argument("--mutants", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--max-bytes", type=int, default=200_000, help="bytes of each corpus file used")
+    ap.add_argument("--depth", type=int, default=3, help="up to this many mutations stacked on each mutant")
     ap.add_argument("--hostile", action="store_true", help="also time the slow/greedy hostile inputs")
     args = ap.parse_args()
     rng = random.Random(args.seed)
@@ -87,7 +89,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.mutants):
             src = files[i % len(files)]
-            data = mutate(src.read_bytes()[: args.max_bytes], rng)
+            data = mutate_many(src.read_bytes()[: args.max_bytes], rng, args.depth)
             path = Path(tmp) / (f"m{i}" + "".join(src.suffixes))
             t0 = time.perf_counter()
             try:

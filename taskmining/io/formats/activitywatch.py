@@ -47,6 +47,7 @@ from taskmining.errors import IngestError
 from taskmining.io._files import read_bytes
 from taskmining.io._intervals import gap_rows
 from taskmining.io._mapping import finish_frame, normalise_app
+from taskmining.io._text import json_text
 from taskmining.io._reader import file_reader
 from taskmining.io._times import parse_times
 from taskmining.io.quarantine import QuarantineLog
@@ -205,7 +206,7 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None, idle_gap: floa
         qlog.add(str(path), raw[:exc.start].count(b"\n") + 1, "bytes that are not UTF-8: the export cannot be read")
         return pd.DataFrame()
     try:
-        doc = json.loads(text)
+        doc = json.loads(json_text(text, qlog, str(path)))
     except (json.JSONDecodeError, RecursionError) as exc:
         line = getattr(exc, "lineno", None)
         qlog.add(str(path), line, f"invalid JSON: {getattr(exc, 'msg', exc)}", text[:10000])
