@@ -15,6 +15,12 @@ from taskmining.mining.metrics import case_table, transfers
 from taskmining.privacy.groups import SmallGroupWarning
 
 
+@pytest.fixture(autouse=True)
+def _exact_numbers(monkeypatch):
+    """These tests check the computation: without the release noise (tests/test_privacy_noise.py tests it)."""
+    monkeypatch.setenv("TASKMINING_RELEASE_EPSILON", "off")
+
+
 @pytest.fixture(scope="module")
 def tasks() -> pd.DataFrame:
     return make_tasks(300, seed=21)
