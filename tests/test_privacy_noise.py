@@ -143,3 +143,39 @@ def test_mine_files_cannot_be_differenced(tmp_path):
     truth = tasks[tasks["user"] == "u-00000007"].groupby("task")["case_id"].nunique()
     recovered = (full["cases"] - rest["cases"]).reindex(truth.index)
     assert (recovered != truth).any(), (recovered.tolist(), truth.tolist())
+
+
+def test_a_maps_start_edges_cannot_be_differenced_once_perturbed():
+    """A per-task map's start edges count its cases: the graph helper noises them as the tables are."""
+    import networkx as nx
+
+    from taskmining.privacy.noise import perturb_graph
+
+    def graph(n_cases: int, users: int) -> nx.DiGraph:
+        g = nx.DiGraph()
+        g.add_edge("▶ start", "open", count=n_cases, users=users, share=0.5)
+        g.add_edge("open", "save", count=n_cases, users=users, share=0.5)
+        return g
+
+    diffs = []
+    for seed in range(20):
+        n = 30 + seed
+        a = perturb_graph(graph(n, 8), what="map", min_people=3)
+        b = perturb_graph(graph(n - 4, 7), what="map", min_people=3)  # the team without a person of 4 cases
+        diffs.append(a.edges["▶ start", "open"]["count"] - b.edges["▶ start", "open"]["count"])
+    assert sum(d == 4 for d in diffs) <= 4 and np.std(diffs) > 2
+    same = perturb_graph(graph(30, 8), what="map", min_people=3)
+    assert same.edges["▶ start", "open"] == perturb_graph(graph(30, 8), what="map", min_people=3).edges["▶ start", "open"]
+
+
+def test_the_counts_in_a_suppression_note_carry_noise_too(monkeypatch):
+    from taskmining.privacy.groups import note_suppressed
+
+    gone = pd.DataFrame({"variants": [12], "cases": [40]})
+    out = note_suppressed(pd.DataFrame({"variant": ["a"], "count": [50], "users": [6]}), gone, what="variants",
+                          min_group_size=3, warn=False)
+    assert out.attrs["suppressed"] != [{"variants": 12, "cases": 40}]
+    monkeypatch.setenv(EPSILON_ENV, "off")
+    out = note_suppressed(pd.DataFrame({"variant": ["a"], "count": [50], "users": [6]}), gone, what="variants",
+                          min_group_size=3, warn=False)
+    assert out.attrs["suppressed"] == [{"variants": 12, "cases": 40}]

@@ -140,6 +140,9 @@ def note_suppressed(result: pd.DataFrame, suppressed: pd.DataFrame, *, what: str
     """
     if min_group_size > 1 and USER not in result.columns:
         perturb_release(result, what=what, min_people=min_group_size)
+        if any(pd.api.types.is_numeric_dtype(suppressed[c]) for c in suppressed.columns):
+            # counts of what was left out (e.g. the cases of suppressed variants) difference as well
+            suppressed = perturb_release(suppressed.copy(), what=f"{what}.suppressed", min_people=min_group_size)
     else:
         result.attrs["noise"] = "off (per-person output)" if min_group_size > 1 else "off (min_group_size=1)"
     result.attrs["suppressed"] = suppressed.to_dict("records")

@@ -70,7 +70,11 @@ def stage_export(ctx: Any) -> None:
     Uses ``ctx.results["tasks"]`` when an earlier stage segmented the events,
     else the simulator's ground truth (``ctx.simulated``). Writes
     ``tasks.xes.gz``, ``tasks.ocel.json`` and ``joint.xes.gz`` (desktop task
-    instances inside the ERP cases) to ``ctx.out``.
+    instances inside the ERP cases) to ``ctx.out``. The exports apply the
+    team-level threshold; a simulated team of fewer than
+    ``min_group_size`` people is exported without it, and the stage says so
+    (simulated people: nobody to protect; ``taskmining export`` on real
+    data refuses instead).
     """
     from taskmining.datasets import simulate_process_log
     from taskmining.datasets.simulate import DEFAULT_SALT
@@ -86,14 +90,21 @@ def stage_export(ctx: Any) -> None:
     if tasks is None:
         tasks = ctx.simulated
         columns = {"case_col": "true_case", "activity_col": "true_step"}
+    people = int(ctx.simulated["user"].nunique())
+    policy: dict[str, Any] = {}
+    if people < DEFAULT_MIN_GROUP_SIZE:
+        policy = {"min_group_size": None}
+        ctx.say(f"the simulated team has {people} people, fewer than {DEFAULT_MIN_GROUP_SIZE}: exported without "
+                "the team-level threshold (simulated data; real data needs a team or --min-group-size 1)")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnassignedRowsWarning)  # events between tasks
-        xes = write_xes(tasks, ctx.out / "tasks.xes.gz", **columns)
-        ocel = write_ocel(tasks, ctx.out / "tasks.ocel.json", **columns)
+        warnings.simplefilter("ignore", SmallGroupWarning)  # cases of one-off steps left out
+        xes = write_xes(tasks, ctx.out / "tasks.xes.gz", **columns, **policy)
+        ocel = write_ocel(tasks, ctx.out / "tasks.ocel.json", **columns, **policy)
         process = simulate_process_log(ctx.simulated)
         joint = link_to_process(ctx.simulated, process, process_key="case:concept:name", salt=DEFAULT_SALT,
                                 case_col="true_case", activity_col="true_step", task_col="true_task",
-                                granularity="task")
+                                granularity="task", **policy)
         joint_xes = joint.write_xes(ctx.out / "joint.xes.gz")
     linked = int(joint.links["process_case"].notna().sum())
     ctx.results["export"] = {"xes": xes, "ocel": ocel, "joint_xes": joint_xes, "linked": linked,
