@@ -41,9 +41,10 @@ def test_every_entry_point_defaults_to_none() -> None:
     for fn in (tm.variants, tm.variant_cases, variant_families, tm.transition_graph, tm.task_metrics,
                tm.automation_candidates, tm.report, performance_dfg, mine_file, transition_graph_partitions):
         assert inspect.signature(fn).parameters["level"].default is None, fn.__name__
-    from taskmining.export import to_pm4py, write_xes
+    from taskmining.export.pm4py_frame import to_pm4py
+    from taskmining.export.xes import write_xes
 
-    assert inspect.signature(to_pm4py).parameters["level"].default is None
+    assert inspect.signature(to_pm4py).parameters["level"].default is None  # the released ones pass level on
     assert inspect.signature(write_xes).parameters["level"].default is None
     assert DEFAULT_LEVEL == "activity"
 

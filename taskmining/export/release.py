@@ -48,7 +48,7 @@ Ledger = ReleaseLedger | str | PathLike[str] | None
 
 
 def release_tasks(tasks: pd.DataFrame, *, min_group_size: int | None = DEFAULT_MIN_GROUP_SIZE,
-                  min_cell_people: int = DEFAULT_MIN_CELL_PEOPLE, ledger: Ledger = None, level: str | None = None,
+                  min_cell_people: int = DEFAULT_MIN_CELL_PEOPLE, ledger: Ledger = None, level: str | None = "step",
                   case_col: str = "case_id", activity_col: str = "step", task_col: str | None = "task",
                   what: str = "export") -> pd.DataFrame:
     """The cases of ``tasks`` an export may hold (a new frame; see the module).
