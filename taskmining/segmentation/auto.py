@@ -79,7 +79,7 @@ CYCLE_SAMPLE = 20_000
 #: a difference in the share of cases repeating the other method's anchors that decides
 REPEAT_MARGIN = 0.02
 #: otherwise ``routine_cycles`` wins when its cases begin and end this much more alike
-START_MARGIN = 0.05
+START_MARGIN = 0.0
 
 
 def choose_method(steps: pd.DataFrame, *, min_steps: int = 50, min_repeats: int = 3) -> tuple[str, str]:

@@ -11,10 +11,12 @@ decisions) in two stages:
 1. **period**: the rule whose segments are *complete*, each holding most
    of the stream's classes, while cutting as often as possible:
    ``m * coverage ** 4``, with ``m`` the number of segments and coverage
-   the mean, over the classes seen at least ``max(3, m / 5)`` times, of the
-   share of the segments holding the class. Cutting at a step of a loop body multiplies ``m`` but
-   leaves the anchors in only one segment in ``L``; cutting at a rare class
-   keeps coverage but few segments.
+   the geometric mean, over the classes seen at least 3 times and weighted
+   by their occurrences, of the share of the segments holding the class. Cutting at
+   a step of a loop body multiplies ``m`` but leaves the anchors and the
+   steps of each field (copy column A, then column B ...) in only one
+   segment in ``L``; cutting at a rare class keeps coverage but few
+   segments. Rare noise classes weigh little.
 2. **phase**: among the rules cutting about as often (0.75 to 1.34 times),
    the one whose segments hold each *once-class* exactly once most often. The
    once-classes are those of the period rule's segments that occur in at
@@ -127,9 +129,14 @@ def score_rule(codes: np.ndarray, first: np.ndarray, kind: str, cls: int, n_clas
     pair_cls = pair[0] % n_classes
     present = np.bincount(pair_cls, minlength=n_classes)  # segments holding each class
     occurrences = np.bincount(c, minlength=n_classes)
-    share = present / m
-    counted = occurrences >= max(3.0, 0.2 * m)  # classes rarer than one segment in five do not count
-    coverage = float(np.minimum(share[counted], 1.0).mean()) if counted.any() else 0.0
+    share = np.minimum(present / m, 1.0)
+    # weighted by occurrences: a rare noise class weighs little, the steps of every field of a form
+    # (each rarer than the segments of a rule cutting inside the form's loop) weigh what they are
+    counted = occurrences >= 3
+    weight = occurrences[counted]
+    # geometric: a class left in one segment in seven costs more than a mean of shares says
+    coverage = float(np.exp((np.log(np.maximum(share[counted], 1e-9)) * weight).sum() / weight.sum())) \
+        if counted.any() else 0.0
     exactly = np.bincount(pair_cls[pair[1] == 1], minlength=n_classes)
     if once is None:
         once = once_classes(present, exactly, m)
