@@ -12,7 +12,7 @@ The rule, in order, all measured without labels:
    other's evidence (:mod:`~taskmining.segmentation.agreement`): fewer of
    them repeat an anchor of the other's cases (a class in nearly every case,
    once: two instances merged), by more than :data:`REPEAT_MARGIN`; or, as
-   many, they begin and end more alike by more than :data:`START_MARGIN`
+   many, they begin and end more alike (by more than :data:`START_MARGIN`, 0)
    (``task_recognition`` cut inside the loop of an instance, or at the wrong
    place of the cycle): ``routine_cycles`` is used;
 3. otherwise ``task_recognition``.
@@ -78,7 +78,7 @@ CYCLE_COVERAGE = 0.75
 CYCLE_SAMPLE = 20_000
 #: a difference in the share of cases repeating the other method's anchors that decides
 REPEAT_MARGIN = 0.02
-#: otherwise ``routine_cycles`` wins when its cases begin and end this much more alike
+#: otherwise ``routine_cycles`` wins when its cases begin and end more alike by more than this
 START_MARGIN = 0.0
 
 

@@ -6,9 +6,12 @@ before. With completion classes in the stream, the start-class search is
 run twice: as before, and with a cut after every run of the completion
 classes that this first solution itself finds at the end of a segment at
 least :data:`END_SHARE` of the time (:func:`ending_classes`: they are where
-routines end, unlike a save followed by more steps of the routine)
-(and no start class found mostly *inside* the segments a completion ends,
-such as an optional field of the form: :func:`inside_completed`). The
+routines end, unlike a save followed by more steps of the routine; when a
+completion class holding at least :data:`FREQUENT_RUNS` of the runs does
+not, the completion words mislead in this log and no cut is made after
+them)
+(and no start class found (almost) only *inside* the segments a completion
+ends, such as an optional field of the form: :func:`inside_completed`). The
 completion solution is taken unless it needs more than
 :data:`COMPLETION_SLACK` times the bits of the other: cutting a routine
 whose parts vary independently (optional fields, a noise step) into pieces
@@ -36,12 +39,16 @@ import numpy as np
 from taskmining.segmentation.cycles import rule_cuts
 
 __all__ = ["COMPLETION_SLACK", "END_SHARE", "after_completion", "completion_boundaries", "ending_classes",
-           "inside_completed"]
+           "FREQUENT_RUNS", "INSIDE_SHARE", "inside_completed"]
 
 #: the cuts after completion actions are kept unless they cost more than this many times the bits
 COMPLETION_SLACK = 1.5
 #: ... and are tried only when the other solution ends a segment after this share of the completion runs
 END_SHARE = 0.5
+#: a completion class with this share of the runs that does not end segments disables the cuts
+FREQUENT_RUNS = 0.05
+#: a class this often inside (never at the start of) segments a completion ends is no start class
+INSIDE_SHARE = 0.9
 
 Search = Callable[[np.ndarray, np.ndarray, np.ndarray | None], np.ndarray]
 Bits = Callable[[np.ndarray, np.ndarray], float]
@@ -55,11 +62,12 @@ def after_completion(codes: np.ndarray, first: np.ndarray, done: np.ndarray) -> 
 
 
 def inside_completed(codes: np.ndarray, cuts: np.ndarray, done: np.ndarray, k: int) -> np.ndarray:
-    """Classes whose steps lie mostly inside (not at the start of) a segment holding a completion step."""
+    """Classes whose steps lie inside (not at the start of) a segment holding a completion step
+    more than :data:`INSIDE_SHARE` of the time (a field of the form, never where a routine begins)."""
     seg = np.cumsum(cuts) - 1
     completed = np.bincount(seg, weights=done[codes]) > 0
     inside = completed[seg] & ~cuts
-    return np.bincount(codes, weights=inside, minlength=k) > 0.5 * np.bincount(codes, minlength=k)
+    return np.bincount(codes, weights=inside, minlength=k) > INSIDE_SHARE * np.bincount(codes, minlength=k)
 
 
 def ending_classes(codes: np.ndarray, first: np.ndarray, done: np.ndarray, cuts: np.ndarray) -> np.ndarray:
@@ -86,7 +94,11 @@ def ending_classes(codes: np.ndarray, first: np.ndarray, done: np.ndarray, cuts:
     tail = np.flatnonzero(np.r_[first[1:], True] & done[np.minimum(codes, k - 1)])
     runs = runs + np.bincount(codes[tail], minlength=k)[:k]
     ends = ends + np.bincount(codes[tail], minlength=k)[:k]
-    return done & (runs > 0) & (ends >= END_SHARE * np.maximum(runs, 1))
+    ending = done & (runs > 0) & (ends >= END_SHARE * np.maximum(runs, 1))
+    frequent = done & (runs >= max(3.0, FREQUENT_RUNS * float(runs[done].sum())))
+    if (frequent & ~ending).any():  # a frequent completion inside routines: the words mislead in this log
+        return np.zeros_like(done)
+    return ending
 
 
 def completion_boundaries(codes: np.ndarray, first: np.ndarray, done: np.ndarray, k: int, search: Search,

@@ -100,7 +100,6 @@ from taskmining.segmentation.task_recognition.pauses import (
     pair_cuts,
     pause_seeds,
 )
-from taskmining.segmentation.task_recognition.records import record_cuts, row_codes
 from taskmining.segmentation.task_recognition.resume import resume_suspended
 from taskmining.segmentation.task_recognition.search import (
     loop_header_mask,
@@ -126,11 +125,13 @@ from taskmining.segmentation.task_recognition.untangle import (
     untangle_types,
 )
 
-__all__ = ["HEADER_SLACK", "TaskRecognitionSegmenter"]
+__all__ = ["HEADER_SLACK", "MIN_TYPE_SHARE", "TaskRecognitionSegmenter"]
 
 #: start classes that are not loop headers of the step graph are accepted only
 #: when the loop-header-only solution needs this factor more bits
 HEADER_SLACK = 1.3
+#: task types with fewer than this share of the instances are dissolved into the others
+MIN_TYPE_SHARE = 0.01
 
 
 class TaskRecognitionSegmenter(BaseSegmenter):
@@ -269,7 +270,7 @@ class TaskRecognitionSegmenter(BaseSegmenter):
             self._pairs_ = fit_pairs(w_codes, w_first, seeds, k, coarse=coarse_classes(labels))
         else:
             self.start_classes_ = [str(v) for v in labels[mask]]
-        seg = self._instances(stream, steps, k)
+        seg = self._instances(stream, k)
         valid = seg >= 0
         if valid.any():
             threshold = float(self.type_threshold)
@@ -283,7 +284,7 @@ class TaskRecognitionSegmenter(BaseSegmenter):
             self._fragments_ = fragment_types(self._types_, steps, codes, seg, k)
             if (self._fragments_ >= 0).any():
                 seg = merge_fragment_types(self._types_, self._fragments_, steps, codes, seg, k)
-            self._types_ = fit_types(codes[valid], seg[valid], k, threshold=threshold)
+            self._types_ = fit_types(codes[valid], seg[valid], k, threshold=threshold, min_share=MIN_TYPE_SHARE)
             self.task_names_ = name_types(self._types_, [str(v) for v in labels])
         self.n_tasks_ = len(self.task_names_)
 
@@ -324,9 +325,9 @@ class TaskRecognitionSegmenter(BaseSegmenter):
             return context_keys(steps)
         return np.full(len(steps), -1, dtype=np.int64)
 
-    def _work_cuts(self, stream: Stream, n_classes: int, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Segment starts on the work steps (learnt boundaries, then record cuts, :mod:`.records`),
-        and the starts made only by a completion before them (headless, :mod:`.resume`)."""
+    def _work_cuts(self, stream: Stream, n_classes: int) -> tuple[np.ndarray, np.ndarray]:
+        """Segment starts on the work steps, and those made only by a completion before them
+        (headless, :mod:`.resume`)."""
         w_codes, session_first, w_idle, _ = stream.work_view()
         w_first = self._forced(w_codes, session_first)
         if self._pairs_ is not None:
@@ -337,15 +338,11 @@ class TaskRecognitionSegmenter(BaseSegmenter):
             known = self._labels_.get_indexer(pd.Index(self.start_classes_, dtype=object))
             mask[known[known >= 0]] = True
             own = cut_positions(w_codes, session_first, mask)
-        cuts = own | w_first
-        if self.use_context:
-            own = own | (record_cuts(rows, w_first, cuts) & ~cuts)
-            cuts = cuts | own
-        return cuts, w_first & ~own
+        return own | w_first, w_first & ~own
 
-    def _instances(self, stream: Stream, steps: pd.DataFrame, n_classes: int) -> np.ndarray:
+    def _instances(self, stream: Stream, n_classes: int) -> np.ndarray:
         """Instance id per step: cuts, lead-ins, keys (:func:`.instances`), resumed suspended instances."""
-        cuts, headless = self._work_cuts(stream, n_classes, row_codes(steps)[stream.work])
+        cuts, headless = self._work_cuts(stream, n_classes)
         seg = instances(stream, cuts, absorb_noise=self.noise_steps == "absorb")
         if not headless.any():
             return seg
@@ -366,7 +363,7 @@ class TaskRecognitionSegmenter(BaseSegmenter):
         noise = np.zeros(k + 1, dtype=bool)
         noise[labels.get_indexer(pd.Index(model.noise_classes_, dtype=object))] = True
         stream = make_stream(steps, codes, noise, model._context(steps))
-        seg = model._instances(stream, steps, k + 1)
+        seg = model._instances(stream, k + 1)
         if model.use_context and model._types_ is not None and len(model._types_.sizes):
             seg = untangle_types(model._pre_types_ or model._types_, codes, seg)
             seg = move_foreign(model._pre_types_ or model._types_, steps, codes, seg, k + 1)
