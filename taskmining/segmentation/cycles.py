@@ -179,7 +179,7 @@ def best_cycle_rule(codes: np.ndarray, first: np.ndarray, n_classes: int, *,
         given, the search is also run over the rules cutting at most
         1.34 times as often as "cut after every run of completion steps"
         (a rule cutting more often cuts inside the loop of an instance);
-        the solution of higher phase is returned.
+        the solution of higher phase is returned (the bounded one on a tie).
     """
     if len(codes) < 6:
         return None
@@ -198,7 +198,7 @@ def best_cycle_rule(codes: np.ndarray, first: np.ndarray, n_classes: int, *,
     if not capped:
         return best
     alt = _phase_search(codes, first, n_classes, capped, opener)
-    return alt if alt.phase > best.phase else best
+    return alt if alt.phase >= best.phase else best
 
 
 def completion_segments(codes: np.ndarray, first: np.ndarray, completion: np.ndarray) -> int:
