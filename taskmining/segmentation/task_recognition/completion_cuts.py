@@ -50,7 +50,7 @@ FREQUENT_RUNS = 0.05
 #: a class this often inside (never at the start of) segments a completion ends is no start class
 INSIDE_SHARE = 0.9
 
-Search = Callable[[np.ndarray, np.ndarray, np.ndarray | None], np.ndarray]
+Search = Callable[[np.ndarray, np.ndarray | None], np.ndarray]
 Bits = Callable[[np.ndarray, np.ndarray], float]
 
 
