@@ -70,7 +70,7 @@ UNTYPED = "(untyped task)"
 #: task of steps left outside every case as noise (their ``case_id`` is missing)
 NOISE = "(noise)"
 #: the largest share of steps left outside cases as noise; above it, every step gets a case
-MAX_NOISE = 0.25
+MAX_NOISE = 0.10
 #: a cycle rule this good (phase, coverage) makes the stream "one routine repeated"
 CYCLE_PHASE = 0.85
 CYCLE_COVERAGE = 0.75
