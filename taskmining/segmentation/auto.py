@@ -23,9 +23,9 @@ of the same cell, a commit after a paste. They take the case of the step they
 echo. Steps the method leaves outside every case are noise it recognised
 (a chat reply, a look at the calendar): they keep a missing ``case_id`` and
 get the task :data:`NOISE`, as long as they are at most :data:`MAX_NOISE` of
-the steps; when more are left out, the method decided too little and every
-step joins the case before it in its session (or after, at a session's
-start). ``unassigned_`` is the share left outside cases.
+the steps; when more are left out, those of the classes least often left
+out join the case before them in their session (or after, at a session's
+start), with its task, until :data:`MAX_NOISE` remain. ``unassigned_`` is the share left outside cases.
 
 The choice is in ``method_`` and the fitted segmenter in ``segmenter_``;
 ``reason_`` says why in one sentence. Cases of a method that does not type
@@ -131,6 +131,27 @@ def fill_unassigned(session: np.ndarray, case: np.ndarray) -> np.ndarray:
     return filled.to_numpy(dtype=object)
 
 
+def _beyond_budget(steps: pd.DataFrame, missing: np.ndarray, share: float) -> np.ndarray:
+    """The missing steps to fill so that at most ``share`` of the events stay outside cases.
+
+    Events are counted by ``n_events`` when the steps have it (one step per
+    event otherwise). The steps that stay are those of the classes most
+    often left out (a class the method always leaves out is noise; one it
+    mostly puts in cases was left out by chance).
+    """
+    codes = pd.factorize(class_labels(steps["step"]))[0]
+    rate = np.bincount(codes, weights=missing, minlength=int(codes.max(initial=0)) + 1) / np.maximum(
+        np.bincount(codes), 1)
+    size = (steps["n_events"].fillna(1).to_numpy(dtype=np.float64) if "n_events" in steps.columns
+            else np.ones(len(steps)))
+    idx = np.flatnonzero(missing)
+    order = idx[np.argsort(-rate[codes[idx]], kind="stable")]
+    keep = order[np.cumsum(size[order]) <= share * size.sum()]
+    fill = missing.copy()
+    fill[keep] = False
+    return fill
+
+
 def _spread(out: pd.DataFrame, root: np.ndarray, work: np.ndarray, n: int) -> pd.DataFrame:
     position = np.full(n, -1, dtype=np.int64)
     position[work] = np.arange(len(work))
@@ -218,10 +239,19 @@ class AutoSegmenter(BaseSegmenter):
         case = out[CASE_ID].to_numpy(dtype=object)
         missing = pd.isna(case)
         share = float(missing.mean()) if len(case) else 0.0
-        if share > MAX_NOISE:  # the method decided (almost) nothing: every step joins a neighbouring case
-            out[CASE_ID] = fill_unassigned(steps[SESSION].to_numpy(dtype=object), case)
-            share = 0.0
-        elif missing.any():  # steps the method found to be noise stay outside cases, marked as such
+        if share > MAX_NOISE:  # too many left out: the least noise-like join a neighbouring case
+            fill = _beyond_budget(steps, missing, MAX_NOISE)
+            filled = fill_unassigned(steps[SESSION].to_numpy(dtype=object), case)
+            case = case.copy()
+            case[fill] = filled[fill]
+            out[CASE_ID] = case
+            task = out[TASK].astype(object)
+            known = pd.Series(task.to_numpy(dtype=object)).groupby(pd.Series(case, dtype=object)).first()
+            task[fill] = pd.Series(case[fill], dtype=object).map(known).to_numpy(dtype=object)
+            out[TASK] = task
+            missing = missing & ~fill
+            share = float(missing.mean())
+        if missing.any():  # steps the method found to be noise stay outside cases, marked as such
             out = out.astype({TASK: object})
             out.loc[missing, TASK] = NOISE
         self.unassigned_ = share
