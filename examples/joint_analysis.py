@@ -33,7 +33,8 @@ def main(out: Path) -> dict[str, object]:
     out.mkdir(parents=True, exist_ok=True)
 
     # 1. desktop work with ground truth, and the system log of the same business objects
-    events = tm.simulate(n_users=3, hours=3, seed=7)
+    #    (five people: the combined log holds per-person desktop rows, a team output, docs/privacy.md)
+    events = tm.simulate(n_users=5, hours=2, seed=7)
     process = simulate_process_log(events, seed=7)
     print(f"desktop: {len(events):,} events, {events['true_case'].nunique()} task instances; "
           f"system: {len(process):,} events in {process['case:concept:name'].nunique()} process cases")
@@ -45,7 +46,7 @@ def main(out: Path) -> dict[str, object]:
     result = tm.link_to_process(events, process, process_key="case:concept:name", salt=DEFAULT_SALT,
                                 case_col="true_case", activity_col="true_step", task_col="true_task",
                                 granularity="task")
-    links = result.links
+    links = result.links  # cases holding a step or task type of fewer than 3 people are left out
     linked = links["process_case"].notna()
     truth = events.dropna(subset=["true_case"]).groupby("true_case")["true_object"].first()
     correct = (links.loc[linked, "process_case"].to_numpy()

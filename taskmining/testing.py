@@ -27,6 +27,8 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
+from taskmining.datasets._draws import NumpyDraws
+from taskmining.datasets.catalog.steps import CONFORMANCE_ROUTINES
 from taskmining.errors import TaskminingError
 from taskmining.schema import CASE_ID, SESSION, STRING_DTYPE, TASK
 from taskmining.segmentation.apply import method_input
@@ -41,25 +43,15 @@ CHECKS: tuple[str, ...] = (
     "one_row", "bad_input",
 )
 
-_ROUTINES: dict[str, list[tuple[str, str, str, str, bool]]] = {
-    # (action, app, element name, role, carries clipboard hash)
-    "invoice": [("click", "erp", "New invoice", "button", False), ("copy", "outlook", "Invoice number", "text", True),
-                ("paste", "erp", "Number", "edit", True), ("key", "erp", "Amount", "edit", False),
-                ("click", "erp", "Submit", "button", False)],
-    "lookup": [("navigate", "crm", "Customers", "link", False), ("key", "crm", "Search", "edit", False),
-               ("click", "crm", "Find", "button", False), ("copy", "crm", "Address", "text", True),
-               ("paste", "excel", "C7", "cell", True)],
-    "expense": [("open", "excel", "Expenses.xlsx", "document", False), ("copy", "excel", "B4", "cell", True),
-                ("paste", "chrome", "Amount", "edit", True), ("click", "chrome", "Save", "button", False)],
-}
-
-
 def make_steps(n_sessions: int = 2, n_cases: int = 12, seed: int = 0) -> tuple[pd.DataFrame, pd.Series]:
     """A small steps table of repeated routines with its true case per step.
 
-    Three routine types (invoice entry, customer look-up, expense entry),
-    typed text as key runs, copy/paste with clipboard hashes, short pauses
-    inside cases and long ones between them. Deterministic by ``seed``.
+    Three routine types (invoice entry, customer look-up, expense entry:
+    the catalog's ``conformance`` family,
+    :mod:`taskmining.datasets.catalog.steps`), rendered as events: typed
+    text as key runs, copy/paste with one clipboard hash per case, short
+    pauses inside cases and long ones between them; the events go through
+    :func:`~taskmining.steps.build.build_steps`. Deterministic by ``seed``.
 
     Returns
     -------
@@ -74,23 +66,26 @@ def make_steps(n_sessions: int = 2, n_cases: int = 12, seed: int = 0) -> tuple[p
     (True, ['s1'])
     """
     rng = np.random.default_rng(seed)
+    draws = NumpyDraws(rng)
+    kinds = list(CONFORMANCE_ROUTINES)
     rows: list[dict[str, Any]] = []
     for s in range(n_sessions):
         t = pd.Timestamp("2026-01-05 08:00", tz="UTC") + pd.Timedelta(days=s)
         for c in range(n_cases):
-            kind = list(_ROUTINES)[int(rng.integers(len(_ROUTINES)))]
+            kind = kinds[int(rng.integers(len(kinds)))]
             case = f"s{s + 1}-c{c + 1}"
-            clip = f"h:{rng.integers(1 << 60):016x}"
-            for action, app, name, role, hashed in _ROUTINES[kind]:
-                t += pd.Timedelta(seconds=float(rng.uniform(1, 6)))
-                n_keys = int(rng.integers(3, 8)) if action == "key" else 1
-                for _ in range(n_keys):
-                    t += pd.Timedelta(milliseconds=int(rng.integers(80, 250)) if action == "key" else 0)
-                    rows.append({"timestamp": t, "session": f"s{s + 1}", "user": f"u{s + 1}", "action": action,
-                                 "app": app, "element_name": name, "element_role": role,
-                                 "value": clip if hashed else None, "window": f"{app} window",
-                                 "attrs": '{"key_class":"character"}' if action == "key" else None,
-                                 "true_case": case, "true_task": kind})
+            clip = f"h:{rng.integers(1 << 60):016x}"  # the case's clipboard: its copies and pastes carry it
+            for step, _ in CONFORMANCE_ROUTINES[kind].model.walk(draws):
+                for slot in step.slots:
+                    t += pd.Timedelta(seconds=float(rng.uniform(1, 6)))
+                    typed = slot.kind == "type"
+                    for _ in range(int(rng.integers(3, 8)) if typed else 1):
+                        t += pd.Timedelta(milliseconds=int(rng.integers(80, 250)) if typed else 0)
+                        rows.append({"timestamp": t, "session": f"s{s + 1}", "user": f"u{s + 1}",
+                                     "action": slot.action, "app": step.app, "element_name": slot.name,
+                                     "element_role": slot.role, "value": clip if slot.field else None,
+                                     "window": step.window, "attrs": '{"key_class":"character"}' if typed else None,
+                                     "true_case": case, "true_task": kind})
             t += pd.Timedelta(seconds=float(rng.uniform(300, 900)))
     from taskmining.schema import validate_events
 

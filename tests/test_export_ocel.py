@@ -12,7 +12,16 @@ from test_export_pm4py import make_tasks
 from test_link import erp_log
 
 from taskmining.errors import ExportError, ParameterError, SchemaError
-from taskmining.export import link_to_process, to_pm4py, write_ocel
+from taskmining.export import link_to_process
+# the converters themselves (no team-level threshold: these tests check the format on 4 people)
+from taskmining.export.ocel import write_ocel
+from taskmining.export.pm4py_frame import to_pm4py
+
+from functools import partial as _partial
+
+# linking mechanics on one to four people: explicitly opted out of the team-level threshold
+# (tests/test_release_outputs.py and test_link_applies_the_team_threshold check the threshold)
+link_to_process = _partial(link_to_process, min_group_size=None)
 
 
 def _pm4py():

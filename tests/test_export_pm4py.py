@@ -11,7 +11,9 @@ import pytest
 from syspart import require_pm4py
 
 from taskmining.errors import ExportError, ParameterError, SchemaError, TaskminingError
-from taskmining.export import UnassignedRowsWarning, to_pm4py
+from taskmining.export import UnassignedRowsWarning
+# the converter itself (no team-level threshold: these tests check the format on 4 people)
+from taskmining.export.pm4py_frame import to_pm4py
 from taskmining.schema import STRING_DTYPE
 
 VARIANTS = {

@@ -14,6 +14,12 @@ from test_link import erp_log
 import taskmining as tm
 from taskmining.export import LinkWarning, UnassignedRowsWarning, link_to_process
 
+from functools import partial as _partial
+
+# linking mechanics on one to four people: explicitly opted out of the team-level threshold
+# (tests/test_release_outputs.py and test_link_applies_the_team_threshold check the threshold)
+link_to_process = _partial(link_to_process, min_group_size=None)
+
 
 def _with_unassigned() -> pd.DataFrame:
     tasks = make_tasks(4)

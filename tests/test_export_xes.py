@@ -15,7 +15,10 @@ from syspart import require, require_pm4py
 from test_export_pm4py import make_tasks
 
 from taskmining.errors import ExportError, ParameterError, SchemaError
-from taskmining.export import UnassignedRowsWarning, to_pm4py, write_xes
+from taskmining.export import UnassignedRowsWarning
+# the converters themselves (no team-level threshold: these tests check the format on 4 people)
+from taskmining.export.pm4py_frame import to_pm4py
+from taskmining.export.xes import write_xes
 
 
 def _pm4py():

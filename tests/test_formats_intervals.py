@@ -112,3 +112,89 @@ def test_generic_window_tracking(tmp_path: Path) -> None:
     assert events["action"].tolist() == ["app_switch", "app_switch", "focus"]
     assert events["app"].tolist() == ["excel", "powerpoint", "powerpoint"]
     assert events["user"].tolist() == ["anna"] * 3 and events["duration"].tolist() == [30.0, 30.0, 60.0]
+
+
+# one migration of Tockler's drizzle schema (0000_rainy_colleen_wing.sql) declares the dates as text
+TOCKLER_TEXT_DATES_DDL = TOCKLER_DDL.replace("`beginDate` integer NOT NULL", "`beginDate` text NOT NULL").replace(
+    "`endDate` integer NOT NULL", "`endDate` text NOT NULL")
+
+
+@pytest.mark.parametrize("as_text", [lambda ms: str(ms), lambda ms: pd.Timestamp(ms, unit="ms", tz="UTC").isoformat()])
+def test_tockler_database_with_text_dates(tmp_path: Path, as_text: object) -> None:
+    db = tmp_path / "tracker.db"
+    con = sqlite3.connect(db)
+    con.executescript(TOCKLER_TEXT_DATES_DDL)
+    t0 = int(pd.Timestamp("2024-06-05T08:00:00Z").value // 10**6)
+    rows = [("EXCEL.EXE", "AppTrackItem", "Book1 - Excel", t0, t0 + 10_000),
+            ("msedge.exe", "AppTrackItem", "x - Microsoft Edge", t0 + 10_000, t0 + 25_000)]
+    con.executemany("insert into TrackItems (app, taskName, title, beginDate, endDate) values (?, ?, ?, ?, ?)",
+                    [(a, k, t, as_text(b), as_text(e)) for a, k, t, b, e in rows])  # type: ignore[operator]
+    con.commit()
+    con.close()
+    events, quarantine = _read(db)
+    assert len(quarantine) == 0 and events["app"].astype(str).tolist() == ["excel", "edge"]
+    assert events["duration"].tolist() == [10.0, 15.0]
+    assert str(events["timestamp"].iloc[0]) == "2024-06-05 08:00:00+00:00"
+
+
+def _intervals_csv(tmp_path: Path) -> Path:
+    p = tmp_path / "tracker.csv"
+    p.write_text("start,end,process,title\n"
+                 "2024-06-05T08:00:00Z,2024-06-05T08:00:30Z,EXCEL.EXE,Book1 - Excel\n"
+                 "2024-06-05T08:00:31Z,2024-06-05T08:02:00Z,EXCEL.EXE,Book2 - Excel\n"
+                 "2024-06-05T08:01:00Z,2024-06-05T08:01:30Z,msedge.exe,x - Microsoft Edge\n"  # inside the one before
+                 "2024-06-05T08:12:00Z,2024-06-05T08:13:00Z,msedge.exe,y - Microsoft Edge\n", encoding="utf-8")
+    return p
+
+
+def test_gaps_between_intervals_become_idle_rows_when_asked(tmp_path: Path) -> None:
+    p = _intervals_csv(tmp_path)
+    plain, _ = _read(p)
+    assert "idle" not in set(plain["action"]) and len(plain) == 4  # no gap rows unless idle_gap is given
+    events, quarantine = _read(p, idle_gap=180)
+    gaps = events[events["raw_action"] == "gap"]
+    assert len(events) == 5 and len(quarantine) == 0 and len(gaps) == 1
+    assert gaps["action"].tolist() == ["idle"] and gaps["duration"].tolist() == [600.0]  # 08:02 (latest end) -> 08:12
+    assert str(gaps["timestamp"].iloc[0]) == "2024-06-05 08:02:00+00:00"
+    assert gaps["attrs"].tolist() == ['{"idle_gap":true}'] and gaps["app"].isna().all()
+    assert len(_read(p, idle_gap=601)[0]) == 4  # the threshold is inclusive: a shorter gap makes no row
+
+
+def test_tockler_idle_records_are_not_doubled_by_gap_rows(tmp_path: Path) -> None:
+    p = tmp_path / "export.csv"
+    p.write_text("App;Type;Title;Begin;End\n"
+                 "EXCEL.EXE;AppTrackItem;Book1 - Excel;2024-06-05 08:00:00;2024-06-05 08:01:00\n"
+                 "IDLE;StatusTrackItem;;2024-06-05 08:01:00;2024-06-05 08:20:00\n"
+                 "EXCEL.EXE;AppTrackItem;Book1 - Excel;2024-06-05 08:20:00;2024-06-05 08:21:00\n"
+                 "EXCEL.EXE;AppTrackItem;Book1 - Excel;2024-06-05 09:00:00;2024-06-05 09:01:00\n", encoding="utf-8")
+    events, _ = _read(p, tz="Europe/Berlin", idle_gap=180)
+    assert events["action"].tolist().count("idle") == 2  # the IDLE record, and the unrecorded 08:21-09:00
+    assert sorted(events.loc[events["action"] == "idle", "duration"]) == [1140.0, 2340.0]
+
+
+def test_real_tockler_export_gap_rows_add_to_the_records() -> None:
+    require(TOCKLER_CSV.is_file(), f"real recording not found at {TOCKLER_CSV}")
+    events, quarantine = _read(TOCKLER_CSV, tz="Europe/Berlin", idle_gap=180)
+    gaps = events["raw_action"] == "gap"
+    assert (~gaps).sum() + len(quarantine) == 1336 and gaps.sum() > 0
+    assert (events.loc[gaps, "duration"] >= 180).all()
+
+
+def test_activitywatch_gaps_use_the_same_rule(tmp_path: Path) -> None:
+    import json
+
+    def ev(i: int, ts: str, dur: float, data: dict[str, str]) -> dict[str, object]:
+        return {"id": i, "timestamp": ts, "duration": dur, "data": data}
+
+    doc = {"buckets": {
+        "aw-watcher-window_h": {"id": "aw-watcher-window_h", "type": "currentwindow", "hostname": "h", "events": [
+            ev(1, "2026-01-05T09:00:00+00:00", 60, {"app": "Excel", "title": "Book1 - Excel"}),
+            ev(2, "2026-01-05T09:30:00+00:00", 60, {"app": "Excel", "title": "Book1 - Excel"})]},
+        "aw-watcher-afk_h": {"id": "aw-watcher-afk_h", "type": "afkstatus", "hostname": "h", "events": [
+            ev(3, "2026-01-05T09:01:00+00:00", 600, {"status": "afk"})]}}}
+    p = tmp_path / "aw-buckets-export.json"
+    p.write_text(json.dumps(doc), encoding="utf-8")
+    events, _ = _read(p, idle_gap=180)
+    idle = events[events["action"] == "idle"].sort_values("timestamp")
+    assert idle["raw_action"].tolist() == ["afk", "gap"] and idle["duration"].tolist() == [600.0, 1140.0]
+    assert len(_read(p)[0]) == 3

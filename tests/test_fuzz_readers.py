@@ -245,7 +245,7 @@ def corpus() -> list[Path]:
 def mutate(data: bytes, rng: random.Random) -> bytes:
     """One random damage of the kinds real files show."""
     buf = bytearray(data)
-    kind = rng.randrange(8)
+    kind = rng.randrange(12)
     at = rng.randrange(len(buf) + 1)
     if kind == 0 and buf:
         for _ in range(rng.randint(1, 8)):
@@ -262,9 +262,33 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
         buf = bytearray(bytes(buf).decode("utf-8", "replace").encode("utf-8").decode("latin-1").encode("utf-8"))
     elif kind == 6:
         buf[at:at] = b"\xef\xbb\xbf" * rng.randint(1, 3) + b"\x00\xff\xfe"
-    else:
+    elif kind == 7:
         buf[at:at] = rng.choice([b"9999-12-31T23:59:59", b"9223372036854775808", b"\\ud800", b"[" * 2000])
+    elif kind == 8:  # a stretch of lines written twice, or lines swapped
+        lines = bytes(buf).split(b"\n")
+        i, j = sorted(rng.randrange(len(lines)) for _ in range(2))
+        lines[i:i] = lines[i:j + 1] if rng.random() < 0.5 else lines[j:j + 1]
+        buf = bytearray(b"\n".join(lines))
+    elif kind == 9:  # cut off mid-write
+        buf = buf[:at]
+    elif kind == 10 and buf:  # a delimiter turned into another one
+        seps = [i for i, b in enumerate(buf) if b in b",;\t|"]
+        for i in rng.sample(seps, min(len(seps), rng.randint(1, 5))):
+            buf[i] = rng.choice(b",;\t|")
+    else:  # a field emptied (times, names): between two delimiters
+        text = bytes(buf)
+        starts = [m for m in range(len(text)) if text[m:m + 1] in (b",", b";")][:5000]
+        if len(starts) > 1:
+            k = rng.randrange(len(starts) - 1)
+            buf = bytearray(text[:starts[k] + 1] + text[starts[k + 1]:])
     return bytes(buf)
+
+
+def mutate_many(data: bytes, rng: random.Random, depth: int) -> bytes:
+    """1 to ``depth`` damages of :func:`mutate` on top of each other."""
+    for _ in range(rng.randint(1, depth)):
+        data = mutate(data, rng)
+    return data
 
 
 def check_mutant(path: Path, data: bytes, tz: str = "UTC") -> str:
@@ -285,7 +309,7 @@ def test_mutated_real_files_raise_only_taskmining_errors(tmp_path: Path) -> None
     for i in range(90):
         src = files[i % len(files)]
         data = src.read_bytes()[:60_000]
-        out = check_mutant(tmp_path / (f"m{i}" + "".join(src.suffixes)), mutate(data, rng))
+        out = check_mutant(tmp_path / (f"m{i}" + "".join(src.suffixes)), mutate_many(data, rng, 2))
         outcomes[out] = outcomes.get(out, 0) + 1
     assert sum(outcomes.values()) == 90 and outcomes.get("read", 0) > 0
 
@@ -307,3 +331,35 @@ def test_negative_durations_quarantine_their_rows_in_parquet_and_generic(tmp_pat
                                    "2026-01-05T09:00:01Z,click,-1"])
     events, quarantine = _read(p, format="generic", mapping={"timestamp": "time", "action": "event"})
     assert len(events) == 1 and quarantine["line"].tolist() == [3]
+
+
+@pytest.mark.parametrize("name", ["zeros.jsonl", "zeros.csv"])
+def test_a_large_zeroed_file_is_a_clear_early_error(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    with open(path, "wb") as f:
+        f.truncate(1 << 25)  # 32 MiB, sparse on disk: reading it whole used to cost twice its size in memory
+    with pytest.raises(tm.errors.IngestError, match="only NUL bytes"):
+        tm.read_events(path, format="native" if name.endswith(".jsonl") else "generic", tz="UTC")
+
+
+@pytest.mark.parametrize("kind", ["activitywatch", "ocel"])
+def test_lone_surrogate_escapes_in_json_formats_are_read_as_replacement_characters(tmp_path: Path,
+                                                                                   kind: str) -> None:
+    if kind == "ocel":
+        text = ('{"objectTypes": [], "eventTypes": [], "objects": [], "events": ['
+                '{"id": "1", "type": "cl\\ud800ick", "time": "2024-01-05T09:00:00Z"},'
+                '{"id": "2", "type": "save \\ud83d\\ude00", "time": "2024-01-05T09:00:01Z"}]}')
+        path, records = tmp_path / "log.json", 2
+    else:
+        text = ('{"buckets": {"aw-watcher-window_h": {"id": "aw-watcher-window_h", "type": "currentwindow", '
+                '"hostname": "h", "events": [{"id": 1, "timestamp": "2026-01-05T09:00:00\\ud800+00:00", '
+                '"duration": 5, "data": {"app": "Excel\\udc00", "title": "Book1"}}, {"id": 2, "timestamp": '
+                '"2026-01-05T09:00:05+00:00", "duration": 5, "data": {"app": "Excel", "title": "x\\ud83d\\ude00"}}]}}}')
+        path, records = tmp_path / "aw-buckets-export.json", 2
+    path.write_text(text, encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        events, quarantine = tm.read_events(path, return_quarantine=True)
+    assert len(events) + len(quarantine) == records and len(events) >= 1
+    assert any("lone surrogate" in n for n in events.attrs["taskmining"]["notes"])
+    assert "\U0001f600" in " ".join(str(v) for v in events.to_numpy().ravel())  # a paired escape stays the emoji

@@ -12,7 +12,9 @@ from syspart import require
 
 import taskmining as tm
 from taskmining.errors import IngestError, ParameterError, SchemaError
-from taskmining.export import to_pm4py, write_xes
+# the converters themselves (no team-level threshold: these tests check the format on 4 people)
+from taskmining.export.pm4py_frame import to_pm4py
+from taskmining.export.xes import write_xes
 from taskmining.io.detect import detect_format
 from taskmining.io.formats import _xes_parse, _xes_stream
 from taskmining.io.formats.xes import _frame, read_xes

@@ -9,9 +9,18 @@ from syspart import require
 from test_export_pm4py import make_tasks
 
 from taskmining.errors import ExportError, ParameterError, SchemaError
-from taskmining.export import extract_keys, link_to_process, to_pm4py, write_xes
+from taskmining.export import extract_keys, link_to_process
+# the converters themselves (no team-level threshold: these tests check linking on 4 people)
+from taskmining.export.pm4py_frame import to_pm4py
+from taskmining.export.xes import write_xes
 from taskmining.export.link import _hash_value, hash_keys
 from taskmining.io.formats.xes import read_xes
+
+from functools import partial as _partial
+
+# linking mechanics on one to four people: explicitly opted out of the team-level threshold
+# (tests/test_release_outputs.py and test_link_applies_the_team_threshold check the threshold)
+link_to_process = _partial(link_to_process, min_group_size=None)
 
 SALT = b"team-salt-0001"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from test_mining_data import make_tasks
@@ -10,6 +11,13 @@ import taskmining as tm
 from taskmining.errors import ParameterError, PrivacyError
 from taskmining.mining.compare import align
 from taskmining.mining.results import Comparison
+
+
+@pytest.fixture(autouse=True)
+def _exact_numbers(monkeypatch):
+    """The alignment tests check the computation: without the release noise (tested at the end)."""
+    monkeypatch.setenv("TASKMINING_RELEASE_EPSILON", "off")
+    monkeypatch.delenv("TASKMINING_RELEASE_LEDGER", raising=False)
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +72,11 @@ def test_detours_against_the_reference_variant(tasks):
     assert det.loc["search", "skipped_per_case_team-a"] == 0
     s = cmp.summary.set_index("group")
     assert s.loc["team-a", "follows_reference"] == pytest.approx(follows / s.loc["team-a", "cases"])
-    assert cmp.variants["count_team-a"].sum() + cmp.variants["count_team-b"].sum() == tasks["case_id"].nunique()
+    # every case is in a variant of the comparison, but variants of fewer than 3 people are left out
+    every = tm.compare(tasks, by="team", groups=("team-a", "team-b"), min_group_size=1).variants
+    assert every["count_team-a"].sum() + every["count_team-b"].sum() == tasks["case_id"].nunique()
+    kept = set(cmp.variants["variant"])
+    assert kept < set(every["variant"]) and cmp.notes["suppressed_variants"] == len(every) - len(kept)
     assert cmp.variants["is_reference"].sum() == 3
     # one reference path for the whole log when task types are ignored
     single = tm.compare(tasks, by="team", groups=("team-a", "team-b"), task_col=None)
@@ -95,3 +107,33 @@ def test_bad_parameters(tasks):
         tm.compare(tasks, by="team", groups=("team-a", "team-z"))
     with pytest.raises(ParameterError, match="not both"):
         tm.compare(tasks, by="team", groups=("team-a", "team-b"), reference="team-a")
+
+
+def test_a_comparison_is_a_team_output(monkeypatch, tmp_path):
+    """Issue 15, finding 13: compare goes through the release policy (cell threshold, noise, ledger)."""
+    import sys
+
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
+    from test_release_outputs import ODD, team_log
+
+    from taskmining.privacy.release import ReleaseLedger
+
+    log = team_log([f"a{i}" for i in range(5)] + [f"b{i}" for i in range(5)], routine_users=10, odd_user="b4")
+    log["cohort"] = log["user"].str[0]
+    cmp = tm.compare(log, by="cohort", groups=("a", "b"))
+    assert ODD not in set(cmp.steps["step"]) and ODD not in set(cmp.detours["step"])
+    assert not cmp.variants["variant"].str.contains(ODD).any()
+    assert cmp.notes["suppressed_steps"] == 1 and cmp.notes["suppressed_variants"] == 1
+    exact = tm.compare(log, by="cohort", groups=("a", "b"), min_group_size=1)
+    assert ODD in set(exact.steps["step"])  # the opt-out shows it
+    monkeypatch.delenv("TASKMINING_RELEASE_EPSILON")
+    noisy = tm.compare(log, by="cohort", groups=("a", "b"))
+    assert noisy.summary.attrs["noise"].startswith("laplace")
+    assert not np.allclose(noisy.summary["duration_mean"], cmp.summary["duration_mean"])
+    pd.testing.assert_frame_equal(noisy.steps, tm.compare(log, by="cohort", groups=("a", "b")).steps)  # stable
+    led = ReleaseLedger(tmp_path / "releases.json")
+    tm.compare(log, by="cohort", groups=("a", "b"), ledger=led)
+    bigger = team_log([f"a{i}" for i in range(6)] + [f"b{i}" for i in range(5)], routine_users=11, odd_user=None)
+    bigger["cohort"] = bigger["user"].str[0]
+    with pytest.raises(PrivacyError, match="differ from release 1"):
+        tm.compare(bigger, by="cohort", groups=("a", "b"), ledger=led)

@@ -15,6 +15,12 @@ from taskmining.mining.metrics import case_table, transfers
 from taskmining.privacy.groups import SmallGroupWarning
 
 
+@pytest.fixture(autouse=True)
+def _exact_numbers(monkeypatch):
+    """These tests check the computation: without the release noise (tests/test_privacy_noise.py tests it)."""
+    monkeypatch.setenv("TASKMINING_RELEASE_EPSILON", "off")
+
+
 @pytest.fixture(scope="module")
 def tasks() -> pd.DataFrame:
     return make_tasks(300, seed=21)
@@ -139,7 +145,7 @@ def test_fragmentation_groups(tasks):
     assert len(per_user) == tasks["user"].nunique() and (per_user["users"] == 1).all()
     assert per_user["app_switches"].sum() == f["app_switches"].sum()
     with pytest.warns(SmallGroupWarning):
-        small = tm.fragmentation(tasks, min_group_size=7)
+        small = tm.fragmentation(tasks, min_group_size=7, min_cell_people=7)  # teams of 6: below the cell
     assert small.empty and len(small.attrs["suppressed"]) == 2
     with pytest.raises(ParameterError, match="by="):
         tm.fragmentation(tasks, by="department")

@@ -25,6 +25,12 @@ from taskmining.mining.graphs import (
 variants_module = importlib.import_module("taskmining.mining.variants")
 
 
+@pytest.fixture(autouse=True)
+def _exact_numbers(monkeypatch):
+    """These tests check the computation: without the release noise (tests/test_privacy_noise.py tests it)."""
+    monkeypatch.setenv("TASKMINING_RELEASE_EPSILON", "off")
+
+
 @pytest.fixture(scope="module")
 def tasks() -> pd.DataFrame:
     return make_tasks(300, seed=11)

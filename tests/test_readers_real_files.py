@@ -30,10 +30,9 @@ FILES = {
     "tockler-windows-banking.csv": ("tockler", 1336, "Europe/Berlin", set(), r"[0-9]*;[^;]*;AppTrackItem;"),
     "smartrpa-rpachallenge.csv": ("smartrpa", 500, "Europe/Berlin", {"expected 49 fields, found 97"},
                                   r"2026-01-21T[0-9:.]+,n9556494,"),
-    "smartrpa-banking-tagged.csv": ("smartrpa", 38, "Europe/Berlin", {"missing timestamp"}, r"[0-9]+;-?[0-9.]*;"),
+    "smartrpa-banking-tagged.csv": ("smartrpa", 38, "Europe/Berlin", set(), r"[0-9]+;-?[0-9.]*;"),
     "smartrpa-banking-short.csv": ("smartrpa", 9, "Europe/Berlin", set(), r"[0-9]+;-?[0-9.]*;"),
-    "smartrpa-sparkasse-garbled-bom.csv": ("smartrpa", 14, "Europe/Berlin", {"missing timestamp"},
-                                           r"[0-9]+;-?[0-9.]*;"),
+    "smartrpa-sparkasse-garbled-bom.csv": ("smartrpa", 14, "Europe/Berlin", set(), r"[0-9]+;-?[0-9.]*;"),
     "actionlogger-browsing-noheader.csv": ("actionlogger", 1289, None, set(), r"[0-9]{13},"),
 }
 
@@ -63,12 +62,11 @@ def test_real_file_is_detected_and_read(name: str) -> None:
     assert len(events) + len(quarantine) == records
     reasons = set(quarantine["reason"])
     assert reasons <= allowed, reasons
-    if "missing timestamp" in allowed:  # annotation rows, not recorded events
-        assert (quarantine["raw"].str.split(";").str[6] == "missing").all()
-    else:
-        assert len(events) >= 0.95 * records
+    assert len(events) >= 0.95 * records
     assert events["timestamp"].notna().all()
     assert not events["app"].astype(str).str.contains(" - ").any()  # a title is never the app
+    window = events["window"].fillna("").str.casefold().str.strip()
+    assert not (events["app"].astype(str) == window).to_numpy()[window.str.contains(" ").to_numpy()].any()
 
 
 def test_smartrpa_titles_in_the_application_column_become_windows() -> None:
@@ -76,6 +74,22 @@ def test_smartrpa_titles_in_the_application_column_become_windows() -> None:
     ppt = events[events["window"].fillna("").str.endswith("- PowerPoint")]
     assert len(ppt) > 50 and set(ppt["app"]) == {"powerpoint"}
     assert "edge" in set(events["app"]) and "microsoft\u200b edge" not in set(events["app"])
+
+
+@pytest.mark.parametrize("name", ["smartrpa-banking-tagged.csv", "smartrpa-sparkasse-garbled-bom.csv"])
+def test_tagged_rows_without_time_are_read_in_place_and_flagged(name: str) -> None:
+    path = _path(name)
+    events = tm.read_events(path, tz="Europe/Berlin")
+    flagged = events["attrs"].fillna("").str.contains('"time_inferred":true', regex=False).to_numpy()
+    rows = [line.split(";") for line in path.read_text(encoding="utf-8-sig").splitlines()[1:]]
+    untimed = [r for r in rows if len(r) > 6 and r[2] == ""]
+    assert len(untimed) == flagged.sum() == 2 and {r[6] for r in untimed} == {"missing"}
+    assert set(events.loc[flagged, "raw_action"]) == {"missing"} and set(events.loc[flagged, "action"]) == {"other"}
+    assert any("without a timestamp" in n for n in events.attrs["taskmining"]["notes"])
+    for i in flagged.nonzero()[0]:  # the time of the timed row before it, in file order
+        before = events.iloc[:i][~flagged[:i]]
+        assert events["timestamp"].iloc[i] == before["timestamp"].iloc[-1]
+        assert events["event_id"].iloc[i] > before["event_id"].iloc[-1]
 
 
 def test_garbled_file_is_repaired_with_a_note() -> None:

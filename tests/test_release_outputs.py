@@ -136,14 +136,16 @@ def test_a_team_below_min_group_size_is_refused(tmp_path):
 
 # (c) the differencing attack of the issue fails
 
-def test_differencing_attack_on_task_metrics_is_refused(tmp_path):
+def test_differencing_attack_on_task_metrics_is_refused(tmp_path, monkeypatch):
     six = team_log([*TEAM, "u6"], routine_users=6, odd_user=None)
     five = six.loc[six["user"] != "u6"]
     led = ReleaseLedger(tmp_path / "releases.json")
     tm.task_metrics(six, ledger=led)
     with pytest.raises(PrivacyError, match="differ from release 1 .* by 1"):
         tm.task_metrics(five, ledger=led)
-    # without a ledger the two tables do difference to u6's exact numbers: that is what the ledger is for
+    # without a ledger and without the release noise (tests/test_privacy_noise.py) the two tables would
+    # difference to u6's exact numbers
+    monkeypatch.setenv("TASKMINING_RELEASE_EPSILON", "off")
     a, b = tm.task_metrics(six).set_index("task"), tm.task_metrics(five).set_index("task")
     u6 = six.loc[six["user"] == "u6"].groupby(["task", "case_id"])["timestamp"].agg(lambda s: (s.max() - s.min())
                                                                                     .total_seconds())
@@ -192,3 +194,45 @@ def test_opting_out_releases_everything_and_says_so(team, tmp_path, capsys):
     assert len(tm.task_metrics(four, min_group_size=1)) == 2
     assert "Process map" in tm.report(four, tmp_path / "r4.html", engine="python", min_group_size=1).read_text(
         encoding="utf-8")
+
+
+# (d) every export path: the package namespace, the CLI (tests/test_cli_export.py) and link_to_process
+
+def _with_keys(log: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The team log with an invoice number in every window title, and the ERP log of those invoices."""
+    keys = {c: f"INV-2026-{i:04d}" for i, c in enumerate(sorted(log["case_id"].unique()))}
+    desk = log.assign(window=log["case_id"].map(keys) + " - Invoice - ERP")
+    first = log.groupby("case_id")["timestamp"].min()
+    erp = pd.DataFrame({"case:concept:name": [keys[c] for c in first.index],
+                        "concept:name": "Post Invoice", "time:timestamp": first.to_numpy()})
+    return desk, erp
+
+
+def test_export_namespace_applies_the_threshold(team):
+    from taskmining import export
+
+    assert export.to_pm4py is tm.to_pm4py and export.write_xes is tm.write_xes and export.write_ocel is tm.write_ocel
+    with pytest.raises(PrivacyError, match="covers 4 distinct people"):
+        export.to_pm4py(team.loc[team["user"] != "u5"])
+    assert ODD not in set(_quiet(export.to_pm4py, team)["concept:name"])
+
+
+def test_link_applies_the_team_threshold(team, tmp_path):
+    desk, erp = _with_keys(team)
+    keys = {"invoice": r"INV-\d{4}-\d{4}"}
+    with pytest.warns(SmallGroupWarning, match="1 case"):
+        res = tm.link_to_process(desk, erp, keys, process_key="case:concept:name")
+    odd_case = team.loc[team["step"] == ODD, "case_id"].iloc[0]
+    assert odd_case not in set(res.links["case_id"]) and ODD not in set(res.log["concept:name"])
+    assert len(res.links) == team["case_id"].nunique() - 1 and res.links["process_case"].notna().all()
+    assert ODD not in res.write_xes(tmp_path / "joint.xes").read_text(encoding="utf-8")
+    four = desk.loc[desk["user"] != "u5"]
+    with pytest.raises(PrivacyError, match="link_to_process: covers 4 distinct people"):
+        tm.link_to_process(four, erp, keys, process_key="case:concept:name")
+    opted = tm.link_to_process(four, erp, keys, process_key="case:concept:name", min_group_size=None)
+    assert len(opted.links) == four["case_id"].nunique()
+    led = ReleaseLedger(tmp_path / "releases.json")
+    six, _ = _with_keys(team_log([*TEAM, "u6"], routine_users=6, odd_user=None))
+    _quiet(tm.link_to_process, six, erp, keys, process_key="case:concept:name", ledger=led)
+    with pytest.raises(PrivacyError, match="differ from release 1 .* by 1"):
+        tm.link_to_process(six.loc[six["user"] != "u6"], erp, keys, process_key="case:concept:name", ledger=led)

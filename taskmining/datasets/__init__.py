@@ -20,7 +20,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from taskmining.datasets.process_log import simulate_process_log
-from taskmining.datasets.routines import ROUTINES, routine_names
+from taskmining.datasets.catalog.desktop import ROUTINES, routine_names
 from taskmining.datasets.simulate import simulate
 
 __all__ = ["simulate", "simulate_process_log", "ROUTINES", "routine_names", "sample_recording_path"]

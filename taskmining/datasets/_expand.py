@@ -24,9 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from taskmining.datasets._catalog import KINDS, Catalog, catalog
 from taskmining.datasets._hashing import salted_hash
 from taskmining.datasets._plan import Plan
+from taskmining.datasets._tables import KINDS, Tables, tables
 from taskmining.schema import ACTIONS
 
 __all__ = ["Encoded", "expand"]
@@ -71,7 +71,7 @@ def _insert_before(state: dict[str, np.ndarray], mask: np.ndarray, specials: lis
     return out, inserted
 
 
-def _render(tmpl: np.ndarray, inst: np.ndarray, it: np.ndarray, plan: Plan, cat: Catalog) -> Encoded:
+def _render(tmpl: np.ndarray, inst: np.ndarray, it: np.ndarray, plan: Plan, cat: Tables) -> Encoded:
     """Fill ``{placeholders}`` per (template, instance, iteration); static templates stay as they are."""
     values = list(cat.templates)
     codes = tmpl.astype(np.int64, copy=True)
@@ -95,7 +95,7 @@ def _render(tmpl: np.ndarray, inst: np.ndarray, it: np.ndarray, plan: Plan, cat:
 
 def expand(plan: Plan, *, noise: float, keep_text: bool, salt: str | bytes, seed: int) -> dict[str, object]:
     """Expand a :class:`Plan` into event columns (``Encoded`` strings, numpy numbers)."""
-    cat = catalog()
+    cat = tables()
     rng = np.random.default_rng([seed, 7])
     # step occurrences -> slot occurrences
     ns = cat.step_nslots[plan.occ_step]
@@ -163,7 +163,7 @@ def expand(plan: Plan, *, noise: float, keep_text: bool, salt: str | bytes, seed
                     keep_text=keep_text, salt=salt)
 
 
-def _columns(state: dict[str, np.ndarray], plan: Plan, cat: Catalog, so_occ: np.ndarray, so_within: np.ndarray,
+def _columns(state: dict[str, np.ndarray], plan: Plan, cat: Tables, so_occ: np.ndarray, so_within: np.ndarray,
              so_slot: np.ndarray, so_inst: np.ndarray, so_iter: np.ndarray, so_content: np.ndarray,
              rng: np.random.Generator, *, keep_text: bool, salt: str | bytes) -> dict[str, object]:
     so, rep, sp = state["so"], state["rep"], state["special"]
@@ -247,7 +247,7 @@ def _values(kind: np.ndarray, sp: np.ndarray, content: np.ndarray, chars: np.nda
     return Encoded(codes, values)
 
 
-def _timestamps(state: dict[str, np.ndarray], plan: Plan, cat: Catalog, session: np.ndarray, step: np.ndarray,
+def _timestamps(state: dict[str, np.ndarray], plan: Plan, cat: Tables, session: np.ndarray, step: np.ndarray,
                 eff: np.ndarray, within: np.ndarray, is_idle: np.ndarray, duration: np.ndarray,
                 rng: np.random.Generator) -> np.ndarray:
     """Lognormal gaps (think time, slot pauses, typing), cumulated per session, in UTC ns."""

@@ -1,14 +1,22 @@
-"""The building blocks of the routine models: event slots, steps and process trees.
+"""The one routine model of every data generator: event slots, steps and process trees.
 
 A **step** is what a person would name as one thing done ("Copy invoice
 number from the PDF"): one application, one window and a fixed sequence of
-event **slots** (a click, a shortcut, a run of keystrokes...). A **routine**
-is a small process tree over steps: sequences, optional steps, exclusive
-choices, loops (one iteration per invoice line) and reorderable blocks.
+event **slots** (a click, a shortcut, a run of keystrokes...), each naming
+its element (role, accessible name, identity; for web pages and workbooks
+also the DOM or sheet attributes, :class:`Web`). A **routine** is a small
+process tree over steps: sequences, optional and skippable steps, exclusive
+choices, loops (one iteration per invoice line), reorderable blocks and
+blocks where two steps sometimes swap places. Slots that name the same
+field carry the same value (the data flow of copy -> paste), and a routine
+names the step that completes it.
 
-Sampling a tree gives the step sequence of one task instance; the tree also
-compiles to a regular expression, so a sequence can be checked against its
-model (:meth:`Node.accepts`).
+Walking a tree (:meth:`Node.walk`) gives the step sequence of one task
+instance, lazily, so a generator may draw field contents between the
+steps; the tree also compiles to a regular expression, so a sequence can be
+checked against its model (:meth:`Node.accepts`). Every generator renders
+routines of this model at its level (raw desktop events, Action Logger
+rows, steps); the routines themselves are in :mod:`taskmining.datasets.catalog`.
 
 Examples
 --------
@@ -27,16 +35,38 @@ from __future__ import annotations
 import itertools
 import random
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from taskmining.datasets._draws import Draws, as_draws
 
 __all__ = [
-    "Slot", "Step", "Node", "S", "Seq", "Opt", "Xor", "Loop", "Shuffle", "Routine",
+    "Web", "Slot", "Step", "Node", "S", "Seq", "Opt", "Skip", "Xor", "Loop", "Shuffle", "Swap", "Routine",
     "click", "dclick", "rclick", "focus", "key", "typing", "copy", "paste", "edit",
     "navigate", "submit", "scroll", "open_", "idle", "fill", "copy_from", "paste_into",
 ]
 
 # --- event slots ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Web:
+    """How a slot's element appears in a web page or a workbook (the Action Logger's ``target.*``).
+
+    ``tag``, ``type`` and ``css`` are the DOM tag, input type and class,
+    ``html_name`` the element's ``name`` attribute; ``workbook`` and
+    ``sheet`` place a spreadsheet cell.
+    """
+
+    tag: str | None = None
+    type: str | None = None
+    css: str | None = None
+    html_name: str | None = None
+    workbook: str | None = None
+    sheet: str | None = None
 
 
 @dataclass(frozen=True)
@@ -49,6 +79,8 @@ class Slot:
     ``keys``/``key_class``), ``type`` (one key press per character of
     ``field``), ``copy``/``paste``/``edit`` (value = salted hash of ``field``)
     or ``idle``. ``gap`` is the median pause in seconds before the slot.
+    ``raw`` is the event type the source writes (``mouse_click``,
+    ``clickTextField``), ``web`` the element's page or sheet attributes.
     """
 
     action: str
@@ -61,6 +93,7 @@ class Slot:
     keys: str | None = None
     key_class: str | None = None
     gap: float = 0.7
+    web: Web | None = None
 
 
 def click(role: str, name: str, elem_id: str | None = None, gap: float = 0.9) -> Slot:
@@ -172,16 +205,21 @@ class Step:
 # --- process trees ------------------------------------------------------------
 
 Sampled = list[tuple[Step, int]]
+Walk = Iterator[tuple[Step, int]]
 
 
 class Node:
-    """A process-tree node: ``sample`` draws step sequences, ``pattern`` compiles it."""
+    """A process-tree node: ``walk`` draws step sequences, ``pattern`` compiles it."""
 
     children: tuple[Node, ...] = ()
 
-    def sample(self, rng: random.Random, it: int = 0) -> Sampled:  # pragma: no cover - abstract
-        """Return (step, loop iteration) pairs of one instance."""
+    def walk(self, draws: Draws, it: int = 0) -> Walk:  # pragma: no cover - abstract
+        """Yield the (step, loop iteration) pairs of one instance, drawing as the walk goes."""
         raise NotImplementedError
+
+    def sample(self, rng: random.Random | np.random.Generator | Draws, it: int = 0) -> Sampled:
+        """The (step, loop iteration) pairs of one instance, all drawn before the list returns."""
+        return list(self.walk(as_draws(rng), it))
 
     def pattern(self, sym: Callable[[Step], str]) -> str:  # pragma: no cover - abstract
         """A regular expression over step symbols that matches every sampled sequence."""
@@ -211,8 +249,8 @@ class S(Node):
         self.step = step
         self.children: tuple[Node, ...] = ()
 
-    def sample(self, rng: random.Random, it: int = 0) -> Sampled:
-        return [(self.step, it)]
+    def walk(self, draws: Draws, it: int = 0) -> Walk:
+        yield self.step, it
 
     def pattern(self, sym: Callable[[Step], str]) -> str:
         return re.escape(sym(self.step))
@@ -227,25 +265,39 @@ class Seq(Node):
     def __init__(self, *children: Node) -> None:
         self.children = children
 
-    def sample(self, rng: random.Random, it: int = 0) -> Sampled:
-        return [x for c in self.children for x in c.sample(rng, it)]
+    def walk(self, draws: Draws, it: int = 0) -> Walk:
+        for child in self.children:
+            yield from child.walk(draws, it)
 
     def pattern(self, sym: Callable[[Step], str]) -> str:
         return "".join(c.pattern(sym) for c in self.children)
 
 
 class Opt(Node):
-    """A child done with probability ``p``."""
+    """A child added with probability ``p`` (done when the draw is below ``p``)."""
 
     def __init__(self, child: Node, p: float = 0.5) -> None:
         self.children = (child,)
         self.p = p
 
-    def sample(self, rng: random.Random, it: int = 0) -> Sampled:
-        return self.children[0].sample(rng, it) if rng.random() < self.p else []
+    def walk(self, draws: Draws, it: int = 0) -> Walk:
+        if draws.random() < self.p:
+            yield from self.children[0].walk(draws, it)
 
     def pattern(self, sym: Callable[[Step], str]) -> str:
         return f"(?:{self.children[0].pattern(sym)})?"
+
+
+class Skip(Opt):
+    """A child usually done, left out with probability ``p`` (left out when the draw is below ``p``).
+
+    The same choice as :class:`Opt` with ``1 - p``, drawn the other way round:
+    a field sometimes left empty rather than an extra step sometimes added.
+    """
+
+    def walk(self, draws: Draws, it: int = 0) -> Walk:
+        if not draws.random() < self.p:
+            yield from self.children[0].walk(draws, it)
 
 
 class Xor(Node):
@@ -255,25 +307,36 @@ class Xor(Node):
         self.children = children
         self.weights = list(weights) if weights is not None else [1.0] * len(children)
 
-    def sample(self, rng: random.Random, it: int = 0) -> Sampled:
-        return rng.choices(self.children, self.weights)[0].sample(rng, it)
+    def walk(self, draws: Draws, it: int = 0) -> Walk:
+        yield from self.children[draws.pick(self.weights)].walk(draws, it)
 
     def pattern(self, sym: Callable[[Step], str]) -> str:
         return "(?:" + "|".join(c.pattern(sym) for c in self.children) + ")"
 
 
 class Loop(Node):
-    """The body ``lo`` to ``hi`` times (geometric-like); steps inside know their iteration."""
+    """The body ``lo`` to ``hi`` times; steps inside know their iteration (0, 1, ...).
 
-    def __init__(self, body: Node, lo: int = 1, hi: int = 4, p_more: float = 0.5) -> None:
+    The count is geometric-like (one more while a draw is below ``p_more``)
+    or, with ``p_more=None``, uniform between ``lo`` and ``hi``.
+    """
+
+    def __init__(self, body: Node, lo: int = 1, hi: int = 4, p_more: float | None = 0.5) -> None:
         self.children = (body,)
         self.lo, self.hi, self.p_more = lo, hi, p_more
 
-    def sample(self, rng: random.Random, it: int = 0) -> Sampled:
+    def count(self, draws: Draws) -> int:
+        """The number of iterations of one instance."""
+        if self.p_more is None:
+            return draws.between(self.lo, self.hi)
         n = self.lo
-        while n < self.hi and rng.random() < self.p_more:
+        while n < self.hi and draws.random() < self.p_more:
             n += 1
-        return [x for i in range(n) for x in self.children[0].sample(rng, i)]
+        return n
+
+    def walk(self, draws: Draws, it: int = 0) -> Walk:
+        for i in range(self.count(draws)):
+            yield from self.children[0].walk(draws, i)
 
     def pattern(self, sym: Callable[[Step], str]) -> str:
         return f"(?:{self.children[0].pattern(sym)}){{{self.lo},{self.hi}}}"
@@ -285,35 +348,71 @@ class Shuffle(Node):
     def __init__(self, *children: Node) -> None:
         self.children = children
 
-    def sample(self, rng: random.Random, it: int = 0) -> Sampled:
+    def walk(self, draws: Draws, it: int = 0) -> Walk:
         order = list(self.children)
-        rng.shuffle(order)
-        return [x for c in order for x in c.sample(rng, it)]
+        draws.shuffle(order)
+        for child in order:
+            yield from child.walk(draws, it)
 
     def pattern(self, sym: Callable[[Step], str]) -> str:
         parts = [c.pattern(sym) for c in self.children]
         return "(?:" + "|".join("".join(p) for p in itertools.permutations(parts)) + ")"
 
 
+class Swap(Node):
+    """Every child once, in order, except that with probability ``p`` two of them swap places."""
+
+    def __init__(self, *children: Node, p: float = 0.3) -> None:
+        self.children = children
+        self.p = p
+
+    def walk(self, draws: Draws, it: int = 0) -> Walk:
+        order = list(self.children)
+        if draws.random() < self.p:
+            i, j = draws.two(len(order))
+            order[i], order[j] = order[j], order[i]
+        for child in order:
+            yield from child.walk(draws, it)
+
+    def pattern(self, sym: Callable[[Step], str]) -> str:
+        parts = [c.pattern(sym) for c in self.children]
+        orders = [parts]
+        for i, j in itertools.combinations(range(len(parts)), 2):
+            swapped = list(parts)
+            swapped[i], swapped[j] = parts[j], parts[i]
+            orders.append(swapped)
+        return "(?:" + "|".join("".join(o) for o in orders) + ")"
+
+
 # --- routines -------------------------------------------------------------------
+
+
+def _no_key(source: Any) -> str:
+    return ""
 
 
 @dataclass(frozen=True)
 class Routine:
-    """A routine type: its process tree, business key and field contents.
+    """A routine type: its process tree, business key, field contents and completion step.
 
-    ``fields`` maps field names to generators of their text (called once per
-    instance, and once per loop iteration for fields used inside loops); the
-    field ``key`` is the business key itself (``key`` generates it). ``process`` lists the system activities of
-    the matching ERP/CRM log as (activity, anchor, offset hours, resource):
-    anchor ``start``/``end`` of the desktop task, offset median in hours
-    (negative = before), resource ``user`` or a system name.
+    ``fields`` maps field names to generators of their text, called with the
+    generator's random source (``random.Random`` for desktop routines; a
+    numpy generator and the instance number for UI-log routines): once per
+    instance, and once per loop iteration for fields used inside loops. The
+    field ``key`` is the business key itself (``key`` generates it).
+    ``completion`` holds the labels of the steps that end the routine (the
+    submit, post or save a person would call "done"; one per outcome). ``process``
+    lists the system activities of the matching ERP/CRM log as (activity,
+    anchor, offset hours, resource): anchor ``start``/``end`` of the desktop
+    task, offset median in hours (negative = before), resource ``user`` or a
+    system name. ``case`` is False for interruptions, idle blocks and noise.
     """
 
     name: str
     title: str
     model: Node
-    key: Callable[[random.Random], str]
-    fields: dict[str, Callable[[random.Random], str]] = field(default_factory=dict)
+    key: Callable[..., str] = _no_key
+    fields: dict[str, Callable[..., str]] = field(default_factory=dict)
     process: tuple[tuple[str, str, float, str], ...] = ()
     case: bool = True
+    completion: tuple[str, ...] = ()

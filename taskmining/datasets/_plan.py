@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 
 from taskmining._progress import progress as _progress
-from taskmining.datasets._catalog import catalog, loop_fields
 from taskmining.datasets._model import Routine
-from taskmining.datasets.routines import IDLE, INTERRUPTIONS, ROUTINES
+from taskmining.datasets._tables import loop_fields, tables
+from taskmining.datasets.catalog.desktop import IDLE, INTERRUPTIONS, ROUTINES
 
 __all__ = ["Plan", "plan_sessions"]
 
@@ -61,7 +61,7 @@ class Plan:
 class _Builder:
     def __init__(self, pyr: random.Random) -> None:
         self.pyr = pyr
-        self.cat = catalog()
+        self.cat = tables()
         self.steps: list[list[int]] = []
         self.iters: list[list[int]] = []
         self.routine: list[str] = []
@@ -225,7 +225,7 @@ def _plan_day(b: _Builder, s: int, models: list[Routine], cum: list[float], intr
 
 def _contents(plan: Plan) -> None:
     """Collect the text of every (instance, field, iteration) the slots refer to."""
-    cat = catalog()
+    cat = tables()
     fcode = {f: i for i, f in enumerate(cat.fields)}
     plan.max_iter = max(len(v) for v in plan.inst_vars) if plan.inst_vars else 1
     keys: list[int] = []

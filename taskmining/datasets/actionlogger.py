@@ -19,6 +19,10 @@ and the real files they come from, are listed in docs/segmentation.md:
 * interleaving (``interleave=``: an instance is suspended and another one
   done in between) and noise records (``noise=``).
 
+The routines are those of the catalog's ``ui_log`` family
+(:mod:`taskmining.datasets.catalog.ui_logs`), rendered slot by slot as
+records.
+
 Examples
 --------
 >>> log = simulate_actionlogger(["copy_paste"], n_instances=3, seed=1)
@@ -32,11 +36,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from taskmining.datasets._al_routines import ROUTINES_AL, Record
+from taskmining.datasets._model import Routine
+from taskmining.datasets._render import Instance, al_record
+from taskmining.datasets.catalog.ui_logs import NOISE_AL, ROUTINES_AL
 from taskmining.errors import ParameterError
 
 __all__ = ["AL_COLUMNS", "simulate_actionlogger", "write_actionlogger", "ROUTINES_AL"]
@@ -49,13 +56,13 @@ AL_COLUMNS: tuple[str, ...] = (
     "target.innerHTML",
 )
 
-_NOISE: tuple[Record, ...] = (
-    {"targetApp": "Chrome", "eventType": "clickLink", "url": "https://news.example.com/", "target.tagName": "A",
-     "target.innerText": "Top stories"},
-    {"targetApp": "Chrome", "eventType": "scroll", "url": "https://mail.example.com/inbox"},
-    {"targetApp": "Excel", "eventType": "getCell", "target.workbookName": "notes.xlsx",
-     "target.sheetName": "Sheet1", "target.id": "H40"},
-)
+Record = dict[str, Any]
+
+
+def _records(routine: Routine, k: int, rng: np.random.Generator) -> list[Record]:
+    """The records of instance ``k`` of a routine, in order."""
+    inst = Instance(routine, k, rng)
+    return [al_record(inst, step, slot, it) for step, it in inst.walk() for slot in step.slots]
 
 
 #: (action, echo) event pairs written moments apart
@@ -136,10 +143,10 @@ def simulate_actionlogger(routines: Sequence[str] | str = ("copy_paste",), n_ins
     parts: list[list[Record]] = []
     for k in range(int(n_instances)):
         name = names[int(rng.integers(len(names)))]
-        recs = [{**r, "caseID": str(k), "Task": name} for r in ROUTINES_AL[name](k, rng)]
+        recs = [{**r, "caseID": str(k), "Task": name} for r in _records(ROUTINES_AL[name], k, rng)]
         if rng.random() < noise:
             pos = int(rng.integers(1, len(recs)))
-            recs.insert(pos, dict(_NOISE[int(rng.integers(len(_NOISE)))]))
+            recs.insert(pos, _records(NOISE_AL, k, rng)[0])
         parts.append(recs)
     records = _schedule(parts, float(interleave), rng)
     gaps_ms = np.rint(rng.lognormal(np.log(1200.0), 0.6, size=len(records))).astype(np.int64) + 50

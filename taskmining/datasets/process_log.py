@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from taskmining.datasets.routines import ROUTINES
+from taskmining.datasets.catalog.desktop import ROUTINES
 from taskmining.errors import ParameterError
 from taskmining.schema import STRING_DTYPE, TIMESTAMP_DTYPE
 

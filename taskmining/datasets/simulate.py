@@ -24,7 +24,7 @@ import pyarrow as pa
 from taskmining.datasets._expand import Encoded, expand
 from taskmining.datasets._hashing import DEFAULT_SALT
 from taskmining.datasets._plan import plan_sessions
-from taskmining.datasets.routines import ROUTINES
+from taskmining.datasets.catalog.desktop import ROUTINES
 from taskmining.errors import ParameterError
 from taskmining.schema import (
     CATEGORY_COLUMNS,
@@ -172,7 +172,7 @@ def simulate(n_users: int = 5, n_days: int = 1, routines: None | int | str | Seq
 
     Each user works through instances of the routine types (invoice entry,
     customer look-up, expense reimbursement, purchase-order approval, address
-    change, report compilation; see :mod:`taskmining.datasets.routines`) at
+    change, report compilation; see :mod:`taskmining.datasets.catalog.desktop`) at
     user-specific frequencies, with interruptions (mail, chat), interleaved
     instances, lunch, meetings and time outside the allowlist (``idle`` rows),
     stray clicks and scrolls, typos, lognormal think times and realistic

@@ -22,9 +22,9 @@ import importlib
 from typing import Any
 
 _NAMES = {
-    "to_pm4py": "taskmining.export.pm4py_frame",
-    "write_xes": "taskmining.export.xes",
-    "write_ocel": "taskmining.export.ocel",
+    "to_pm4py": "taskmining.export.release",
+    "write_xes": "taskmining.export.release",
+    "write_ocel": "taskmining.export.release",
     "extract_keys": "taskmining.export.keys",
     "DEFAULT_KEYS": "taskmining.export.keys",
     "documents": "taskmining.export.keys",

@@ -10,7 +10,8 @@ process log's keys are hashed with the same salt so the tokens still join.
 The result holds the combined log, where the desktop work appears inside the
 process cases (rows with ``source="desktop"`` next to ``source="system"``),
 the link table with the evidence for every desktop case, and writes the
-object-centric form (OCEL 2.0) with both.
+object-centric form (OCEL 2.0) with both. The desktop side goes through the
+team-level release policy of the exports first (docs/privacy.md).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from taskmining.export._check import (
 )
 from taskmining.export.keys import HASHED, KEY_COLUMNS, Extractor, extract_keys
 from taskmining.export.link_check import key_report, warn_if_few_links
+from taskmining.export.release import release_tasks
 from taskmining.export.pm4py_frame import (
     ACTIVITY,
     CASE,
@@ -42,6 +44,8 @@ from taskmining.export.pm4py_frame import (
     TIME,
     pm4py_log,
 )
+from taskmining.privacy.groups import DEFAULT_MIN_GROUP_SIZE
+from taskmining.privacy.release import DEFAULT_MIN_CELL_PEOPLE, ReleaseLedger
 
 __all__ = ["DESKTOP_CASE", "SOURCE", "LinkResult", "hash_keys", "link_to_process"]
 
@@ -300,6 +304,9 @@ def link_to_process(
     activity_col: str = "step",
     task_col: str = "task",
     tz: str | None = None,
+    min_group_size: int | None = DEFAULT_MIN_GROUP_SIZE,
+    min_cell_people: int = DEFAULT_MIN_CELL_PEOPLE,
+    ledger: ReleaseLedger | str | PathLike[str] | None = None,
 ) -> LinkResult:
     """Join desktop task instances to the cases of a system event log by business keys.
 
@@ -335,6 +342,13 @@ def link_to_process(
         ``true_step``, ``true_task`` for simulated ground truth).
     tz : str, optional
         Zone of naive timestamps (desktop and process).
+    min_group_size, min_cell_people, ledger
+        The team-level release policy of the exports
+        (:func:`~taskmining.export.release.release_tasks`): the desktop
+        side is refused over fewer than ``min_group_size`` people, and a
+        desktop case holding a step or task type of fewer than
+        ``min_cell_people`` people is neither linked nor in the combined log.
+        ``min_group_size=None`` links every case (explicit opt-out).
 
     Returns
     -------
@@ -346,6 +360,8 @@ def link_to_process(
     ------
     ExportError
         The process log lacks a join key column (named), or is empty.
+    PrivacyError
+        The desktop side covers fewer than ``min_group_size`` people.
     SchemaError
         Required columns are missing.
 
@@ -368,7 +384,7 @@ def link_to_process(
     ...                     "concept:name": ["Receive Invoice", "Post Invoice"],
     ...                     "time:timestamp": [t[0] - pd.Timedelta("1h"), t[2]]})
     >>> res = link_to_process(desk, erp, {"invoice": r"INV-\\d{4}-\\d+"},
-    ...                       process_key="case:concept:name")
+    ...                       process_key="case:concept:name", min_group_size=None)  # one person: opted out
     >>> res.links[["case_id", "process_case", "key", "evidence"]].values.tolist()
     [['c1', 'INV-2026-001', 'INV-2026-001', 'window']]
     >>> res.log[["concept:name", "source"]].values.tolist()
@@ -382,6 +398,8 @@ def link_to_process(
         raise ParameterError("keys: give at least one key type")
     require_columns(tasks, [case_col, activity_col, "timestamp"], what="link_to_process")
     process = _process_frame(process_log, tz)
+    tasks = release_tasks(tasks, min_group_size=min_group_size, min_cell_people=min_cell_people, ledger=ledger,
+                          case_col=case_col, activity_col=activity_col, task_col=task_col, what="link_to_process")
     key_columns = _key_columns(process, list(keys), process_key, strict=strict)
     keys = {k: keys[k] for k in key_columns}
     process_keys = _process_keys(process, key_columns, salt)

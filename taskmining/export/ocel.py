@@ -350,7 +350,7 @@ def write_ocel(
     --------
     >>> import json, os, tempfile
     >>> import pandas as pd
-    >>> from taskmining.export import write_ocel
+    >>> from taskmining.export.ocel import write_ocel  # the converter (one person: no team threshold)
     >>> tasks = pd.DataFrame({
     ...     "timestamp": pd.to_datetime(["2026-01-05 09:00", "2026-01-05 09:01"], utc=True),
     ...     "case_id": "c1", "step": ["Open invoice", "Post"], "app": ["outlook", "sap"],

@@ -49,11 +49,14 @@ import pyarrow.csv as pacsv
 from taskmining.errors import IngestError
 from taskmining.io._records import loose_fields, sniff_delimiter, split_records
 from taskmining.io._text import decode_text
-from taskmining.io._times import parse_times
+from taskmining.io._times import infer_missing_times, parse_times
 from taskmining.io.quarantine import QuarantineLog
 from taskmining.schema import STRING_DTYPE
 
-__all__ = ["CsvTable", "header_fields", "headerless_layout", "read_table", "read_timed"]
+#: The column (packed into ``attrs``) that marks a row whose time was inferred.
+TIME_INFERRED = "time_inferred"
+
+__all__ = ["TIME_INFERRED", "CsvTable", "flag_inferred", "header_fields", "headerless_layout", "read_table", "read_timed"]
 
 _LOOKS_LIKE_TIME = re.compile(r"^\s*(?:[0-9]{9,19}(?:\.[0-9]+)?|[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.]+.*)\s*$")
 _BLOCK = 1 << 20
@@ -370,11 +373,38 @@ def header_fields(head: bytes) -> list[str]:
     return [f.strip() for f in _fields(first, sniff_delimiter(text))]
 
 
+def flag_inferred(frame: pd.DataFrame, inferred: np.ndarray, qlog: QuarantineLog,
+                  path: str | PathLike[str]) -> pd.DataFrame:
+    """``frame`` with a :data:`TIME_INFERRED` column (true where ``inferred``) and a note, when any is.
+
+    Examples
+    --------
+    >>> q = QuarantineLog()
+    >>> flag_inferred(pd.DataFrame({"a": ["x", "y"]}), np.array([False, True]), q, "f.csv")[TIME_INFERRED].tolist()
+    [<NA>, True]
+    >>> q.notes
+    ["f.csv: 1 row(s) without a timestamp read at their place in file order with the time of the timed row before them, flagged 'time_inferred'"]
+    """
+    if not inferred.any():
+        return frame
+    qlog.note(str(path), f"{int(inferred.sum())} row(s) without a timestamp read at their place in file "
+                         f"order with the time of the timed row before them, flagged {TIME_INFERRED!r}")
+    flag = pd.Series([True if x else None for x in inferred], dtype="boolean", index=frame.index)
+    return frame.assign(**{TIME_INFERRED: flag})
+
+
 def read_timed(path: str | PathLike[str], qlog: QuarantineLog, *, tz: str | None, time_columns: Sequence[str],
                required: Sequence[str] = (), aliases: Mapping[str, str] | None = None,
                one_of: Sequence[Sequence[str]] = (),
-               layouts: Sequence[Sequence[str]] = ()) -> tuple[CsvTable, pd.Series] | None:
+               layouts: Sequence[Sequence[str]] = (),
+               infer_missing: bool = True) -> tuple[CsvTable, pd.Series] | None:
     """:func:`read_table`, then the times of the first of ``time_columns`` present; bad ones quarantined.
+
+    With ``infer_missing``, a row whose time field is empty, in a file where
+    other rows have times, is kept with the time of its neighbouring timed row
+    (:func:`taskmining.io._times.infer_missing_times`) and a ``time_inferred``
+    column that is true for it (readers pack it into ``attrs``); a note gives
+    the count. Interval formats pass ``False``: a begin time defines a duration.
 
     Returns ``None`` for a file without rows. A file with none of
     ``time_columns`` (or of a group in ``one_of``) is an :class:`IngestError`
@@ -388,6 +418,10 @@ def read_timed(path: str | PathLike[str], qlog: QuarantineLog, *, tz: str | None
     >>> table, times = read_timed(p, QuarantineLog(), tz=None, time_columns=["ts", "time"])
     >>> table.frame["a"].tolist(), table.lines.tolist()
     (['1'], [2])
+    >>> _ = open(p, "w").write("time,a\\n2020-01-01T00:00:00Z,1\\n,2\\n")
+    >>> table, times = read_timed(p, QuarantineLog(), tz=None, time_columns=["time"])
+    >>> table.frame["time_inferred"].tolist(), times.tolist() == [times[0]] * 2
+    ([<NA>, True], True)
     """
     table = read_table(path, qlog, required=required, aliases=aliases, layouts=layouts)
     if table.frame.shape[1] == 0:
@@ -402,5 +436,10 @@ def read_timed(path: str | PathLike[str], qlog: QuarantineLog, *, tz: str | None
     if len(table.frame) == 0:
         return None
     times, why = parse_times(table.frame[ts_col], tz=tz, path=str(path), column=ts_col)
+    inferred = np.zeros(len(times), dtype=bool)
+    if infer_missing:
+        times, why, inferred = infer_missing_times(times, why)
     keep = table.quarantine(why.notna().to_numpy(), why, qlog)
-    return table.take(keep), times[keep].reset_index(drop=True)
+    table = table.take(keep)
+    table.frame = flag_inferred(table.frame, inferred[keep], qlog, path)
+    return table, times[keep].reset_index(drop=True)

@@ -51,8 +51,48 @@ def open_binary(path: str | PathLike[str]) -> io.BufferedIOBase:
         raise IngestError(f"cannot open: {exc.strerror or exc}", path=p) from None
 
 
+_SPARSE_MIN = 1 << 24  # files from 16 MiB on are sampled for NUL bytes before they are read
+_SAMPLES, _SAMPLE = 64, 4096
+
+
+def check_not_zeroed(path: str | PathLike[str]) -> None:
+    """Raise :class:`IngestError` for a large plain file whose sampled blocks are all NUL bytes.
+
+    A sparse or zeroed file (a disk image, a file preallocated and never
+    written) is no log; reading it whole would only cost memory. Files from
+    16 MiB on are checked by 64 blocks of 4 KiB spread over the file, the
+    first and last included; gzip files and smaller files are not checked.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "zeros.jsonl")
+    >>> with open(p, "wb") as f:
+    ...     _ = f.truncate(1 << 25)
+    >>> check_not_zeroed(p)
+    Traceback (most recent call last):
+    ...
+    taskmining.errors.IngestError: ...zeros.jsonl: the file holds only NUL bytes where sampled (33554432 bytes: a sparse or zeroed file), not a log
+    """
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size < _SPARSE_MIN or is_gzip(p):
+            return
+        with open(p, "rb") as f:
+            for k in range(_SAMPLES):
+                f.seek(min(size - _SAMPLE, k * (size - _SAMPLE) // (_SAMPLES - 1)))
+                if f.read(_SAMPLE).strip(b"\0"):
+                    return
+    except OSError:
+        return  # open_binary names the problem
+    raise IngestError(f"the file holds only NUL bytes where sampled ({size} bytes: a sparse or zeroed file), "
+                      "not a log", path=p)
+
+
 def read_bytes(path: str | PathLike[str]) -> bytes:
-    """The whole (decompressed) content of ``path``; a damaged gzip stream is an IngestError."""
+    """The whole (decompressed) content of ``path``; a damaged gzip stream or a zeroed file is an IngestError."""
+    check_not_zeroed(path)
     with open_binary(path) as f:
         try:
             return f.read()

@@ -46,7 +46,11 @@ from taskmining.io._times import parse_times
 from taskmining.io.quarantine import QuarantineLog
 from taskmining.schema import STRING_DTYPE
 
-__all__ = ["PLACEHOLDER_TITLES", "interval_events", "interval_reasons", "read_interval_csv"]
+__all__ = ["IDLE_GAP", "PLACEHOLDER_TITLES", "gap_rows", "interval_events", "interval_reasons", "read_interval_csv",
+           "with_gaps"]
+
+#: The suggested ``idle_gap`` (seconds): ActivityWatch's default AFK timeout, 3 minutes without input.
+IDLE_GAP = 180.0
 
 #: Titles trackers write for a window without one.
 PLACEHOLDER_TITLES = frozenset({"NO_TITLE", "NO TITLE", "(no title)", "<no title>", "unknown"})
@@ -67,6 +71,59 @@ def interval_reasons(begin: pd.Series, end: pd.Series) -> pd.Series:
     why[negative] = "end before begin (negative duration)"
     why[missing] = "missing end time"
     return pd.Series(why, index=begin.index, dtype=STRING_DTYPE)
+
+
+def gap_rows(session: pd.Series, begin: pd.Series, end: pd.Series, *, min_gap: float | None,
+             source: str, user: pd.Series | None = None) -> pd.DataFrame:
+    """``idle`` rows for the stretches of at least ``min_gap`` seconds that no record of a session covers.
+
+    A tracker records nothing while the computer is locked, asleep or left
+    alone (Tockler, window trackers without an idle state): such a gap
+    between one record's end (the latest end so far in the session) and the
+    next record's begin becomes an ``idle`` row at the gap's start, with the
+    gap as its ``duration``, ``raw_action`` ``gap`` and ``attrs``
+    ``{"idle_gap":true}``. Records of every kind count as covered time
+    (explicit idle and online states included), so a tracker's own idle
+    records are never doubled. ``min_gap=None`` gives no rows. With ``user``
+    (per record), a gap row gets its session's user.
+
+    Examples
+    --------
+    >>> b = pd.to_datetime(pd.Series(["2024-06-05T08:00:00Z", "2024-06-05T08:00:10Z", "2024-06-05T08:10:00Z"]))
+    >>> g = gap_rows(pd.Series(["s"] * 3), b, b + pd.Timedelta(seconds=10), min_gap=180, source="tockler")
+    >>> g[["timestamp", "duration", "action", "raw_action", "attrs"]].astype(str).values.tolist()
+    [['2024-06-05 08:00:20+00:00', '580.0', 'idle', 'gap', '{"idle_gap":true}']]
+    """
+    sess = session.astype(STRING_DTYPE).fillna("").to_numpy(dtype=object)
+    b = begin.to_numpy(dtype="datetime64[ns]").view("int64")
+    e = end.to_numpy(dtype="datetime64[ns]").view("int64")
+    order = np.lexsort((b, sess))
+    sess, b, e = sess[order], b[order], e[order]
+    starts = np.r_[True, sess[1:] != sess[:-1]] if len(sess) else np.zeros(0, dtype=bool)
+    group = np.cumsum(starts) - 1
+    covered = pd.Series(e).groupby(group).cummax().to_numpy()  # latest end so far, per session
+    prev = np.r_[np.iinfo("int64").min, covered[:-1]] if len(covered) else covered
+    gap = (b - prev) / 1e9
+    hit = ~starts & (gap >= (min_gap if min_gap is not None else np.inf))
+    n = int(hit.sum())
+    users = None
+    if user is not None and n:
+        by_session = dict(zip(session.astype(STRING_DTYPE).fillna("").to_numpy(dtype=object),
+                              user.to_numpy(dtype=object)))
+        users = pd.Series([by_session.get(x) for x in sess[hit]], dtype=STRING_DTYPE)
+    gaps = pd.DataFrame({
+        "timestamp": pd.Series(prev[hit].view("datetime64[ns]")).dt.tz_localize("UTC"),
+        "duration": pd.Series(gap[hit], dtype="float64"),
+        "session": pd.Series(sess[hit], dtype=STRING_DTYPE),
+        "action": constant("idle", n), "source": constant(source, n), "raw_action": constant("gap", n),
+        "attrs": constant('{"idle_gap":true}', n),
+    })
+    return gaps if users is None else gaps.assign(user=users)
+
+
+def with_gaps(events: pd.DataFrame, gaps: pd.DataFrame) -> pd.DataFrame:
+    """``events`` followed by the gap rows ``gaps`` (:func:`gap_rows`)."""
+    return pd.concat([events, gaps], ignore_index=True) if len(gaps) else events
 
 
 def interval_events(begin: pd.Series, end: pd.Series, *, app: pd.Series, title: pd.Series, kind: pd.Series,
@@ -138,7 +195,7 @@ def read_interval_csv(path: Path, qlog: QuarantineLog, *, tz: str | None, begin:
                       end: Sequence[str], app: Sequence[str], title: Sequence[str], source: str,
                       kind: Callable[[pd.DataFrame], tuple[pd.Series, pd.Series]] | None = None,
                       session: Sequence[str] = (), user: Sequence[str] = (),
-                      duration: Sequence[str] = ()) -> pd.DataFrame:
+                      duration: Sequence[str] = (), idle_gap: float | None = None) -> pd.DataFrame:
     """Events of one CSV file of window intervals; the column names are the first present of each list.
 
     The end is the ``end`` column, or the begin plus the ``duration`` column
@@ -147,9 +204,11 @@ def read_interval_csv(path: Path, qlog: QuarantineLog, *, tz: str | None, begin:
     ``kind(frame)`` gives each record's kind (``window``, ``idle``, ``other``,
     or missing for a record that makes no row: a tracker's "online" state)
     and its raw action; without it every record is a window interval.
-    Records that make no row are counted in a note.
+    Records that make no row are counted in a note. Gaps of at least
+    ``idle_gap`` seconds between records become ``idle`` rows (:func:`gap_rows`;
+    None: none).
     """
-    got = read_timed(path, qlog, tz=tz, time_columns=begin, one_of=((*end, *duration), app))
+    got = read_timed(path, qlog, tz=tz, time_columns=begin, one_of=((*end, *duration), app), infer_missing=False)
     if got is None:
         return pd.DataFrame()
     table, start = got
@@ -179,8 +238,11 @@ def read_interval_csv(path: Path, qlog: QuarantineLog, *, tz: str | None, begin:
         sess = (stem + "-" + t[pick["session"]]).fillna(sess)
     used = [c for c in pick.values() if c]
     sel = pd.Series(rows)
-    return interval_events(start[sel].reset_index(drop=True), stop[sel].reset_index(drop=True),
-                           app=t.loc[rows, pick["app"]], title=t.loc[rows, pick["title"]] if pick["title"] else
-                           column(t, "\0").loc[rows], kind=kinds[sel], session=sess[sel], source=source,
-                           raw_action=raw[sel], extra=t.loc[rows, [c for c in t.columns if c not in used]],
-                           user=t.loc[rows, pick["user"]] if pick["user"] else None)
+    events = interval_events(start[sel].reset_index(drop=True), stop[sel].reset_index(drop=True),
+                             app=t.loc[rows, pick["app"]], title=t.loc[rows, pick["title"]] if pick["title"] else
+                             column(t, "\0").loc[rows], kind=kinds[sel], session=sess[sel], source=source,
+                             raw_action=raw[sel], extra=t.loc[rows, [c for c in t.columns if c not in used]],
+                             user=t.loc[rows, pick["user"]] if pick["user"] else None)
+    gaps = gap_rows(sess, start, stop, min_gap=idle_gap, source=source,  # every record covers time
+                    user=t[pick["user"]] if pick["user"] else None)
+    return with_gaps(events, gaps)

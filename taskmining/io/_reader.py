@@ -80,16 +80,23 @@ _READ_DOC = """Read {what} into one events frame.
 
 def file_reader(fmt: str, read_one: Callable[..., pd.DataFrame], *, module: str, what: str, files: str,
                 bad: str, tz: str, tz_optional: bool = True,
-                patterns: Iterable[str] = ("*.csv", "*.csv.gz")) -> Callable[..., ReadResult]:
-    """Build a format's ``read(paths, *, errors, tz, progress)`` from its one-file reader."""
+                patterns: Iterable[str] = ("*.csv", "*.csv.gz"),
+                defaults: Mapping[str, Any] | None = None) -> Callable[..., ReadResult]:
+    """Build a format's ``read(paths, *, errors, tz, progress, **options)`` from its one-file reader.
+
+    ``defaults`` names the format's own options and their default values;
+    they are passed to ``read_one`` as keyword arguments.
+    """
     pats = tuple(patterns)
+    known = dict(defaults or {})
 
     def read(paths: Any, *, errors: str = "quarantine", tz: str | None = None, progress: bool = False,
              **options: Any) -> ReadResult:
-        check_options(options, (), fmt)
+        check_options(options, known, fmt)
         check_tz(tz)
-        return run_reader(paths, lambda p, q: read_one(p, q, tz=tz), errors=errors, progress=progress, fmt=fmt,
-                          patterns=pats)
+        opts = {**known, **options}
+        return run_reader(paths, lambda p, q: read_one(p, q, tz=tz, **opts), errors=errors, progress=progress,
+                          fmt=fmt, patterns=pats)
 
     read.__doc__ = _READ_DOC.format(what=what, files=files, bad=bad, tz=tz, fmt=fmt,
                                     tz_opt=", optional" if tz_optional else "")

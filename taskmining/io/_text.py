@@ -34,7 +34,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Decoded", "decode_text", "has_ftfy"]
+from taskmining.io.quarantine import QuarantineLog
+
+__all__ = ["Decoded", "decode_text", "has_ftfy", "json_text", "replace_lone_surrogates"]
 
 _BOMS = ((b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe\x00\x00", "utf-32-le"),
          (b"\xfe\xff", "utf-16-be"), (b"\xff\xfe", "utf-16-le"))
@@ -207,3 +209,32 @@ def decode_text(data: bytes) -> Decoded:
     if lines:
         lines[0] = lines[0].lstrip("\ufeff")
     return Decoded("\n".join(lines), notes, bad)
+
+
+_LONE_SURROGATE = re.compile(r"(?<!\\)\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+                             r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})(?<!\\)\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+
+
+def replace_lone_surrogates(text: str) -> tuple[str, int]:
+    """JSON text with each unpaired surrogate escape (``\\ud800``) replaced by ``\\ufffd``, and their count.
+
+    A lone surrogate is no character: it cannot be written as UTF-8, so a
+    value holding one could never be stored or shown. Paired escapes (an
+    emoji as ``\\ud83d\\ude00``) are left as they are.
+
+    Examples
+    --------
+    >>> import json
+    >>> text, n = replace_lone_surrogates(r'{"a": "x\\ud800y", "b": "\\ud83d\\ude00"}')
+    >>> n, json.loads(text)["a"] == "x\\N{REPLACEMENT CHARACTER}y", len(json.loads(text)["b"])
+    (1, True, 1)
+    """
+    return _LONE_SURROGATE.subn(r"\\ufffd", text)
+
+
+def json_text(text: str, qlog: QuarantineLog, path: str) -> str:
+    """``text`` with its lone surrogate escapes replaced (:func:`replace_lone_surrogates`), noted in ``qlog``."""
+    text, lone = replace_lone_surrogates(text)
+    if lone:
+        qlog.note(path, f"{lone} lone surrogate escape(s) (no character: not writable as UTF-8) read as U+FFFD")
+    return text

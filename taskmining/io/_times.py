@@ -33,7 +33,7 @@ import pandas as pd
 from taskmining.errors import IngestError, ParameterError
 from taskmining.schema import STRING_DTYPE, TIMESTAMP_DTYPE
 
-__all__ = ["check_tz", "parse_times"]
+__all__ = ["MISSING", "check_tz", "infer_missing_times", "parse_times"]
 
 _ZONE = r"(?:\s*(?:[zZ]|UTC|GMT|[+-][0-9]{2}(?::?[0-9]{2})?))?"
 _CLOCK = r"[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]{1,9})?)?"
@@ -49,6 +49,8 @@ _UNITS = ((1e11, 10**9), (1e14, 10**6), (1e17, 10**3), (float("inf"), 1))
 _LOW, _HIGH = pd.Timestamp.min.value + 2 * 86400 * 10**9, pd.Timestamp.max.value - 2 * 86400 * 10**9
 _OUT = np.iinfo("int64").max  # marks a parsed value outside the range
 _RANGE = "timestamp out of range (years 1677 to 2262)"
+#: The reason :func:`parse_times` gives for an empty time field.
+MISSING = "missing timestamp"
 
 
 def check_tz(tz: str | None) -> None:
@@ -200,7 +202,7 @@ def parse_times(text: pd.Series, *, tz: str | None, path: str, column: str) -> t
     nat = np.iinfo("int64").min
     out = np.full(n, nat, dtype="int64")
     why = np.full(n, None, dtype=object)
-    why[~present] = "missing timestamp"
+    why[~present] = MISSING
     epoch = _epoch(s, out, why)
     colon = s.str.match(_COLON_MS, na=False).to_numpy()
     iso_text = s.where(~colon, s.str.replace(_COLON_MS, r"\1.\2\3", regex=True))
@@ -245,3 +247,43 @@ def parse_times(text: pd.Series, *, tz: str | None, path: str, column: str) -> t
         why[rest] = [f"unparsable timestamp: {v!r}" for v in s.to_numpy()[rest]]
     times = pd.Series(out.view("datetime64[ns]"), index=s.index).dt.tz_localize("UTC").astype(TIMESTAMP_DTYPE)
     return times, pd.Series(why, index=s.index, dtype=STRING_DTYPE)
+
+
+def infer_missing_times(times: pd.Series, why: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
+    """Give rows with an empty time field the time of their neighbouring timed row.
+
+    A row whose time field is empty (reason :data:`MISSING`) in a file where
+    other rows have good times takes the time of the nearest good row before
+    it in file order (the nearest after it when none is before): it stays at
+    its place in the stream. Rows with an unparsable or out-of-range time are
+    left as they are, and so is every row when no row has a good time.
+
+    Parameters
+    ----------
+    times, why : pandas.Series
+        As returned by :func:`parse_times`.
+
+    Returns
+    -------
+    (pandas.Series, pandas.Series, numpy.ndarray)
+        The times and reasons with the inferred rows filled in (their reason
+        cleared), and the boolean mask of the inferred rows.
+
+    Examples
+    --------
+    >>> t, why = parse_times(pd.Series(["", "2020-01-01T10:00:00Z", None, "2020-01-01T10:00:05Z", "soon"]),
+    ...                      tz=None, path="f.csv", column="ts")
+    >>> t2, why2, inferred = infer_missing_times(t, why)
+    >>> [str(x) for x in t2], inferred.tolist(), why2.tolist()[-1]
+    (['2020-01-01 10:00:00+00:00', '2020-01-01 10:00:00+00:00', '2020-01-01 10:00:00+00:00', \
+'2020-01-01 10:00:05+00:00', 'NaT'], [True, False, True, False, False], "unparsable timestamp: 'soon'")
+    """
+    reasons = why.to_numpy(dtype=object)
+    good = pd.isna(reasons)
+    missing = np.asarray(reasons == MISSING, dtype=bool)
+    if not missing.any() or not good.any():
+        return times, why, np.zeros(len(times), dtype=bool)
+    known = times.where(good)
+    filled = known.ffill().bfill()
+    out = times.where(~missing, filled)
+    return out, why.where(~missing), missing

@@ -13,6 +13,12 @@ variant, not per case.
 the case (the step's own duration for the last step), so waiting before the
 next step is charged to the step that caused it.
 
+A comparison is a team output (docs/privacy.md): each group needs
+``min_group_size`` distinct people, steps and variants done by fewer than
+``min_cell_people`` people are left out of every table (counted in
+``notes``), and the numbers get the release noise of
+:mod:`taskmining.privacy.noise`; ``min_group_size=1`` gives everything, exact.
+
 Examples
 --------
 >>> import pandas as pd
@@ -26,7 +32,7 @@ Examples
 ...         rows.append((f"c{c}", s, f"u{c}", "new" if new else "experienced",
 ...                      t0 + pd.Timedelta(seconds=(30 if new else 10) * k)))
 >>> t = pd.DataFrame(rows, columns=["case_id", "step", "user", "cohort", "timestamp"])
->>> cmp = tm.compare(t, by="cohort", groups=("experienced", "new"))
+>>> cmp = tm.compare(t, by="cohort", groups=("experienced", "new"), min_group_size=1)
 >>> cmp.reference_variant
 ('open', 'fill', 'save')
 >>> cmp.detours[["step", "inserted_per_case_experienced", "inserted_per_case_new"]]
@@ -51,7 +57,10 @@ from taskmining.errors import ParameterError, PrivacyError
 from taskmining.mining._frame import NS, Sequences, encode
 from taskmining.mining.results import Comparison
 from taskmining.mining.variants import SEPARATOR, case_variants
+from taskmining.mining.people import suppressed_labels
 from taskmining.privacy.groups import DEFAULT_MIN_GROUP_SIZE, check_min_group_size
+from taskmining.privacy.noise import perturb_release
+from taskmining.privacy.release import DEFAULT_MIN_CELL_PEOPLE, ReleaseLedger, cell_threshold, check_cohort
 from taskmining.schema import CASE_ID, STEP, STEP_ID, TASK, TIMESTAMP, USER
 
 __all__ = ["compare", "align"]
@@ -124,6 +133,8 @@ def compare(
     *,
     reference: object | None = None,
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    min_cell_people: int = DEFAULT_MIN_CELL_PEOPLE,
+    ledger: ReleaseLedger | str | None = None,
     case_col: str = CASE_ID,
     activity_col: str = STEP,
     timestamp_col: str = TIMESTAMP,
@@ -149,7 +160,11 @@ def compare(
     min_group_size : int, default 5
         Each group needs this many distinct users, otherwise
         :class:`~taskmining.errors.PrivacyError` (a comparison with one
-        group suppressed would show nothing).
+        group suppressed would show nothing); 1 releases everything, exact.
+    min_cell_people : int, default 3
+        Steps and variants done by fewer distinct people are left out.
+    ledger : ReleaseLedger or path, optional
+        Release ledger (default ``$TASKMINING_RELEASE_LEDGER``, if set).
 
     Returns
     -------
@@ -184,6 +199,8 @@ def compare(
             if pd.Series(users[label == code]).nunique() < min_group_size:
                 raise PrivacyError(f"compare: group {by}={name!r} has fewer than {min_group_size} distinct users "
                                    "(team-level safeguard); widen the group or lower min_group_size")
+        check_cohort(tasks.iloc[first_rows[label >= 0]], min_group_size, user_col=user_col, what="compare",
+                     ledger=ledger)
     var, rep = case_variants(seq)
     n_var = len(rep)
     counts = np.stack([np.bincount(var[label == g], minlength=n_var) for g in (0, 1)])
@@ -277,7 +294,57 @@ def compare(
             "follows_reference": follows[m].sum() / n_cases[g],
         })
     summary = pd.DataFrame(rows)
+    notes: dict[str, Any] = {"min_group_size": min_group_size, "cases_in_neither_group": int((label < 0).sum()),
+                             "cases_without_reference": int(((label >= 0) & ~aligned).sum())}
+    tables = {"summary": summary, "steps": steps, "detours": det, "variants": variants}
+    if min_group_size > 1:
+        hidden = suppressed_labels(tasks, "step", min_group_size=min_group_size, min_cell_people=min_cell_people,
+                                   case_col=case_col, activity_col=activity_col, timestamp_col=timestamp_col,
+                                   user_col=user_col, step_id_col=step_id_col)
+        case_users = tasks[user_col].iloc[first_rows].to_numpy()
+        variant_people = np.array([pd.Series(case_users[(var == v) & (label >= 0)]).nunique() for v in present])
+        tables, gone = release_comparison(tables, hidden, variant_people, summary["users"].min(),
+                                          cell_threshold(min_group_size, min_cell_people))
+        notes.update(gone)
+        references = {t: tuple(a for a in path if a not in hidden) for t, path in references.items()}
+        reference_variant = tuple(a for a in reference_variant if a not in hidden)
     return Comparison(by=by, groups=names, reference_variant=reference_variant, reference_variants=references,
-                      summary=summary, steps=steps, detours=det, variants=variants,
-                      notes={"min_group_size": min_group_size, "cases_in_neither_group": int((label < 0).sum()),
-                             "cases_without_reference": int(((label >= 0) & ~aligned).sum())})
+                      summary=tables["summary"], steps=tables["steps"], detours=tables["detours"],
+                      variants=tables["variants"], notes=notes)
+
+
+def release_comparison(tables: dict[str, pd.DataFrame], hidden: frozenset[str], variant_people: np.ndarray,
+                       group_people: int, cell: int) -> tuple[dict[str, pd.DataFrame], dict[str, int]]:
+    """The tables of a comparison without cells of fewer than ``cell`` people, with the release noise.
+
+    Steps in ``hidden`` leave ``steps`` and ``detours`` and every variant
+    holding them leaves ``variants``, as does a variant of fewer than
+    ``cell`` people (``variant_people``, aligned with ``variants``). The
+    noise scale of a row uses its people (``summary``: the group's users;
+    ``variants``: the variant's; ``steps``, ``detours``: the smaller group).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> t = {"summary": pd.DataFrame({"group": ["a", "b"], "users": [6, 5], "cases": [30, 20]}),
+    ...      "steps": pd.DataFrame({"step": ["x", "odd"], "per_case_a": [1.0, 0.1]}),
+    ...      "detours": pd.DataFrame({"step": ["odd"], "inserted_per_case_a": [0.1]}),
+    ...      "variants": pd.DataFrame({"variant": ["x", "x → odd"], "count_a": [29, 1]})}
+    >>> out, gone = release_comparison(t, frozenset({"odd"}), np.array([6, 1]), 5, 3)
+    >>> out["steps"]["step"].tolist(), out["variants"]["variant"].tolist(), gone
+    (['x'], ['x'], {'suppressed_steps': 1, 'suppressed_variants': 1})
+    """
+    steps = tables["steps"][~tables["steps"]["step"].astype(str).isin(hidden)].reset_index(drop=True)
+    det = tables["detours"][~tables["detours"]["step"].astype(str).isin(hidden)].reset_index(drop=True)
+    var = tables["variants"]
+    has_hidden = np.array([any(a in hidden for a in str(v).split(SEPARATOR)) for v in var["variant"]], dtype=bool)
+    keep = ~has_hidden & (np.asarray(variant_people) >= cell)
+    var = var.loc[keep].assign(_people=np.asarray(variant_people)[keep]).reset_index(drop=True)
+    out = {"summary": perturb_release(tables["summary"].copy(), what="compare.summary", min_people=cell)}
+    for name, frame in (("steps", steps), ("detours", det)):
+        out[name] = perturb_release(frame.assign(_people=max(int(group_people), cell)), what=f"compare.{name}",
+                                    min_people=cell, users_col="_people").drop(columns="_people")
+    out["variants"] = perturb_release(var, what="compare.variants", min_people=cell,
+                                      users_col="_people").drop(columns="_people")
+    gone = {"suppressed_steps": int(len(tables["steps"]) - len(steps)), "suppressed_variants": int((~keep).sum())}
+    return out, gone

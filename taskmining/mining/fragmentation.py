@@ -12,8 +12,11 @@ Definitions (within each recording session, events in time order):
 
 Groups are teams: the ``team=`` argument (a column name or a mapping from
 user to team) or the ``by`` column (default ``"team"``); when neither is
-there, the whole log is one group ``"(all)"``. Groups with fewer than
-``min_group_size`` distinct users are left out and noted.
+there, the whole log is one group ``"(all)"``. The table is a team output
+released under the team-level policy (docs/privacy.md): nothing over a log
+of fewer than ``min_group_size`` people, no team of fewer than
+``min_cell_people`` people (left out and noted), and the release noise of
+:mod:`taskmining.privacy.noise` on the numbers of the teams shown.
 
 Examples
 --------
@@ -48,6 +51,7 @@ from taskmining.privacy.groups import (
     check_min_group_size,
     suppress_table,
 )
+from taskmining.privacy.release import DEFAULT_MIN_CELL_PEOPLE, ReleaseLedger, cell_threshold, check_cohort
 from taskmining.schema import APP, CASE_ID, SESSION, TIMESTAMP, USER
 
 __all__ = ["fragmentation"]
@@ -80,6 +84,8 @@ def fragmentation(
     by: str | None = "team",
     team: str | Mapping[str, str] | None = None,
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    min_cell_people: int = DEFAULT_MIN_CELL_PEOPLE,
+    ledger: ReleaseLedger | str | None = None,
     per_user: bool = False,
     idle_threshold: float = 300.0,
     case_col: str = CASE_ID,
@@ -99,7 +105,12 @@ def fragmentation(
     team : str or mapping, optional
         A team column name, or a mapping ``{user: team}``.
     min_group_size : int, default 5
+        People the log needs for any team row (fewer: every row withheld,
+        noted); 1 releases every team, exact.
+    min_cell_people : int, default 3
         Teams with fewer distinct users are left out (and noted).
+    ledger : ReleaseLedger or path, optional
+        Release ledger (default ``$TASKMINING_RELEASE_LEDGER``, if set).
     per_user : bool, default False
         One row per user as well (personal data: opt-in; no suppression).
     idle_threshold : float, default 300
@@ -198,4 +209,8 @@ def fragmentation(
     if user_col not in tasks.columns:
         raise PrivacyError(f"fragmentation: column {user_col!r} is missing, so team sizes cannot be checked; "
                            "pass min_group_size=1")
-    return suppress_table(out, keys, "users", min_group_size, what="fragmentation")
+    cell = cell_threshold(min_group_size, min_cell_people)
+    if check_cohort(tasks, min_group_size, user_col=user_col, what="fragmentation", ledger=ledger,
+                    refuse=False) < min_group_size:
+        cell = min_group_size  # a log of fewer people than a team: every row withheld
+    return suppress_table(out, keys, "users", cell, what="fragmentation")

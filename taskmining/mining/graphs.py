@@ -47,6 +47,7 @@ import pandas as pd
 from taskmining.errors import MiningError, ParameterError
 from taskmining.mining._codes import factorize
 from taskmining.mining._frame import NS, Sequences, distinct_activities, encode
+from taskmining.mining._pyobjects import paused_gc
 from taskmining.mining._stats import BLOCK, group_stats
 from taskmining.mining.display import TransitionGraph
 from taskmining.mining.graph_text import graph_to_dot, graph_to_json
@@ -106,9 +107,15 @@ def _counts(seq: Sequences) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     one case to the next (one per case start) are taken off again.
     """
     k = len(seq.act_labels)
+    if _BLOCK < k * k <= 10_000_000:  # many possible pairs: count the present ones only
+        key = seq.act[:-1] * k
+        key += seq.act[1:]
+        key[_case_starts(seq) - 1] = k * k  # pairs across cases: the extra key, dropped
+        present, edge = _present(key, k * k)
+        return present // k, present % k, np.bincount(edge, minlength=len(present) + 1)[:-1]
     if k * k <= 10_000_000:
         act, n = seq.act, seq.n_steps
-        block = _BLOCK if k * k <= _BLOCK else max(n, 1)
+        block = _BLOCK
         counts = np.zeros(k * k, dtype=np.int64)
         for lo in range(0, n - 1, block):
             a = act[lo:min(lo + block, n - 1) + 1]
@@ -121,6 +128,19 @@ def _counts(seq: Sequences) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         _, key = _pair_keys(seq)
         present, counts = np.unique(key, return_counts=True)
     return present // k, present % k, counts
+
+
+def _present(key: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray]:
+    """The keys below ``n_keys`` that occur (sorted) and each key's rank among them (``len(present)`` for
+    ``n_keys`` itself): a byte per possible key marks the present ones, no count per possible key is
+    allocated and no key is sorted."""
+    seen = np.zeros(n_keys + 1, dtype=bool)
+    seen[key] = True
+    present = np.flatnonzero(seen[:-1])
+    rank = np.empty(n_keys + 1, dtype=np.int32 if len(present) < 2**31 else np.int64)  # touched where present
+    rank[present] = np.arange(len(present), dtype=rank.dtype)
+    rank[n_keys] = len(present)
+    return present, rank[key]
 
 
 def _edges(seq: Sequences, quantiles: tuple[float, ...] = (0.5, 0.9)
@@ -137,10 +157,8 @@ def _edges(seq: Sequences, quantiles: tuple[float, ...] = (0.5, 0.9)
             stats = group_stats(key, wait, k * k + 1, quantiles=quantiles, scale=NS)
             present = np.flatnonzero(stats["count"][:-1])
             return present // k, present % k, {name: v[present] for name, v in stats.items()}
-        present = np.flatnonzero(np.bincount(key, minlength=k * k + 1)[:-1])
-        remap = np.full(k * k + 1, len(present), dtype=np.int64)
-        remap[present] = np.arange(len(present))
-        stats = group_stats(remap[key], wait, len(present) + 1, quantiles=quantiles, scale=NS)
+        present, edge = _present(key, k * k)
+        stats = group_stats(edge, wait, len(present) + 1, quantiles=quantiles, scale=NS)
         return present // k, present % k, {name: v[:-1] for name, v in stats.items()}
     i, key = _pair_keys(seq)
     wait = seq.start[i + 1] - seq.end[i]
@@ -361,8 +379,9 @@ def _dfg_from_tasks(tasks: pd.DataFrame, measure: str, level: str = "step", case
                 "sum": stats["sum"], "stdev": stats["stdev"]}
         names = list(cols)
         rows = zip(*(cols[name].tolist() for name in names), strict=True)  # Python floats in one pass per stat
-        dfg = {(labels[a], labels[b]): dict(zip(names, row, strict=True))
-               for a, b, row in zip(src.tolist(), dst.tolist(), rows, strict=True)}
+        with paused_gc():  # thousands of dicts
+            dfg = {(labels[a], labels[b]): dict(zip(names, row, strict=True))
+                   for a, b, row in zip(src.tolist(), dst.tolist(), rows, strict=True)}
     starts, ends = _endpoints(seq)
     return (dfg, {labels[a]: int(starts[a]) for a in np.flatnonzero(starts)},
             {labels[a]: int(ends[a]) for a in np.flatnonzero(ends)})

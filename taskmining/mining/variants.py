@@ -40,6 +40,7 @@ from taskmining._unique import unique
 from taskmining.errors import ParameterError, PrivacyError
 from taskmining.mining._codes import factorize
 from taskmining.mining._frame import NS, Sequences, encode
+from taskmining.mining._pyobjects import paused_gc
 from taskmining.mining._stats import BLOCK, group_stats
 from taskmining.mining.folding import fold_codes
 from taskmining.mining.levels import at_level
@@ -353,7 +354,8 @@ def _with_labels(out: pd.DataFrame, seq: Sequences, names: pa.Array, offsets: np
     labels = np.asarray(seq.act_labels, dtype=object)[step_codes[picked]].tolist()
     ends = np.cumsum(hi - lo).tolist()
     starts = [0, *ends[:-1]] if ends else []
-    steps = [tuple(labels[a:b]) for a, b in zip(starts, ends, strict=True)]  # the returned objects
+    with paused_gc():  # the returned objects: thousands of tuples
+        steps = [tuple(labels[a:b]) for a, b in zip(starts, ends, strict=True)]
     return _front(out, names, keep, steps)
 
 

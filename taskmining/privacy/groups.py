@@ -29,6 +29,8 @@ from collections.abc import Sequence
 import pandas as pd
 
 from taskmining.errors import ParameterError, PrivacyError
+from taskmining.privacy.noise import perturb_release
+from taskmining.schema import USER
 
 __all__ = [
     "DEFAULT_MIN_GROUP_SIZE", "SmallGroupWarning", "check_min_group_size", "group_sizes",
@@ -116,11 +118,17 @@ def _describe(suppressed: pd.DataFrame, what: str, min_group_size: int) -> str:
 
 def note_suppressed(result: pd.DataFrame, suppressed: pd.DataFrame, *, what: str, min_group_size: int,
                     warn: bool = True, stacklevel: int = 3) -> pd.DataFrame:
-    """Record suppressed groups in ``result.attrs["suppressed"]`` (and warn); returns ``result``.
+    """Release a team aggregate: note its suppressed groups (and warn), add the release noise; returns ``result``.
 
-    ``result`` is changed in place (its ``attrs``): pass a frame you own.
-    ``stacklevel`` is passed to :func:`warnings.warn` (3: the caller of the
-    function that calls this one).
+    Every thresholded team aggregate (task metrics, candidates, variants,
+    transfers, fragmentation, :func:`suppress_table`) ends here.
+    Suppressed groups go to ``result.attrs["suppressed"]``; the numbers of
+    the released cells get the noise of
+    :func:`taskmining.privacy.noise.perturb_release` against differencing,
+    unless ``min_group_size`` is 1 (the opt-out) or the table has a
+    ``user`` column (per-person output, opt-in). ``result`` is changed in
+    place: pass a frame you own. ``stacklevel`` is passed to
+    :func:`warnings.warn` (3: the caller of the function that calls this one).
 
     Examples
     --------
@@ -130,6 +138,13 @@ def note_suppressed(result: pd.DataFrame, suppressed: pd.DataFrame, *, what: str
     >>> out.attrs["suppressed"]
     [{'team': 'b'}]
     """
+    if min_group_size > 1 and USER not in result.columns:
+        perturb_release(result, what=what, min_people=min_group_size)
+        if any(pd.api.types.is_numeric_dtype(suppressed[c]) for c in suppressed.columns):
+            # counts of what was left out (e.g. the cases of suppressed variants) difference as well
+            suppressed = perturb_release(suppressed.copy(), what=f"{what}.suppressed", min_people=min_group_size)
+    else:
+        result.attrs["noise"] = "off (per-person output)" if min_group_size > 1 else "off (min_group_size=1)"
     result.attrs["suppressed"] = suppressed.to_dict("records")
     result.attrs["min_group_size"] = min_group_size
     if len(suppressed):

@@ -5,12 +5,19 @@
     taskmining export INPUT --to xes|ocel-json|ocel-sqlite|pm4py-csv|parquet -o PATH
                       [--format F] [--tz TZ] [--method M] [--param key=value ...]
                       [--level step|event] [--case-col C] [--activity-col A] [--unassigned drop|raise]
+                      [--min-group-size N] [--min-cell-people K] [--ledger FILE]
 
 Inputs without a ``case_id`` column are segmented first with
 ``taskmining.segment(events, method=M)``; ``--case-col true_case
 --activity-col true_step`` exports a simulator's ground truth instead.
 ``pm4py-csv`` and ``parquet`` write the frame of :func:`taskmining.to_pm4py`
 (pm4py column names, one row per step or event).
+
+An export holds per-person rows, so it is a team output
+(docs/privacy.md): refused over fewer than ``--min-group-size`` people
+(default 5), and a case holding a step or task type of fewer than
+``--min-cell-people`` people (default 3) is left out, with a note.
+``--min-group-size 1`` exports every case and says so on stderr.
 """
 
 from __future__ import annotations
@@ -24,7 +31,9 @@ from typing import Any
 import pandas as pd
 
 from taskmining.cli.commands.info import add_read_arguments, read_inputs
+from taskmining.cli.options import add_release_options
 from taskmining.errors import ExportError, ParameterError
+from taskmining.privacy.groups import DEFAULT_MIN_GROUP_SIZE, SmallGroupWarning
 
 __all__ = ["TARGETS", "register", "stage_export", "tasks_from_events"]
 
@@ -61,7 +70,11 @@ def stage_export(ctx: Any) -> None:
     Uses ``ctx.results["tasks"]`` when an earlier stage segmented the events,
     else the simulator's ground truth (``ctx.simulated``). Writes
     ``tasks.xes.gz``, ``tasks.ocel.json`` and ``joint.xes.gz`` (desktop task
-    instances inside the ERP cases) to ``ctx.out``.
+    instances inside the ERP cases) to ``ctx.out``. The exports apply the
+    team-level threshold; a simulated team of fewer than
+    ``min_group_size`` people is exported without it, and the stage says so
+    (simulated people: nobody to protect; ``taskmining export`` on real
+    data refuses instead).
     """
     from taskmining.datasets import simulate_process_log
     from taskmining.datasets.simulate import DEFAULT_SALT
@@ -77,14 +90,21 @@ def stage_export(ctx: Any) -> None:
     if tasks is None:
         tasks = ctx.simulated
         columns = {"case_col": "true_case", "activity_col": "true_step"}
+    people = int(ctx.simulated["user"].nunique())
+    policy: dict[str, Any] = {}
+    if people < DEFAULT_MIN_GROUP_SIZE:
+        policy = {"min_group_size": None}
+        ctx.say(f"the simulated team has {people} people, fewer than {DEFAULT_MIN_GROUP_SIZE}: exported without "
+                "the team-level threshold (simulated data; real data needs a team or --min-group-size 1)")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnassignedRowsWarning)  # events between tasks
-        xes = write_xes(tasks, ctx.out / "tasks.xes.gz", **columns)
-        ocel = write_ocel(tasks, ctx.out / "tasks.ocel.json", **columns)
+        warnings.simplefilter("ignore", SmallGroupWarning)  # cases of one-off steps left out
+        xes = write_xes(tasks, ctx.out / "tasks.xes.gz", **columns, **policy)
+        ocel = write_ocel(tasks, ctx.out / "tasks.ocel.json", **columns, **policy)
         process = simulate_process_log(ctx.simulated)
         joint = link_to_process(ctx.simulated, process, process_key="case:concept:name", salt=DEFAULT_SALT,
                                 case_col="true_case", activity_col="true_step", task_col="true_task",
-                                granularity="task")
+                                granularity="task", **policy)
         joint_xes = joint.write_xes(ctx.out / "joint.xes.gz")
     linked = int(joint.links["process_case"].notna().sum())
     ctx.results["export"] = {"xes": xes, "ocel": ocel, "joint_xes": joint_xes, "linked": linked,
@@ -95,16 +115,31 @@ def stage_export(ctx: Any) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from taskmining.cli.commands.segment import parse_params
-    from taskmining.export import UnassignedRowsWarning, to_pm4py, write_ocel, write_xes
+    from taskmining.export import UnassignedRowsWarning
+    from taskmining.export.ocel import write_ocel
+    from taskmining.export.pm4py_frame import to_pm4py
+    from taskmining.export.release import release_tasks
+    from taskmining.export.xes import write_xes
 
+    if args.min_group_size < 1:
+        raise ParameterError(f"--min-group-size must be >= 1, got {args.min_group_size}")
     out = Path(args.output)
     params = parse_params(args.param)
     events, _ = read_inputs(args)
     tasks = tasks_from_events(events, case_col=args.case_col, method=args.method, params=params)
     common = {"level": args.level, "case_col": args.case_col, "activity_col": args.activity_col,
               "unassigned": args.unassigned, "tz": args.tz}
+    if args.min_group_size == 1:
+        print("note: exported without the team-level threshold (--min-group-size 1): every case, with "
+              "per-person rows; it may single out one person", file=sys.stderr)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UnassignedRowsWarning)
+        warnings.simplefilter("always", SmallGroupWarning)
+        released = release_tasks(tasks, min_group_size=None if args.min_group_size == 1 else args.min_group_size,
+                                 min_cell_people=args.min_cell_people, ledger=args.ledger, level=args.level,
+                                 case_col=args.case_col, activity_col=args.activity_col, what="export")
+        suppressed = int(released.attrs["release"]["suppressed_cases"])
+        tasks = released  # the plain converters below write only the released cases
         if args.to == "xes":
             write_xes(tasks, out, progress=not args.quiet, **common)
         elif args.to in ("ocel-json", "ocel-sqlite"):
@@ -122,11 +157,14 @@ def _run(args: argparse.Namespace) -> int:
         if issubclass(w.category, UnassignedRowsWarning):
             print(f"note: {w.message}".replace('pass unassigned="raise"', "pass --unassigned raise"),
                   file=sys.stderr)
+        elif issubclass(w.category, SmallGroupWarning):
+            print(f"note: {w.message}".replace("min_group_size=None", "--min-group-size 1"), file=sys.stderr)
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     if not args.quiet:
         n_cases = tasks[args.case_col].nunique()
-        print(f"wrote {n_cases} cases from {len(tasks)} events as {args.to} to {out}", file=sys.stderr)
+        print(f"wrote {n_cases} cases from {len(tasks)} events as {args.to} to {out}"
+              + (f" ({suppressed} left out by the team-level threshold)" if suppressed else ""), file=sys.stderr)
     return 0
 
 
@@ -147,4 +185,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--activity-col", default="step", help="activity column (e.g. true_step)")
     p.add_argument("--unassigned", default="drop", choices=("drop", "raise"),
                    help="events outside any case: leave out with a note (default) or fail")
+    p.add_argument("--min-group-size", type=int, default=DEFAULT_MIN_GROUP_SIZE, metavar="N",
+                   help=f"distinct users the export needs (default {DEFAULT_MIN_GROUP_SIZE}; 1 exports every "
+                        "case, unthresholded, with a notice)")
+    add_release_options(p)
     p.set_defaults(func=_run)

@@ -45,7 +45,9 @@ import pandas as pd
 from taskmining._frames import NONE_ARRAY
 from taskmining.errors import IngestError
 from taskmining.io._files import read_bytes
+from taskmining.io._intervals import gap_rows
 from taskmining.io._mapping import finish_frame, normalise_app
+from taskmining.io._text import json_text
 from taskmining.io._reader import file_reader
 from taskmining.io._times import parse_times
 from taskmining.io.quarantine import QuarantineLog
@@ -194,7 +196,7 @@ def _browser(ev: pd.DataFrame) -> pd.Series:
     return normalise_app((ev["bucket"] + " " + ev["client"]).map(name).astype(STRING_DTYPE))
 
 
-def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFrame:
+def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None, idle_gap: float | None = None) -> pd.DataFrame:
     raw = read_bytes(path)
     if not raw.strip():
         return pd.DataFrame()
@@ -204,7 +206,7 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFram
         qlog.add(str(path), raw[:exc.start].count(b"\n") + 1, "bytes that are not UTF-8: the export cannot be read")
         return pd.DataFrame()
     try:
-        doc = json.loads(text)
+        doc = json.loads(json_text(text, qlog, str(path)))
     except (json.JSONDecodeError, RecursionError) as exc:
         line = getattr(exc, "lineno", None)
         qlog.add(str(path), line, f"invalid JSON: {getattr(exc, 'msg', exc)}", text[:10000])
@@ -250,6 +252,10 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFram
             pd_ = _data(part)
             frames.append(_frame(part, pd_, ("app", "title"), app=normalise_app(_text(pd_, "app")),
                                  window=_text(pd_, "title"), action="other"))
+    timed = ev.loc[np.isin(kind, ["currentwindow", "afkstatus"])]  # window and AFK records cover time
+    frames.append(gap_rows(timed["host"], timed["timestamp"],
+                           timed["timestamp"] + pd.to_timedelta(timed["duration"], unit="s"),
+                           min_gap=idle_gap, source=FORMAT))
     frames = [f for f in frames if len(f)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
@@ -260,7 +266,7 @@ read = file_reader(
     bad="unparsable timestamp, negative duration, ``data`` not an object: named by bucket and event "
         "index, as JSON has no useful line per event; a file that is not JSON is one record",
     tz="Zone for timestamps without an offset (aw-server writes UTC offsets).",
-    patterns=("*.json", "*.json.gz"))
+    patterns=("*.json", "*.json.gz"), defaults={"idle_gap": None})
 
 
 def sniff(path: Path, head: bytes) -> bool:

@@ -30,10 +30,10 @@ import pandas as pd
 
 from taskmining._frames import NONE_ARRAY
 from taskmining.errors import IngestError, ParameterError
-from taskmining.io._csv import read_table
+from taskmining.io._csv import flag_inferred, read_table
 from taskmining.io._mapping import finish_frame, map_values, normalise_app
 from taskmining.io._reader import check_options, run_reader
-from taskmining.io._times import check_tz, parse_times
+from taskmining.io._times import check_tz, infer_missing_times, parse_times
 from taskmining.io.quarantine import QuarantineLog, ReadResult
 from taskmining.io.registry import ReaderSpec
 from taskmining.schema import ACTIONS, STRING_DTYPE, as_utc, validate_events
@@ -194,6 +194,9 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None, mapping: Mappi
         why = pd.Series(np.where(times.isna(), "missing timestamp", NONE_ARRAY), dtype=STRING_DTYPE)
     else:
         times, why = parse_times(_as_text(df[ts_col]), tz=tz, path=str(path), column=ts_col)
+    inferred = np.zeros(len(times), dtype=bool)
+    if "duration" not in df.columns:  # point events: an empty time is taken from the row before (not intervals)
+        times, why, inferred = infer_missing_times(times, why)
     if "duration" in df.columns:  # a negative duration is a bad record, not a bad file
         negative = pd.to_numeric(df["duration"], errors="coerce").lt(0).to_numpy()
         why = why.where(~negative | why.notna(), "negative duration")
@@ -207,6 +210,8 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None, mapping: Mappi
                          df.iloc[int(i)].to_json(date_format="iso", default_handler=str))
             keep = ~bad
         df, times = df.loc[keep].reset_index(drop=True), times[keep].reset_index(drop=True)
+        inferred = inferred[keep]
+    df = flag_inferred(df, inferred, qlog, path)
     frame = _contract_frame(df, cols, action_map, source)
     frame["timestamp"] = times.to_numpy()
     if "session" not in frame.columns or frame["session"].isna().all():

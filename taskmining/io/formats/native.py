@@ -41,7 +41,7 @@ import pyarrow.json as pj
 
 from taskmining._progress import progress as _progress
 from taskmining.errors import IngestError, ParameterError
-from taskmining.io._files import is_gzip, open_binary, read_bytes
+from taskmining.io._files import check_not_zeroed, is_gzip, open_binary, read_bytes
 from taskmining.io.formats import _native_checks as checks
 from taskmining.io.formats._depth import MAX_DEPTH, not_objects, too_deep
 from taskmining.io.formats._jsontext import attrs_text, json_text
@@ -300,6 +300,7 @@ def _chunks(path: Path, key: bytes | None, size: int | None = None,
     except OSError:  # missing or unreadable: open_binary below says which
         plain = False
     if plain:  # uncompressed: pieces are views of the memory-mapped file, nothing is copied
+        check_not_zeroed(path)
         mapped = map_pieces(path, size or CHUNK_BYTES)
         if mapped is not None:
             yield from mapped

@@ -51,6 +51,7 @@ from taskmining.io._mapping import (
 )
 from taskmining.io._reader import file_reader
 from taskmining.io._sqlite import is_sqlite, query, tables
+from taskmining.io._text import json_text
 from taskmining.io._times import parse_times
 from taskmining.io.formats._depth import MAX_DEPTH, too_deep
 from taskmining.io.quarantine import QuarantineLog
@@ -78,7 +79,7 @@ def _json_events(path: Path, qlog: QuarantineLog) -> list[dict[str, Any]]:
     if too_deep(data.replace(b"\n", b" ").replace(b"\r", b" ")).any():
         raise IngestError(f"JSON nested deeper than {MAX_DEPTH} levels", path=path)
     try:
-        doc = json.loads(data.decode("utf-8", errors="replace"))
+        doc = json.loads(json_text(data.decode("utf-8", errors="replace"), qlog, str(path)))
     except (ValueError, RecursionError) as exc:
         raise IngestError(f"not JSON: {exc}", path=path) from None
     if not isinstance(doc, dict) or not isinstance(doc.get("events"), list):

@@ -55,6 +55,8 @@ EVENT_ACTIONS: dict[str, str] = {
     "rightclickcellwithvalue": "right_click", "rightclickemptycell": "right_click",
     "rightclickpresentation": "right_click", "rightclickwindow": "right_click",
     "changedocument": "edit",
+    # a placeholder SmartRPA's tagging adds for an action the logger did not record (no time of its own)
+    "missing": "other",
 }
 # prefixes for event types not in the table (checked in this order)
 _PREFIXES = (("doubleclick", "double_click"), ("rightclick", "right_click"), ("click", "click"),
@@ -95,9 +97,10 @@ def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFram
     ts_col = next(c for c in _TS if c in names)
     ev_col = next(c for c in _EVENT if c in names)
     user_col = next((c for c in _USER if c in names), None)
-    app, app_title = app_and_title(column(t, "application"))  # "application" sometimes holds a window title
-    clip = (app == "clipboard").fillna(False).to_numpy()
-    app = app.where(~clip).ffill().fillna(app)  # clipboard events belong to the app used before
+    # "application" sometimes holds a window title (then often equal to the row's "title")
+    app, app_title = app_and_title(column(t, "application"), titles=column(t, "title"))
+    borrowed = ((app == "clipboard").fillna(False) | (app.isna() & app_title.notna())).to_numpy()
+    app = app.where(~borrowed).ffill().where(borrowed, app)  # clipboard, dialogs: the app used before
     ev = t[ev_col]
     roles = _roles(t, ev, app)
     t = drop_secrets(t, roles == "password", ("tag_value", "tag_html", "clipboard_content"))

@@ -36,9 +36,11 @@ import pandas as pd
 
 from taskmining.io._csv import header_fields
 from taskmining.io._intervals import (
+    gap_rows,
     interval_events,
     interval_reasons,
     read_interval_csv,
+    with_gaps,
 )
 from taskmining.io._mapping import column, constant
 from taskmining.io._reader import file_reader
@@ -63,12 +65,12 @@ def _kinds(t: pd.DataFrame, type_col: str = "Type", app_col: str = "App") -> tup
     return pd.Series(kinds, dtype="str").replace("", None), raw
 
 
-def _read_csv(path: Path, qlog: QuarantineLog, tz: str | None) -> pd.DataFrame:
+def _read_csv(path: Path, qlog: QuarantineLog, tz: str | None, idle_gap: float | None) -> pd.DataFrame:
     return read_interval_csv(path, qlog, tz=tz, begin=("Begin",), end=("End",), app=("App",), title=("Title",),
-                             source=FORMAT, kind=_kinds, session=("Session",))
+                             source=FORMAT, kind=_kinds, session=("Session",), idle_gap=idle_gap)
 
 
-def _read_db(path: Path, qlog: QuarantineLog, tz: str | None) -> pd.DataFrame:
+def _read_db(path: Path, qlog: QuarantineLog, tz: str | None, idle_gap: float | None) -> pd.DataFrame:
     t = query(path, "select * from TrackItems order by id").astype(object)
     t = t.where(t.notna(), None).astype("str").where(t.notna())
     if not len(t):
@@ -87,15 +89,17 @@ def _read_db(path: Path, qlog: QuarantineLog, tz: str | None) -> pd.DataFrame:
                              "make no row")
     sel = pd.Series(rows)
     extra = t.loc[rows, [c for c in t.columns if c not in ("app", "taskName", "title", "beginDate", "endDate")]]
-    return interval_events(start[sel], stop[sel], app=t.loc[rows, "app"], title=t.loc[rows, "title"],
-                           kind=kinds[sel], session=constant(path.name.split(".")[0], int(rows.sum())),
-                           source=FORMAT, raw_action=raw[sel], extra=extra)
+    events = interval_events(start[sel], stop[sel], app=t.loc[rows, "app"], title=t.loc[rows, "title"],
+                             kind=kinds[sel], session=constant(path.name.split(".")[0], int(rows.sum())),
+                             source=FORMAT, raw_action=raw[sel], extra=extra)
+    gaps = gap_rows(constant(path.name.split(".")[0], len(t)), start, stop, min_gap=idle_gap, source=FORMAT)
+    return with_gaps(events, gaps)
 
 
-def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFrame:
+def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None, idle_gap: float | None = None) -> pd.DataFrame:
     with open(path, "rb") as f:
         head = f.read(16)
-    return _read_db(path, qlog, tz) if is_sqlite(head) else _read_csv(path, qlog, tz)
+    return _read_db(path, qlog, tz, idle_gap) if is_sqlite(head) else _read_csv(path, qlog, tz, idle_gap)
 
 
 read = file_reader(
@@ -104,7 +108,7 @@ read = file_reader(
     bad="unparsable times, end before begin, wrong field count",
     tz="The zone of the CSV export's local times (required for it; the database's epoch times need none).",
     tz_optional=True,
-    patterns=("*.csv", "*.csv.gz", "*.db", "*.sqlite"))
+    patterns=("*.csv", "*.csv.gz", "*.db", "*.sqlite"), defaults={"idle_gap": None})
 
 
 def sniff(path: Path, head: bytes) -> bool:

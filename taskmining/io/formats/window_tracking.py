@@ -56,16 +56,16 @@ USER = ("user", "User", "username")
 SESSION = ("session", "Session", "device", "host")
 
 
-def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None) -> pd.DataFrame:
+def _read_one(path: Path, qlog: QuarantineLog, *, tz: str | None, idle_gap: float | None = None) -> pd.DataFrame:
     return read_interval_csv(path, qlog, tz=tz, begin=BEGIN, end=END, duration=DURATION, app=APP, title=TITLE,
-                             source=FORMAT, session=SESSION, user=USER)
+                             source=FORMAT, session=SESSION, user=USER, idle_gap=idle_gap)
 
 
 read = file_reader(
     FORMAT, _read_one, module=__name__, what="window-tracking CSV files (app, title, begin, end or duration)",
     files="One file is one session unless it has a session column.",
     bad="wrong field count, unparsable times, end before begin, a duration that is not a number",
-    tz="Zone of times written without one.")
+    tz="Zone of times written without one.", defaults={"idle_gap": None})
 
 
 def sniff(path: Path, head: bytes) -> bool:

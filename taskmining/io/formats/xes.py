@@ -66,6 +66,7 @@ from taskmining.io._mapping import (
     ui_log_frame,
 )
 from taskmining.io._reader import check_options, run_reader
+from taskmining.io.formats._stderr import RUSTXES_DTYPES, dropping
 from taskmining.io.formats._xes_parse import Parsed, XesValueError, parse, typed
 from taskmining.io.formats._xes_stream import parse_stream
 from taskmining.io.quarantine import QuarantineLog, ReadResult
@@ -152,7 +153,8 @@ def _read_rustxes(path: str) -> tuple[pd.DataFrame, set[str]]:
     """rustxes' frame in the same dtypes and column order (naive dates: those without an offset in the file)."""
     rx = _rustxes()
     try:
-        df, _ = rx.import_xes(path)
+        with dropping(RUSTXES_DTYPES):  # a notice per attribute of several types: expected and handled below
+            df, _ = rx.import_xes(path)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # noqa: BLE001 - the Rust reader raises its own types (a panic is a BaseException)

@@ -1,4 +1,4 @@
-"""Lookup tables of every step and slot of the routine models (built once).
+"""Lookup tables of every step and slot of the desktop routines (built once), for the vectorised expansion.
 
 The vectorised expansion works on integer codes: a step occurrence points to
 a step id, the step to a contiguous range of slot ids, a slot to its action,
@@ -6,7 +6,7 @@ role, name template, raw action... These arrays live here.
 
 Examples
 --------
->>> cat = catalog()
+>>> cat = tables()
 >>> cat.labels[cat.step_of_label["Post invoice"]]
 'Post invoice'
 >>> cat.slot_action_names[cat.SWITCH]
@@ -23,10 +23,10 @@ from functools import lru_cache
 import numpy as np
 
 from taskmining.datasets._model import Loop, Node, Routine, Slot, Step
-from taskmining.datasets.routines import IDLE, INTERRUPTIONS, ROUTINES
+from taskmining.datasets.catalog.desktop import IDLE, INTERRUPTIONS, ROUTINES
 from taskmining.schema import ACTIONS
 
-__all__ = ["Catalog", "catalog", "KINDS", "placeholders", "loop_fields"]
+__all__ = ["Tables", "tables", "KINDS", "placeholders", "loop_fields"]
 
 KINDS = ("fixed", "key", "type", "copy", "paste", "edit", "idle")
 _ITER_VARS = {"key", "n", "row"}
@@ -93,7 +93,7 @@ class _Codes:
 
 
 @dataclass
-class Catalog:
+class Tables:
     """Integer lookup tables over all steps and slots (see module docstring)."""
 
     steps: list[Step]
@@ -144,7 +144,7 @@ def _special_slots() -> list[tuple[str, Slot]]:
 
 
 @lru_cache(maxsize=1)
-def catalog() -> Catalog:
+def tables() -> Tables:
     """Build (once) the lookup tables of every routine, interruption and idle block."""
     routines: list[Routine] = [*ROUTINES.values(), *INTERRUPTIONS.values(), *IDLE.values()]
     steps: list[Step] = []
@@ -169,7 +169,7 @@ def catalog() -> Catalog:
     typing_chars, key_interval = 9.0, 0.2
     est = np.array([s.think + sum(sl.gap + (typing_chars * key_interval if sl.kind == "type" else 0.0)
                                   for sl in s.slots) for s in steps])
-    cat = Catalog(
+    cat = Tables(
         steps=steps, labels=labels, step_of_label={lab: i for i, lab in enumerate(labels)}, step_id=step_id,
         apps=apps.values, templates=tmpls.values, tmpl_dynamic=np.zeros(0, bool), fields=fields.values,
         raws=raws.values, roles=roles.values, attrs=attrs.values,

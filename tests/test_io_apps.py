@@ -1,0 +1,49 @@
+"""Application names from process names, product names and window titles: a title never becomes the app."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from taskmining.io._apps import DIALOG_TITLES, app_and_title, normalise_app
+
+
+@pytest.mark.parametrize(("raw", "app"), [
+    ("EXCEL.EXE", "excel"), ("Book1 - Excel", "excel"), ("Presentation2 - PowerPoint", "powerpoint"),
+    ("POWERPNT.EXE", "powerpoint"), ("Inbox - a@b.de - Outlook", "outlook"), ("WINWORD.EXE", "word"),
+    ("x - Personal - Microsoft\u200b Edge", "edge"), ("Outlook Send/Receive Progress", "outlook"),
+    ("Anaconda Prompt (anaconda3) - python  main.py", "terminal"), ("OpenOffice Calc", "openoffice"),
+    ("Running Example.csv - OpenOffice Calc", "openoffice"), ("OpenOffice 4.1.14", "openoffice"),
+    ("soffice.bin", "libreoffice"), ("Microsoft OneDrive", "onedrive"),
+])
+def test_process_product_and_title_spellings_give_one_name(raw: str, app: str) -> None:
+    assert normalise_app(pd.Series([raw])).tolist() == [app]
+
+
+def test_a_value_that_is_the_rows_own_title_or_a_dialog_is_no_application() -> None:
+    values = pd.Series(["Banking", "Save As", "Explorer", "Citavi", "Citavi 6 Startfenster", None])
+    titles = pd.Series(["Banking", None, "Banking", None, None, None])
+    app, title = app_and_title(values, titles=titles)
+    assert app.isna().tolist() == [True, True, False, False, False, True]
+    assert app.tolist()[2:5] == ["explorer", "citavi", "citavi"]
+    assert title.tolist()[:2] == ["Banking", "Save As"]
+    assert {"open", "save as", "speichern unter"} <= DIALOG_TITLES
+
+
+def test_the_same_value_with_different_titles_is_judged_per_row() -> None:
+    app, _ = app_and_title(pd.Series(["Downloads", "Downloads"]), titles=pd.Series(["Downloads", "Other"]))
+    assert app.isna().tolist() == [True, False]
+
+
+def test_smartrpa_title_rows_take_the_application_used_before(tmp_path: object) -> None:
+    import taskmining as tm
+    from pathlib import Path
+
+    p = Path(str(tmp_path)) / "log.csv"
+    p.write_text("timestamp;user;category;application;event_type;title\n"
+                 "2024-01-01T10:00:00;u;MouseClick;EXCEL.EXE;clickButton;\n"
+                 "2024-01-01T10:00:01;u;OperatingSystem;Save As;hotkey;Save As\n"
+                 "2024-01-01T10:00:02;u;OperatingSystem;Banking;paste;Banking\n", encoding="utf-8")
+    ev = tm.read_events(p, tz="Europe/Berlin")
+    assert ev["app"].astype(str).tolist() == ["excel", "excel", "excel"]
+    assert ev["window"].tolist()[1:] == ["Save As", "Banking"]
