@@ -73,11 +73,12 @@ def _rss_kb(field: str) -> int:
 
 def run_one(tool: str, n: int, path: str) -> dict[str, float]:
     """Measure one writer in this process; returns seconds and extra peak MB."""
-    from taskmining.export import to_pm4py, write_xes
+    from taskmining.export.pm4py_frame import to_pm4py
+    from taskmining.export.xes import write_xes
 
     tasks = make_tasks(n)
     if tool.startswith("ocel-"):
-        from taskmining.export import write_ocel
+        from taskmining.export.ocel import write_ocel
         path = path + "." + tool.split("-")[1]
     if tool == "pm4py":
         import pm4py

@@ -126,7 +126,8 @@ def _warm_up(tm: object, pm4py: object, performance_dfg: Callable[..., object]) 
 def run(tasks: pd.DataFrame, args: argparse.Namespace, tm: object, pm4py: object, work: Path,
         rows: list[tuple[int, str, Callable[[], object], Callable[[], object] | None, float, float, str]]) -> None:
     """Time every operation on ``tasks``; append (events, name, ours, theirs, our s, their s, note) to ``rows``."""
-    from taskmining.export import to_pm4py, write_xes
+    from taskmining.export.pm4py_frame import to_pm4py
+    from taskmining.export.xes import write_xes
     from taskmining.io.formats.xes import read_xes
     from taskmining.mining.graphs import performance_dfg
 

@@ -160,7 +160,7 @@ def to_pm4py(
     Examples
     --------
     >>> import pandas as pd
-    >>> from taskmining.export import to_pm4py
+    >>> from taskmining.export.pm4py_frame import to_pm4py
     >>> tasks = pd.DataFrame({
     ...     "timestamp": pd.to_datetime(["2026-01-05 09:00:00", "2026-01-05 09:00:02",
     ...                                  "2026-01-05 09:00:05"], utc=True),

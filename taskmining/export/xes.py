@@ -286,7 +286,7 @@ def write_xes(
     Examples
     --------
     >>> import pandas as pd, tempfile, os
-    >>> from taskmining.export import write_xes
+    >>> from taskmining.export.xes import write_xes
     >>> tasks = pd.DataFrame({
     ...     "timestamp": pd.to_datetime(["2026-01-05 09:00", "2026-01-05 09:01"], utc=True),
     ...     "user": "u1", "case_id": ["c1", "c1"], "step": ["Open", "Save & close"]})
