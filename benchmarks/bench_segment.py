@@ -23,8 +23,10 @@ parameters (the same on every log) on
 * Action-Logger-style logs (``taskmining.datasets.actionlogger``), written as
   Action Logger CSV and read with ``read_events(format="actionlogger")``:
   copy/paste loops into a web form, form filling, a replayed ERP routine
-  with unnamed elements (each alone), and two interleaved mixes with noise;
-  duplicates and echo events in all.
+  with unnamed elements (each alone), the loop and the form with their web
+  fields unnamed (``benchmarks/al_variants.py``: no name, label or id;
+  "bare": not even the input type), the two form routines one after another,
+  and two interleaved mixes with noise; duplicates and echo events in all.
 
 ``--methods NAME ...`` limits the quality table to some segmenters and
 ``--only TEXT`` to the logs whose name holds the text; the ``assigned``
@@ -107,31 +109,42 @@ def _datasets() -> list[tuple[str, pd.DataFrame, pd.DataFrame]]:
     return out
 
 
-#: (name, routines, instances, seed, interleave, noise) of the Action-Logger-style logs
-AL_LOGS: tuple[tuple[str, tuple[str, ...], int, int, float, float], ...] = (
-    ("AL copy/paste loop", ("copy_paste",), 50, 1, 0.0, 0.0),
-    ("AL form filling", ("form_filling",), 40, 2, 0.0, 0.0),
-    ("AL ERP replay, unnamed", ("erp_replay",), 30, 3, 0.0, 0.0),
-    ("AL interleaved copy/paste+forms", ("copy_paste", "form_filling"), 100, 4, 0.3, 0.1),
-    ("AL interleaved ERP+forms", ("erp_replay", "form_filling"), 100, 5, 0.3, 0.1),
+#: (name, routines, instances, seed, interleave, noise, web elements) of the Action-Logger-style logs;
+#: web elements "named" as simulated, "unnamed" (no name, label or id: ``al_variants.unnamed_web``),
+#: "bare" (not even the input type: a submit button is just a button)
+AL_LOGS: tuple[tuple[str, tuple[str, ...], int, int, float, float, str], ...] = (
+    ("AL copy/paste loop", ("copy_paste",), 50, 1, 0.0, 0.0, "named"),
+    ("AL copy/paste loop, unnamed fields", ("copy_paste",), 50, 1, 0.0, 0.0, "unnamed"),
+    ("AL copy/paste loop, bare fields", ("copy_paste",), 50, 1, 0.0, 0.0, "bare"),
+    ("AL form filling", ("form_filling",), 40, 2, 0.0, 0.0, "named"),
+    ("AL form filling, unnamed fields", ("form_filling",), 40, 2, 0.0, 0.0, "unnamed"),
+    ("AL ERP replay, unnamed", ("erp_replay",), 30, 3, 0.0, 0.0, "named"),
+    ("AL copy/paste+forms, one after another", ("copy_paste", "form_filling"), 100, 4, 0.0, 0.0, "named"),
+    ("AL interleaved copy/paste+forms", ("copy_paste", "form_filling"), 100, 4, 0.3, 0.1, "named"),
+    ("AL interleaved ERP+forms", ("erp_replay", "form_filling"), 100, 5, 0.3, 0.1, "named"),
 )
 
 
 def _actionlogger_logs() -> list[tuple[str, pd.DataFrame, pd.DataFrame]]:
+    import sys
     import tempfile
 
     import taskmining as tm
     from taskmining.datasets.actionlogger import simulate_actionlogger, write_actionlogger
     from taskmining.segmentation.apply import hide_truth_attrs
 
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from al_variants import unnamed_web
+
     out = []
     with tempfile.TemporaryDirectory() as tmp:
-        for name, routines, n, seed, interleave, noise in AL_LOGS:
+        for name, routines, n, seed, interleave, noise, web in AL_LOGS:
             logs = []
             for s in (seed, seed + 100):  # the second is the training log of supervised methods
-                path = write_actionlogger(simulate_actionlogger(list(routines), n_instances=n, seed=s,
-                                                                interleave=interleave, noise=noise),
-                                          Path(tmp) / f"{s}.csv")
+                log = simulate_actionlogger(list(routines), n_instances=n, seed=s, interleave=interleave, noise=noise)
+                if web != "named":
+                    log = unnamed_web(log, keep_type=web == "unnamed")
+                path = write_actionlogger(log, Path(tmp) / f"{s}.csv")
                 events = hide_truth_attrs(tm.read_events(path, format="actionlogger", tz="UTC"))  # Task is in attrs
                 steps = _steps_from_events(events)
                 steps["caseID"] = steps["caseID"].astype(object).where(steps["caseID"].notna(), None)
@@ -171,7 +184,7 @@ def quality(methods: list[str] | None = None, only: str | None = None) -> pd.Dat
                          "P": s["boundary_precision"], "R": s["boundary_recall"], "F1": s["boundary_f1"],
                          "edit": s["edit_distance"], "event_F1": s["event_f1"], "ARI": s["ari"],
                          "assigned": float(out["case_id"].notna().mean()), "seconds": seconds})
-            print(f"{log:28s} {name:22s} F1={s['boundary_f1']:.3f} edit={s['edit_distance']:.3f} "
+            print(f"{log:40s} {name:22s} F1={s['boundary_f1']:.3f} edit={s['edit_distance']:.3f} "
                   f"eventF1={s['event_f1']:.3f} {seconds:.2f}s", flush=True)
     return pd.DataFrame(rows)
 

@@ -12,7 +12,7 @@ The rule, in order, all measured without labels:
    other's evidence (:mod:`~taskmining.segmentation.agreement`): fewer of
    them repeat an anchor of the other's cases (a class in nearly every case,
    once: two instances merged), by more than :data:`REPEAT_MARGIN`; or, as
-   many, they begin and end more alike by more than :data:`START_MARGIN`
+   many, they begin and end more alike (by more than :data:`START_MARGIN`, 0)
    (``task_recognition`` cut inside the loop of an instance, or at the wrong
    place of the cycle): ``routine_cycles`` is used;
 3. otherwise ``task_recognition``.
@@ -23,9 +23,9 @@ of the same cell, a commit after a paste. They take the case of the step they
 echo. Steps the method leaves outside every case are noise it recognised
 (a chat reply, a look at the calendar): they keep a missing ``case_id`` and
 get the task :data:`NOISE`, as long as they are at most :data:`MAX_NOISE` of
-the steps; when more are left out, the method decided too little and every
-step joins the case before it in its session (or after, at a session's
-start). ``unassigned_`` is the share left outside cases.
+the steps; when more are left out, those of the classes least often left
+out join the case before them in their session (or after, at a session's
+start), with its task, until :data:`MAX_NOISE` remain. ``unassigned_`` is the share left outside cases.
 
 The choice is in ``method_`` and the fitted segmenter in ``segmenter_``;
 ``reason_`` says why in one sentence. Cases of a method that does not type
@@ -70,7 +70,7 @@ UNTYPED = "(untyped task)"
 #: task of steps left outside every case as noise (their ``case_id`` is missing)
 NOISE = "(noise)"
 #: the largest share of steps left outside cases as noise; above it, every step gets a case
-MAX_NOISE = 0.25
+MAX_NOISE = 0.10
 #: a cycle rule this good (phase, coverage) makes the stream "one routine repeated"
 CYCLE_PHASE = 0.85
 CYCLE_COVERAGE = 0.75
@@ -78,8 +78,8 @@ CYCLE_COVERAGE = 0.75
 CYCLE_SAMPLE = 20_000
 #: a difference in the share of cases repeating the other method's anchors that decides
 REPEAT_MARGIN = 0.02
-#: otherwise ``routine_cycles`` wins when its cases begin and end this much more alike
-START_MARGIN = 0.05
+#: otherwise ``routine_cycles`` wins when its cases begin and end more alike by more than this
+START_MARGIN = 0.0
 
 
 def choose_method(steps: pd.DataFrame, *, min_steps: int = 50, min_repeats: int = 3) -> tuple[str, str]:
@@ -129,6 +129,27 @@ def fill_unassigned(session: np.ndarray, case: np.ndarray) -> np.ndarray:
     if empty.any():  # a session no method gave any case: one case of its own
         filled[empty] = frame["s"][empty].astype(str) + "-0"
     return filled.to_numpy(dtype=object)
+
+
+def _beyond_budget(steps: pd.DataFrame, missing: np.ndarray, share: float) -> np.ndarray:
+    """The missing steps to fill so that at most ``share`` of the events stay outside cases.
+
+    Events are counted by ``n_events`` when the steps have it (one step per
+    event otherwise). The steps that stay are those of the classes most
+    often left out (a class the method always leaves out is noise; one it
+    mostly puts in cases was left out by chance).
+    """
+    codes = pd.factorize(class_labels(steps["step"]))[0]
+    rate = np.bincount(codes, weights=missing, minlength=int(codes.max(initial=0)) + 1) / np.maximum(
+        np.bincount(codes), 1)
+    size = (steps["n_events"].fillna(1).to_numpy(dtype=np.float64) if "n_events" in steps.columns
+            else np.ones(len(steps)))
+    idx = np.flatnonzero(missing)
+    order = idx[np.argsort(-rate[codes[idx]], kind="stable")]
+    keep = order[np.cumsum(size[order]) <= share * size.sum()]
+    fill = missing.copy()
+    fill[keep] = False
+    return fill
 
 
 def _spread(out: pd.DataFrame, root: np.ndarray, work: np.ndarray, n: int) -> pd.DataFrame:
@@ -218,10 +239,19 @@ class AutoSegmenter(BaseSegmenter):
         case = out[CASE_ID].to_numpy(dtype=object)
         missing = pd.isna(case)
         share = float(missing.mean()) if len(case) else 0.0
-        if share > MAX_NOISE:  # the method decided (almost) nothing: every step joins a neighbouring case
-            out[CASE_ID] = fill_unassigned(steps[SESSION].to_numpy(dtype=object), case)
-            share = 0.0
-        elif missing.any():  # steps the method found to be noise stay outside cases, marked as such
+        if share > MAX_NOISE:  # too many left out: the least noise-like join a neighbouring case
+            fill = _beyond_budget(steps, missing, MAX_NOISE)
+            filled = fill_unassigned(steps[SESSION].to_numpy(dtype=object), case)
+            case = case.copy()
+            case[fill] = filled[fill]
+            out[CASE_ID] = case
+            task = out[TASK].astype(object)
+            known = pd.Series(task.to_numpy(dtype=object)).groupby(pd.Series(case, dtype=object)).first()
+            task[fill] = pd.Series(case[fill], dtype=object).map(known).to_numpy(dtype=object)
+            out[TASK] = task
+            missing = missing & ~fill
+            share = float(missing.mean())
+        if missing.any():  # steps the method found to be noise stay outside cases, marked as such
             out = out.astype({TASK: object})
             out.loc[missing, TASK] = NOISE
         self.unassigned_ = share

@@ -11,10 +11,12 @@ decisions) in two stages:
 1. **period**: the rule whose segments are *complete*, each holding most
    of the stream's classes, while cutting as often as possible:
    ``m * coverage ** 4``, with ``m`` the number of segments and coverage
-   the mean, over the classes seen at least ``max(3, m / 5)`` times, of the
-   share of the segments holding the class. Cutting at a step of a loop body multiplies ``m`` but
-   leaves the anchors in only one segment in ``L``; cutting at a rare class
-   keeps coverage but few segments.
+   the geometric mean, over the classes seen at least 3 times and weighted
+   by their occurrences, of the share of the segments holding the class. Cutting at
+   a step of a loop body multiplies ``m`` but leaves the anchors and the
+   steps of each field (copy column A, then column B ...) in only one
+   segment in ``L``; cutting at a rare class keeps coverage but few
+   segments. Rare noise classes weigh little.
 2. **phase**: among the rules cutting about as often (0.75 to 1.34 times),
    the one whose segments hold each *once-class* exactly once most often. The
    once-classes are those of the period rule's segments that occur in at
@@ -45,7 +47,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["CycleRule", "best_cycle_rule", "rule_cuts", "score_rule"]
+__all__ = ["CycleRule", "best_cycle_rule", "completion_segments", "rule_cuts", "score_rule"]
 
 _MAX_CANDIDATES = 64
 _COVERAGE_POWER = 4.0
@@ -127,9 +129,14 @@ def score_rule(codes: np.ndarray, first: np.ndarray, kind: str, cls: int, n_clas
     pair_cls = pair[0] % n_classes
     present = np.bincount(pair_cls, minlength=n_classes)  # segments holding each class
     occurrences = np.bincount(c, minlength=n_classes)
-    share = present / m
-    counted = occurrences >= max(3.0, 0.2 * m)  # classes rarer than one segment in five do not count
-    coverage = float(np.minimum(share[counted], 1.0).mean()) if counted.any() else 0.0
+    share = np.minimum(present / m, 1.0)
+    # weighted by occurrences: a rare noise class weighs little, the steps of every field of a form
+    # (each rarer than the segments of a rule cutting inside the form's loop) weigh what they are
+    counted = occurrences >= 3
+    weight = occurrences[counted]
+    # geometric: a class left in one segment in seven costs more than a mean of shares says
+    coverage = float(np.exp((np.log(np.maximum(share[counted], 1e-9)) * weight).sum() / weight.sum())) \
+        if counted.any() else 0.0
     exactly = np.bincount(pair_cls[pair[1] == 1], minlength=n_classes)
     if once is None:
         once = once_classes(present, exactly, m)
@@ -154,7 +161,7 @@ def once_classes(present: np.ndarray, exactly: np.ndarray, m: int) -> np.ndarray
 
 
 def best_cycle_rule(codes: np.ndarray, first: np.ndarray, n_classes: int, *,
-                    max_candidates: int = _MAX_CANDIDATES) -> CycleRule | None:
+                    max_candidates: int = _MAX_CANDIDATES, completion: np.ndarray | None = None) -> CycleRule | None:
     """The cut rule that makes the stream most like one routine repeated (None: too short).
 
     Parameters
@@ -167,6 +174,12 @@ def best_cycle_rule(codes: np.ndarray, first: np.ndarray, n_classes: int, *,
         Number of classes.
     max_candidates : int, default 64
         The most frequent classes (seen at least 3 times) are tried.
+    completion : numpy.ndarray of bool, optional
+        Mask over classes of completion actions (submit, save ...). When
+        given, the search is also run over the rules cutting at most
+        1.34 times as often as "cut after every run of completion steps"
+        (a rule cutting more often cuts inside the loop of an instance);
+        the solution of higher phase is returned (the bounded one on a tie).
     """
     if len(codes) < 6:
         return None
@@ -176,13 +189,43 @@ def best_cycle_rule(codes: np.ndarray, first: np.ndarray, n_classes: int, *,
     rules = [r for r in rules if r.segments >= 2]
     if not rules:
         return None
+    opener = int(np.argmax(np.bincount(codes[first], minlength=n_classes)))
+    best = _phase_search(codes, first, n_classes, rules, opener)
+    if completion is None or int(counts[np.asarray(completion, dtype=bool)].sum()) < 3:
+        return best
+    ends = completion_segments(codes, first, completion)
+    capped = [r for r in rules if r.segments <= _PERIOD_BAND[1] * ends]
+    if not capped:
+        return best
+    alt = _phase_search(codes, first, n_classes, capped, opener)
+    return alt if alt.phase >= best.phase else best
+
+
+def completion_segments(codes: np.ndarray, first: np.ndarray, completion: np.ndarray) -> int:
+    """Segments holding a completion step when cutting after every run of them.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> completion_segments(np.array([0, 1, 2, 2, 0, 1, 2]), np.array([1, 0, 0, 0, 0, 0, 0], bool),
+    ...                     np.array([False, False, True]))
+    2
+    """
+    mask = np.asarray(completion, dtype=bool)
+    hit = mask[codes]
+    seg = np.cumsum(rule_cuts(codes, first, "after", mask)) - 1
+    return int(np.count_nonzero(np.bincount(seg, weights=hit) > 0))
+
+
+def _phase_search(codes: np.ndarray, first: np.ndarray, n_classes: int, rules: list[CycleRule],
+                  opener: int) -> CycleRule:
+    """Stage 2 of the module docstring over ``rules`` (stage 1 picks their period)."""
     period = max(rules, key=lambda r: r.segments * r.coverage ** _COVERAGE_POWER)
     lo, hi = _PERIOD_BAND
     # once-classes are fixed by the period rule, the same for every rule compared
     once = period.once
     band = [score_rule(codes, first, r.kind, r.cls, n_classes, once) for r in rules
             if lo * period.segments <= r.segments <= hi * period.segments and r.coverage >= 0.9 * period.coverage]
-    opener = int(np.argmax(np.bincount(codes[first], minlength=n_classes)))
 
     def rank(r: CycleRule) -> tuple[float, int, int]:
         return (round(r.phase, 3), int(r.kind == "before" and r.cls == opener), int(r.kind == "after"))

@@ -34,9 +34,10 @@ import numpy as np
 import pandas as pd
 
 from taskmining.errors import ParameterError
-from taskmining.schema import CASE_ID, SESSION, TASK
+from taskmining.schema import ACTION, CASE_ID, SESSION, TASK
 from taskmining.segmentation._common import class_labels
 from taskmining.segmentation.base import BaseSegmenter, cases_from_boundaries
+from taskmining.segmentation.completion import completion_mask
 from taskmining.segmentation.cycles import CycleRule, best_cycle_rule, rule_cuts
 from taskmining.segmentation.fold import echo_targets, fold_targets
 
@@ -95,8 +96,10 @@ class RoutineCyclesSegmenter(BaseSegmenter):
         cls = class_labels(steps["step"]).to_numpy(dtype=object)[work]
         codes, labels = pd.factorize(cls)
         n = min(len(codes), int(value))
+        actions = steps[ACTION].to_numpy(dtype=object)[work] if ACTION in steps.columns else None
+        done = completion_mask(np.asarray(labels, dtype=object), codes, actions)
         self.cycle_: CycleRule | None = best_cycle_rule(np.asarray(codes[:n], dtype=np.int64), first[:n],
-                                                        len(labels))
+                                                        len(labels), completion=done)
         self.anchor_: str | None = None if self.cycle_ is None else str(labels[self.cycle_.cls])
         self.rule_ = "no rule (too few steps)" if self.cycle_ is None else \
             f"cut {self.cycle_.kind} {self.anchor_!r}"

@@ -16,7 +16,8 @@ first of:
    ``aria-label``, ``placeholder``, ``data-selector``, ``formcontrolname``);
 2. the recorded **name** when it is not a path;
 3. the **caption of a button** (its ``value`` when the input type is
-   ``submit``, ``button`` or ``reset``: ``Submit``);
+   ``submit``, ``button`` or ``reset``: ``Submit``; without a value, the
+   caption a browser shows, ``Submit`` or ``Reset``);
 4. the **path**, shortened: tags in lower case, the last three components,
    indices stripped from the ancestors (rows of a table, items of a list
    and re-rendered containers then match) and kept on the element itself
@@ -63,6 +64,7 @@ _ANCHOR = re.compile(r"""^id\(\s*['"]?(?P<id>[^'")]+)['"]?\s*\)$""")
 _LABEL_RE = "(?:" + "|".join(re.escape(a) for a in LABEL_ATTRIBUTES) + r")'?\s*:\s*'(?P<v>[^']*[^'\s][^']*)'"
 _CAPTION_RE = (r'"(?:tag_type|target\.type)"\s*:\s*"(?:submit|button|reset)".*?'
                r'"(?:tag_value|target\.value)"\s*:\s*"(?P<v>[^"]+)"')
+_TYPE_RE = r'"(?:tag_type|target\.type)"\s*:\s*"(?P<v>submit|reset)"'
 _HINT_RE = "|".join(re.escape(a) for a in LABEL_ATTRIBUTES) + r'|"(?:tag_type|target\.type)"\s*:\s*"(?:submit|button|reset)"'
 _TAIL = 3
 
@@ -165,10 +167,10 @@ def element_names(events: pd.DataFrame) -> pd.Series:
     Examples
     --------
     >>> import pandas as pd
-    >>> ev = pd.DataFrame({"element_name": [None], "element_id": ["/html[1]/body[1]/form[1]/input[1]"],
-    ...                    "attrs": ['{"tag_type":"submit","tag_value":"Submit"}']})
+    >>> ev = pd.DataFrame({"element_name": [None, None], "element_id": ["/html[1]/body[1]/form[1]/input[1]", None],
+    ...                    "attrs": ['{"tag_type":"submit","tag_value":"Send"}', '{"target.type":"submit"}']})
     >>> element_names(ev).tolist()
-    ['Submit']
+    ['Send', 'Submit']
     """
     n = len(events)
     none = pd.Series([None] * n, index=events.index, dtype=object)
@@ -190,6 +192,9 @@ def element_names(events: pd.DataFrame) -> pd.Series:
         return name if name.dtype == STRING_DTYPE else name.astype(STRING_DTYPE)
     sub = text.take(pa.array(rows))
     label, caption = _extract(sub, _LABEL_RE), _extract(sub, _CAPTION_RE)
+    default = _extract(sub, _TYPE_RE)  # a submit or reset input without a value shows the browser's caption
+    bare = pd.isna(caption) & pd.notna(default)
+    caption[bare] = [str(v).title() for v in default[bare]]
     result = _as_text(name).to_numpy(dtype=object).copy()
     key = pd.MultiIndex.from_arrays([result[rows], _as_text(eid.iloc[rows]).to_numpy(dtype=object), label, caption])
     codes = pd.factorize(key)[0]

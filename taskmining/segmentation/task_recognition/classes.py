@@ -29,7 +29,7 @@ import pandas as pd
 from taskmining.schema import ELEMENT_ID, ELEMENT_NAME, SESSION, STEP, URL, WINDOW
 from taskmining.segmentation._common import DIGITS, UNLABELLED, class_labels
 
-__all__ = ["UNLABELLED", "class_labels", "coarse_classes", "context_keys", "event_classes", "session_codes"]
+__all__ = ["UNLABELLED", "class_labels", "coarse_classes", "context_keys", "event_classes", "row_keys", "session_codes"]
 
 def coarse_classes(labels: pd.Index) -> np.ndarray:
     """A coarser class per class label: the quoted element name left out.
@@ -93,7 +93,7 @@ def _key_tokens(values: pd.Series) -> pd.Series:
 _CELL_ROW = re.compile(r"^(?P<sheet>.+)!\$?[A-Za-z]{1,3}\$?(?P<row>\d+)$")
 
 
-def _row_keys(values: pd.Series) -> pd.Series:
+def row_keys(values: pd.Series) -> pd.Series:
     """The spreadsheet record of a cell reference (``Sheet1!B7`` -> ``Sheet1 row 7``; missing otherwise)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     matches = [_CELL_ROW.match(str(u)) for u in uniques]
@@ -129,7 +129,7 @@ def context_keys(steps: pd.DataFrame) -> np.ndarray:
         if col in steps.columns:
             key = key.where(key.notna(), _key_tokens(steps[col]))
     if ELEMENT_ID in steps.columns:  # the spreadsheet row a cell belongs to: the record being worked on
-        key = key.where(key.notna(), _row_keys(steps[ELEMENT_ID]))
+        key = key.where(key.notna(), row_keys(steps[ELEMENT_ID]))
     if key.notna().sum() == 0:
         return np.full(n, -1, dtype=np.int64)
     sess = session_codes(steps) if SESSION in steps.columns else np.zeros(n, dtype=np.int64)

@@ -62,13 +62,21 @@ class HashKeys:
 def cut_positions(codes: np.ndarray, session_first: np.ndarray, start_mask: np.ndarray) -> np.ndarray:
     """Boolean mask of steps that begin a segment: session starts and start-class steps.
 
+    A run of one start class (the same step repeated, a burst of extension
+    start-ups) is cut once, before its first step.
+
     Examples
     --------
     >>> import numpy as np
     >>> cut_positions(np.array([0, 1, 0, 1]), np.array([1, 0, 0, 0], bool), np.array([True, False])).tolist()
     [True, False, True, False]
+    >>> cut_positions(np.array([0, 0, 1, 0]), np.array([1, 0, 0, 0], bool), np.array([True, False])).tolist()
+    [True, False, False, True]
     """
-    return start_mask[codes] | session_first
+    cut = start_mask[codes]
+    if len(cut) > 1:
+        cut[1:] &= codes[1:] != codes[:-1]
+    return cut | session_first
 
 
 def description_length(

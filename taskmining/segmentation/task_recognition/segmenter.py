@@ -75,14 +75,16 @@ import numpy as np
 import pandas as pd
 
 from taskmining.errors import ParameterError
-from taskmining.schema import CASE_ID, SESSION, TASK
+from taskmining.schema import ACTION, CASE_ID, SESSION, TASK
 from taskmining.segmentation.base import BaseSegmenter
+from taskmining.segmentation.completion import completion_mask
 from taskmining.segmentation.task_recognition.classes import (
     class_labels,
     coarse_classes,
     context_keys,
     event_classes,
 )
+from taskmining.segmentation.task_recognition.completion_cuts import after_completion, completion_boundaries
 from taskmining.segmentation.task_recognition.cost import (
     Cost,
     cut_positions,
@@ -98,6 +100,7 @@ from taskmining.segmentation.task_recognition.pauses import (
     pair_cuts,
     pause_seeds,
 )
+from taskmining.segmentation.task_recognition.resume import resume_suspended
 from taskmining.segmentation.task_recognition.search import (
     loop_header_mask,
     select_start_classes,
@@ -122,11 +125,13 @@ from taskmining.segmentation.task_recognition.untangle import (
     untangle_types,
 )
 
-__all__ = ["HEADER_SLACK", "TaskRecognitionSegmenter"]
+__all__ = ["HEADER_SLACK", "MIN_TYPE_SHARE", "TaskRecognitionSegmenter"]
 
 #: start classes that are not loop headers of the step graph are accepted only
 #: when the loop-header-only solution needs this factor more bits
 HEADER_SLACK = 1.3
+#: task types with fewer than this share of the instances are dissolved into the others
+MIN_TYPE_SHARE = 0.01
 
 
 class TaskRecognitionSegmenter(BaseSegmenter):
@@ -228,11 +233,15 @@ class TaskRecognitionSegmenter(BaseSegmenter):
         self._pairs_: PairModel | None = None
         self._pre_types_: TypeModel | None = None
         self._fragments_ = np.zeros(0, dtype=np.int64)
+        self._done_ = self._ends_ = np.zeros(0, dtype=bool)
+        self.cut_after_completion_ = False
         if len(steps) == 0:
             return
         codes, labels = event_classes(steps)
         k = len(labels)
         noise = noise_classes(codes, _first(steps), k, apps=app_codes(steps, codes, k))
+        actions = steps[ACTION].to_numpy(dtype=object) if ACTION in steps.columns else None
+        self._done_ = completion_mask(np.asarray(labels, dtype=object), codes, actions) & ~noise
         context = self._context(steps)  # computed once: both passes see the same keys
         self._fit_stream(steps, codes, labels, noise, context)
         if self._types_ is not None:
@@ -250,15 +259,18 @@ class TaskRecognitionSegmenter(BaseSegmenter):
         self.noise_classes_ = [str(v) for v in labels[noise]]
         w_codes, w_first, w_idle, w_context = stream.work_view()
         n = min(len(w_codes), int(self.sample_size))
-        mask = self._search(w_codes[:n], w_first[:n], k, w_context[:n])
-        ratio = _compression(w_codes[:n], w_first[:n], mask, k, w_context[:n])
+        mask, ends = self._boundaries(w_codes[:n], w_first[:n], k, w_context[:n])
+        self.cut_after_completion_ = ends is not None
+        self._ends_ = ends if ends is not None else np.zeros(k, dtype=bool)
+        ratio = _compression(w_codes[:n], w_first[:n], mask, k, w_context[:n],
+                             forced=self._forced(w_codes[:n], w_first[:n]))
         seeds = pause_seeds(stream.seconds[stream.work], w_first, w_idle, pause=float(self.pause))
         if ratio > self.repetition_ratio and seeds.sum() >= self.min_pauses:
             self.mode_ = "pauses"
             self._pairs_ = fit_pairs(w_codes, w_first, seeds, k, coarse=coarse_classes(labels))
         else:
             self.start_classes_ = [str(v) for v in labels[mask]]
-        seg = instances(stream, self._work_cuts(stream, k), absorb_noise=self.noise_steps == "absorb")
+        seg = self._instances(stream, k)
         valid = seg >= 0
         if valid.any():
             threshold = float(self.type_threshold)
@@ -272,16 +284,32 @@ class TaskRecognitionSegmenter(BaseSegmenter):
             self._fragments_ = fragment_types(self._types_, steps, codes, seg, k)
             if (self._fragments_ >= 0).any():
                 seg = merge_fragment_types(self._types_, self._fragments_, steps, codes, seg, k)
-            self._types_ = fit_types(codes[valid], seg[valid], k, threshold=threshold)
+            self._types_ = fit_types(codes[valid], seg[valid], k, threshold=threshold, min_share=MIN_TYPE_SHARE)
             self.task_names_ = name_types(self._types_, [str(v) for v in labels])
         self.n_tasks_ = len(self.task_names_)
 
-    def _search(self, codes: np.ndarray, first: np.ndarray, k: int, context: np.ndarray) -> np.ndarray:
+    def _boundaries(self, codes: np.ndarray, first: np.ndarray, k: int,
+                    context: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """Start classes, and whether runs of completion steps end segments (:mod:`.completion_cuts`)."""
+        cost = self.cost or description_length
+        return completion_boundaries(
+            codes, first, self._done_[:k], k,
+            lambda f, banned: self._search(codes, f, k, context, banned=banned),
+            lambda f, mask: cost(codes, f, mask, k, context=context))
+
+    def _forced(self, codes: np.ndarray, first: np.ndarray) -> np.ndarray:
+        """Session starts, and the steps after a run of completion steps when those end segments."""
+        return after_completion(codes, first, self._ends_) if self.cut_after_completion_ else first
+
+    def _search(self, codes: np.ndarray, first: np.ndarray, k: int, context: np.ndarray,
+                banned: np.ndarray | None = None) -> np.ndarray:
         """Start classes by MDL; loop headers only, unless that costs over ``HEADER_SLACK`` more bits."""
         cands, seed, cost = int(self.max_candidates), int(self.random_state), self.cost or description_length
         free = select_start_classes(codes, first, k, max_candidates=cands, random_state=seed, context=context,
-                                    cost=cost)
+                                    cost=cost, allowed=None if banned is None else ~banned)
         headers = loop_header_mask(codes, first, k)
+        if banned is not None:
+            headers = headers & ~banned
         forced = np.bincount(codes[first], minlength=k) > 0
         if not (free & ~headers & ~forced).any():
             return free
@@ -297,15 +325,32 @@ class TaskRecognitionSegmenter(BaseSegmenter):
             return context_keys(steps)
         return np.full(len(steps), -1, dtype=np.int64)
 
-    def _work_cuts(self, stream: Stream, n_classes: int) -> np.ndarray:
-        w_codes, w_first, w_idle, _ = stream.work_view()
+    def _work_cuts(self, stream: Stream, n_classes: int) -> tuple[np.ndarray, np.ndarray]:
+        """Segment starts on the work steps, and those made only by a completion before them
+        (headless, :mod:`.resume`)."""
+        w_codes, session_first, w_idle, _ = stream.work_view()
+        w_first = self._forced(w_codes, session_first)
         if self._pairs_ is not None:
             seeds = pause_seeds(stream.seconds[stream.work], w_first, w_idle, pause=float(self.pause))
-            return pair_cuts(self._pairs_, w_codes, w_first) | seeds
-        mask = np.zeros(max(n_classes, len(self._labels_)) + 1, dtype=bool)
-        known = self._labels_.get_indexer(pd.Index(self.start_classes_, dtype=object))
-        mask[known[known >= 0]] = True
-        return cut_positions(w_codes, w_first, mask)
+            own = pair_cuts(self._pairs_, w_codes, session_first) | seeds
+        else:
+            mask = np.zeros(max(n_classes, len(self._labels_)) + 1, dtype=bool)
+            known = self._labels_.get_indexer(pd.Index(self.start_classes_, dtype=object))
+            mask[known[known >= 0]] = True
+            own = cut_positions(w_codes, session_first, mask)
+        return own | w_first, w_first & ~own
+
+    def _instances(self, stream: Stream, n_classes: int) -> np.ndarray:
+        """Instance id per step: cuts, lead-ins, keys (:func:`.instances`), resumed suspended instances."""
+        cuts, headless = self._work_cuts(stream, n_classes)
+        seg = instances(stream, cuts, absorb_noise=self.noise_steps == "absorb")
+        if not headless.any():
+            return seg
+        heads = seg[np.flatnonzero(stream.work)[headless]]
+        done = np.zeros(len(stream.codes), dtype=bool)
+        known = stream.codes < len(self._ends_)
+        done[known] = self._ends_[stream.codes[known]]
+        return resume_suspended(seg, np.unique(heads[heads >= 0]), done, np.cumsum(stream.first))
 
     # -- applying ---------------------------------------------------------------
     def _predict(self, steps: pd.DataFrame) -> pd.DataFrame:
@@ -318,7 +363,7 @@ class TaskRecognitionSegmenter(BaseSegmenter):
         noise = np.zeros(k + 1, dtype=bool)
         noise[labels.get_indexer(pd.Index(model.noise_classes_, dtype=object))] = True
         stream = make_stream(steps, codes, noise, model._context(steps))
-        seg = instances(stream, model._work_cuts(stream, k + 1), absorb_noise=model.noise_steps == "absorb")
+        seg = model._instances(stream, k + 1)
         if model.use_context and model._types_ is not None and len(model._types_.sizes):
             seg = untangle_types(model._pre_types_ or model._types_, codes, seg)
             seg = move_foreign(model._pre_types_ or model._types_, steps, codes, seg, k + 1)
@@ -347,12 +392,14 @@ def _first(steps: pd.DataFrame) -> np.ndarray:
     return first
 
 
-def _compression(codes: np.ndarray, first: np.ndarray, mask: np.ndarray, k: int, context: np.ndarray) -> float:
-    """Code length with the start classes relative to the uncut stream (small = strongly repetitive)."""
+def _compression(codes: np.ndarray, first: np.ndarray, mask: np.ndarray, k: int, context: np.ndarray,
+                 forced: np.ndarray | None = None) -> float:
+    """Code length with the start classes (and ``forced`` cuts) relative to the uncut stream (small = repetitive)."""
     if len(codes) == 0:
         return 0.0
     uncut = description_length(codes, first, np.zeros(k, dtype=bool), k, context=context)
-    return description_length(codes, first, mask, k, context=context) / max(uncut, 1e-12)
+    cut = description_length(codes, first if forced is None else forced, mask, k, context=context)
+    return cut / max(uncut, 1e-12)
 
 
 def _case_ids(steps: pd.DataFrame, seg: np.ndarray) -> np.ndarray:

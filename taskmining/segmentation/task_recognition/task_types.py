@@ -82,7 +82,8 @@ def _idf(x: sp.csr_matrix) -> np.ndarray:
 
 
 def fit_types(
-    codes: np.ndarray, seg: np.ndarray, n_classes: int, *, threshold: float = 0.85, max_sets: int = 300
+    codes: np.ndarray, seg: np.ndarray, n_classes: int, *, threshold: float = 0.85, max_sets: int = 300,
+    min_share: float = 0.0,
 ) -> TypeModel:
     """Cluster instances (segment ids ``seg`` per step) into task types.
 
@@ -96,6 +97,10 @@ def fit_types(
         Jaccard distance at which the average-linkage tree is cut.
     max_sets : int, default 300
         Distinct class sets clustered (the most frequent); the rest are assigned.
+    min_share : float, default 0
+        Types given fewer than this share of the instances are dissolved and
+        their instances go to the most similar of the others (a handful of
+        odd instances, a routine cut in an unusual place, is no task type).
 
     Examples
     --------
@@ -135,6 +140,9 @@ def fit_types(
     np.add.at(profiles, labels, sets * weights[:, None])
     profiles /= np.bincount(labels, weights=weights, minlength=n_types)[:, None]
     assigned = np.argmax(_soft_jaccard(x, profiles, weights_c), axis=1)
+    keep = np.bincount(assigned, minlength=n_types) >= min_share * n_seg
+    if keep.any() and not keep.all():
+        assigned = np.flatnonzero(keep)[np.argmax(_soft_jaccard(x, profiles[keep], weights_c), axis=1)]
     del inverse
     # number types in order of their first instance
     assigned = np.asarray(pd.factorize(assigned)[0], dtype=np.int64)
