@@ -50,8 +50,8 @@ def test_tockler_export_resaved_by_a_spreadsheet(tmp_path: Path) -> None:
     p = tmp_path / "export.csv"
     p.write_bytes(dayfirst.encode("cp1252", errors="replace"))
     assert tm.detect_format(p) == "tockler"
-    resaved, q = _read(p, tz="Europe/Berlin")
-    original, _ = _read(TOCKLER_CSV, tz="Europe/Berlin")
+    resaved, q = _read(p, tz="Europe/Berlin", idle_gap=None)
+    original, _ = _read(TOCKLER_CSV, tz="Europe/Berlin", idle_gap=None)
     assert len(resaved) + len(q) == len(original) == 1336
     assert (resaved["timestamp"].dt.floor("min").to_numpy() == original["timestamp"].dt.floor("min").to_numpy()).all()
     assert resaved["app"].tolist() == original["app"].tolist()
@@ -149,9 +149,10 @@ def _intervals_csv(tmp_path: Path) -> Path:
 
 def test_gaps_between_intervals_become_idle_rows_when_asked(tmp_path: Path) -> None:
     p = _intervals_csv(tmp_path)
-    plain, _ = _read(p)
-    assert "idle" not in set(plain["action"]) and len(plain) == 4  # no gap rows unless idle_gap is given
-    events, quarantine = _read(p, idle_gap=180)
+    plain, _ = _read(p, idle_gap=None)
+    assert "idle" not in set(plain["action"]) and len(plain) == 4  # idle_gap=None: no gap rows
+    events, quarantine = _read(p)  # the default: IDLE_GAP, 180 s
+    assert events.equals(_read(p, idle_gap=180)[0])
     gaps = events[events["raw_action"] == "gap"]
     assert len(events) == 5 and len(quarantine) == 0 and len(gaps) == 1
     assert gaps["action"].tolist() == ["idle"] and gaps["duration"].tolist() == [600.0]  # 08:02 (latest end) -> 08:12
@@ -197,4 +198,5 @@ def test_activitywatch_gaps_use_the_same_rule(tmp_path: Path) -> None:
     events, _ = _read(p, idle_gap=180)
     idle = events[events["action"] == "idle"].sort_values("timestamp")
     assert idle["raw_action"].tolist() == ["afk", "gap"] and idle["duration"].tolist() == [600.0, 1140.0]
-    assert len(_read(p)[0]) == 3
+    assert len(_read(p, idle_gap=None)[0]) == 3
+    assert len(_read(p)[0]) == 4  # gap rows by default

@@ -59,6 +59,9 @@ def test_real_file_is_detected_and_read(name: str) -> None:
     path = _path(name)
     assert tm.detect_format(path) == fmt
     events, quarantine = tm.read_events(path, tz=tz, return_quarantine=True)
+    gaps = events["attrs"].astype(object).fillna("").str.contains('"idle_gap":true', regex=False)
+    assert (events.loc[gaps, "action"] == "idle").all() and (events.loc[gaps, "raw_action"] == "gap").all()
+    events = events[~gaps]  # idle rows for unrecorded time come on top of the file's records
     assert len(events) + len(quarantine) == records
     reasons = set(quarantine["reason"])
     assert reasons <= allowed, reasons
@@ -108,7 +111,10 @@ def test_headerless_action_logger_times_are_epoch_milliseconds() -> None:
 
 def test_tockler_intervals_become_switch_and_focus_rows_with_durations() -> None:
     events = tm.read_events(_path("tockler-windows-banking.csv"), tz="Europe/Berlin")
-    assert set(events["action"]) <= {"app_switch", "focus"}
+    gaps = events["raw_action"] == "gap"
+    assert set(events.loc[~gaps, "action"]) <= {"app_switch", "focus"}
+    assert 0 < gaps.sum() < 0.02 * len(events) and (events.loc[gaps, "action"] == "idle").all()
+    assert (events.loc[gaps, "duration"] >= 180).all()
     assert (events["duration"] >= 0).all() and events["duration"].sum() > 3600
     assert events["window"].notna().mean() > 0.9
 
@@ -149,6 +155,7 @@ def test_segment_cli_gives_one_row_per_record_of_the_real_file(name: str, tmp_pa
     assert main(argv) == 0
     got = pd.read_csv(out, dtype=str, keep_default_na=False)
     events, quarantine = tm.read_events(_path(name), tz=tz, return_quarantine=True)
+    events = events[events["raw_action"] != "gap"]  # idle rows for unrecorded time have no input row
     assert len(got) == records
     assert got["row"].astype(int).tolist() == list(range(records))
     read = got["step"] != ""

@@ -21,7 +21,9 @@ empty elsewhere).
   marker column (readers keep unknown columns in ``attrs``), which aligns
   events with input rows. Records the reading quarantines (wrong number of
   fields, conflict-marker lines, bad timestamps) are written with empty step
-  and case columns, at their place.
+  and case columns, at their place. Idle rows that an interval reader adds
+  for unrecorded time (``idle_gap``) are segmented with the rest but have no
+  input row, so they are not written.
   An input column named like an added one is renamed ``<name>_input``.
 * Other inputs (native JSONL, Parquet, ActivityWatch JSON): the columns of
   the events frame, in input order (``event_id``); quarantined records have
@@ -64,6 +66,7 @@ ADDED: tuple[str, ...] = (ROW, STEP_ID, STEP, CASE_ID, TASK, CONFIDENCE)
 _MARKER = "_taskmining_row"
 _MARKER_RE = re.compile(r'"' + _MARKER + r'"\s*:\s*"?(\d+)"?')
 _MARKER_MENTION_RE = re.compile(r",\s*'?" + _MARKER + r"'?|'?" + _MARKER + r"'?,\s*|\b" + _MARKER + r"\b")
+_GAP_ROW = '"idle_gap":true'
 _CSV_FORMATS = {"actionlogger", "smartrpa", "leno", "generic", "pm4py", "tockler", "window_tracking"}
 _OUT_SUFFIXES = (".csv", ".parquet")
 
@@ -233,10 +236,12 @@ def _segment_csv(path: Path, args: argparse.Namespace) -> tuple[pd.DataFrame, in
     n_quarantined += n_unread
     attrs = events["attrs"].astype(object).fillna("")
     rows = attrs.str.extract(_MARKER_RE, expand=False)
-    if rows.isna().any():
+    generated = attrs.str.contains(_GAP_ROW, regex=False).to_numpy(dtype=bool)  # idle rows of unrecorded time
+    if (rows.isna().to_numpy() & ~generated).any():
         raise IngestError(f"the {args.format!r} reader dropped the row marker column, so events cannot be "
                           "aligned with input rows", path=path)
-    rows = rows.astype(np.int64).to_numpy()
+    from_input = rows.notna().to_numpy()
+    rows = rows[from_input].astype(np.int64).to_numpy()
     cleaned = attrs.str.replace(r',?"' + _MARKER + r'"\s*:\s*"?\d+"?', "", regex=True).str.replace(
         "{,", "{", regex=False)
     events = events.assign(attrs=pd.Series(cleaned.to_numpy(), index=events.index, dtype=STRING_DTYPE)
@@ -244,7 +249,7 @@ def _segment_csv(path: Path, args: argparse.Namespace) -> tuple[pd.DataFrame, in
     result = _segment(events, args)
     for col in (STEP_ID, STEP, CASE_ID, TASK, CONFIDENCE):
         values = added[col].array.copy()
-        values[rows] = result[col].to_numpy()
+        values[rows] = result[col].to_numpy()[from_input]
         added[col] = pd.Series(values)
     return pd.concat([_rename_collisions(raw.drop(columns=_MARKER)), pd.DataFrame(added)], axis=1), n_quarantined
 

@@ -45,7 +45,7 @@ import pandas as pd
 from taskmining._frames import NONE_ARRAY
 from taskmining.errors import IngestError
 from taskmining.io._files import read_bytes
-from taskmining.io._intervals import gap_rows
+from taskmining.io._intervals import IDLE_GAP, gap_rows
 from taskmining.io._mapping import finish_frame, normalise_app
 from taskmining.io._text import json_text
 from taskmining.io._reader import file_reader
@@ -266,7 +266,7 @@ read = file_reader(
     bad="unparsable timestamp, negative duration, ``data`` not an object: named by bucket and event "
         "index, as JSON has no useful line per event; a file that is not JSON is one record",
     tz="Zone for timestamps without an offset (aw-server writes UTC offsets).",
-    patterns=("*.json", "*.json.gz"), defaults={"idle_gap": None})
+    patterns=("*.json", "*.json.gz"), defaults={"idle_gap": IDLE_GAP})
 
 
 def sniff(path: Path, head: bytes) -> bool:

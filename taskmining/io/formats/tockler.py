@@ -36,6 +36,7 @@ import pandas as pd
 
 from taskmining.io._csv import header_fields
 from taskmining.io._intervals import (
+    IDLE_GAP,
     gap_rows,
     interval_events,
     interval_reasons,
@@ -108,7 +109,7 @@ read = file_reader(
     bad="unparsable times, end before begin, wrong field count",
     tz="The zone of the CSV export's local times (required for it; the database's epoch times need none).",
     tz_optional=True,
-    patterns=("*.csv", "*.csv.gz", "*.db", "*.sqlite"), defaults={"idle_gap": None})
+    patterns=("*.csv", "*.csv.gz", "*.db", "*.sqlite"), defaults={"idle_gap": IDLE_GAP})
 
 
 def sniff(path: Path, head: bytes) -> bool:

@@ -40,7 +40,7 @@ from pathlib import Path
 import pandas as pd
 
 from taskmining.io._csv import header_fields
-from taskmining.io._intervals import read_interval_csv
+from taskmining.io._intervals import IDLE_GAP, read_interval_csv
 from taskmining.io._reader import file_reader
 from taskmining.io.quarantine import QuarantineLog
 from taskmining.io.registry import ReaderSpec
@@ -65,7 +65,7 @@ read = file_reader(
     FORMAT, _read_one, module=__name__, what="window-tracking CSV files (app, title, begin, end or duration)",
     files="One file is one session unless it has a session column.",
     bad="wrong field count, unparsable times, end before begin, a duration that is not a number",
-    tz="Zone of times written without one.", defaults={"idle_gap": None})
+    tz="Zone of times written without one.", defaults={"idle_gap": IDLE_GAP})
 
 
 def sniff(path: Path, head: bytes) -> bool:
