@@ -145,6 +145,32 @@ def test_mine_files_cannot_be_differenced(tmp_path):
     assert (recovered != truth).any(), (recovered.tolist(), truth.tolist())
 
 
+def test_released_graphs_cannot_be_differenced(monkeypatch):
+    """The attack on a released map: the start edges of a task type count its cases, with and without a person."""
+    from taskmining.mining.people import release_graph
+
+    def start_counts(t: pd.DataFrame) -> dict[str, int]:
+        g = release_graph(tm.transition_graph(t, level="step"), t)
+        return {str(b): int(d["count"]) for a, b, d in g.edges(data=True) if str(a).startswith("▶")}
+
+    exact = n = 0
+    for seed in range(10):
+        tasks = _tasks(seed=seed)
+        rest = tasks[tasks["user"] != "u-00000007"]
+        mine = tasks[tasks["user"] == "u-00000007"].sort_values("timestamp").groupby("case_id")["step"].first()
+        full, without = start_counts(tasks), start_counts(rest)
+        for step, true in mine.value_counts().items():
+            if step in full and step in without:
+                n += 1
+                exact += full[step] - without[step] == true
+    assert n >= 10 and exact <= 0.2 * n, (exact, n)
+    monkeypatch.setenv(EPSILON_ENV, "off")  # the same attack with the noise off recovers every count
+    tasks = _tasks(seed=0)
+    mine = tasks[tasks["user"] == "u-00000007"].sort_values("timestamp").groupby("case_id")["step"].first()
+    full, without = start_counts(tasks), start_counts(tasks[tasks["user"] != "u-00000007"])
+    assert all(full[s] - without.get(s, 0) == c for s, c in mine.value_counts().items() if s in full)
+
+
 def test_a_maps_start_edges_cannot_be_differenced_once_perturbed():
     """A per-task map's start edges count its cases: the graph helper noises them as the tables are."""
     import networkx as nx

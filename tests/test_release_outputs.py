@@ -78,7 +78,8 @@ def test_one_off_step_absent_from_mine_files(team, tmp_path):
     for name in ("variants.csv", "graph.graphml", "graph.dot", "graph.json", "metrics.csv", "candidates.csv"):
         assert ODD not in (tmp_path / "out" / name).read_text(encoding="utf-8"), name
     g = nx.read_graphml(tmp_path / "out" / "graph.graphml")
-    assert ("open", "enter") in g.edges and g.edges["open", "enter"]["users"] == 5
+    assert ("open", "enter") in g.edges and g.edges["open", "enter"]["users"] >= 3  # noisy, never below the cell
+    assert str(g.graph["noise"]).startswith("laplace")  # the release noise against differencing
 
 
 def test_one_off_step_absent_from_graphs_and_exports(team, tmp_path):

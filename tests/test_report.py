@@ -19,6 +19,8 @@ from taskmining.reporting.frame import report_frame
 
 lxml_html = pytest.importorskip("lxml.html")
 
+from taskmining.mining.people import release_graph  # noqa: E402
+
 
 @pytest.fixture(scope="module")
 def tasks() -> pd.DataFrame:
@@ -97,7 +99,7 @@ def test_task_cards_match_library(frame: pd.DataFrame, page: lxml_html.HtmlEleme
 
 
 def test_task_flow_map_counts_match_transition_graph(frame: pd.DataFrame, page: lxml_html.HtmlElement) -> None:
-    g = tm.transition_graph(task_flow(frame), step_id_col=None)
+    g = release_graph(tm.transition_graph(task_flow(frame), step_id_col=None), task_flow(frame), step_id_col=None)
     edges = page.xpath('//div[@id="tm-flow-map"]//g[@class="tm-edge"]')
     got = {}
     for e in edges:
@@ -111,7 +113,7 @@ def test_task_flow_map_counts_match_transition_graph(frame: pd.DataFrame, page: 
 
 
 def test_activity_map_counts_match_transition_graph(frame: pd.DataFrame, page: lxml_html.HtmlElement) -> None:
-    g = tm.transition_graph(frame, level="activity")
+    g = release_graph(tm.transition_graph(frame, level="activity"), frame)  # the team release, noise included
     got = {}
     for e in page.xpath('//div[@id="tm-map"]//g[@class="tm-edge"]'):
         got[(e.get("data-from"), e.get("data-to"))] = int(e.get("data-count"))
@@ -167,7 +169,7 @@ def test_task_flow_orders_instances_per_session() -> None:
 def test_graphviz_map_keeps_counts(tasks: pd.DataFrame, tmp_path: Path) -> None:
     doc = lxml_html.fromstring(tm.report(tasks, tmp_path / "r.html", engine="dot").read_bytes())
     edges = doc.xpath('//div[@id="tm-map"]//g[contains(@class, "tm-edge")]')
-    g = tm.transition_graph(report_frame(tasks), level="activity")
+    g = release_graph(tm.transition_graph(report_frame(tasks), level="activity"), report_frame(tasks))
     assert edges and all(int(e.get("data-count")) == g.edges[e.get("data-from"), e.get("data-to")]["count"]
                          for e in edges)
     svg = doc.xpath('//div[@id="tm-map"]//svg')[0]

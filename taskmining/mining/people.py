@@ -35,6 +35,7 @@ from taskmining.mining.graphs import END, START, _sequences
 from taskmining.mining.levels import at_level, resolve_level
 from taskmining.privacy.groups import DEFAULT_MIN_GROUP_SIZE, SmallGroupWarning
 from taskmining.privacy.release import DEFAULT_MIN_CELL_PEOPLE, cell_threshold, check_cohort
+from taskmining.privacy.noise import perturb_graph
 from taskmining.schema import APP, CASE_ID, STEP, TIMESTAMP, USER
 
 __all__ = ["graph_people", "release_graph", "suppressed_labels", "release_families", "release_cases"]
@@ -100,7 +101,9 @@ def release_graph(graph: nx.DiGraph, tasks: pd.DataFrame, *, min_group_size: int
     column names given to it. Each node and edge gets ``users``; edge
     ``share`` is recomputed over the released edges (no total over
     suppressed cells); ``graph.graph`` gets ``suppressed_nodes``,
-    ``suppressed_edges`` and ``min_cell_people``. ``min_group_size=None``
+    ``suppressed_edges`` and ``min_cell_people``; the numbers of a team-level
+    release carry the release noise (:func:`taskmining.privacy.noise.perturb_graph`,
+    against differencing). ``min_group_size=None``
     (or 1) releases everything and says so in ``graph.graph["released"]``.
 
     Examples
@@ -137,7 +140,7 @@ def release_graph(graph: nx.DiGraph, tasks: pd.DataFrame, *, min_group_size: int
         d["share"] = d.get("count", 0) / total if total else 0.0
     out.graph.update(suppressed_nodes=graph.number_of_nodes() - out.number_of_nodes(),
                      suppressed_edges=graph.number_of_edges() - out.number_of_edges(), n_cases=n_cases)
-    return out
+    return perturb_graph(out, what=f"graph.{out.graph.get('level', 'step')}", min_people=k)
 
 
 def suppressed_labels(tasks: pd.DataFrame, level: str | None = None, *, min_group_size: int | None = DEFAULT_MIN_GROUP_SIZE,
