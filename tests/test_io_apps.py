@@ -15,6 +15,7 @@ from taskmining.io._apps import DIALOG_TITLES, app_and_title, normalise_app
     ("Anaconda Prompt (anaconda3) - python  main.py", "terminal"), ("OpenOffice Calc", "openoffice"),
     ("Running Example.csv - OpenOffice Calc", "openoffice"), ("OpenOffice 4.1.14", "openoffice"),
     ("soffice.bin", "libreoffice"), ("Microsoft OneDrive", "onedrive"),
+    ("Search Results in Literatur", "explorer"), ("Suchergebnisse in Dokumente", "explorer"),
 ])
 def test_process_product_and_title_spellings_give_one_name(raw: str, app: str) -> None:
     assert normalise_app(pd.Series([raw])).tolist() == [app]
@@ -47,3 +48,28 @@ def test_smartrpa_title_rows_take_the_application_used_before(tmp_path: object) 
     ev = tm.read_events(p, tz="Europe/Berlin")
     assert ev["app"].astype(str).tolist() == ["excel", "excel", "excel"]
     assert ev["window"].tolist()[1:] == ["Save As", "Banking"]
+
+
+def test_an_explorer_search_window_is_explorer_also_as_the_last_part_of_its_title() -> None:
+    app, title = app_and_title(pd.Series(["Search Results in Literatur"]),
+                               titles=pd.Series(["Robotic Process Automation - Search Results in Literatur"]))
+    assert app.tolist() == ["explorer"] and title.tolist() == ["Search Results in Literatur"]
+
+
+def test_no_real_recording_names_an_application_after_a_window_title() -> None:
+    import warnings
+
+    from syspart import SHARED_DATA, require
+
+    import taskmining as tm
+
+    real = SHARED_DATA / "real-recordings"
+    require(real.is_dir(), f"real recordings not found at {real}")
+    for path in sorted(real.iterdir()):
+        if path.suffix == ".md":
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            events = tm.read_events(path, tz="Europe/Berlin")
+        apps = events["app"].dropna().astype(str)
+        assert not apps.str.contains(" - | in ", regex=True).any(), (path.name, sorted(set(apps))[:20])

@@ -17,7 +17,9 @@ maps all of them onto one name (``excel``, ``outlook``, ``edge``):
    window title of that application (``Outlook Send/Receive Progress`` ->
    ``outlook``); the names a file itself uses for applications count as known
    (``Citavi 6 Startfenster`` -> ``citavi`` in a file that also says ``Citavi``);
-5. a standard dialog title (:data:`DIALOG_TITLES`: ``Open``, ``Save As``,
+5. a title whose form names its program (File Explorer's ``Search Results in
+   Documents`` -> ``explorer``);
+6. a standard dialog title (:data:`DIALOG_TITLES`: ``Open``, ``Save As``,
    ``Print`` ...) and a value equal to the row's own window title (when the
    reader passes ``titles``) are titles without an application: the app is
    missing, and a reader gives such rows the application of the event before
@@ -83,6 +85,11 @@ _FORMAT_CHARS = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
 _SPACES = re.compile(r"\s+")
 _SUFFIX = re.compile(r"\.(?:exe|bin|app)$")
 _TITLE_SEP = " - "
+#: Window titles that name their program by their form: File Explorer's search windows
+#: (``Search Results in Documents``, German ``Suchergebnisse in Dokumente``).
+_TITLE_FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(?:search results in|suchergebnisse in) "), "explorer"),
+)
 
 
 def _clean(value: Any) -> str:
@@ -105,6 +112,9 @@ def _one(value: Any, table: Mapping[str, str], title: Any = None) -> tuple[str |
     hit = table.get(key)
     if hit is not None:
         return hit, None
+    form = next((app for pattern, app in _TITLE_FORMS if pattern.match(key)), None)
+    if form is not None:
+        return form, str(value)
     if key in DIALOG_TITLES or (title is not None and key and _clean(title) in (key, )):
         return None, str(value)
     if title is not None and _clean(title).endswith(_TITLE_SEP + key):  # the last part of its own title
