@@ -187,3 +187,39 @@ def test_a_deterministic_task_scores_full_determinism():
     n = v["count"].to_numpy()
     p = n / n.sum()
     assert c.loc[0, "determinism"] == pytest.approx(1 + (p * np.log(p)).sum() / np.log(n.sum()))
+
+
+def _transfer_team(n_users: int, path_users: int) -> pd.DataFrame:
+    """``n_users`` people each copy Excel -> SAP once; ``path_users`` of them also copy Outlook -> Word."""
+    rows = []
+    for u in range(n_users):
+        paths = [("excel", "B2", "sap", "Amount")] + ([("outlook", "Subject", "word", "Title")] if u < path_users else [])
+        for k, (sa, sf, ta, tf) in enumerate(paths):
+            h = f"h:{u}-{k}"
+            rows += [{"session": f"s{u}", "user": f"u{u}", "action": "copy", "value": h, "app": sa,
+                      "element_name": sf, "timestamp": pd.Timestamp("2026-01-05 09:00", tz="UTC") + pd.Timedelta(
+                          minutes=10 * u + 2 * k)},
+                     {"session": f"s{u}", "user": f"u{u}", "action": "paste", "value": h, "app": ta,
+                      "element_name": tf, "timestamp": pd.Timestamp("2026-01-05 09:01", tz="UTC") + pd.Timedelta(
+                          minutes=10 * u + 2 * k)}]
+    return pd.DataFrame(rows)
+
+
+def test_transfers_follow_the_team_release_policy(monkeypatch):
+    monkeypatch.setenv("TASKMINING_RELEASE_EPSILON", "off")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        team = transfers(_transfer_team(6, 3))  # a path of 3 of 6 people is a team cell: released
+        assert set(team["source_app"]) == {"excel", "outlook"}
+        assert team.set_index("source_app").loc["outlook", "users"] == 3
+        assert set(transfers(_transfer_team(6, 2))["source_app"]) == {"excel"}  # 2 people: left out
+        assert transfers(_transfer_team(4, 4)).empty  # fewer people than a team: no path at all
+    assert len(transfers(_transfer_team(4, 4), min_group_size=1)) == 2  # the explicit opt-out
+
+
+def test_transfers_counts_carry_the_release_noise(monkeypatch):
+    monkeypatch.delenv("TASKMINING_RELEASE_EPSILON", raising=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a = transfers(_transfer_team(20, 20))
+    assert "laplace" in str(a.attrs.get("noise", "")) and len(a) == 2
