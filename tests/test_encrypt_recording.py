@@ -155,6 +155,24 @@ def test_edited_manifest_is_refused(rec_dir):
         _read(out)
 
 
+def test_a_session_killed_between_segments_is_read_with_a_note(rec_dir):
+    out, rec, segs = rec_dir
+    m = json.loads((out / "manifest.json").read_text())
+    del m["sessions"][0]["stop"]  # killed after closing its last segment: every segment closed, no stop
+    write_manifest(out, m, auth_key=KEY)
+    ev, q = _read(out)
+    assert len(ev) == rec.stats["records_written"]
+    notes = q[q["reason"].str.contains("did not end cleanly")]
+    assert len(notes) == 1 and Path(notes["file"].iloc[0]).name == "manifest.json"
+    assert rec.session in notes["reason"].iloc[0]
+
+
+def test_a_cleanly_stopped_recording_has_no_note(rec_dir):
+    out, _, _ = rec_dir
+    _, q = _read(out)
+    assert len(q) == 0, q["reason"].tolist()
+
+
 def test_empty_segment_is_skipped_with_a_note(rec_dir):
     out, rec, segs = rec_dir
     m = json.loads((out / "manifest.json").read_text())
@@ -212,10 +230,11 @@ def test_kill_9_crash_is_read_with_a_note(tmp_path):
     assert len(ev) > 100
     notes = q["reason"].tolist()
     # only the last segment was open: it did not end cleanly, or (killed right after it was
-    # created, which happens under load) it is still empty
+    # created, which happens under load) it is still empty, or (killed after closing a segment,
+    # before opening the next) every segment is closed and the manifest has no stop
     open_notes = q[q["reason"].str.contains("did not end cleanly|empty segment")]
     assert len(open_notes) == 1, notes
-    assert Path(open_notes["file"].iloc[0]).name == segs[-1].name, (open_notes, segs[-1])
+    assert Path(open_notes["file"].iloc[0]).name in (segs[-1].name, "manifest.json"), (open_notes, segs[-1])
     assert all("did not end cleanly" in r or "empty segment" in r or "cut short" in r or "chunk" in r
                for r in notes), notes
 

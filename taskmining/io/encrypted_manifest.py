@@ -153,6 +153,7 @@ def check_recording(files: list[Path], key: bytes | None,
     expect: dict[Path, SegmentId] = {}
     manifests: dict[Path, dict[str, Any] | None] = {}
     seen: dict[Path, set[str]] = {}
+    unclean: set[tuple[Path, str]] = set()  # sessions with a segment noted as not ended cleanly
     for f in files:
         root = _root(f)
         if root is not None and root not in manifests:
@@ -189,12 +190,30 @@ def check_recording(files: list[Path], key: bytes | None,
         if not final:
             qlog.add(str(f), None, f"segment did not end cleanly (no final chunk: the recorder crashed, was "
                                    f"killed or could not write); {chunks} complete chunk(s) read")
+            unclean.add((root, str(entry["session"])))
         keep.append(f)
         expect[f] = sid
     for root, m in manifests.items():
         if m is not None:
             _missing(root, m, seen.get(root, set()), qlog)
+            _unstopped(root, m, seen.get(root, set()), unclean, qlog)
     return keep, (RecordingKey(key, expect) if expect and key is not None else key)
+
+
+def _unstopped(root: Path, manifest: dict[str, Any], seen: set[str], unclean: set[tuple[Path, str]],
+               qlog: QuarantineLog) -> None:
+    """A note for each session read that never stopped (no ``stop`` in its entry) and has no open segment.
+
+    The recorder writes ``stop`` when it stops; a session killed right after
+    closing a segment, before opening the next, leaves every segment closed,
+    and this note is then the only sign that it did not end cleanly.
+    """
+    for entry in manifest.get("sessions", []):
+        name = str(entry.get("session"))
+        read = any(rel.split("/")[0] == name for rel in seen)
+        if read and "stop" not in entry and (root, name) not in unclean:
+            qlog.add(str(root / _MANIFEST), None, f"session {name} did not end cleanly: the manifest has no stop "
+                                                  "(the recorder was killed or crashed after its last closed segment)")
 
 
 def _recording_of(path: Path) -> str | None:
