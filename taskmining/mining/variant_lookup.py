@@ -29,10 +29,25 @@ from taskmining.mining._frame import encode
 from taskmining.mining.folding import fold_codes
 from taskmining.mining.levels import at_level, resolve_level
 from taskmining.mining.variants import SEPARATOR, case_variants
-from taskmining.mining.variants import variant_cases as _exact_cases
 from taskmining.schema import CASE_ID, STEP, TIMESTAMP
 
 __all__ = ["variant_cases"]
+
+
+def _exact_cases(frame: pd.DataFrame, wanted: tuple[str, ...], *, case_col: str, activity_col: str,
+                 timestamp_col: str, step_id_col: str | None) -> pd.Index:
+    """The cases whose unfolded sequence is exactly ``wanted``: one comparison over the cases of that length."""
+    seq = encode(frame, case_col=case_col, activity_col=activity_col, timestamp_col=timestamp_col,
+                 step_id_col=step_id_col, what="variant_cases")
+    lookup = {label: i for i, label in enumerate(seq.act_labels.tolist())}
+    if any(s not in lookup for s in wanted):
+        return pd.Index([], dtype=object, name=case_col)
+    codes = np.array([lookup[s] for s in wanted], dtype=np.int64)
+    cand = np.flatnonzero(seq.lengths == len(codes))
+    if len(cand):
+        block = seq.act[seq.ptr[cand][:, None] + np.arange(len(codes))[None, :]]
+        cand = cand[(block == codes[None, :]).all(axis=1)]
+    return pd.Index(seq.case_labels[cand], name=case_col)
 
 
 def variant_cases(

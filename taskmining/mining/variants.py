@@ -29,7 +29,6 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -47,7 +46,7 @@ from taskmining.mining.levels import at_level, resolve_level
 from taskmining.privacy.groups import check_min_group_size, note_suppressed
 from taskmining.schema import CASE_ID, STEP, TIMESTAMP, USER
 
-__all__ = ["SEPARATOR", "case_variants", "variant_cases", "variants"]
+__all__ = ["SEPARATOR", "case_variants", "variants"]
 
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default ``str``
 
@@ -370,59 +369,3 @@ def _front(out: pd.DataFrame, names: pa.Array, keep: np.ndarray, steps: list[tup
     out = pd.concat([front, out.reset_index(drop=True)], axis=1)
     out.attrs.update(attrs)
     return out
-
-
-def variant_cases(
-    tasks: pd.DataFrame,
-    variant: Sequence[str] | str,
-    *,
-    case_col: str = CASE_ID,
-    activity_col: str = STEP,
-    timestamp_col: str = TIMESTAMP,
-    step_id_col: str | None = "step_id",
-) -> pd.Index:
-    """The case ids whose step sequence is ``variant``.
-
-    Parameters
-    ----------
-    tasks : pandas.DataFrame
-        The tasks frame.
-    variant : sequence of str, or str
-        The steps (a tuple, as in the ``steps`` column of :func:`variants`)
-        or the readable string joined by ``" → "``.
-
-    Returns
-    -------
-    pandas.Index
-        Case ids in case order (first appearance in the frame); empty when
-        no case follows the variant.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> t = pd.DataFrame({"case_id": ["a", "b", "b"], "step": ["x", "x", "y"],
-    ...                   "timestamp": pd.to_datetime(["2026-01-05 09:00:00"] * 3, utc=True)})
-    >>> list(variant_cases(t, "x → y")), list(variant_cases(t, ["x"]))
-    (['b'], ['a'])
-    """
-    if isinstance(variant, str):
-        wanted = tuple(variant.split(SEPARATOR))
-    elif isinstance(variant, Sequence):
-        wanted = tuple(variant)
-    else:
-        raise ParameterError(f"variant must be a tuple of steps or a ' → ' string, got {type(variant).__name__}")
-    if not wanted:
-        raise ParameterError("variant must have at least one step")
-    seq = encode(tasks, case_col=case_col, activity_col=activity_col, timestamp_col=timestamp_col,
-                 step_id_col=step_id_col, what="variant_cases")
-    lookup = {label: i for i, label in enumerate(seq.act_labels.tolist())}
-    if any(s not in lookup for s in wanted):
-        return pd.Index([], dtype=object, name=case_col)
-    codes = np.array([lookup[s] for s in wanted], dtype=np.int64)
-    lengths = seq.lengths
-    cand = np.flatnonzero(lengths == len(codes))
-    if len(cand):
-        starts = seq.ptr[cand]
-        block = seq.act[starts[:, None] + np.arange(len(codes))[None, :]]
-        cand = cand[(block == codes[None, :]).all(axis=1)]
-    return pd.Index(seq.case_labels[cand], name=case_col)
