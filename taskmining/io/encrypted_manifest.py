@@ -202,7 +202,7 @@ def check_recording(files: list[Path], key: bytes | None,
 
 def _unstopped(root: Path, manifest: dict[str, Any], seen: set[str], unclean: set[tuple[Path, str]],
                qlog: QuarantineLog) -> None:
-    """A note for each session read that never stopped (no ``stop`` in its entry) and has no open segment.
+    """A note for each session read that never stopped (``stop`` null or absent) and has no open segment.
 
     The recorder writes ``stop`` when it stops; a session killed right after
     closing a segment, before opening the next, leaves every segment closed,
@@ -211,7 +211,7 @@ def _unstopped(root: Path, manifest: dict[str, Any], seen: set[str], unclean: se
     for entry in manifest.get("sessions", []):
         name = str(entry.get("session"))
         read = any(rel.split("/")[0] == name for rel in seen)
-        if read and "stop" not in entry and (root, name) not in unclean:
+        if read and not entry.get("stop") and (root, name) not in unclean:
             qlog.add(str(root / _MANIFEST), None, f"session {name} did not end cleanly: the manifest has no stop "
                                                   "(the recorder was killed or crashed after its last closed segment)")
 
