@@ -207,7 +207,8 @@ def task_names(tasks: pd.DataFrame, *, task_col: str = TASK, case_col: str = CAS
         Column names.
     keep : collection of str, optional
         Task types that keep their name (markers such as ``(noise)``); no
-        other type is given one of these names.
+        other type is given one of these names. A type on rows outside
+        every case (steps left out as noise) keeps its name too.
 
     Returns
     -------
@@ -234,7 +235,9 @@ def task_names(tasks: pd.DataFrame, *, task_col: str = TASK, case_col: str = CAS
     for col in (task_col, case_col):
         if col not in tasks.columns:
             raise MiningError(f"task_names: column {col!r} is missing (columns: {list(tasks.columns)[:20]})")
-    kept = {str(k) for k in keep}
+    cased = tasks[task_col][tasks[case_col].notna().to_numpy()]
+    kept = {str(k) for k in keep} | {str(t) for t in pd.unique(tasks[task_col].dropna())
+                                      if t not in set(pd.unique(cased.dropna()))}
     types = [t for t in pd.unique(tasks[task_col].dropna()) if str(t) not in kept]
     out: dict[object, str] = {t: str(t) for t in pd.unique(tasks[task_col].dropna()) if str(t) in kept}
     if not types:
