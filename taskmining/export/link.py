@@ -217,7 +217,8 @@ def _evidence(tasks: pd.DataFrame, keys: Mapping[str, Extractor], process_keys: 
         parts.append(hashed.drop(columns="hashed").assign(columns=hashed["columns"] + " (hashed)"))
         hashed_counts = (int(tokens["case_id"].nunique()), int(hashed["case_id"].nunique()))
     cols = ["case_id", "key_type", "key", "process_case", "n", "columns"]
-    evidence = pd.concat([p[cols] for p in parts], ignore_index=True).drop_duplicates(
+    # empty parts left out (pandas warns about their dtypes in a concat); the first stands for none at all
+    evidence = pd.concat([p[cols] for p in parts if len(p)] or [plain[cols]], ignore_index=True).drop_duplicates(
         ["case_id", "key_type", "key", "process_case"])
     return evidence, found, hashed_counts
 
