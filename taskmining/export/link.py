@@ -339,13 +339,9 @@ def link_to_process(
         The recording's salt: process keys are also hashed with it to match
         hashed desktop values (``h:…``).
     granularity : {"step", "task"}, default "step"
-        Desktop work in the combined log one event per unit of ``level``, or
-        one event per task instance (``concept:name`` = task type, start and
-        end of the instance).
+        Desktop work as one event per unit of ``level``, or per task instance (``concept:name`` = task type).
     level : {"step", "event", "activity"}, optional
-        What one desktop event of the combined log stands for, as everywhere
-        in the library (:func:`~taskmining.mining.levels.resolve_level`):
-        by default an activity for a tasks frame with UI structure, else a step.
+        The unit of a desktop event, the library's one default (activities where the UI shows screens, else steps).
     case_col, activity_col, task_col : str
         Case, activity and task-type columns of ``tasks`` (e.g. ``true_case``,
         ``true_step``, ``true_task`` for simulated ground truth).
@@ -393,7 +389,7 @@ def link_to_process(
     ...                     "concept:name": ["Receive Invoice", "Post Invoice"],
     ...                     "time:timestamp": [t[0] - pd.Timedelta("1h"), t[2]]})
     >>> res = link_to_process(desk, erp, {"invoice": r"INV-\\d{4}-\\d+"},
-    ...                       process_key="case:concept:name", min_group_size=None)  # one person: opted out
+    ...                       process_key="case:concept:name", min_group_size=None, level="step")  # opted out
     >>> res.links[["case_id", "process_case", "key", "evidence"]].values.tolist()
     [['c1', 'INV-2026-001', 'INV-2026-001', 'window']]
     >>> res.log[["concept:name", "source"]].values.tolist()

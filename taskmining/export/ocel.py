@@ -398,6 +398,8 @@ def write_ocel(
             objects = {t: renamed.get(c, c) for t, c in objects.items()}
         unit = check_level(resolve_level(level, data), ("event", "step", "activity"), what=what)
         if unit == "activity":  # one event per activity: activities are the steps of the export
+            require_columns(data, [case_col, activity_col, "timestamp"], what=what)
+            require_rows(data, what=what)
             data, _, activity_col = at_level(data, unit, ("activity",), what=what, case_col=case_col,
                                              activity_col=activity_col)
             unit = "step"
