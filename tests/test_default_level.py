@@ -66,7 +66,9 @@ def test_graph_and_xes_default(tmp_path) -> None:  # type: ignore[no-untyped-def
 
 
 def test_prebuilt_activities_are_used_as_they_are() -> None:
-    built = tm.mining.activities.build_activities(ui)
+    from taskmining.mining.activities import build_activities
+
+    built = build_activities(ui)
     assert resolve_level(None, built.drop(columns=[c for c in ("app", "window", "url") if c in built])) == "activity"
     pd.testing.assert_frame_equal(tm.variants(built), tm.variants(ui))
 
