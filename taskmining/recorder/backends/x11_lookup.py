@@ -208,6 +208,9 @@ class Lookup:
         if not self.focus_dirty and not self.focus_password and self.atspi.still_focused():
             return
         focus, proven = self.atspi.focus(info.pid, info.title)
+        if not proven:
+            self.ctx.fault("focus_unproven", "keys not recorded: the focused field could not be checked "
+                           "within the lookup budget (counted as a password field)")
         self.focus_password = not proven or focus is None or is_password_field(focus.atspi_role,
                                                                                states=focus.states)
         self.focus_dirty = False
