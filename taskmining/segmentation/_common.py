@@ -23,6 +23,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from taskmining.segmentation.generated_names import mask_generated
+
 __all__ = ["DIGITS", "UNLABELLED", "class_labels", "loop_headers", "step_graph"]
 
 UNLABELLED = "(unlabelled step)"
@@ -33,20 +35,23 @@ DIGITS = re.compile(r"\d{3,}")
 
 
 def class_labels(step: pd.Series) -> pd.Series:
-    """The class label of each step label: runs of three or more digits become ``#``.
+    """The class label of each step label: runs of three or more digits and generated names become ``#``.
 
     Labels that name the instance's own record (``Open 'ID1113.xls' in Excel``,
     ``Open 'INV-2026-004211'``) would otherwise make a class per instance.
-    Missing labels become :data:`UNLABELLED`. Distinct labels are rewritten once.
+    A quoted name that looks generated (``'QzJDigvyAENHpxjA'``, see
+    :mod:`~taskmining.segmentation.generated_names`) names no element a person
+    sees and counts as unnamed. Missing labels become :data:`UNLABELLED`.
+    Distinct labels are rewritten once.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> class_labels(pd.Series(["Open 'ID1113.xls'", "Click 'B2'", None])).tolist()
-    ["Open 'ID#.xls'", "Click 'B2'", '(unlabelled step)']
+    >>> class_labels(pd.Series(["Open 'ID1113.xls'", "Click 'B2'", None, "Click 'QzJDigvyAENHpxjA'"])).tolist()
+    ["Open 'ID#.xls'", "Click 'B2'", '(unlabelled step)', "Click '#'"]
     """
     codes, uniques = pd.factorize(step, use_na_sentinel=True)
-    masked = pd.Series(uniques, dtype=object).astype(str).str.replace(DIGITS, "#", regex=True)
+    masked = pd.Series(uniques, dtype=object).astype(str).str.replace(DIGITS, "#", regex=True).map(mask_generated)
     table = np.append(masked.to_numpy(dtype=object), UNLABELLED)
     return pd.Series(table[np.asarray(codes)], index=step.index, dtype=object)
 

@@ -15,7 +15,10 @@ The rule, in order, all measured without labels:
    many, they begin and end more alike (by more than :data:`START_MARGIN`, 0)
    (``task_recognition`` cut inside the loop of an instance, or at the wrong
    place of the cycle): ``routine_cycles`` is used;
-3. otherwise ``task_recognition``.
+3. otherwise ``task_recognition``, unless its cases are mostly fragments
+   (:mod:`~taskmining.segmentation.no_routine`: at least half of them have
+   at most two steps, measured on the first :data:`CYCLE_SAMPLE` work steps):
+   the log is no routine log, and ``idle_gap`` cuts its work sessions.
 
 Before the chosen method sees them, echo steps are folded
 (:mod:`~taskmining.segmentation.fold`): duplicates, a select before the copy
@@ -59,6 +62,7 @@ from taskmining.segmentation._common import class_labels
 from taskmining.segmentation.agreement import core_once_classes, repeat_rate, start_end_consistency
 from taskmining.segmentation.base import BaseSegmenter
 from taskmining.segmentation.cycles import CycleRule
+from taskmining.segmentation.no_routine import SHORT_CASE, fragment_share, is_fragmented
 from taskmining.segmentation.registry import segmenter
 from taskmining.segmentation.routine_cycles import RoutineCyclesSegmenter, work_view
 
@@ -217,8 +221,11 @@ class AutoSegmenter(BaseSegmenter):
             if cycle is not None:
                 self.reason_ += (f"; no single cycle (best rule {cycles.rule_}: phase {cycle.phase:.2f}, "
                                  f"coverage {cycle.coverage:.2f})")
+            self._unless_fragments(seen.head(CYCLE_SAMPLE), None)
             return
         tr_cases = inner.predict(seen)[CASE_ID].to_numpy(dtype=object)
+        if self._unless_fragments(seen, tr_cases):
+            return
         cy_cases = cycles.predict(seen)[CASE_ID].to_numpy(dtype=object)
         use_cycles, why = _prefer_cycles(seen, cy_cases, tr_cases)
         rule = f"{cycles.rule_} (phase {cycle.phase:.2f}, coverage {cycle.coverage:.2f})"
@@ -227,6 +234,18 @@ class AutoSegmenter(BaseSegmenter):
             self.reason_ = f"one routine repeated, loops inside instances allowed: {rule}; {why}"
         else:
             self.reason_ += f"; the cycle rule {rule} is not better: {why}"
+
+    def _unless_fragments(self, sample: pd.DataFrame, cases: np.ndarray | None) -> bool:
+        """Switch to ``idle_gap`` when task_recognition's cases are mostly fragments (no routine found)."""
+        if cases is None:
+            cases = self.segmenter_.predict(sample)[CASE_ID].to_numpy(dtype=object)
+        if not is_fragmented(cases):
+            return False
+        n_cases = len(pd.unique(cases[pd.notna(cases)]))
+        self.method_, self.segmenter_ = "idle_gap", segmenter("idle_gap").fit(sample, None)
+        self.reason_ = (f"no routine: {fragment_share(cases):.0%} of task_recognition's {n_cases} cases have at "
+                        f"most {SHORT_CASE} steps; work sessions cut at idle pauses instead")
+        return True
 
     def _predict(self, steps: pd.DataFrame) -> pd.DataFrame:
         model = self if getattr(self, "is_fitted_", False) else type(self)(**self.get_params()).fit(steps)

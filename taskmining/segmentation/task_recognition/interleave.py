@@ -17,6 +17,14 @@ Examples
 >>> keys = np.array([7, -1, 8, 7, -1, 8])   # instance 0 resumed inside segment 1
 >>> reassign_interleaved(seg, keys).tolist()
 [0, 0, 1, 0, 0, 1]
+
+With ``forward``, a step showing the key of a later segment (an instance
+begun before its start was cut) goes to it:
+
+>>> reassign_interleaved(np.array([0, 0, 0, 1, 1]), np.array([7, 8, 7, 8, 8]), forward=True).tolist()
+[0, 1, 0, 1, 1]
+>>> reassign_interleaved(np.array([0, 0, 0, 0, 0]), np.array([7, 9, 9, 9, 7]), forward=True).tolist()
+[0, 10, 10, 10, 0]
 """
 
 from __future__ import annotations
@@ -27,6 +35,8 @@ __all__ = ["reassign_interleaved"]
 
 
 _MAX_OWNERS = 3
+#: with ``forward``: a key no segment owns starts a segment of its own when this many steps show it
+MIN_ORPHAN_STEPS = 3
 
 
 def _owners(seg: np.ndarray, keys: np.ndarray, keyed: np.ndarray, n_seg: int) -> np.ndarray:
@@ -39,7 +49,8 @@ def _owners(seg: np.ndarray, keys: np.ndarray, keyed: np.ndarray, n_seg: int) ->
 
 
 def reassign_interleaved(
-    seg: np.ndarray, keys: np.ndarray, *, max_owners: int | None = _MAX_OWNERS, lead: np.ndarray | None = None
+    seg: np.ndarray, keys: np.ndarray, *, max_owners: int | None = _MAX_OWNERS, lead: np.ndarray | None = None,
+    forward: bool = False,
 ) -> np.ndarray:
     """New segment id per step after moving resumed steps back to their instance.
 
@@ -57,11 +68,19 @@ def reassign_interleaved(
         that one on (the switch back to the suspended instance); the steps
         before that switch stay with the previous keyed step. Without a
         lead-in step between the two keyed steps, as without ``lead``.
+    forward : bool, default False
+        Repair missed cuts by the keys too: a step showing a key that no
+        earlier segment owns goes to the first later segment that owns it
+        (that instance began before its start was cut: a field filled out of
+        the usual order); a key no segment owns, shown by at least
+        :data:`MIN_ORPHAN_STEPS` steps, makes a segment of its own (an
+        instance without its usual first step).
 
     Returns
     -------
     numpy.ndarray of int64
-        Segment id per step (ids of the input; a segment may lose steps).
+        Segment id per step (ids of the input; a segment may lose steps; a
+        segment of its own made with ``forward`` has an id above them).
 
     Examples
     --------
@@ -100,6 +119,17 @@ def reassign_interleaved(
     ok[ok] = owner_code[hit[ok]] // stride == keys[fpos[ok]]
     target = np.full(len(seg), -1, dtype=np.int64)
     target[fpos[ok]] = owner_seg[hit[ok]]
+    if forward and (~ok).any():  # no earlier owner: the first later one
+        later = fpos[~ok]
+        nxt = np.searchsorted(owner_code, keys[later] * stride + seg[later], side="right")
+        found = nxt < len(owner_code)
+        found[found] = owner_code[nxt[found]] // stride == keys[later[found]]
+        target[later[found]] = owner_seg[nxt[found]]
+        # a key no segment owns, on enough steps: an instance whose start was not cut, a segment of its own
+        orphan = later[~found]
+        count = np.bincount(keys[orphan], minlength=int(keys.max()) + 1)
+        new = orphan[count[keys[orphan]] >= MIN_ORPHAN_STEPS]
+        target[new] = n_seg + keys[new]
     # keyed steps decide; a keyless step goes with the next keyed step of its
     # segment when that one returns to an earlier instance (the switch back
     # started before the key showed), else with the previous keyed step

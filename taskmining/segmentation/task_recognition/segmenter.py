@@ -100,6 +100,7 @@ from taskmining.segmentation.task_recognition.pauses import (
     pair_cuts,
     pause_seeds,
 )
+from taskmining.segmentation.task_recognition.record_rows import split_by_rows
 from taskmining.segmentation.task_recognition.resume import resume_suspended
 from taskmining.segmentation.task_recognition.search import (
     loop_header_mask,
@@ -367,7 +368,7 @@ class TaskRecognitionSegmenter(BaseSegmenter):
         if model.use_context and model._types_ is not None and len(model._types_.sizes):
             seg = untangle_types(model._pre_types_ or model._types_, codes, seg)
             seg = move_foreign(model._pre_types_ or model._types_, steps, codes, seg, k + 1)
-            seg = follow_data_flow(steps, seg)
+            seg = follow_data_flow(steps, split_by_rows(steps, seg))  # one row, one instance; pastes follow
         if model._pre_types_ is not None and (model._fragments_ >= 0).any():
             seg = merge_fragment_types(model._pre_types_, model._fragments_, steps, codes, seg, k + 1)
         valid = seg >= 0
