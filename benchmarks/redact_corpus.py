@@ -179,8 +179,8 @@ _NATIONAL = {"Rijksregisternummer": _be_nrn, "National number": _be_nrn, "BSN": 
              "sécurité": _fr_nir, "SSN": _us_ssn, "{s}": _be_nrn}
 
 
-def identifiers(seed: int = 15, per_kind: int = 36) -> Iterator[tuple[str, str, str]]:
-    """``(kind, text, secret)`` triples: ``per_kind`` per kind of :data:`_TEMPLATES`.
+def identifiers(seed: int = 15, per_kind: int = 36, handwritten: bool = True) -> Iterator[tuple[str, str, str]]:
+    """``(kind, text, secret)`` triples: ``per_kind`` per kind of :data:`_TEMPLATES`, then :data:`HANDWRITTEN`.
 
     Examples
     --------
@@ -204,9 +204,11 @@ def identifiers(seed: int = 15, per_kind: int = 36) -> Iterator[tuple[str, str, 
             else:
                 secret = _GEN[kind](rng)
             yield kind, template.format(s=secret), secret
+    if handwritten:
+        yield from HANDWRITTEN
 
 
-def innocuous(seed: int = 15) -> list[str]:
+def innocuous(seed: int = 15, handwritten: bool = True) -> list[str]:
     """Texts redaction must leave unchanged (dates, amounts, versions, ordinary titles)."""
     rng = random.Random(seed + 1)
     out = ["Budget 2026 - Excel", "Quarterly report Q3 2025.xlsx - LibreOffice Calc", "Page 12 of 300",
@@ -241,4 +243,108 @@ def innocuous(seed: int = 15) -> list[str]:
             f"Page {rng.randint(1, 50)} of {rng.randint(50, 999)}", f"{rng.randint(2, 40)} GB free",
             f"Meeting at {h:02d}:{mi:02d}", f"Report {y} Q{rng.randint(1, 4)}",
         ]))
-    return out
+    return out + list(HANDWRITTEN_INNOCUOUS) if handwritten else out
+
+
+#: Hand-written identifiers in forms the generated ones above do not use (several languages, other
+#: separators and orders, identifiers inside URLs): ``(kind, text, secret)``.
+HANDWRITTEN: tuple[tuple[str, str, str], ...] = (
+    ("name", "Posteingang - Jürgen Weiß - Outlook", "Jürgen Weiß"),
+    ("name", "Boîte de réception - François Lefèvre - Outlook", "François Lefèvre"),
+    ("name", "Skrzynka odbiorcza - Małgorzata Wiśniewska - Outlook", "Małgorzata Wiśniewska"),
+    ("name", "Chat mit Ayşe Yılmaz | Microsoft Teams", "Ayşe Yılmaz"),
+    ("name", "Gesprek met Joost Vermeulen | Microsoft Teams", "Joost Vermeulen"),
+    ("name", "Discussion avec Aurélie Gauthier | Microsoft Teams", "Aurélie Gauthier"),
+    ("name", "Rozmowa z Grzegorz Brzęczek | Microsoft Teams", "Grzegorz Brzęczek"),
+    ("name", "Re: Angebot – Frau Dr. Brigitte Hoffmann", "Brigitte Hoffmann"),
+    ("name", "Sehr geehrter Herr Oberländer,", "Oberländer"),
+    ("name", "Geachte mevrouw Verhoeven,", "Verhoeven"),
+    ("name", "Madame Beaulieu - dossier 2026", "Beaulieu"),
+    ("name", "Mr. Featherstonehaugh called", "Featherstonehaugh"),
+    ("name", "Von: Hoffmann, Brigitte", "Hoffmann, Brigitte"),
+    ("name", "Van: De Smet, Wouter", "De Smet, Wouter"),
+    ("name", "Zendesk - Ticket #4412 - Olga Petrova", "Olga Petrova"),
+    ("name", "Olga Petrova (Extern) - Teams", "Olga Petrova"),
+    ("name", "Sachbearbeiter: Reinhold Messmer", "Reinhold Messmer"),
+    ("name", "Behandelaar: Sanne Hoekstra", "Sanne Hoekstra"),
+    ("name", "Interlocuteur : Gaëlle Marchand", "Gaëlle Marchand"),
+    ("name", "Opiekun: Bożena Kaczmarek", "Bożena Kaczmarek"),
+    ("name", "Approved by Siobhan Fitzgerald", "Siobhan Fitzgerald"),
+    ("email", "Absender: k.mueller@beispiel.de", "k.mueller@beispiel.de"),
+    ("email", "mailto:kowalski.jan@poczta.onet.pl", "kowalski.jan@poczta.onet.pl"),
+    ("email", "E-Mail: info＠example.com", "info＠example.com"),
+    ("email", "<jane_o'neil@corp.example.com>", "jane_o'neil@corp.example.com"),
+    ("email", "https://example.com/unsubscribe/jane.doe%40example.com", "jane.doe"),
+    ("email", "https://crm.example.com/contacts/marc.dupont@societe.fr/edit", "marc.dupont"),
+    ("email", "Antwort an: ZOË.ÅBERG@EXAMPLE.SE", "ZOË.ÅBERG@EXAMPLE.SE"),
+    ("phone", "Tel. +49 (0)30 1234567", "+49 (0)30 1234567"),
+    ("phone", "Tel.: 030/12345678", "030/12345678"),
+    ("phone", "Handy: 0151-23456789", "0151-23456789"),
+    ("phone", "GSM: 0475/12.34.56", "0475/12.34.56"),
+    ("phone", "GSM 0475.12.34.56", "0475.12.34.56"),
+    ("phone", "tél : 06 12 34 56 78", "06 12 34 56 78"),
+    ("phone", "Tel. 0032 475 12 34 56", "0032 475 12 34 56"),
+    ("phone", "Mobile: 07700 900123", "07700 900123"),
+    ("phone", "Phone: (555) 867-5309", "(555) 867-5309"),
+    ("phone", "tel:+4930123456", "+4930123456"),
+    ("phone", "☎ +41 44 668 18 00", "+41 44 668 18 00"),
+    ("phone", "Telefon +43 1 5353535", "+43 1 5353535"),
+    ("phone", "kom. 601 234 567", "601 234 567"),
+    ("phone", "Tel. 91 123 45 67", "91 123 45 67"),
+    ("iban", "IBAN BE71-0961-2345-6769", "BE71-0961-2345-6769"),
+    ("iban", "IBAN: FR76 3000 6000 0112 3456 7890 189", "FR76 3000 6000 0112 3456 7890 189"),
+    ("iban", "iban de89370400440532013000", "de89370400440532013000"),
+    ("iban", "NL91 ABNA 0417 1643 00", "NL91 ABNA 0417 1643 00"),
+    ("iban", "Konto: PL61 1090 1014 0000 0712 1981 2874", "PL61 1090 1014 0000 0712 1981 2874"),
+    ("card", "Card: 4111.1111.1111.1111", "4111.1111.1111.1111"),
+    ("card", "Karte 5500 0000 0000 0004 gültig bis 04/28", "5500 0000 0000 0004"),
+    ("card", "AMEX 3782 822463 10005", "3782 822463 10005"),
+    ("card", "Diners 3056 930902 5904", "3056 930902 5904"),
+    ("national_id", "Sofinummer 123456782", "123456782"),
+    ("national_id", "Steuer-IdNr. 12 345 678 903", "12 345 678 903"),
+    ("national_id", "Sozialversicherungsnummer 65 170839 J 003", "65 170839 J 003"),
+    ("national_id", "NIR 2 84 12 76 451 089 46", "2 84 12 76 451 089 46"),
+    ("national_id", "INSZ 85073003328", "85073003328"),
+    ("national_id", "Rijksregister: 850730 033 28", "850730 033 28"),
+    ("national_id", "SSN: 123 45 6789", "123 45 6789"),
+    ("national_id", "Personalausweis L01X00T47", "L01X00T47"),
+    ("national_id", "NINO QQ 12 34 56 C", "QQ 12 34 56 C"),
+    ("national_id", "Codice fiscale RSSMRA85T10A562S", "RSSMRA85T10A562S"),
+    ("national_id", "DNI 12345678Z", "12345678Z"),
+    ("national_id", "PESEL 44051401359", "44051401359"),
+    ("url_value", "https://www.linkedin.com/in/john-smith-4a1b2c3/", "john-smith-4a1b2c3"),
+    ("url_value", "https://app.example.com/login?user=jsmith&next=/home", "jsmith"),
+    ("url_value", "https://zoom.us/j/93456781234?pwd=Q2ZBa0dXZ1c3", "Q2ZBa0dXZ1c3"),
+    ("secret", "Authorization: Basic dXNlcjpwYXNzd29yZA==", "dXNlcjpwYXNzd29yZA=="),
+    ("secret", "Passwort: Sommer2024!", "Sommer2024!"),
+    ("secret", "Kennwort = Winter#2025", "Winter#2025"),
+    ("secret", "wachtwoord: Lente2026x", "Lente2026x"),
+    ("secret", "mot de passe : Soleil!77", "Soleil!77"),
+    ("secret", "hasło: Zima2026!", "Zima2026!"),
+    ("secret", "AWS secret: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
+    ("address", "Lieferadresse: Goethestraße 12a, 80336 München", "Goethestraße 12a, 80336 München"),
+    ("address", "Adres: Kerkstraat 12 bus 3, 9000 Gent", "Kerkstraat 12 bus 3, 9000 Gent"),
+    ("address", "ul. Piękna 24/26, 00-549 Warszawa", "ul. Piękna 24/26, 00-549 Warszawa"),
+    ("address", "221B Baker Street, London NW1 6XE", "221B Baker Street, London NW1 6XE"),
+    ("address", "1600 Pennsylvania Ave NW, Washington, DC 20500", "1600 Pennsylvania Ave NW, Washington, DC 20500"),
+    ("address", "Via Roma 10, 00184 Roma", "Via Roma 10, 00184 Roma"),
+    ("address", "Lindenallee 7, A-1010 Wien", "Lindenallee 7, A-1010 Wien"),
+)
+
+#: Hand-written innocuous texts (several languages): they must come out unchanged.
+HANDWRITTEN_INNOCUOUS: tuple[str, ...] = (
+    "An: Alle", "Seite 3 von 10", "Montag, 7. Dezember 2026", "Summe: 1.234,56 €", "CHF 1'250.00", "Rabatt 10 %",
+    "TVA 20 %", "Node v20.11.1", "Excel 16.0.17928", "Standup 09:30–09:45", "10:00 - 11:30 Team meeting",
+    "https://jira.example.com/browse/PROJ-1234", "Build 26100.2314", "Version 2026.1",
+    "2026-12-03 08:43:31.123 UTC", "2026-12-03T08:43:31+01:00", "Score 4.5/5", "Sheet1!A1:B20", "=SUM(B2:B200)",
+    "Gebäude B, Raum 3.05", "Aktenzeichen 2026/117", "Bestand: 1.200 Stück", "Boîte de réception (3) - Outlook",
+    "General | Marketing | Microsoft Teams", "Urlaubsantrag.pdf - Adobe Acrobat Reader",
+    "Von: 01.12.2026 Bis: 31.12.2026", "Invoice 2026-00017 - Odoo", "Zamówienie nr 12/2026",
+    "Facture n° FA-2026-0042", "Angebot AN-10023 - Lexware", "KW 49/2026", "Jahresabschluss 2025 - DATEV",
+    "Tel. Durchwahl 214", "Lunch 12:00-13:00", "+3 weitere", "Kosten: 12.345,00 EUR", "1.234.567 Zeilen",
+    "Windows 10 22H2", "Page 1 / 12", "Pagina 2 van 5", "Factuur 2026/123 - Exact Online", "ISO 27001 audit 2026",
+    "DIN A4 drucken", "Rechnung vom 03.12.2026", "Chat mit dem Vertrieb | Microsoft Teams",
+    "Gesprek met het team | Microsoft Teams", "Meeting with Sales Team - Calendar", "Van: Klantenservice",
+    "Herr der Ringe.epub", "Dr. Oetker Bestellung", "Passwort ändern - Einstellungen", "Password reset - Portal",
+    "Mot de passe oublié ?", "Basic settings", "Bus 3 departs 14:05", "Postcode lookup - Royal Mail",
+)

@@ -105,3 +105,15 @@ def test_finding6_keep_text_clipboard_is_redacted_and_only_from_allowlisted_owne
     assert "text" not in denied["attrs"]
     # without keep_text no text at all
     assert "text" not in _clip(_filter(), "INV-1", "copy", T0)["attrs"]
+
+
+def test_clipboard_text_of_no_business_key_shape_cannot_be_tested_with_the_link_key():
+    # a copied person name in no name list: a link key holder testing guesses must find nothing
+    keys = KeySet.derive(SECRET)
+    f = _filter()
+    name = _clip(f, "Zbigniew Brzęczyszczykiewicz", "copy", 1.0)
+    assert name["value"] != hash_value("Zbigniew Brzęczyszczykiewicz", keys.link)
+    assert name["value"] == hash_value("Zbigniew Brzęczyszczykiewicz", keys.pseudonym)
+    assert _clip(f, "Zbigniew Brzęczyszczykiewicz", "paste", 2.0)["value"] == name["value"]  # still joins
+    order = _clip(f, "INV-2024-001", "copy", 3.0)
+    assert order["value"] == hash_value("INV-2024-001", keys.link)  # a business key links to a process log

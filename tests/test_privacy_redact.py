@@ -156,3 +156,13 @@ def test_corpus_has_no_leaks_and_few_false_positives(library, monkeypatch):
         phones._lib.cache_clear()
     assert leaks == []
     assert len(good) >= 150 and len(changed) <= 0.03 * len(good), changed
+
+
+def test_hand_written_attack_strings_do_not_leak():
+    # forms the generated corpus does not use: non-English cues and titles of courtesy, passwords in other
+    # languages, Basic credentials, identifiers inside URLs, BE mobile forms, Amex grouping, foreign postal codes
+    corpus, bench = _bench()
+    leaks = [t for k, t, s in corpus.HANDWRITTEN if bench.leaked(k, s, redact_text(t, SALT))]
+    assert len(corpus.HANDWRITTEN) >= 80 and leaks == []
+    changed = [t for t in corpus.HANDWRITTEN_INNOCUOUS if redact_text(t, SALT) != t]
+    assert changed == ["Dr. Oetker Bestellung"]  # a brand after a title of courtesy: the known false positive

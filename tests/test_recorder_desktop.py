@@ -204,10 +204,11 @@ def test_timestamps_monotonic_in_record_order(recording):
 
 
 def test_copy_paste_pairs_share_a_hash(recording):
-    ev, _, raw, _ = recording
+    ev, _, raw, out = recording
     copy = ev[ev["action"] == "copy"]
     paste = ev[ev["action"] == "paste"]
-    assert len(copy) == 1 and len(paste) == 1
+    faults = json.loads((Path(out) / "manifest.json").read_text()).get("sessions", [{}])[-1].get("faults")
+    assert len(copy) == 1 and len(paste) == 1, (faults, ev[["app", "action", "attrs"]].to_string())
     assert copy["value"].iloc[0] == paste["value"].iloc[0]
     assert copy["value"].iloc[0].startswith("h:") and len(copy["value"].iloc[0]) == 18
     assert copy["app"].iloc[0] == "tmgtk" and paste["app"].iloc[0] == "tmqt"

@@ -76,6 +76,38 @@ def test_finding1_keys_under_a_foreign_keyboard_grab_are_not_recorded(desktop, t
     assert "another client grabs the keyboard" in err
 
 
+def test_finding1_a_grab_over_before_the_keys_are_looked_up_still_withholds_them(desktop, tmp_path):
+    # The lookup of keys runs behind capture (here: 20 OCR clicks queued ahead of them); a passphrase
+    # prompt that grabs, takes the keys and lets go before their lookup must not leave them to the
+    # allowlisted window that has the focus by then: the keyboard owner is taken when a key is captured.
+    d = desktop
+    out = tmp_path / "rec"
+    proc = start_recorder(d, out, *ALLOW_HERE[2:])
+    try:
+        d.activate(d.windows["gtk"])
+        d.click(d.windows["gtk"], 150, 75)  # the Customer entry (allowlisted, not a password)
+        time.sleep(0.5)
+        d.activate(d.windows["plain"])
+        d.run("xdotool", "mousemove", "--window", d.windows["plain"], "180", "80", "click", "--repeat", "20",
+              "--delay", "20", "1")  # pixels-only window: every click is read with OCR
+        d.run("xdotool", "windowactivate", d.windows["gtk"], check=False)
+        grab = subprocess.Popen([sys.executable, str(HERE / "grabber.py")], env=d.env, stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, text=True)
+        assert grab.stdout.readline().strip() == "grabbed"
+        d.run("xdotool", "type", "--delay", "5", "pass99")  # goes to the grabbing client
+        grab.stdin.close()
+        grab.wait(10)
+        time.sleep(3.0)
+        d.run("xdotool", "type", "--delay", "40", "cd")
+        time.sleep(1.0)
+    finally:
+        err = stop_recorder(proc)
+    assert proc.returncode == 0, err
+    classes = _keys(out, "tmgtk")
+    assert classes == ["character"] * 2, (classes, err)  # "cd"; nothing of the 6 grabbed keys
+    assert "another client grabs the keyboard" in err
+
+
 def test_finding2_pin_field_focused_by_the_app_among_600_siblings(desktop, tmp_path):
     d = desktop
     out = tmp_path / "rec"

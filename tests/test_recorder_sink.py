@@ -174,3 +174,23 @@ def test_replaced_folder_receives_nothing(tmp_path):
     assert list(elsewhere.iterdir()) == []  # not one record redirected
     assert stats["records_written"] == 0 and stats["records_lost"] > 0  # the moved segments no longer count
     assert stats["records_written"] + stats["records_lost"] + stats["records_dropped"] == n
+
+
+def test_output_root_replaced_by_a_symlink_receives_not_even_the_manifest(tmp_path):
+    out = tmp_path / "rec"
+    elsewhere = tmp_path / "attacker"
+    elsewhere.mkdir()
+
+    def replace(i: int) -> None:
+        if i == 200:
+            time.sleep(0.1)
+            out.rename(tmp_path / "moved")
+            out.symlink_to(elsewhere, target_is_directory=True)
+
+    rec = Recorder(out, allow=["gedit"], backends=[Stream(400, hook=replace)], salt=SALT, flush_interval=0.02)
+    with rec:
+        rec._backends[0].done.wait(30)
+    stats = rec.stats
+    assert list(elsewhere.iterdir()) == []  # no record and no manifest (pseudonym, allowlist) redirected
+    assert stats["records_written"] == 0 and not rec.manifest_written
+    assert any(f["fault"] == "manifest" for f in stats["faults"])

@@ -16,7 +16,7 @@ Examples
 from __future__ import annotations
 
 __all__ = ["luhn_valid", "iban_valid", "be_national_valid", "nl_bsn_valid", "de_taxid_valid",
-           "fr_nir_valid", "us_ssn_plausible"]
+           "fr_nir_valid", "us_ssn_plausible", "es_dni_valid"]
 
 
 def luhn_valid(digits: str) -> bool:
@@ -132,3 +132,19 @@ def us_ssn_plausible(digits: str) -> bool:
         return False
     area, group, serial = digits[:3], digits[3:5], digits[5:]
     return area not in ("000", "666") and area[0] != "9" and group != "00" and serial != "0000"
+
+
+def es_dni_valid(chars: str) -> bool:
+    """Spanish DNI (8 digits and a letter) or NIE (X, Y or Z, 7 digits and a letter): the letter checks.
+
+    Examples
+    --------
+    >>> es_dni_valid("12345678Z"), es_dni_valid("X1234567L"), es_dni_valid("12345678A")
+    (True, True, False)
+    """
+    chars = chars.upper()
+    if chars[:1] in ("X", "Y", "Z"):
+        chars = str("XYZ".index(chars[0])) + chars[1:]
+    if len(chars) != 9 or not chars[:8].isdigit():
+        return False
+    return "TRWAGMYFPDXBNJZSQVHLCKE"[int(chars[:8]) % 23] == chars[8]

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from taskmining.privacy.checksums import (
     be_national_valid,
     de_taxid_valid,
+    es_dni_valid,
     fr_nir_valid,
     iban_valid,
     luhn_valid,
@@ -70,6 +71,8 @@ _TOKENS = _regex(None, r"\[[a-z_]+:h:[0-9a-f]{16}\]|(?<![\w:])h:[0-9a-f]{16}\b|(
 
 # URL query values and fragments (the parameter names and the path stay)
 _URL_SECRET = re.compile(r"(?i:https?://|www\.)[^\s?#]*(?P<q>\?[^\s#]*)?(?P<f>#\S*)?")
+_PROFILE_SEGMENT = re.compile(r"(?i)/(?:in|pub|profile|profiles|people|person|user|users|u|member|members|"
+                              r"employee|employees|contact|contacts|author)/([^/?#\s]+)")
 _QUERY_VALUE = re.compile(r"(?<=[?&;])([^=&;#\s]+)=([^&;#\s]+)")
 
 
@@ -81,6 +84,9 @@ def _url_secrets(text: str, names: tuple[str, ...]) -> Iterator[Span]:
                 yield base + q.start(2), base + q.end(2), "url_value", q.group(2)
         if m.group("f") and len(m.group("f")) > 1:
             yield m.start("f") + 1, m.end("f"), "url_value", m.group("f")[1:]
+        path = m.group(0)[:m.start("q") - m.start() if m.group("q") else None]
+        for seg in _PROFILE_SEGMENT.finditer(path):  # a person's profile or contact page
+            yield m.start() + seg.start(1), m.start() + seg.end(1), "url_value", seg.group(1)
         # a long random path segment (reset links, session ids in paths)
         for seg in re.finditer(r"(?<=/)[A-Za-z0-9_\-]{20,}(?=[/?#]|$)", m.group(0)[:m.start("q") - m.start()
                                                                             if m.group("q") else None]):
@@ -88,14 +94,17 @@ def _url_secrets(text: str, names: tuple[str, ...]) -> Iterator[Span]:
                 yield m.start() + seg.start(), m.start() + seg.end(), "secret", seg.group(0)
 
 
-_EMAIL = _regex("email", r"(?:\"[^\"\r\n@]{1,64}\"|[\w.!#$%&'*+/=?^`{|}~\-]+)[@＠]"
+_EMAIL = _regex("email", r"(?:\"[^\"\r\n@]{1,64}\"|[\w.!#$&'*+=?^`{|}~\-]+(?:%(?!40)[\w.!#$&'*+=?^`{|}~\-]+)*)"
+                         r"(?:[@＠]|%40)"
                          r"(?:\[[0-9.:a-fA-F]+\]|(?:[\w\-]+[.。．])+[\w\-]{2,})")
 _JWT = _regex("secret", r"\beyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]*")
 _API_KEY = _regex("secret", r"\b(?:sk|pk|rk)[-_](?:live|test|proj)?[-_]?[A-Za-z0-9]{16,}\b|\bAKIA[0-9A-Z]{16}\b"
                             r"|\bgh[pousr]_[A-Za-z0-9]{30,}\b|\bxox[abprs]-[A-Za-z0-9\-]{10,}\b"
                             r"|\bAIza[0-9A-Za-z_\-]{30,}\b|\bglpat-[A-Za-z0-9_\-]{20,}\b"
                             r"|(?i:\b(?:api[_-]?key|token|secret|password|passwd|pwd|sessionid|session_id|sid|"
-                            r"auth|bearer)\b\s*[:=]\s*|\bbearer\s+)[^\s,;]{4,}"
+                            r"auth|bearer|passwort|kennwort|wachtwoord|mot de passe|hasło|haslo|contraseña|"
+                            r"senha|parola|pin)\b\s*[:=]\s*|\bbearer\s+)[^\s,;]{4,}"
+                            r"|\bBasic\s+(?=[A-Za-z0-9+/]*[0-9+/A-Z=])[A-Za-z0-9+/]{8,}={0,2}"
                             r"|\b[0-9a-fA-F]{32,}\b|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"
                             r"|\b(?=[A-Za-z0-9_\-]*\d)(?=[A-Za-z0-9_\-]*[a-z])(?=[A-Za-z0-9_\-]*[A-Z])"
                             r"[A-Za-z0-9_\-]{24,}\b")
@@ -141,24 +150,41 @@ _NATIONAL: tuple[Finder, ...] = (
     _national("national_id", r"(?<![\d])\d{2}[\s/]?\d{3}[\s/]?\d{3}[\s/]?\d{3}(?![\d])", de_taxid_valid,
               strict=True),
     # DE identity card number (9 characters, first a letter from the issuing set)
-    _national("national_id", r"\b[CFGHJKLMNPRTVWXYZ][CFGHJKLMNPRTVWXYZ0-9]{8}\b(?=.*\d)", lambda s: sum(
+    _national("national_id", r"\b[CFGHJKLMNPRTVWXYZ][CFGHJKLMNPRTVWXYZ0-9]{8}\b", lambda s: sum(
         c.isdigit() for c in s) >= 4, strict=True),
+    # DE social insurance number 65 170839 J 003
+    _national("national_id", r"(?<![\d])\d{2}\s?\d{6}\s?[A-Z]\s?\d{3}(?![\d])", lambda s: True, strict=True),
+    # UK National Insurance number QQ 12 34 56 C
+    _national("national_id", r"\b[A-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", lambda s: True,
+              strict=True),
+    # IT codice fiscale RSSMRA85T10A562S
+    _national("national_id", r"(?i:\b[A-Z]{6}\d{2}[A-EHLMPR-T]\d{2}[A-Z]\d{3}[A-Z]\b)", lambda s: True,
+              strict=True),
+    # ES DNI 12345678Z / NIE X1234567L (the letter is a checksum)
+    _national("national_id", r"\b[XYZ]?-?\d{7,8}-?[A-Z]\b", es_dni_valid, strict=True),
 )
 
 
-def _card(text: str, names: tuple[str, ...]) -> Iterator[Span]:
+def _card(text: str, names: tuple[str, ...], *, luhn_only: bool = False) -> Iterator[Span]:
     for m in re.finditer(r"(?<![\d\-])\d(?:" + _SEP + r"\d){12,18}(?![\d])", text):
         d = digits_of(m.group(0))
-        yield m.start(), m.end(), "card" if luhn_valid(d) else "digits", d
+        if luhn_valid(d):
+            yield m.start(), m.end(), "card", d
+        elif not luhn_only:
+            yield m.start(), m.end(), "digits", d
+
+
+def _luhn_cards(text: str, names: tuple[str, ...]) -> Iterator[Span]:
+    return _card(text, names, luhn_only=True)
 
 
 _KEPT = _regex(None, r"\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?!\d)"
-                     r"|\b\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?![\d.-]\d)"
+                     r"|(?<!\d[./-])\b\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})(?![\d.-]\d)"
                      r"|\b\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp][Mm])?\b"
                      r"|(?i:\bv(?:ersion)?\s?|\brelease\s|\bbuild\s)\d+(?:\.\d+){0,4}(?:[-+][0-9A-Za-z.]+)?"
                      r"|(?<![\d./])\d{1,3}(?:\.\d{1,3}){1,2}(?:[-+][A-Za-z][0-9A-Za-z.]*)?(?![\d]|\.\d)"
                      r"|\b(?:19|20)\d{2}\s?[-–/]\s?(?:19|20)?\d{2}\b(?![-./]\d)"
-                     r"|(?<![\d/.-])(?:19|20)\d{2}/\d{1,6}(?![\d/.-])"
+                     r"|(?<![\d/.-])(?:19|20)\d{2}/\d{1,6}(?![\d/.-])|(?<![\w/.-])(?:19|20)\d{2}-\d{3,6}(?![\w/.-])"
                      r"|(?:[€$£¥₹]|\b(?:EUR|USD|GBP|CHF|PLN|SEK|NOK|DKK|JPY)\b)\s?-?\d{1,3}(?:[.,\s\u00a0'’]\d{3})*"
                      r"(?:[.,]\d{1,2})?(?![\d])"
                      r"|(?<![\d.,])-?\d{1,3}(?:[.,\s\u00a0'’]\d{3})*(?:[.,]\d{1,2})?\s?(?:[€$£¥₹%]|"
@@ -201,7 +227,8 @@ def _addresses(text: str, names: tuple[str, ...]) -> Iterator[Span]:
 #: ``(detector name, finder)`` in claiming order.
 PIPELINE: tuple[tuple[str, Finder], ...] = (
     ("tokens", _TOKENS), ("url", _url_secrets), ("email", _EMAIL), ("jwt", _JWT), ("api_key", _API_KEY),
-    ("iban", _iban), ("phone_international", _intl_phones), *(("national_id", f) for f in _NATIONAL),
+    ("iban", _iban), ("phone_international", _intl_phones), ("card_luhn", _luhn_cards),
+    *(("national_id", f) for f in _NATIONAL),
     ("card", _card), ("kept", _KEPT), ("ip", _IPV4), ("phone", _phones), ("address", _addresses),
     ("name", _names), ("digits", _DIGITS),
 )

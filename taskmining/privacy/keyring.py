@@ -31,6 +31,8 @@ True
 
 from __future__ import annotations
 
+import re
+
 import hashlib
 import hmac
 import os
@@ -46,7 +48,28 @@ from taskmining.privacy.hashing import (
     salt_id,
 )
 
-__all__ = ["KeySet", "load_keys", "write_link_key", "read_link_key"]
+__all__ = ["KeySet", "load_keys", "write_link_key", "read_link_key", "is_business_key"]
+
+_BUSINESS_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/#:\-]*(?: [A-Za-z0-9._/#:\-]+)?")
+
+
+def is_business_key(text: str) -> bool:
+    """Whether ``text`` has the shape of a business key (an invoice, order or customer number).
+
+    A key is at most 40 characters of letters, digits and ``. _ / # : -`` (one
+    space at most) with at least one digit: ``INV-2024-001``, ``4500012345``,
+    ``PO 4711``. Only such values are hashed with the link key; any other
+    text (a copied name, a sentence) gets the pseudonym key, so a holder of
+    the link key cannot test guesses of it.
+
+    Examples
+    --------
+    >>> is_business_key("INV-2024-001"), is_business_key("PO 4711"), is_business_key("Zbigniew Nowak")
+    (True, True, False)
+    """
+    t = text.strip()
+    return (0 < len(t) <= 40 and any(c.isdigit() for c in t) and _BUSINESS_KEY.fullmatch(t) is not None)
+
 
 _PSEUDONYM_LABEL = b"taskmining/pseudonym-key/v1"
 _LINK_LABEL = b"taskmining/link-key/v1"

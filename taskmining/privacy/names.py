@@ -73,11 +73,26 @@ documents microsoft office outlook teams slack thunderbird gmail word excel powe
 meetings call calls channel general team project projects budget sheet untitled save open close print
 customer customers support service sales finance account accounts page window tab admin dashboard
 overview details summary monthly weekly annual quarterly list the and of for to in on at with from
+all alle allen everyone iedereen tous todos wszyscy team marketing hr it helpdesk servicedesk klantenservice
+kundenservice kundendienst vertrieb verkoop einkauf inkoop buchhaltung boekhouding comptabilité administration
+administratie verwaltung personal personeelszaken noreply system
 """.split())
 _WORD = re.compile(r"[^\W\d_][^\W\d_'’\-]*(?:[-'’][^\W\d_]+)*")
 _CUE = re.compile(r"(?i:\b(?:from|to|cc|bcc|von|an|aan|van|de|à|chat with|call with|meeting with|message from|"
                   r"dear|hi|hello|hallo|bonjour|beste|contact|employee|assignee|owner|reporter|patient|kunde|"
-                  r"klant|client|candidate|applicant|manager|signed by|sent by|shared by))\s*[:,]?\s+")
+                  r"klant|client|candidate|applicant|manager|signed by|sent by|shared by|approved by|created by|requested by|"
+                  r"assigned to|chat mit|gespräch mit|anruf von|besprechung mit|gesprek met|vergadering met|"
+                  r"discussion avec|réunion avec|appel de|rozmowa z|spotkanie z|chat con|reunión con|"
+                  r"sachbearbeiter(?:in)?|ansprechpartner(?:in)?|bearbeiter(?:in)?|genehmigt von|zugewiesen an|"
+                  r"behandelaar|contactpersoon|toegewezen aan|interlocut(?:eur|rice)|responsable|opiekun|"
+                  r"osoba kontaktowa|contacto|sehr geehrte[rs]?|liebe[rs]?|geachte|cher|chère|szanown[ay]))"
+                  r"\s*[:,]?\s+"
+                  r"(?:(?i:herr|frau|hr\.|fr\.|mr\.?|mrs\.?|ms\.?|miss|dr\.?|prof\.?|mevrouw|meneer|mevr\.|dhr\.|"
+                  r"madame|monsieur|mme\.?|mlle\.?|m\.|pan|pani|señora?|sra?\.)\s+)*")
+# a title of courtesy: the capitalised words after it are a name (Frau Dr. Hoffmann, mevrouw Verhoeven)
+_HONORIFIC = re.compile(r"(?<!\w)(?i:herr|frau|hr\.|fr\.|mr\.?|mrs\.?|ms\.?|miss|dr\.|prof\.|mevrouw|meneer|"
+                        r"mevr\.|dhr\.|madame|monsieur|mme\.?|mlle\.?|pan|pani|señora?|sra?\.)"
+                        r"(?:\s+(?i:dr\.|prof\.))*\s+(?=[^\W\d_])")
 _CLIENT_TITLE = re.compile(r"(?i:(?:^|[-|–—]\s*)(?:microsoft\s+)?(?:outlook|teams|thunderbird|slack|gmail|"
                            r"mail|evolution|signal|whatsapp|skype|zoom|contact card|contacts|people|address book)\b[^-|–—]*$)")
 _SEGMENT = re.compile(r"[^-|–—:]+")
@@ -146,10 +161,13 @@ def _names(text: str, names: Iterable[str]) -> Iterator[tuple[int, int, str]]:
                 before = re.search(r"([^\W\d_][^\W\d_'’\-]*),\s*$", text[:m.start()])
                 if before and _cap(before.group(1)):
                     yield before.start(1), m.end(), text[before.start(1):m.end()]
-    for m in _CUE.finditer(text):
+    for m in [*_CUE.finditer(text), *_HONORIFIC.finditer(text)]:
         run = _name_run(text, m.end())
         if run:
-            yield run[0], run[1], text[run[0]:run[1]]
+            # "Von: Hoffmann, Brigitte": the given name after the comma belongs to it
+            after = re.match(r",\s*([^\W\d_][^\W\d_'’\-]*)(?!\w)", text[run[1]:])
+            end = run[1] + after.end(1) if after and _cap(after.group(1)) else run[1]
+            yield run[0], end, text[run[0]:end]
     if _CLIENT_TITLE.search(text):
         for m in _SEGMENT.finditer(text):
             seg = m.group(0)
@@ -166,7 +184,11 @@ _STREET_WORDS = (r"street|st\.?|road|rd\.?|avenue|ave\.?|lane|ln\.?|drive|dr\.?|
 _STREET_SUFFIX = r"straße|strasse|str\.|straat|laan|weg|gasse|allee|platz|plein|kade|gracht|steenweg|dreef|ulica"
 _STREET_PREFIX = r"rue|avenue|av\.|boulevard|bd\.?|chaussée|place|allée|impasse|quai|chemin|via|calle|ul\."
 _HOUSE = r"\d{1,5}[a-zA-Z]?(?:[-/]\d{1,4}[a-zA-Z]?)?"
-_POSTAL_TAIL = r"(?:,?\s+(?:[A-Z]{1,2}-)?\d{4,5}(?:\s?[A-Z]{2})?\s+[^\W\d_][^\W\d_'’\-]+(?:[ -][^\W\d_][^\W\d_'’\-]+)?)?"
+_TOWN = r"[^\W\d_][^\W\d_'’\-]+(?:[ -][^\W\d_][^\W\d_'’\-]+)?"
+_POSTAL_TAIL = (r"(?:\s+(?i:bus|box|bte|boîte|apt\.?|app\.?|flat|suite|unit|lok\.|m\.)\s*\w{1,4})?"
+                r"(?:\s+(?:NW|NE|SW|SE|N|S|E|W)\b)?"
+                r"(?:,?\s+(?:(?:[A-Z]{1,2}-)?\d{4,5}(?:\s?[A-Z]{2})?|\d{2}-\d{3})\s+" + _TOWN +
+                r"|,\s+" + _TOWN + r"(?:,\s+[A-Z]{2})?,?\s+(?:\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2})\b)?")
 _ADDRESS = re.compile(
     r"(?i:\b" + _HOUSE + r"\s+(?:[^\W\d_][^\W\d_'’\-]*\s+){1,3}(?:" + _STREET_WORDS + r"))(?!\w)" + _POSTAL_TAIL
     + r"|\b[^\W\d_][^\W\d_'’\-]*(?i:" + _STREET_SUFFIX + r")\s+" + _HOUSE + r"\b" + _POSTAL_TAIL

@@ -155,6 +155,7 @@ class Recorder:
         self._stop = threading.Event()
         self._timer: threading.Timer | None = None
         self._started_at: float | None = None
+        self._out_id: tuple[int, int] = (-1, -1)  # (device, inode) of the output folder at start
         self._stopped_at: float | None = None
         self._lock = threading.Lock()
         self.observations = 0
@@ -177,6 +178,8 @@ class Recorder:
             probe = self.out / f".write-test-{os.getpid()}"
             probe.write_bytes(b"")
             probe.unlink()
+            st = os.stat(self.out)
+            self._out_id = (st.st_dev, st.st_ino)
         except OSError as exc:
             raise RecorderError(f"output folder {self.out}: cannot write ({exc.strerror or exc})") from None
         self._started_at = time.time()
@@ -264,8 +267,16 @@ class Recorder:
 
     def _segments_changed(self, segments: list[str], closed: dict[str, int]) -> None:
         """Writer thread: list a new segment in the manifest before its file is created."""
+        self._check_out()
         finish_session(self.out, self.session, {"segments": segments, "closed": closed},
                        auth_key=self.config.encrypt_key)
+
+    def _check_out(self) -> None:
+        """Raise OSError when the output folder is no longer the one created at start (moved, replaced
+        by another folder or a symlink): the manifest is never written into someone else's folder."""
+        st = os.stat(self.out)
+        if (st.st_dev, st.st_ino) != self._out_id:
+            raise OSError(f"the output folder {self.out} was replaced after the start")
 
     def _finish(self) -> None:
         w = self._writer
@@ -277,6 +288,7 @@ class Recorder:
             "lost": w.records_lost if w else 0, "clean_stop": self._stopped_at is not None,
         }
         try:
+            self._check_out()
             finish_session(self.out, self.session, {**fields, "faults": self.faults.faults},
                            auth_key=self.config.encrypt_key)
             self.manifest_written = True

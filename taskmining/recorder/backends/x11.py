@@ -40,6 +40,7 @@ from taskmining.recorder.backends.base import (
     BackendStatus,
     Observation,
 )
+from taskmining.recorder.backends.x11_grabs import GrabTracker, record_ranges
 from taskmining.recorder.backends.x11_window import XWindows
 
 __all__ = ["X11Backend"]
@@ -89,6 +90,8 @@ class X11Backend(Backend):
         self._last_press: tuple[int, float, int, int] | None = None
         self._last_scroll: tuple[int, float] | None = None
         self._overflow = 0
+        self._probe: XWindows | None = None  # used by the record thread only
+        self._grabs = GrabTracker(None)
         self._ready = {n: threading.Event() for n in ("record", "windows", "lookup")}
 
     # -- lifecycle -------------------------------------------------------------
@@ -108,11 +111,14 @@ class X11Backend(Backend):
         self._emit, self.context = emit, context
         self._ctl, self._rec = display.Display(), display.Display()
         self._displays += [self._ctl, self._rec]
+        xi = self._rec.query_extension("XInputExtension")
+        xinput = xi.major_opcode if xi is not None and xi.present else None
+        self._grabs = GrabTracker(xinput)
         self._ctx = self._rec.record_create_context(0, [record.AllClients], [{
             "core_requests": (0, 0), "core_replies": (0, 0), "ext_requests": (0, 0, 0, 0),
             "ext_replies": (0, 0, 0, 0), "delivered_events": (0, 0),
             "device_events": (X.KeyPress, X.ButtonPress), "errors": (0, 0),
-            "client_started": False, "client_died": False}])
+            "client_started": False, "client_died": False}, *record_ranges(xinput)])
         self._rec.sync()
         self.windows = XWindows(fault=context.fault)  # used by the window thread only
         self._offset = self.windows.server_time_offset()
@@ -159,6 +165,8 @@ class X11Backend(Backend):
             except Exception:
                 pass
         self.windows.close()
+        if self._probe is not None:
+            self._probe.close()
 
     # -- time ---------------------------------------------------------------------
     def _utc(self, server_ms: int) -> float:
@@ -185,6 +193,12 @@ class X11Backend(Backend):
         if reply.category == record.StartOfData:
             self._ready["record"].set()
             return
+        if reply.category == record.FromClient:  # a grab request, in stream order with the keys
+            self._grabs.request(reply.id_base, bytes(reply.data), reply.client_swapped)
+            return
+        if reply.category == record.ClientDied:
+            self._grabs.client_died(reply.id_base)
+            return
         if reply.category != record.FromServer or reply.client_swapped or not reply.data or reply.data[0] < 2:
             return
         data = reply.data
@@ -192,9 +206,28 @@ class X11Backend(Backend):
             event, data = rq.EventField(None).parse_binary_value(data, self._rec.display, None, None)
             t = self._utc(event.time)
             if event.type == X.KeyPress:
-                self._queue(("key", (t, event.detail, event.state)))
+                self._queue(("key", (t, event.detail, event.state, self._key_owner())))
             elif event.type == X.ButtonPress:
                 self._on_button(t, event.detail, event.root_x, event.root_y)
+
+    def _key_owner(self) -> tuple[tuple[int, ...], str | None]:
+        """Focus chain and grab state at the moment a key is captured (see ``XWindows.keyboard_owner``).
+
+        Asked here, in the capture thread, not when the key is looked up: the lookup may run
+        seconds later under load, when a passphrase prompt has released its grab or the focus has
+        moved on.
+        """
+        try:
+            if self._probe is None:
+                self._probe = XWindows(fault=self._running().fault)
+            chain, problem = self._probe.keyboard_owner()
+        except Exception as exc:
+            return (), f"keyboard owner unknown ({type(exc).__name__})"
+        if problem is None:
+            self._grabs.probe_free()
+        if self._grabs.grabbed:  # a grab request ahead of this key in the stream, not yet let go
+            return chain, "another client grabs the keyboard"
+        return chain, problem
 
     def _on_button(self, t: float, button: int, x: int, y: int) -> None:
         if button in (4, 5, 6, 7):

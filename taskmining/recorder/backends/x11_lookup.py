@@ -17,7 +17,7 @@ from taskmining.privacy.keys import SHORTCUT_ACTIONS, shortcut_name
 from taskmining.privacy.password import is_password_field
 from taskmining.recorder.backends.base import BackendContext, Observation
 from taskmining.recorder.backends.ocr import CROP, OCRReader
-from taskmining.recorder.backends.x11_window import WindowInfo, XWindows
+from taskmining.recorder.backends.x11_window import WindowInfo, XWindows, owner_problem
 
 __all__ = ["Lookup", "modifiers_of"]
 
@@ -208,6 +208,9 @@ class Lookup:
         if not self.focus_dirty and not self.focus_password and self.atspi.still_focused():
             return
         focus, proven = self.atspi.focus(info.pid, info.title)
+        if not proven:
+            self.ctx.fault("focus_unproven", "keys not recorded: the focused field could not be checked "
+                           "within the lookup budget (counted as a password field)")
         self.focus_password = not proven or focus is None or is_password_field(focus.atspi_role,
                                                                                states=focus.states)
         self.focus_dirty = False
@@ -228,7 +231,8 @@ class Lookup:
             return "space", " "
         return name or f"keysym-{sym:#x}", None
 
-    def _key(self, t: float, keycode: int, state: int) -> list[Observation]:
+    def _key(self, t: float, keycode: int, state: int,
+             owner: tuple[tuple[int, ...], str | None] | None = None) -> list[Observation]:
         key, char = self._keysym(keycode, state)
         mods = modifiers_of(state)
         info = self.active
@@ -236,7 +240,8 @@ class Lookup:
         if not self._allowed(info):
             return [obs]
         assert info is not None
-        problem = self.x.keyboard_owner_problem(info.wid)
+        # the keyboard owner when the key was captured (probed now only when the capture did not)
+        problem = self.x.keyboard_owner_problem(info.wid) if owner is None else owner_problem(*owner, info.wid)
         if problem is not None:  # the key may have gone to a prompt, a locker or another window
             self.ctx.fault("keyboard_owner", f"keys not recorded while {problem}")
             self.keys_withheld += 1

@@ -46,6 +46,24 @@ class WindowInfo:
     pid_source: str | None = None
 
 
+def owner_problem(chain: tuple[int, ...], problem: str | None, active: int | None) -> str | None:
+    """Why keys with focus ``chain`` and grab ``problem`` (:meth:`XWindows.keyboard_owner`) might not
+    go to window ``active`` (None when they provably do).
+
+    Examples
+    --------
+    >>> owner_problem((5, 4), None, 4), owner_problem((5, 4), None, 9)
+    (None, 'the keyboard focus is on another window')
+    """
+    if not active:
+        return "no active window"
+    if problem is not None and not chain:
+        return problem
+    if active not in chain:
+        return "the keyboard focus is on another window"
+    return problem
+
+
 class XWindows:
     """Window lookups on their own X connection."""
 
@@ -187,31 +205,36 @@ class XWindows:
 
         Keys go to ``active`` when the X input focus is that window or inside
         it, and no other client holds a keyboard grab (a passphrase prompt, a
-        screen locker, a menu). The grab is probed by grabbing and releasing
-        the keyboard in one request batch: the server answers
-        ``AlreadyGrabbed`` when another client holds it. Anything else that
-        cannot be confirmed counts as a problem (fail closed).
+        screen locker, a menu). See :meth:`keyboard_owner`.
         """
         if not active:
             return "no active window"
+        chain, problem = self.keyboard_owner()
+        return owner_problem(chain, problem, active)
+
+    def keyboard_owner(self) -> tuple[tuple[int, ...], str | None]:
+        """``(focus chain, problem)``: the focus window and its ancestors up to a child of the root, and
+        why keys might go elsewhere (None when no other client holds a keyboard grab).
+
+        The grab is probed by grabbing and releasing the keyboard in one request batch: the server
+        answers ``AlreadyGrabbed`` when another client holds it. Anything that cannot be confirmed
+        counts as a problem (fail closed). The recorder asks this *when the key is captured*, so a
+        grab or a focus that is over by the time the key is looked up still withholds it.
+        """
         from Xlib.error import XError
         from Xlib.protocol import request
         try:
             focus = self.d.get_input_focus().focus
             fid = focus if isinstance(focus, int) else focus.id
             if fid in (0, 1):  # None or PointerRoot: the focus follows the pointer, owner unknown
-                return "the keyboard focus is not on a window"
-            w, ok = focus, False
+                return (), "the keyboard focus is not on a window"
+            w, chain = focus, [fid]
             for _ in range(32):
-                if w.id == active:
-                    ok = True
-                    break
                 parent = w.query_tree().parent
                 if not parent or parent.id in (0, self.root.id):
                     break
                 w = parent
-            if not ok:
-                return "the keyboard focus is on another window"
+                chain.append(w.id)
             grab = request.GrabKeyboard(display=self.d.display, defer=True, owner_events=True,
                                         grab_window=self.root.id, time=self.X.CurrentTime,
                                         pointer_mode=self.X.GrabModeAsync, keyboard_mode=self.X.GrabModeAsync)
@@ -221,12 +244,12 @@ class XWindows:
             status = grab.status
             self.d.sync()
         except (XError, Exception) as exc:
-            return f"keyboard owner unknown ({type(exc).__name__})"
+            return (), f"keyboard owner unknown ({type(exc).__name__})"
         if status == self.X.AlreadyGrabbed:
-            return "another client grabs the keyboard"
+            return tuple(chain), "another client grabs the keyboard"
         if status != self.X.GrabSuccess:
-            return f"keyboard grab state unknown (status {status})"
-        return None
+            return tuple(chain), f"keyboard grab state unknown (status {status})"
+        return tuple(chain), None
 
     def window_at(self, x: int, y: int) -> int | None:
         """The topmost visible client window containing screen point (x, y), decoration included."""
