@@ -25,6 +25,7 @@ LAYERS: list[set[str]] = [
     {"recorder"},
     {"datasets"},
     {"steps"},
+    {"abstraction"},
     {"segmentation"},
     {"testing"},
     {"mining"},

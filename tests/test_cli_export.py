@@ -27,7 +27,8 @@ def test_every_target(tmp_path, tasks_file, capsys):
                          ("pm4py-csv", "log.csv"), ("parquet", "log.parquet")]:
         out = tmp_path / name
         # four people: below the team-level threshold, so the format is checked with the explicit opt-out
-        assert main(["export", str(tasks_file), "--to", target, "-o", str(out), "--min-group-size", "1"]) == 0
+        assert main(["export", str(tasks_file), "--to", target, "-o", str(out), "--min-group-size", "1",
+                     "--level", "step"]) == 0
         assert out.exists()
         err = capsys.readouterr().err
         assert "without the team-level threshold" in err
@@ -117,14 +118,15 @@ def test_the_default_export_is_a_team_output(tmp_path, tasks_file, capsys):
     src = tmp_path / "team.parquet"
     tm.write_events(team_log(TEAM).assign(app="erp", action="click"), src)  # five people; one of them once did ODD
     for target, name in [("pm4py-csv", "t.csv"), ("xes", "t.xes"), ("ocel-json", "t.json")]:
-        assert main(["export", str(src), "--to", target, "-o", str(tmp_path / name)]) == 0
+        assert main(["export", str(src), "--to", target, "-o", str(tmp_path / name), "--level", "step"]) == 0
         err = capsys.readouterr().err
         assert "1 case(s) holding a step or task type of fewer than 3" in err and "--min-group-size 1" in err
         assert "(1 left out by the team-level threshold)" in err
         assert ODD not in (tmp_path / name).read_text(encoding="utf-8")
     log = pd.read_csv(tmp_path / "t.csv")
     assert log["case:concept:name"].nunique() == team_log(TEAM)["case_id"].nunique() - 1
-    assert main(["export", str(src), "--to", "pm4py-csv", "-o", str(out), "--quiet", "--min-group-size", "1"]) == 0
+    assert main(["export", str(src), "--to", "pm4py-csv", "-o", str(out), "--quiet", "--min-group-size", "1",
+                 "--level", "step"]) == 0
     assert ODD in out.read_text(encoding="utf-8") and "without the team-level threshold" in capsys.readouterr().err
 
 

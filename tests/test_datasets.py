@@ -59,7 +59,7 @@ def test_frame_meets_the_contract(team: pd.DataFrame) -> None:
 
 
 def test_one_session_per_user_day_in_working_hours(team: pd.DataFrame) -> None:
-    per_session = team.groupby("session").agg(user=("user", "first"), users=("user", "nunique"),
+    per_session = team.groupby("session", observed=True).agg(user=("user", "first"), users=("user", "nunique"),
                                              start=("timestamp", "min"), end=("timestamp", "max"))
     assert len(per_session) == 6 and (per_session["users"] == 1).all()
     assert per_session["user"].value_counts().tolist() == [2, 2, 2]

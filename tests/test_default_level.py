@@ -69,3 +69,43 @@ def test_prebuilt_activities_are_used_as_they_are() -> None:
     built = tm.mining.activities.build_activities(ui)
     assert resolve_level(None, built.drop(columns=[c for c in ("app", "window", "url") if c in built])) == "activity"
     pd.testing.assert_frame_equal(tm.variants(built), tm.variants(ui))
+
+
+def test_ocel_link_and_cli_export_take_the_one_default(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from taskmining.cli.commands.export import register
+    from taskmining.export.link import link_to_process
+    from taskmining.export.ocel import write_ocel
+
+    assert inspect.signature(write_ocel).parameters["level"].default is None
+    assert inspect.signature(link_to_process).parameters["level"].default is None
+    # OCEL: one event per activity by default on a frame with UI structure, per step without
+    a = _quiet(tm.write_ocel, ui, tmp_path / "a.json", min_group_size=None)
+    b = _quiet(tm.write_ocel, ui, tmp_path / "b.json", min_group_size=None, level="activity")
+    s = _quiet(tm.write_ocel, ui, tmp_path / "s.json", min_group_size=None, level="step")
+    assert a.read_text() == b.read_text() != s.read_text()
+    from taskmining.abstraction.activities import build_activities
+
+    acts = set(build_activities(ui)["activity"].dropna())
+    assert {e["type"] for e in json.loads(a.read_text())["events"]} <= acts
+    p = _quiet(tm.write_ocel, plain, tmp_path / "p.json", min_group_size=None)
+    q = _quiet(tm.write_ocel, plain, tmp_path / "q.json", min_group_size=None, level="step")
+    assert p.read_text() == q.read_text()
+    # the joint log: desktop rows at the default level
+    process = pd.DataFrame({"case:concept:name": ["x"], "concept:name": ["Create"],
+                            "time:timestamp": pd.to_datetime(["2026-01-05"], utc=True)})
+    joint = _quiet(link_to_process, ui, process, process_key="case:concept:name", min_group_size=None)
+    stepped = _quiet(link_to_process, ui, process, process_key="case:concept:name", min_group_size=None,
+                     level="step")
+    pd.testing.assert_frame_equal(joint.links, stepped.links)
+    with pytest.raises(tm.errors.ParameterError, match="level"):
+        _quiet(link_to_process, ui, process, process_key="case:concept:name", min_group_size=None, level="app")
+    # the CLI's --level: None by default, resolved like the library's
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers())
+    args = parser.parse_args(["export", "in.csv", "--to", "xes", "-o", "out.xes"])
+    assert args.level is None
+    assert parser.parse_args(["export", "in.csv", "--to", "xes", "-o", "o.xes", "--level", "activity"]).level == "activity"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import json
 import sqlite3
 
@@ -12,12 +14,17 @@ from test_export_pm4py import make_tasks
 from test_link import erp_log
 
 from taskmining.errors import ExportError, ParameterError, SchemaError
-from taskmining.export import link_to_process
+from taskmining.export import link_to_process as _link_to_process
 # the converters themselves (no team-level threshold: these tests check the format on 4 people)
-from taskmining.export.ocel import write_ocel
+from taskmining.export.ocel import write_ocel as _write_ocel
 from taskmining.export.pm4py_frame import to_pm4py
 
 from functools import partial as _partial
+
+# these tests check the step-level export (one OCEL event per step); the default level is tested in
+# tests/test_default_level.py
+write_ocel = functools.partial(_write_ocel, level="step")
+link_to_process = functools.partial(_link_to_process, level="step")
 
 # linking mechanics on one to four people: explicitly opted out of the team-level threshold
 # (tests/test_release_outputs.py and test_link_applies_the_team_threshold check the threshold)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,7 +11,8 @@ from syspart import require
 from test_export_pm4py import make_tasks
 
 from taskmining.errors import ExportError, ParameterError, SchemaError
-from taskmining.export import extract_keys, link_to_process
+from taskmining.export import extract_keys
+from taskmining.export import link_to_process as _link_to_process
 # the converters themselves (no team-level threshold: these tests check linking on 4 people)
 from taskmining.export.pm4py_frame import to_pm4py
 from taskmining.export.xes import write_xes
@@ -17,6 +20,10 @@ from taskmining.export.link import _hash_value, hash_keys
 from taskmining.io.formats.xes import read_xes
 
 from functools import partial as _partial
+
+# these tests check the step-level joint log (one desktop event per step); the default level is tested in
+# tests/test_default_level.py
+link_to_process = functools.partial(_link_to_process, level="step")
 
 # linking mechanics on one to four people: explicitly opted out of the team-level threshold
 # (tests/test_release_outputs.py and test_link_applies_the_team_threshold check the threshold)

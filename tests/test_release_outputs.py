@@ -221,8 +221,8 @@ def test_export_namespace_applies_the_threshold(team):
 def test_link_applies_the_team_threshold(team, tmp_path):
     desk, erp = _with_keys(team)
     keys = {"invoice": r"INV-\d{4}-\d{4}"}
-    with pytest.warns(SmallGroupWarning, match="1 case"):
-        res = tm.link_to_process(desk, erp, keys, process_key="case:concept:name")
+    with pytest.warns(SmallGroupWarning, match="1 case"):  # a step of one person: the step-level joint log
+        res = tm.link_to_process(desk, erp, keys, process_key="case:concept:name", level="step")
     odd_case = team.loc[team["step"] == ODD, "case_id"].iloc[0]
     assert odd_case not in set(res.links["case_id"]) and ODD not in set(res.log["concept:name"])
     assert len(res.links) == team["case_id"].nunique() - 1 and res.links["process_case"].notna().all()

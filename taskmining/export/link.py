@@ -44,8 +44,10 @@ from taskmining.export.pm4py_frame import (
     TIME,
     pm4py_log,
 )
+from taskmining.mining.levels import resolve_level
 from taskmining.privacy.groups import DEFAULT_MIN_GROUP_SIZE
 from taskmining.privacy.release import DEFAULT_MIN_CELL_PEOPLE, ReleaseLedger
+from taskmining.schema import check_level
 
 __all__ = ["DESKTOP_CASE", "SOURCE", "LinkResult", "hash_keys", "link_to_process"]
 
@@ -215,7 +217,8 @@ def _evidence(tasks: pd.DataFrame, keys: Mapping[str, Extractor], process_keys: 
         parts.append(hashed.drop(columns="hashed").assign(columns=hashed["columns"] + " (hashed)"))
         hashed_counts = (int(tokens["case_id"].nunique()), int(hashed["case_id"].nunique()))
     cols = ["case_id", "key_type", "key", "process_case", "n", "columns"]
-    evidence = pd.concat([p[cols] for p in parts], ignore_index=True).drop_duplicates(
+    # empty parts left out (pandas warns about their dtypes in a concat); the first stands for none at all
+    evidence = pd.concat([p[cols] for p in parts if len(p)] or [plain[cols]], ignore_index=True).drop_duplicates(
         ["case_id", "key_type", "key", "process_case"])
     return evidence, found, hashed_counts
 
@@ -300,6 +303,7 @@ def link_to_process(
     columns: Sequence[str] | None = None,
     salt: bytes | str | None = None,
     granularity: Literal["step", "task"] = "step",
+    level: Literal["step", "event", "activity"] | None = None,
     case_col: str = "case_id",
     activity_col: str = "step",
     task_col: str = "task",
@@ -335,8 +339,9 @@ def link_to_process(
         The recording's salt: process keys are also hashed with it to match
         hashed desktop values (``h:…``).
     granularity : {"step", "task"}, default "step"
-        Desktop work in the combined log as steps, or one event per task
-        instance (``concept:name`` = task type, start and end of the instance).
+        Desktop work as one event per unit of ``level``, or per task instance (``concept:name`` = task type).
+    level : {"step", "event", "activity"}, optional
+        The unit of a desktop event, the library's one default (activities where the UI shows screens, else steps).
     case_col, activity_col, task_col : str
         Case, activity and task-type columns of ``tasks`` (e.g. ``true_case``,
         ``true_step``, ``true_task`` for simulated ground truth).
@@ -384,7 +389,7 @@ def link_to_process(
     ...                     "concept:name": ["Receive Invoice", "Post Invoice"],
     ...                     "time:timestamp": [t[0] - pd.Timedelta("1h"), t[2]]})
     >>> res = link_to_process(desk, erp, {"invoice": r"INV-\\d{4}-\\d+"},
-    ...                       process_key="case:concept:name", min_group_size=None)  # one person: opted out
+    ...                       process_key="case:concept:name", min_group_size=None, level="step")  # opted out
     >>> res.links[["case_id", "process_case", "key", "evidence"]].values.tolist()
     [['c1', 'INV-2026-001', 'INV-2026-001', 'window']]
     >>> res.log[["concept:name", "source"]].values.tolist()
@@ -398,15 +403,18 @@ def link_to_process(
         raise ParameterError("keys: give at least one key type")
     require_columns(tasks, [case_col, activity_col, "timestamp"], what="link_to_process")
     process = _process_frame(process_log, tz)
+    level = check_level(resolve_level(level, tasks), ("event", "step", "activity"),  # type: ignore[assignment]
+                        what="link_to_process")
     tasks = release_tasks(tasks, min_group_size=min_group_size, min_cell_people=min_cell_people, ledger=ledger,
-                          case_col=case_col, activity_col=activity_col, task_col=task_col, what="link_to_process")
+                          level=level, case_col=case_col, activity_col=activity_col, task_col=task_col,
+                          what="link_to_process")
     key_columns = _key_columns(process, list(keys), process_key, strict=strict)
     keys = {k: keys[k] for k in key_columns}
     process_keys = _process_keys(process, key_columns, salt)
     evidence, found, hashed = _evidence(tasks, keys, process_keys, columns, case_col, salt)
 
-    desktop = pm4py_log(tasks, case_col=case_col, activity_col=activity_col, task_col=task_col, tz=tz,
-                        what="link_to_process")
+    desktop = pm4py_log(tasks, level=level, case_col=case_col, activity_col=activity_col, task_col=task_col,
+                        tz=tz, what="link_to_process")
     spans = desktop.groupby(CASE, sort=True, observed=True).agg(start=(START, "min"), end=(TIME, "max"))
     process_spans = process.groupby(CASE, sort=False, observed=True).agg(
         start=(START if START in process.columns else TIME, "min"), end=(TIME, "max"))

@@ -33,7 +33,7 @@ from collections.abc import Mapping, Sequence
 from itertools import pairwise
 from os import PathLike
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -51,6 +51,8 @@ from taskmining.export._check import (
     value_kind,
 )
 from taskmining.export.keys import Extractor, documents, extract_keys
+from taskmining.mining.levels import at_level, resolve_level
+from taskmining.schema import check_level
 from taskmining.export.pm4py_frame import (
     ACTIVITY,
     CASE,
@@ -304,7 +306,7 @@ def write_ocel(
     objects: Mapping[str, str] | None = None,
     keys: Mapping[str, Extractor] | None | Literal[False] = None,
     o2o: pd.DataFrame | None = None,
-    level: Literal["step", "event"] = "step",
+    level: Literal["step", "event", "activity"] | None = None,
     case_col: str = "case_id",
     activity_col: str = "step",
     unassigned: Literal["drop", "raise"] = "drop",
@@ -334,6 +336,11 @@ def write_ocel(
     o2o : pandas.DataFrame, optional
         Object-to-object relations: ``source_type``, ``source``,
         ``target_type``, ``target``, ``qualifier``.
+    level : {"step", "event", "activity"}, optional
+        What one OCEL event stands for, as everywhere in the library
+        (:func:`~taskmining.mining.levels.resolve_level`): by default an
+        activity for a tasks frame with UI structure, else a step. Ignored
+        for a pm4py-format log (its rows are the events).
 
     Returns
     -------
@@ -389,11 +396,18 @@ def write_ocel(
             renamed = {case_col: CASE, "user": RESOURCE, "task": "case:task", activity_col: ACTIVITY}
             attrs += [c for c in objects.values() if c not in renamed and c not in attrs]
             objects = {t: renamed.get(c, c) for t, c in objects.items()}
-        log = pm4py_log(data, level=level, case_col=case_col, activity_col=activity_col, attributes=attrs,
-                        unassigned=unassigned, tz=tz, what=what)
+        unit = check_level(resolve_level(level, data), ("event", "step", "activity"), what=what)
+        if unit == "activity":  # one event per activity: activities are the steps of the export
+            require_columns(data, [case_col, activity_col, "timestamp"], what=what)
+            require_rows(data, what=what)
+            data, _, activity_col = at_level(data, unit, ("activity",), what=what, case_col=case_col,
+                                             activity_col=activity_col)
+            unit = "step"
+        log = pm4py_log(data, level=cast(Literal["step", "event"], unit), case_col=case_col,
+                        activity_col=activity_col, attributes=attrs, unassigned=unassigned, tz=tz, what=what)
         default = dict(_TASK_OBJECTS)
         if keys is not False:
-            key_rows = _task_keys(data, log, extractors, level, case_col)
+            key_rows = _task_keys(data, log, extractors, unit, case_col)
     wants_documents = objects is None or "document" in objects.values()
     if wants_documents and "window" in log.columns and "document" not in log.columns:
         log = log.assign(document=documents(log["window"]))

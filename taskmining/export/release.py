@@ -141,5 +141,5 @@ def write_ocel(data: pd.DataFrame, path: str | PathLike[str], *, min_group_size:
     >>> '"z"' in out.read_text()
     False
     """
-    return _ocel.write_ocel(_release(data, kwargs, min_group_size, min_cell_people, ledger, "write_ocel",
-                                     ("step", "event")), path, **kwargs)
+    return _ocel.write_ocel(_release(data, kwargs, min_group_size, min_cell_people, ledger, "write_ocel"),
+                            path, **kwargs)

@@ -9,7 +9,7 @@ level      one activity of the result is
 event      one row (UI action) of the frame
 step       one step (consecutive actions on one element; the step rule)
 activity   consecutive steps on one screen with one purpose
-           (:mod:`taskmining.mining.activities`), the default of the report
+           (:mod:`taskmining.abstraction.activities`), the default of the report
 app        consecutive steps in one application (graphs only)
 =========  ===================================================================
 
@@ -45,7 +45,7 @@ from typing import Final
 
 import pandas as pd
 
-from taskmining.mining.activities import ACTIVITY, ACTIVITY_ID, build_activities
+from taskmining.abstraction.activities import ACTIVITY, ACTIVITY_ID, build_activities
 from taskmining.schema import APP, CASE_ID, STEP_ID, TIMESTAMP, URL, WINDOW, check_level
 
 __all__ = ["at_level", "activities_once", "resolve_level", "DEFAULT_LEVEL", "UI_COLUMNS"]

@@ -5,12 +5,12 @@ public so every number of the report can be checked against the library:
 ``tm.variants(report_frame(tasks), level="activity")`` is the report's
 variants table.
 
-1. activities are built (:func:`taskmining.mining.activities.build_activities`);
+1. activities are built (:func:`taskmining.abstraction.activities.build_activities`);
 2. task types are renamed from the business object, purpose and applications
-   (:func:`taskmining.mining.naming.task_names`), the segmenter's names kept in
+   (:func:`taskmining.abstraction.naming.task_names`), the segmenter's names kept in
    ``task_label`` and then dropped;
 3. step labels are masked where their element name varies between instances
-   (:func:`taskmining.mining.masking.mask_labels`; a categorical, as ``segment`` returns it); ``window``,
+   (:func:`taskmining.abstraction.masking.mask_labels`; a categorical, as ``segment`` returns it); ``window``,
    ``element_id``, ``url``, ``attrs`` (and ``raw_action``, ``source``, the old
    task names) are dropped. ``element_name`` and
    ``value`` (already masked or hashed by the reader) stay, because the
@@ -40,10 +40,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from taskmining.mining.activities import ACTIVITY, build_activities
+from taskmining.abstraction.activities import ACTIVITY, build_activities
 from taskmining._frames import categorical_from_codes
-from taskmining.mining.masking import kept_words, mask_text, masked_label_codes
-from taskmining.mining.naming import name_tasks
+from taskmining.abstraction.masking import kept_words, mask_text, masked_label_codes
+from taskmining.abstraction.naming import name_tasks
 from taskmining.schema import CASE_ID, STEP, TASK
 
 __all__ = ["report_frame", "private_text", "vocabulary"]
@@ -68,7 +68,7 @@ def report_frame(tasks: pd.DataFrame, *, rename_tasks: bool = True, activities: 
         A tasks frame (``case_id``, ``step``, ``timestamp``, ideally
         ``task``, ``app``, ``window``, ``action``, ``user``).
     rename_tasks : bool, default True
-        Rename task types with :func:`~taskmining.mining.naming.task_names`
+        Rename task types with :func:`~taskmining.abstraction.naming.task_names`
         (needs activities).
     activities : bool, default True
         Build activities (the frame needs ``app``, ``window`` or ``url``).

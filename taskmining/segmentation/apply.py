@@ -30,6 +30,7 @@ import pyarrow.compute as pc
 from sklearn.base import clone
 
 from taskmining._progress import Stages
+from taskmining.abstraction.naming import rename_task_types
 from taskmining.errors import ParameterError, SegmentationError, TaskminingError
 from taskmining.schema import (
     ATTRS,
@@ -40,6 +41,7 @@ from taskmining.schema import (
     TASK,
     categorical_from_codes,
 )
+from taskmining.segmentation.auto import NOISE, UNTYPED
 from taskmining.segmentation.base import BaseSegmenter
 from taskmining.segmentation.registry import segmenter as make_segmenter
 from taskmining.steps.build import (
@@ -175,7 +177,7 @@ def _resolve_with_hint(method: Any, params: dict[str, Any]) -> BaseSegmenter:
 
 def segment(events: pd.DataFrame, method: Any = "auto", *, params: Mapping[str, Any] | None = None,
             step_options: Mapping[str, Any] | None = None, progress: bool | None = None,
-            **keywords: Any) -> pd.DataFrame:
+            names: bool = True, **keywords: Any) -> pd.DataFrame:
     """Cut ``events`` into task instances (``case_id``) and task types (``task``).
 
     Parameters
@@ -196,6 +198,12 @@ def segment(events: pd.DataFrame, method: Any = "auto", *, params: Mapping[str, 
         A progress bar over the stages (steps, the method, cases) on stderr:
         None shows it in a terminal or notebook when the call takes over a
         second, True always, False never.
+    names : bool, default True
+        Name task types from their business object, characteristic activity
+        and applications (:func:`~taskmining.abstraction.naming.task_names`,
+        e.g. ``Supplier invoice entry (Outlook → Chrome)``), whatever the
+        method called them; ``False`` keeps the method's own names.
+        ``(noise)`` and ``(untyped task)`` keep theirs.
     **keywords
         Segmenter parameters given as keywords, a shorthand for ``params``
         (``segment(events, "idle_gap", gap="5min")``).
@@ -256,6 +264,8 @@ def segment(events: pd.DataFrame, method: Any = "auto", *, params: Mapping[str, 
         result = _run_method(est, seen, name)
         bar.next()
         out = _with_cases(with_steps, table, result)
+        if names:  # every method's types named alike (not from step labels): abstraction.naming
+            out = rename_task_types(out, keep=(NOISE, UNTYPED))
         bar.next()
     meta = dict(out.attrs.get("taskmining", {})) if isinstance(out.attrs.get("taskmining"), dict) else {}
     meta["segmenter"] = {"method": name, "params": {k: repr(v) for k, v in est.get_params(deep=False).items()},

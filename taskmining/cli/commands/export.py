@@ -4,14 +4,16 @@
 
     taskmining export INPUT --to xes|ocel-json|ocel-sqlite|pm4py-csv|parquet -o PATH
                       [--format F] [--tz TZ] [--method M] [--param key=value ...]
-                      [--level step|event] [--case-col C] [--activity-col A] [--unassigned drop|raise]
+                      [--level activity|step|event] [--case-col C] [--activity-col A] [--unassigned drop|raise]
                       [--min-group-size N] [--min-cell-people K] [--ledger FILE]
 
 Inputs without a ``case_id`` column are segmented first with
 ``taskmining.segment(events, method=M)``; ``--case-col true_case
 --activity-col true_step`` exports a simulator's ground truth instead.
 ``pm4py-csv`` and ``parquet`` write the frame of :func:`taskmining.to_pm4py`
-(pm4py column names, one row per step or event).
+(pm4py column names, one row per activity, step or event: ``--level``, by
+default the library's one default level, activities for input with UI
+structure, else steps).
 
 An export holds per-person rows, so it is a team output
 (docs/privacy.md): refused over fewer than ``--min-group-size`` people
@@ -120,6 +122,7 @@ def _run(args: argparse.Namespace) -> int:
     from taskmining.export.pm4py_frame import to_pm4py
     from taskmining.export.release import release_tasks
     from taskmining.export.xes import write_xes
+    from taskmining.mining.levels import resolve_level
 
     if args.min_group_size < 1:
         raise ParameterError(f"--min-group-size must be >= 1, got {args.min_group_size}")
@@ -127,7 +130,8 @@ def _run(args: argparse.Namespace) -> int:
     params = parse_params(args.param)
     events, _ = read_inputs(args)
     tasks = tasks_from_events(events, case_col=args.case_col, method=args.method, params=params)
-    common = {"level": args.level, "case_col": args.case_col, "activity_col": args.activity_col,
+    level = resolve_level(args.level, tasks)  # the library's one default: activities where the UI shows screens
+    common = {"level": level, "case_col": args.case_col, "activity_col": args.activity_col,
               "unassigned": args.unassigned, "tz": args.tz}
     if args.min_group_size == 1:
         print("note: exported without the team-level threshold (--min-group-size 1): every case, with "
@@ -136,7 +140,7 @@ def _run(args: argparse.Namespace) -> int:
         warnings.simplefilter("always", UnassignedRowsWarning)
         warnings.simplefilter("always", SmallGroupWarning)
         released = release_tasks(tasks, min_group_size=None if args.min_group_size == 1 else args.min_group_size,
-                                 min_cell_people=args.min_cell_people, ledger=args.ledger, level=args.level,
+                                 min_cell_people=args.min_cell_people, ledger=args.ledger, level=level,
                                  case_col=args.case_col, activity_col=args.activity_col, what="export")
         suppressed = int(released.attrs["release"]["suppressed_cases"])
         tasks = released  # the plain converters below write only the released cases
@@ -180,7 +184,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="output file (.xes or .xes.gz, .json, .sqlite, .csv, .parquet)")
     p.add_argument("--method", default="auto", help="segmentation method when the input has no case_id")
     p.add_argument("--param", action="append", metavar="KEY=VALUE", help="segmenter parameter (repeatable)")
-    p.add_argument("--level", default="step", choices=("step", "event"), help="one row per step or per event")
+    p.add_argument("--level", default=None, choices=("activity", "step", "event"),
+                   help="one row per activity (default, for input with app/window/url), step or event")
     p.add_argument("--case-col", default="case_id", help="case column (e.g. true_case for ground truth)")
     p.add_argument("--activity-col", default="step", help="activity column (e.g. true_step)")
     p.add_argument("--unassigned", default="drop", choices=("drop", "raise"),
