@@ -39,7 +39,8 @@ import numpy as np
 from taskmining.segmentation.cycles import rule_cuts
 
 __all__ = ["COMPLETION_SLACK", "END_SHARE", "after_completion", "completion_boundaries", "ending_classes",
-           "FREQUENT_RUNS", "INSIDE_SHARE", "inside_completed"]
+           "FREQUENT_RUNS", "INSIDE_SHARE", "inside_completed",
+           "SPLIT_SHARE", "split_share", "LEARNED_END_SHARE", "learned_ends"]
 
 #: the cuts after completion actions are kept unless they cost more than this many times the bits
 COMPLETION_SLACK = 1.5
@@ -47,6 +48,10 @@ COMPLETION_SLACK = 1.5
 END_SHARE = 0.5
 #: a completion class with this share of the runs that does not end segments disables the cuts
 FREQUENT_RUNS = 0.05
+#: the completion solution is taken whatever its bits when this share of the other's cuts split submitted work
+SPLIT_SHARE = 0.25
+#: a class (no completion word) whose steps end their segment this often also ends its routine
+LEARNED_END_SHARE = 0.6
 #: a class this often inside (never at the start of) segments a completion ends is no start class
 INSIDE_SHARE = 0.9
 
@@ -114,5 +119,46 @@ def completion_boundaries(codes: np.ndarray, first: np.ndarray, done: np.ndarray
     forced = after_completion(codes, first, ends)
     if int((forced & ~first).sum()) < 3:
         return mask, None
-    alt = search(forced, done | inside_completed(codes, forced, ends, k))
+    inside = inside_completed(codes, forced, ends, k)
+    alt = search(forced, done | inside)
+    if split_share(codes, first, mask, inside) >= SPLIT_SHARE:
+        return alt, ends  # the other solution cuts submitted work apart: its fewer bits are the known failure
     return (alt, ends) if bits(forced, alt) <= COMPLETION_SLACK * bits(first, mask) else (mask, None)
+
+
+def split_share(codes: np.ndarray, first: np.ndarray, mask: np.ndarray, inside: np.ndarray) -> float:
+    """Share of the cuts of start classes ``mask`` (session starts aside) made before a class ``inside`` flags.
+
+    Such a class lies inside the segments a completion ends and never begins one
+    (:func:`inside_completed`): a cut before it splits one submitted routine.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> codes = np.array([0, 1, 2, 0, 1, 2])
+    >>> first = np.array([1, 0, 0, 0, 0, 0], bool)
+    >>> round(split_share(codes, first, np.array([True, True, False]), np.array([False, True, True])), 3)
+    0.667
+    """
+    cuts = mask[codes] & ~first
+    n = int(cuts.sum())
+    return float((cuts & inside[codes]).sum()) / n if n else 0.0
+
+
+def learned_ends(codes: np.ndarray, cuts: np.ndarray, k: int, exclude: np.ndarray) -> np.ndarray:
+    """Classes (not ``exclude``, seen at least 3 times) whose steps end their segment of ``cuts``
+    at least :data:`LEARNED_END_SHARE` of the time: the last step of a routine whose submit bears no
+    completion word (an unnamed button), so that what follows it resumes a suspended instance too.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> codes = np.array([0, 1, 2, 0, 1, 2, 0, 1, 2])
+    >>> cuts = np.array([1, 0, 0, 1, 0, 0, 1, 0, 0], bool)
+    >>> learned_ends(codes, cuts, 3, np.array([True, False, False])).tolist()
+    [False, False, True]
+    """
+    last = np.r_[cuts[1:], True]
+    n = np.bincount(codes, minlength=k)[:k]
+    ends = np.bincount(codes, weights=last, minlength=k)[:k]
+    return ~exclude[:k] & (n >= 3) & (ends >= LEARNED_END_SHARE * np.maximum(n, 1))

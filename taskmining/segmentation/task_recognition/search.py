@@ -30,9 +30,12 @@ from taskmining.segmentation.task_recognition.cost import (
     description_length,
 )
 
-__all__ = ["loop_header_mask", "select_start_classes"]
+__all__ = ["MIN_KEYED_SHARE", "loop_header_mask", "select_start_classes"]
 
 _SHORTLIST = 16
+#: with keys on fewer than this share of the steps, the key before and after a step are far from it
+#: (the same stale key around nearly every class) and tell nothing about where instances begin
+MIN_KEYED_SHARE = 0.05
 
 
 def _continues_instance(
@@ -45,7 +48,7 @@ def _continues_instance(
     occurrences would split one instance.
     """
     inside = np.zeros(n_classes, dtype=bool)
-    if context is None or not (context >= 0).any():
+    if context is None or not (context >= 0).mean() >= MIN_KEYED_SHARE:
         return inside
     sess = np.cumsum(session_first)
     keyed = np.where(context >= 0, context, np.nan)

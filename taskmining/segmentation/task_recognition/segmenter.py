@@ -84,7 +84,11 @@ from taskmining.segmentation.task_recognition.classes import (
     context_keys,
     event_classes,
 )
-from taskmining.segmentation.task_recognition.completion_cuts import after_completion, completion_boundaries
+from taskmining.segmentation.task_recognition.completion_cuts import (
+    after_completion,
+    completion_boundaries,
+    learned_ends,
+)
 from taskmining.segmentation.task_recognition.cost import (
     Cost,
     cut_positions,
@@ -263,6 +267,9 @@ class TaskRecognitionSegmenter(BaseSegmenter):
         mask, ends = self._boundaries(w_codes[:n], w_first[:n], k, w_context[:n])
         self.cut_after_completion_ = ends is not None
         self._ends_ = ends if ends is not None else np.zeros(k, dtype=bool)
+        if ends is not None:  # routines whose last step bears no completion word end there too
+            cuts = cut_positions(w_codes[:n], w_first[:n], mask) | after_completion(w_codes[:n], w_first[:n], ends)
+            self._ends_ = ends | learned_ends(w_codes[:n], cuts, k, mask | self._done_[:k])
         ratio = _compression(w_codes[:n], w_first[:n], mask, k, w_context[:n],
                              forced=self._forced(w_codes[:n], w_first[:n]))
         seeds = pause_seeds(stream.seconds[stream.work], w_first, w_idle, pause=float(self.pause))
@@ -339,6 +346,8 @@ class TaskRecognitionSegmenter(BaseSegmenter):
             known = self._labels_.get_indexer(pd.Index(self.start_classes_, dtype=object))
             mask[known[known >= 0]] = True
             own = cut_positions(w_codes, session_first, mask)
+            if self.cut_after_completion_:  # start, start again: the first is suspended, resumed after a completion
+                own |= mask[w_codes]
         return own | w_first, w_first & ~own
 
     def _instances(self, stream: Stream, n_classes: int) -> np.ndarray:
